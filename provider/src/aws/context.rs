@@ -1,0 +1,357 @@
+//! Build the AWS SDK configuration from provider settings, validate credentials, hand out
+//! service clients with per-service endpoint overrides.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+
+use super::errors::{classify, AwsErrorKind};
+
+/// AWS services the provider talks to; names as in the hashicorp/aws `endpoints` block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    CloudFormation,
+    CloudTrail,
+    ConfigService,
+    Ec2,
+    Kms,
+    Logs,
+    Rds,
+    ResourceGroupsTaggingApi,
+    S3,
+    Sns,
+    Sts,
+}
+
+impl Service {
+    /// Every service, in `endpoints` block order.
+    pub const ALL: [Service; 11] = [
+        Service::CloudFormation,
+        Service::CloudTrail,
+        Service::ConfigService,
+        Service::Ec2,
+        Service::Kms,
+        Service::Logs,
+        Service::Rds,
+        Service::ResourceGroupsTaggingApi,
+        Service::S3,
+        Service::Sns,
+        Service::Sts,
+    ];
+
+    /// Attribute name in the `endpoints` block.
+    pub const fn config_name(self) -> &'static str {
+        match self {
+            Service::CloudFormation => "cloudformation",
+            Service::CloudTrail => "cloudtrail",
+            Service::ConfigService => "configservice",
+            Service::Ec2 => "ec2",
+            Service::Kms => "kms",
+            Service::Logs => "logs",
+            Service::Rds => "rds",
+            Service::ResourceGroupsTaggingApi => "resourcegroupstaggingapi",
+            Service::S3 => "s3",
+            Service::Sns => "sns",
+            Service::Sts => "sts",
+        }
+    }
+
+    /// Suffix of the `AWS_ENDPOINT_URL_<SERVICE>` environment variable.
+    pub const fn env_suffix(self) -> &'static str {
+        match self {
+            Service::CloudFormation => "CLOUDFORMATION",
+            Service::CloudTrail => "CLOUDTRAIL",
+            Service::ConfigService => "CONFIG_SERVICE",
+            Service::Ec2 => "EC2",
+            Service::Kms => "KMS",
+            Service::Logs => "CLOUDWATCH_LOGS",
+            Service::Rds => "RDS",
+            Service::ResourceGroupsTaggingApi => "RESOURCE_GROUPS_TAGGING_API",
+            Service::S3 => "S3",
+            Service::Sns => "SNS",
+            Service::Sts => "STS",
+        }
+    }
+
+    /// Description of the endpoint attribute.
+    pub const fn endpoint_description(self) -> &'static str {
+        match self {
+            Service::CloudFormation => "Endpoint URL for CloudFormation (`AWS_ENDPOINT_URL_CLOUDFORMATION`).",
+            Service::CloudTrail => "Endpoint URL for CloudTrail (`AWS_ENDPOINT_URL_CLOUDTRAIL`).",
+            Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
+            Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
+            Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
+            Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
+            Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
+            Service::ResourceGroupsTaggingApi => "Endpoint URL for the Resource Groups Tagging API (`AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`).",
+            Service::S3 => "Endpoint URL for S3 (`AWS_ENDPOINT_URL_S3`).",
+            Service::Sns => "Endpoint URL for SNS (`AWS_ENDPOINT_URL_SNS`).",
+            Service::Sts => "Endpoint URL for STS (`AWS_ENDPOINT_URL_STS`).",
+        }
+    }
+
+    /// The service for an `endpoints` attribute name.
+    pub fn from_config_name(name: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.config_name() == name)
+    }
+}
+
+/// Role to assume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: String,
+    pub external_id: Option<String>,
+    pub duration: Option<Duration>,
+}
+
+/// Typed AWS settings of the provider.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub shared_config_files: Vec<String>,
+    pub shared_credentials_files: Vec<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    pub token: Option<String>,
+    pub assume_role: Option<AssumeRole>,
+    pub endpoints: BTreeMap<Service, String>,
+    pub s3_use_path_style: bool,
+    pub max_retries: u32,
+    pub validate_credentials: bool,
+    pub request_account_id: bool,
+}
+
+/// Who the provider acts as.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallerIdentity {
+    pub arn: Option<String>,
+    pub account: Option<String>,
+    pub user_id: Option<String>,
+}
+
+/// Why the provider could not be configured.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigError {
+    NoRegion,
+    Unreachable { endpoint: String, detail: String },
+    NoCredentials(String),
+    CredentialsRejected(String),
+    Other(String),
+}
+
+impl ConfigError {
+    /// Summary and detail for a diagnostic.
+    pub fn diagnostic(&self) -> (String, String) {
+        match self {
+            ConfigError::NoRegion => (
+                "No AWS region configured".into(),
+                "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the selected profile.".into(),
+            ),
+            ConfigError::Unreachable { endpoint, detail } => (
+                format!("AWS endpoint unreachable: {endpoint}"),
+                format!("The provider could not connect to {endpoint} to validate credentials (STS GetCallerIdentity). Check `endpoints`, AWS_ENDPOINT_URL and the network, or set skip_credentials_validation = true.\n\n{detail}"),
+            ),
+            ConfigError::NoCredentials(detail) => (
+                "No AWS credentials found".into(),
+                format!("Configure credentials through the default chain (environment, profile, SSO, instance role) or `access_key`/`secret_key`.\n\n{detail}"),
+            ),
+            ConfigError::CredentialsRejected(detail) => (
+                "AWS rejected the credentials".into(),
+                format!("STS GetCallerIdentity refused the configured credentials. Check the access key, secret, session token and profile.\n\n{detail}"),
+            ),
+            ConfigError::Other(detail) => ("Cannot configure AWS access".into(), detail.clone()),
+        }
+    }
+}
+
+/// A configured AWS context: SDK configuration plus per-service endpoints.
+#[derive(Debug, Clone)]
+pub struct AwsContext {
+    pub sdk: SdkConfig,
+    pub endpoints: BTreeMap<Service, String>,
+    pub s3_path_style: bool,
+    pub identity: CallerIdentity,
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl AwsContext {
+    /// Load the SDK configuration and, unless skipped, validate the credentials.
+    pub async fn load(settings: &AwsSettings) -> Result<AwsContext, ConfigError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::standard().with_max_attempts(settings.max_retries + 1))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(60))
+                    .build(),
+            );
+        if let Some(region) = &settings.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(profile) = &settings.profile {
+            loader = loader.profile_name(profile);
+        }
+        if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty()
+        {
+            use aws_runtime::env_config::file::{EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles};
+            let mut files = ProfileFiles::builder();
+            if settings.shared_config_files.is_empty() {
+                files = files.include_default_config_file(true);
+            }
+            if settings.shared_credentials_files.is_empty() {
+                files = files.include_default_credentials_file(true);
+            }
+            for f in &settings.shared_config_files {
+                files = files.with_file(ProfileFileKind::Config, f);
+            }
+            for f in &settings.shared_credentials_files {
+                files = files.with_file(ProfileFileKind::Credentials, f);
+            }
+            loader = loader.profile_files(files.build());
+        }
+        if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
+            loader = loader.credentials_provider(Credentials::new(
+                ak.clone(),
+                sk.clone(),
+                settings.token.clone(),
+                None,
+                "gxp-provider-static",
+            ));
+        }
+        let mut sdk = loader.load().await;
+        if sdk.region().map(|r| r.as_ref().is_empty()).unwrap_or(true) {
+            return Err(ConfigError::NoRegion);
+        }
+        if let Some(role) = &settings.assume_role {
+            let Some(base) = sdk.credentials_provider() else {
+                return Err(ConfigError::NoCredentials(
+                    "assume_role needs base credentials to call STS AssumeRole".into(),
+                ));
+            };
+            let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+                .session_name(role.session_name.clone())
+                .configure(&sdk);
+            if let Some(ext) = &role.external_id {
+                builder = builder.external_id(ext.clone());
+            }
+            if let Some(d) = role.duration {
+                builder = builder.session_length(d);
+            }
+            let provider = builder.build_from_provider(base).await;
+            sdk = sdk
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
+        }
+        let mut ctx = AwsContext {
+            sdk,
+            endpoints: settings.endpoints.clone(),
+            s3_path_style: settings.s3_use_path_style,
+            identity: CallerIdentity::default(),
+        };
+        if settings.validate_credentials || settings.request_account_id {
+            match ctx.caller_identity().await {
+                Ok(identity) => {
+                    ctx.identity = identity;
+                    if !settings.request_account_id {
+                        ctx.identity.account = None;
+                    }
+                }
+                Err(e) if settings.validate_credentials => return Err(e),
+                Err(_) => {}
+            }
+        }
+        Ok(ctx)
+    }
+
+    /// The endpoint a service is called at, when not the AWS default.
+    pub fn endpoint(&self, service: Service) -> Option<String> {
+        self.endpoints
+            .get(&service)
+            .cloned()
+            .or_else(|| env_nonempty(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix())))
+            .or_else(|| self.sdk.endpoint_url().map(str::to_string))
+    }
+
+    /// The region.
+    pub fn region(&self) -> String {
+        self.sdk.region().map(|r| r.to_string()).unwrap_or_default()
+    }
+
+    /// Call STS GetCallerIdentity with a short retry budget.
+    pub async fn caller_identity(&self) -> Result<CallerIdentity, ConfigError> {
+        let client = self.sts();
+        let result = client
+            .get_caller_identity()
+            .customize()
+            .config_override(
+                aws_sdk_sts::config::Builder::default()
+                    .retry_config(RetryConfig::standard().with_max_attempts(2)),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(CallerIdentity {
+                arn: out.arn,
+                account: out.account,
+                user_id: out.user_id,
+            }),
+            Err(err) => {
+                let c = classify(&err);
+                let endpoint = self
+                    .endpoint(Service::Sts)
+                    .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", self.region()));
+                Err(match c.kind {
+                    AwsErrorKind::Unreachable | AwsErrorKind::Timeout => ConfigError::Unreachable {
+                        endpoint,
+                        detail: c.message,
+                    },
+                    AwsErrorKind::NoCredentials => ConfigError::NoCredentials(c.message),
+                    AwsErrorKind::CredentialsRejected | AwsErrorKind::AccessDenied => {
+                        ConfigError::CredentialsRejected(c.to_string())
+                    }
+                    _ => ConfigError::Other(c.to_string()),
+                })
+            }
+        }
+    }
+}
+
+macro_rules! client {
+    ($fn:ident, $krate:ident, $service:expr) => {
+        impl AwsContext {
+            #[doc = concat!("A `", stringify!($krate), "` client with the configured endpoint.")]
+            pub fn $fn(&self) -> $krate::Client {
+                let mut b = $krate::config::Builder::from(&self.sdk);
+                if let Some(url) = self.endpoints.get(&$service) {
+                    b = b.endpoint_url(url.clone());
+                }
+                $krate::Client::from_conf(client!(@extra $fn, self, b).build())
+            }
+        }
+    };
+    (@extra s3, $self:ident, $b:ident) => { $b.force_path_style($self.s3_path_style) };
+    (@extra $other:ident, $self:ident, $b:ident) => { $b };
+}
+
+client!(sts, aws_sdk_sts, Service::Sts);
+client!(s3, aws_sdk_s3, Service::S3);
+client!(cloudformation, aws_sdk_cloudformation, Service::CloudFormation);
+client!(cloudtrail, aws_sdk_cloudtrail, Service::CloudTrail);
+client!(kms, aws_sdk_kms, Service::Kms);
+client!(config, aws_sdk_config, Service::ConfigService);
+client!(ec2, aws_sdk_ec2, Service::Ec2);
+client!(rds, aws_sdk_rds, Service::Rds);
+client!(tagging, aws_sdk_resourcegroupstagging, Service::ResourceGroupsTaggingApi);
+client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
+client!(sns, aws_sdk_sns, Service::Sns);

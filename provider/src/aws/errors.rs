@@ -1,0 +1,125 @@
+//! Classification of AWS SDK errors into what a check or a diagnostic needs to know.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// What kind of failure an AWS call had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwsErrorKind {
+    /// The endpoint could not be reached (connection refused, DNS, TLS).
+    Unreachable,
+    /// The call timed out.
+    Timeout,
+    /// No credentials could be found.
+    NoCredentials,
+    /// Credentials were rejected (invalid, expired, bad signature).
+    CredentialsRejected,
+    /// The caller is not allowed to make the call.
+    AccessDenied,
+    /// Throttled by the service.
+    Throttled,
+    /// The resource or configuration does not exist.
+    NotFound,
+    /// The endpoint does not implement the operation.
+    Unsupported,
+    /// Anything else.
+    Other,
+}
+
+/// An AWS error with its kind, error code and full message.
+#[derive(Debug, Clone)]
+pub struct ClassifiedError {
+    pub kind: AwsErrorKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ClassifiedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ClassifiedError {}
+
+const NOT_FOUND_SUFFIXES: [&str; 3] = ["NotFound", "NotFoundException", "NotFoundFault"];
+
+/// Classify an error code returned by a service.
+pub fn kind_of_code(code: &str) -> AwsErrorKind {
+    match code {
+        "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken"
+        | "InvalidAccessKeyId" | "UnrecognizedClientException" | "AuthFailure"
+        | "ExpiredTokenException" => AwsErrorKind::CredentialsRejected,
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+        | "AuthorizationError" | "Forbidden" => AwsErrorKind::AccessDenied,
+        "Throttling" | "ThrottlingException" | "TooManyRequestsException"
+        | "RequestLimitExceeded" | "SlowDown" | "RequestThrottled" => AwsErrorKind::Throttled,
+        "NotImplemented" | "InvalidAction" | "UnsupportedOperation"
+        | "UnknownOperationException" => AwsErrorKind::Unsupported,
+        c if c.starts_with("NoSuch") || NOT_FOUND_SUFFIXES.iter().any(|s| c.ends_with(s)) => {
+            AwsErrorKind::NotFound
+        }
+        _ => AwsErrorKind::Other,
+    }
+}
+
+/// Classify an SDK error.
+pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> ClassifiedError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let message = DisplayErrorContext(err).to_string();
+    let lower = message.to_ascii_lowercase();
+    let (kind, code) = match err {
+        SdkError::DispatchFailure(d) if d.is_timeout() => (AwsErrorKind::Timeout, None),
+        SdkError::DispatchFailure(d) if d.is_io() => (AwsErrorKind::Unreachable, None),
+        SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None),
+        SdkError::ServiceError(se) => {
+            let code = se.err().code().map(str::to_string);
+            let kind = code.as_deref().map(kind_of_code).unwrap_or(AwsErrorKind::Other);
+            let status = se.raw().status().as_u16();
+            let kind = match (kind, status) {
+                (AwsErrorKind::Other, 404) if code.is_none() => AwsErrorKind::NotFound,
+                (AwsErrorKind::Other, 501) => AwsErrorKind::Unsupported,
+                (k, _) => k,
+            };
+            (kind, code)
+        }
+        _ if lower.contains("no credentials") || lower.contains("credentials provider") => {
+            (AwsErrorKind::NoCredentials, None)
+        }
+        _ if lower.contains("connection refused")
+            || lower.contains("dns error")
+            || lower.contains("error trying to connect") =>
+        {
+            (AwsErrorKind::Unreachable, None)
+        }
+        _ => (AwsErrorKind::Other, err.code().map(str::to_string)),
+    };
+    ClassifiedError {
+        kind,
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds() {
+        assert_eq!(kind_of_code("InvalidClientTokenId"), AwsErrorKind::CredentialsRejected);
+        assert_eq!(kind_of_code("AccessDenied"), AwsErrorKind::AccessDenied);
+        assert_eq!(kind_of_code("ThrottlingException"), AwsErrorKind::Throttled);
+        assert_eq!(kind_of_code("NoSuchBucket"), AwsErrorKind::NotFound);
+        assert_eq!(kind_of_code("TrailNotFoundException"), AwsErrorKind::NotFound);
+        assert_eq!(kind_of_code("DBInstanceNotFound"), AwsErrorKind::NotFound);
+        assert_eq!(kind_of_code("Whatever"), AwsErrorKind::Other);
+    }
+}

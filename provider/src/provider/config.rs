@@ -1,0 +1,384 @@
+//! Provider configuration: schema, Terraform form, and conversion to typed settings.
+//!
+//! Names follow the hashicorp/aws provider where the concept is the same.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{NestedBlock, Schema};
+use tf_provider::value::Value;
+use tf_provider::AttributePath;
+
+use super::schema_builder::*;
+use crate::aws::context::{AssumeRole, AwsSettings, Service};
+use crate::spec::config::{Str, StrList};
+use crate::spec::validate::Problem;
+
+/// Provider configuration as Terraform hands it over.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ProviderConfig {
+    pub region: Str,
+    pub profile: Str,
+    pub shared_config_files: StrList,
+    pub shared_credentials_files: StrList,
+    pub access_key: Str,
+    pub secret_key: Str,
+    pub token: Str,
+    pub s3_use_path_style: Value<bool>,
+    pub skip_credentials_validation: Value<bool>,
+    pub skip_requesting_account_id: Value<bool>,
+    pub max_retries: Value<i64>,
+    pub assume_role: Value<Vec<AssumeRoleConfig>>,
+    pub endpoints: Value<Vec<BTreeMap<String, Str>>>,
+    pub evidence_store: Value<Vec<EvidenceStoreConfig>>,
+    pub report_labels: Value<Vec<ReportLabelsConfig>>,
+}
+
+/// `assume_role` block.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct AssumeRoleConfig {
+    pub role_arn: Str,
+    pub session_name: Str,
+    pub external_id: Str,
+    pub duration: Str,
+}
+
+/// `evidence_store` block: where qualification reports are filed by default.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct EvidenceStoreConfig {
+    pub s3_bucket: Str,
+    pub s3_prefix: Str,
+    pub kms_key_id: Str,
+    pub local_directory: Str,
+    pub allow_unprotected_store: Value<bool>,
+}
+
+/// `report_labels` block: labels printed on every report.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ReportLabelsConfig {
+    pub application: Str,
+    pub environment: Str,
+}
+
+/// Default maximum number of retries of an AWS call (throttling, transient errors).
+pub const DEFAULT_MAX_RETRIES: i64 = 5;
+
+/// Evidence store block schema, shared with `gxp_qualification`.
+pub fn evidence_store_block(description: &str) -> tf_provider::schema::Block {
+    use Mode::*;
+    block(
+        description,
+        [
+            ("s3_bucket", string(Optional, "S3 bucket that receives reports. It must have versioning and Object Lock unless `allow_unprotected_store` is set. Conflicts with `local_directory`.")),
+            ("s3_prefix", string(Optional, "Key prefix inside the bucket (default `gxp-evidence/`).")),
+            ("kms_key_id", string(Optional, "KMS key id or ARN for SSE-KMS encryption of filed reports.")),
+            ("local_directory", string(Optional, "Local directory that receives reports, for offline use. Conflicts with `s3_bucket`.")),
+            ("allow_unprotected_store", boolean(Optional, "Accept a bucket without versioning or Object Lock. The report states that the store was unprotected. Default `false`.")),
+        ],
+        [],
+    )
+}
+
+/// The provider schema.
+pub fn schema() -> Schema {
+    use Mode::*;
+    let assume_role = block(
+        "Assume an IAM role before making AWS calls.",
+        [
+            ("role_arn", string(Required, "ARN of the role to assume.")),
+            ("session_name", string(Optional, "Session name (default `terraform-provider-gxp`).")),
+            ("external_id", string(Optional, "External id required by the role's trust policy.")),
+            ("duration", string(Optional, "Session duration such as `1h` or `15m` (15 minutes to 12 hours; default 1h).")),
+        ],
+        [],
+    );
+    let endpoints = block(
+        "Custom endpoint URLs per service (e.g. a local emulator). Unset services use `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then AWS.",
+        Service::ALL.map(|s| (s.config_name(), string(Optional, s.endpoint_description()))),
+        [],
+    );
+    let labels = block(
+        "Labels printed on every qualification report unless the qualification sets its own.",
+        [
+            ("application", string(Optional, "Application name or id (e.g. `lims`).")),
+            ("environment", string(Optional, "Environment name (e.g. `prod`).")),
+        ],
+        [],
+    );
+    Schema {
+        version: 1,
+        block: block(
+            "The GxP provider qualifies AWS infrastructure against an approved specification and files the evidence. AWS settings follow the hashicorp/aws provider.",
+            [
+                ("region", string(Optional, "AWS region. Falls back to `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile.")),
+                ("profile", string(Optional, "Named profile of the shared configuration files. Falls back to `AWS_PROFILE`.")),
+                ("shared_config_files", string_list(Optional, "Paths of shared config files (default `~/.aws/config`).")),
+                ("shared_credentials_files", string_list(Optional, "Paths of shared credentials files (default `~/.aws/credentials`).")),
+                ("access_key", secret(Optional, "Static access key id. Requires `secret_key`. Prefer the default credential chain.")),
+                ("secret_key", secret(Optional, "Static secret access key. Requires `access_key`.")),
+                ("token", secret(Optional, "Session token for temporary static credentials.")),
+                ("s3_use_path_style", boolean(Optional, "Address S3 buckets by path (`endpoint/bucket`) instead of virtual host; needed by most emulators. Default `false`.")),
+                ("skip_credentials_validation", boolean(Optional, "Do not call STS GetCallerIdentity when the provider is configured. Default `false`.")),
+                ("skip_requesting_account_id", boolean(Optional, "Do not look up the account id (reports then omit it). Default `false`.")),
+                ("max_retries", number(Optional, "Maximum retries of an AWS call on throttling or transient errors, with exponential backoff. Default 5.")),
+            ],
+            [
+                ("assume_role", NestedBlock::Optional(assume_role)),
+                ("endpoints", NestedBlock::Optional(endpoints)),
+                ("evidence_store", NestedBlock::Optional(evidence_store_block("Default evidence store of qualifications: an S3 bucket with versioning and Object Lock, or a local directory."))),
+                ("report_labels", NestedBlock::Optional(labels)),
+            ],
+        ),
+    }
+}
+
+/// Whether any value of the configuration is unknown (not known until apply).
+pub fn has_unknowns(cfg: &ProviderConfig) -> bool {
+    let json = serde_json::to_string(cfg).unwrap_or_default();
+    // Unknown values serialize as the msgpack extension placeholder `_ExtStruct`.
+    json.contains("_ExtStruct")
+}
+
+fn text(v: &Str) -> Option<String> {
+    match v {
+        Value::Value(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn texts(v: &StrList) -> Vec<String> {
+    match v {
+        Value::Value(items) => items.iter().filter_map(text).collect(),
+        _ => vec![],
+    }
+}
+
+/// Parse a duration such as `1h`, `15m`, `1h30m`, `900s`.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let mut total = 0u64;
+    let mut digits = String::new();
+    let mut any = false;
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let n: u64 = digits.parse().ok()?;
+        digits.clear();
+        total += match ch {
+            'h' => n * 3600,
+            'm' => n * 60,
+            's' => n,
+            _ => return None,
+        };
+        any = true;
+    }
+    if !digits.is_empty() || !any {
+        return None;
+    }
+    Some(std::time::Duration::from_secs(total))
+}
+
+/// Check the configuration for conflicts and malformed values; convert it to settings.
+pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut add = |path: AttributePath, summary: &str, detail: String| {
+        problems.push(Problem {
+            path,
+            summary: summary.into(),
+            detail,
+        })
+    };
+    let access_key = text(&cfg.access_key);
+    let secret_key = text(&cfg.secret_key);
+    match (&access_key, &secret_key) {
+        (Some(_), None) => add(
+            AttributePath::new("secret_key"),
+            "Incomplete static credentials",
+            "`access_key` is set but `secret_key` is not; set both or neither.".into(),
+        ),
+        (None, Some(_)) => add(
+            AttributePath::new("access_key"),
+            "Incomplete static credentials",
+            "`secret_key` is set but `access_key` is not; set both or neither.".into(),
+        ),
+        _ => {}
+    }
+    if text(&cfg.token).is_some() && access_key.is_none() {
+        add(
+            AttributePath::new("token"),
+            "Conflicting credentials",
+            "`token` only applies with `access_key` and `secret_key`.".into(),
+        );
+    }
+    let max_retries = match cfg.max_retries {
+        Value::Value(n) if !(0..=100).contains(&n) => {
+            add(
+                AttributePath::new("max_retries"),
+                "Invalid max_retries",
+                format!("`max_retries` must be between 0 and 100; got {n}."),
+            );
+            DEFAULT_MAX_RETRIES
+        }
+        Value::Value(n) => n,
+        _ => DEFAULT_MAX_RETRIES,
+    };
+    let mut assume_role = None;
+    if let Value::Value(blocks) = &cfg.assume_role {
+        if let Some(ar) = blocks.first() {
+            let p = || AttributePath::new("assume_role").index(0);
+            let role_arn = text(&ar.role_arn).unwrap_or_default();
+            if !crate::spec::validate::is_arn(&role_arn) || !role_arn.contains(":role/") {
+                add(
+                    p().attribute("role_arn"),
+                    "Malformed role ARN",
+                    format!("`{role_arn}` is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)."),
+                );
+            }
+            let duration = match text(&ar.duration) {
+                None => None,
+                Some(d) => match parse_duration(&d) {
+                    Some(dur) if (900..=43200).contains(&dur.as_secs()) => Some(dur),
+                    _ => {
+                        add(
+                            p().attribute("duration"),
+                            "Invalid assume_role duration",
+                            format!("`{d}` must be a duration like `1h` or `30m` between 15m and 12h."),
+                        );
+                        None
+                    }
+                },
+            };
+            assume_role = Some(AssumeRole {
+                role_arn,
+                session_name: text(&ar.session_name)
+                    .unwrap_or_else(|| "terraform-provider-gxp".into()),
+                external_id: text(&ar.external_id),
+                duration,
+            });
+        }
+    }
+    let mut endpoints = BTreeMap::new();
+    if let Value::Value(blocks) = &cfg.endpoints {
+        if let Some(block) = blocks.first() {
+            for (name, url) in block {
+                if let (Some(service), Some(url)) = (Service::from_config_name(name), text(url)) {
+                    if !(url.starts_with("http://") || url.starts_with("https://")) {
+                        add(
+                            AttributePath::new("endpoints").index(0).attribute(name.clone()),
+                            "Malformed endpoint URL",
+                            format!("`{url}` must start with http:// or https://."),
+                        );
+                    }
+                    endpoints.insert(service, url);
+                }
+            }
+        }
+    }
+    if let Value::Value(blocks) = &cfg.evidence_store {
+        if let Some(store) = blocks.first() {
+            if text(&store.s3_bucket).is_some() && text(&store.local_directory).is_some() {
+                add(
+                    AttributePath::new("evidence_store").index(0).attribute("local_directory"),
+                    "Conflicting evidence stores",
+                    "Set either `s3_bucket` or `local_directory` in `evidence_store`, not both.".into(),
+                );
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(AwsSettings {
+        region: text(&cfg.region),
+        profile: text(&cfg.profile),
+        shared_config_files: texts(&cfg.shared_config_files),
+        shared_credentials_files: texts(&cfg.shared_credentials_files),
+        access_key,
+        secret_key,
+        token: text(&cfg.token),
+        assume_role,
+        endpoints,
+        s3_use_path_style: matches!(cfg.s3_use_path_style, Value::Value(true)),
+        max_retries: max_retries as u32,
+        validate_credentials: !matches!(cfg.skip_credentials_validation, Value::Value(true)),
+        request_account_id: !matches!(cfg.skip_requesting_account_id, Value::Value(true)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Str {
+        Value::Value(v.to_string())
+    }
+
+    #[test]
+    fn durations_parse_in_go_style() {
+        assert_eq!(parse_duration("1h").unwrap().as_secs(), 3600);
+        assert_eq!(parse_duration("1h30m").unwrap().as_secs(), 5400);
+        assert_eq!(parse_duration("900s").unwrap().as_secs(), 900);
+        assert!(parse_duration("90").is_none());
+        assert!(parse_duration("1d").is_none());
+        assert!(parse_duration("").is_none());
+    }
+
+    #[test]
+    fn half_static_credentials_are_a_conflict_with_a_path() {
+        let cfg = ProviderConfig {
+            access_key: s("AKIA"),
+            ..Default::default()
+        };
+        let problems = to_settings(&cfg).unwrap_err();
+        assert_eq!(problems[0].path, AttributePath::new("secret_key"));
+    }
+
+    #[test]
+    fn two_evidence_stores_conflict() {
+        let cfg = ProviderConfig {
+            evidence_store: Value::Value(vec![EvidenceStoreConfig {
+                s3_bucket: s("b"),
+                local_directory: s("/tmp/x"),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        let problems = to_settings(&cfg).unwrap_err();
+        assert_eq!(problems[0].summary, "Conflicting evidence stores");
+    }
+
+    #[test]
+    fn malformed_role_arn_and_duration_are_reported() {
+        let cfg = ProviderConfig {
+            assume_role: Value::Value(vec![AssumeRoleConfig {
+                role_arn: s("not-an-arn"),
+                duration: s("5m"),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        let problems = to_settings(&cfg).unwrap_err();
+        assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn endpoints_map_to_services() {
+        let mut ep = BTreeMap::new();
+        ep.insert("s3".to_string(), s("http://127.0.0.1:5000"));
+        ep.insert("sts".to_string(), Value::Null);
+        let cfg = ProviderConfig {
+            endpoints: Value::Value(vec![ep]),
+            max_retries: Value::Value(3),
+            ..Default::default()
+        };
+        let settings = to_settings(&cfg).unwrap();
+        assert_eq!(settings.endpoints.len(), 1);
+        assert_eq!(settings.max_retries, 3);
+        assert!(settings.validate_credentials);
+    }
+}

@@ -1,0 +1,91 @@
+//! Protocol glue: the `gxp` provider, its configuration, and schema helpers.
+
+pub mod config;
+pub mod schema_builder;
+pub mod shared;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use tf_provider::schema::Schema;
+use tf_provider::value::ValueEmpty;
+use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
+
+use crate::aws::context::AwsContext;
+use config::ProviderConfig;
+pub use shared::{Configured, Shared};
+
+/// The `gxp` provider.
+#[derive(Default)]
+pub struct GxpProvider {
+    shared: Shared,
+}
+
+impl GxpProvider {
+    /// A provider not yet configured.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl Provider for GxpProvider {
+    type Config<'a> = ProviderConfig;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(config::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, cfg: Self::Config<'a>) -> Option<()> {
+        if let Err(problems) = config::to_settings(&cfg) {
+            crate::resources::expected_spec::report_problems(diags, problems);
+        }
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        terraform_version: String,
+        cfg: Self::Config<'a>,
+    ) -> Option<()> {
+        if config::has_unknowns(&cfg) {
+            // Values only known after apply: resources that need AWS defer their work.
+            self.shared.set(Configured::deferred(terraform_version));
+            return Some(());
+        }
+        let settings = match config::to_settings(&cfg) {
+            Ok(s) => s,
+            Err(problems) => {
+                crate::resources::expected_spec::report_problems(diags, problems);
+                return Some(());
+            }
+        };
+        match AwsContext::load(&settings).await {
+            Ok(aws) => {
+                self.shared
+                    .set(Configured::new(aws, &cfg, terraform_version));
+            }
+            Err(err) => {
+                let (summary, detail) = err.diagnostic();
+                diags.root_error(summary, detail);
+            }
+        }
+        Some(())
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        Some(crate::resources::all(&self.shared))
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(crate::resources::data_sources(&self.shared))
+    }
+}

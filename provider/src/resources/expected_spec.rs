@@ -1,0 +1,317 @@
+//! `gxp_expected_spec`: the approved specification as a Terraform resource.
+//!
+//! It has no remote object: its state is the specification, its canonical JSON form, the
+//! digest of that form and a revision that increments whenever the digest changes. Digest
+//! and revision are computed at plan time so `terraform plan` shows them changing.
+
+use async_trait::async_trait;
+use tf_provider::schema::{NestedBlock, Schema};
+use tf_provider::value::{StructEmpty, Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::provider::schema_builder::*;
+use crate::spec::canonical::{self, Incomplete};
+use crate::spec::config::SpecConfig;
+use crate::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
+use crate::spec::validate;
+
+/// The `gxp_expected_spec` resource.
+#[derive(Debug, Default, Clone)]
+pub struct ExpectedSpecResource;
+
+/// The schema of `gxp_expected_spec`.
+pub fn schema() -> Schema {
+    use Mode::*;
+    let system = block(
+        "The system the specification covers.",
+        [
+            ("application_id", string(Required, "Application identifier, as carried by the `Application` tag of its resources (e.g. `lims`).")),
+            ("environment", string(Required, "Environment name (e.g. `prod`, `validation`).")),
+            ("gamp_category", number(Optional, "GAMP 5 software category: 1 (infrastructure), 3, 4 or 5.")),
+            ("risk_class", string(Optional, "Risk class from the system's risk assessment: `low`, `medium` or `high`.")),
+        ],
+        [],
+    );
+    let approval = block(
+        "Approval of this version of the specification.",
+        [
+            ("approved_by", string(Required, "Identity of the approver (name or e-mail of the quality approver).")),
+            ("approved_at", string(Required, "Time of approval, RFC 3339 (`2026-03-01T09:30:00Z`) or `YYYY-MM-DD`. Must not be in the future.")),
+            ("change_reference", string(Required, "Change control record under which the specification was approved (e.g. `CR-2026-014`).")),
+            ("reason", string(Optional, "Reason for this version.")),
+        ],
+        [],
+    );
+    let requirement = block(
+        "A user or functional requirement (URS/FS) with the regulatory controls it implements.",
+        [
+            ("id", string(Required, "Requirement id, unique within the specification (e.g. `URS-001`).")),
+            ("text", string(Required, "Requirement text.")),
+            ("controls", string_list(Optional, "Regulatory control references, e.g. `21CFR11.10(e)`, `Annex11-9`, `HIPAA-164.312(b)`.")),
+            ("severity", string(Optional, "Severity class of a deviation: `security`, `functional` (default) or `cosmetic`.")),
+        ],
+        [],
+    );
+    let expected_resource = block(
+        "An expectation on one AWS resource.",
+        [
+            ("key", string(Required, "Stable key of this expectation, unique within the specification; reports and suppressions refer to it.")),
+            ("type", string(Required, "AWS type in CloudFormation naming, e.g. `AWS::S3::Bucket`.")),
+            ("identifier", string(Optional, "Physical id or ARN of the resource. Either this or `stack_name` with `logical_id`.")),
+            ("stack_name", string(Optional, "Name of the expected stack that holds the resource (with `logical_id`).")),
+            ("logical_id", string(Optional, "Logical id of the resource in `stack_name`.")),
+            ("properties", string(Optional, "Expected properties as a JSON object in CloudFormation shape, e.g. `jsonencode({ VersioningConfiguration = { Status = \"Enabled\" } })`. Each given property must equal the live value.")),
+            ("checks", string_list(Optional, "Catalog check ids to run on this resource (see `gxp_check_catalog`).")),
+            ("check_parameters", string_map(Optional, "Check parameters as `CHECK_ID.PARAMETER = value`, e.g. `\"logs.retention.min_days\" = \"365\"`.")),
+            ("requirements", string_list(Optional, "Ids of the requirements this expectation traces to.")),
+        ],
+        [],
+    );
+    let expected_stack = block(
+        "An expectation on one CloudFormation stack.",
+        [
+            ("name", string(Required, "Stack name, unique within the specification.")),
+            ("template_sha256", string(Optional, "SHA-256 (hex) of the approved template body. Conflicts with `template_body`.")),
+            ("template_body", string(Optional, "Approved template body; its SHA-256 is what the specification holds. Conflicts with `template_sha256`.")),
+            ("outputs", string_map(Optional, "Expected stack outputs (output key to value).")),
+            ("parameters", string_map(Optional, "Expected stack parameters (parameter key to value).")),
+            ("resources", string_map(Optional, "Expected logical resources (logical id to CloudFormation type).")),
+            ("requirements", string_list(Optional, "Ids of the requirements this stack traces to.")),
+        ],
+        [],
+    );
+    let suppression = block(
+        "A check deliberately not applied to one resource. Reported as `suppressed` with its reason; an expired suppression counts as a failure.",
+        [
+            ("check", string(Required, "Catalog check id that is suppressed.")),
+            ("resource_key", string(Required, "Key of the expected resource it applies to.")),
+            ("reason", string(Required, "Written justification (mandatory).")),
+            ("approved_by", string(Required, "Who approved the exception.")),
+            ("expires", string(Optional, "Expiry, RFC 3339 or `YYYY-MM-DD`; after it the check counts again.")),
+        ],
+        [],
+    );
+    let mut root = block(
+        "The approved specification of a GxP system's infrastructure: requirements with regulatory controls, expected resources and properties, expected stacks and outputs, suppressions, approval. Its `digest` is the SHA-256 of a canonical JSON form; `revision` increments whenever the digest changes.",
+        [
+            ("id", string(Computed, "Identifier of the specification (its name).")),
+            ("name", string(Required, "Name of the specification, unique per system (e.g. `lims-prod-infrastructure`). Changing it creates a new specification.")),
+            ("version", string(Required, "Document version of the specification (e.g. `1.2`).")),
+            ("description", string(Optional, "Description of the specification.")),
+            ("digest", string(Computed, "SHA-256 (hex) of the canonical JSON form of the specification.")),
+            ("revision", number(Computed, "Revision counter: 1 at creation, incremented whenever `digest` changes.")),
+            ("canonical_json", string(Computed, "The canonical JSON form that `digest` is computed over; `gxp_qualification` takes it as `spec_document`.")),
+        ],
+        [
+            ("system", NestedBlock::Single(system)),
+            ("approval", NestedBlock::Single(approval)),
+            ("requirement", NestedBlock::List(requirement)),
+            ("expected_resource", NestedBlock::List(expected_resource)),
+            ("expected_stack", NestedBlock::List(expected_stack)),
+            ("suppression", NestedBlock::List(suppression)),
+        ],
+    );
+    root.version = SCHEMA_VERSION;
+    Schema {
+        version: SCHEMA_VERSION,
+        block: root,
+    }
+}
+
+/// Report validation problems as diagnostics with their attribute paths.
+pub fn report_problems(diags: &mut Diagnostics, problems: Vec<validate::Problem>) {
+    for p in problems {
+        diags.error(p.summary, p.detail, p.path);
+    }
+}
+
+/// Fill the computed attributes for a planned or applied state.
+/// `prior` is the previous state (None on create).
+pub fn compute(diags: &mut Diagnostics, mut state: SpecConfig, prior: Option<&SpecConfig>) -> Option<SpecConfig> {
+    state.id = state.name.clone();
+    match canonical::to_model(&state) {
+        Ok(spec) => {
+            let text = canonical::canonical_json(&spec);
+            let digest = crate::util::sha256_hex(text.as_bytes());
+            state.revision = match prior {
+                None => Value::Value(1),
+                Some(p) => match (&p.digest, p.revision) {
+                    (Value::Value(old), Value::Value(rev)) if *old == digest => Value::Value(rev),
+                    (Value::Value(_), Value::Value(rev)) => Value::Value(rev + 1),
+                    // Imported state carries no digest yet: keep its revision.
+                    (_, Value::Value(rev)) => Value::Value(rev),
+                    _ => Value::Value(1),
+                },
+            };
+            state.digest = Value::Value(digest);
+            state.canonical_json = Value::Value(text);
+        }
+        Err(Incomplete::Unknown) => {
+            state.digest = Value::Unknown;
+            state.canonical_json = Value::Unknown;
+            state.revision = Value::Unknown;
+        }
+        Err(Incomplete::Invalid(why)) => {
+            diags.error(
+                "Invalid specification",
+                why,
+                AttributePath::root(),
+            );
+            return None;
+        }
+    }
+    Some(state)
+}
+
+#[async_trait]
+impl Resource for ExpectedSpecResource {
+    type State<'a> = SpecConfig;
+    type PrivateState<'a> = StructEmpty;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        report_problems(diags, validate::validate(&config, crate::util::now_utc()));
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private_state: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((state, private_state))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((compute(diags, proposed, None)?, StructEmpty {}))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let replace = if prior.name != proposed.name && prior.name.is_value() {
+            vec![AttributePath::new("name")]
+        } else {
+            vec![]
+        };
+        let planned = compute(diags, proposed, Some(&prior))?;
+        Some((planned, StructEmpty {}, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(StructEmpty {})
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((compute(diags, planned, None)?, StructEmpty {}))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        Some((compute(diags, planned, Some(&prior))?, StructEmpty {}))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        Some(())
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if !validate::is_identifier(&id) {
+            diags.root_error(
+                "Invalid import id",
+                format!("Import a specification by its name (e.g. `lims-prod`); `{id}` is not a valid name."),
+            );
+            return None;
+        }
+        let state = SpecConfig {
+            id: Value::Value(id.clone()),
+            name: Value::Value(id),
+            revision: Value::Value(1),
+            ..Default::default()
+        };
+        Some((state, StructEmpty {}))
+    }
+
+    async fn upgrade<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_state: tf_provider::RawValue,
+    ) -> Option<Self::State<'a>> {
+        let json: serde_json::Value = match &prior_state {
+            tf_provider::RawValue::Json(bytes) => match serde_json::from_slice(bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    diags.root_error("Cannot read prior state", e.to_string());
+                    return None;
+                }
+            },
+            tf_provider::RawValue::MessagePack(_) => {
+                diags.root_error_short("Cannot upgrade a legacy (non-JSON) state");
+                return None;
+            }
+        };
+        let upgraded = match upgrade_json(version, json) {
+            Ok(v) => v,
+            Err(e) => {
+                diags.root_error("Cannot upgrade gxp_expected_spec state", e);
+                return None;
+            }
+        };
+        match serde_json::from_value::<SpecConfig>(upgraded) {
+            Ok(state) => Some(state),
+            Err(e) => {
+                diags.root_error("Cannot upgrade gxp_expected_spec state", e.to_string());
+                None
+            }
+        }
+    }
+}

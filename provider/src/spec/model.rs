@@ -1,0 +1,125 @@
+//! The approved specification with every value known: the input of canonicalisation,
+//! digest and qualification.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// An approved specification.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Spec {
+    pub name: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub system: System,
+    pub approval: Approval,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<Requirement>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<ExpectedResource>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stacks: Vec<ExpectedStack>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
+}
+
+/// The system covered: application, environment, GAMP category, risk class.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct System {
+    pub application_id: String,
+    pub environment: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamp_category: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_class: Option<String>,
+}
+
+/// Approval metadata.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Approval {
+    pub approved_by: String,
+    pub approved_at: String,
+    pub change_reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A requirement with its regulatory controls.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Requirement {
+    pub id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
+    pub severity: String,
+}
+
+/// An expectation on one resource.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ExpectedResource {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logical_id: Option<String>,
+    /// Expected properties, CloudFormation-shaped JSON object (already canonical).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub check_parameters: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+}
+
+/// An expectation on one CloudFormation stack.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ExpectedStack {
+    pub name: String,
+    /// Lowercase hex SHA-256 of the approved template (given, or computed from the body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outputs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, String>,
+    /// Logical id → CloudFormation type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+}
+
+/// A suppressed check with its justification.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Suppression {
+    pub check: String,
+    pub resource_key: String,
+    pub reason: String,
+    pub approved_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl Spec {
+    /// The requirement with this id.
+    pub fn requirement(&self, id: &str) -> Option<&Requirement> {
+        self.requirements.iter().find(|r| r.id == id)
+    }
+
+    /// The expected resource with this key.
+    pub fn resource(&self, key: &str) -> Option<&ExpectedResource> {
+        self.resources.iter().find(|r| r.key == key)
+    }
+
+    /// The expected stack with this name.
+    pub fn stack(&self, name: &str) -> Option<&ExpectedStack> {
+        self.stacks.iter().find(|s| s.name == name)
+    }
+}

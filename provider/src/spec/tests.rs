@@ -1,0 +1,345 @@
+//! Unit tests of the pure specification logic.
+
+use std::collections::BTreeMap;
+
+use tf_provider::value::Value;
+use tf_provider::AttributePath;
+
+use super::canonical::{canonical_json, digest, from_canonical_json, to_model, Incomplete};
+use super::config::*;
+use super::validate::{validate, Problem};
+
+fn s(v: &str) -> Str {
+    Value::Value(v.to_string())
+}
+
+fn list(items: &[&str]) -> StrList {
+    Value::Value(items.iter().map(|i| s(i)).collect())
+}
+
+fn map(items: &[(&str, &str)]) -> StrMap {
+    Value::Value(
+        items
+            .iter()
+            .map(|(k, v)| (k.to_string(), s(v)))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+fn now() -> time::OffsetDateTime {
+    crate::util::parse_time("2026-06-01T00:00:00Z").unwrap()
+}
+
+/// A complete, valid specification.
+fn sample() -> SpecConfig {
+    SpecConfig {
+        name: s("lims-prod"),
+        version: s("1.0"),
+        description: s("LIMS production infrastructure"),
+        system: Value::Value(SystemConfig {
+            application_id: s("lims"),
+            environment: s("prod"),
+            gamp_category: Value::Value(1),
+            risk_class: s("high"),
+        }),
+        approval: Value::Value(ApprovalConfig {
+            approved_by: s("qa.lead@example.com"),
+            approved_at: s("2026-05-01T09:30:00Z"),
+            change_reference: s("CR-2026-014"),
+            reason: Value::Null,
+        }),
+        requirement: Value::Value(vec![
+            RequirementConfig {
+                id: s("URS-001"),
+                text: s("Evidence is retained unaltered"),
+                controls: list(&["21CFR11.10(c)", "Annex11-7"]),
+                severity: s("security"),
+            },
+            RequirementConfig {
+                id: s("URS-002"),
+                text: s("Audit trail is on"),
+                controls: list(&["21CFR11.10(e)"]),
+                severity: s("security"),
+            },
+        ]),
+        expected_resource: Value::Value(vec![
+            ExpectedResourceConfig {
+                key: s("evidence_bucket"),
+                resource_type: s("AWS::S3::Bucket"),
+                identifier: s("lims-evidence"),
+                properties: s(r#"{"VersioningConfiguration":{"Status":"Enabled"}}"#),
+                checks: list(&["s3.versioning", "s3.encryption"]),
+                check_parameters: map(&[("s3.encryption.kms_key_id", "alias/evidence")]),
+                requirements: list(&["URS-001"]),
+                ..Default::default()
+            },
+            ExpectedResourceConfig {
+                key: s("trail"),
+                resource_type: s("AWS::CloudTrail::Trail"),
+                identifier: s("arn:aws:cloudtrail:us-east-1:123456789012:trail/org"),
+                checks: list(&["cloudtrail.logging"]),
+                requirements: list(&["URS-002"]),
+                ..Default::default()
+            },
+        ]),
+        expected_stack: Value::Value(vec![ExpectedStackConfig {
+            name: s("lims-core"),
+            template_body: s("{\"Resources\":{}}"),
+            outputs: map(&[("BucketName", "lims-evidence")]),
+            resources: map(&[("EvidenceBucket", "AWS::S3::Bucket")]),
+            ..Default::default()
+        }]),
+        suppression: Value::Value(vec![SuppressionConfig {
+            check: s("s3.encryption"),
+            resource_key: s("evidence_bucket"),
+            reason: s("Key rollout pending under CR-2026-020"),
+            approved_by: s("qa.lead@example.com"),
+            expires: s("2026-12-31"),
+        }]),
+        ..Default::default()
+    }
+}
+
+fn problems(cfg: &SpecConfig) -> Vec<Problem> {
+    validate(cfg, now())
+}
+
+fn single_problem(cfg: &SpecConfig) -> Problem {
+    let p = problems(cfg);
+    assert_eq!(p.len(), 1, "expected one problem, got {p:#?}");
+    p.into_iter().next().unwrap()
+}
+
+fn path(steps: &[&str]) -> AttributePath {
+    let mut p = AttributePath::root();
+    for step in steps {
+        match step.parse::<i64>() {
+            Ok(i) => {
+                p.add_index(i);
+            }
+            Err(_) => {
+                p.add_attribute(step.to_string());
+            }
+        }
+    }
+    p
+}
+
+#[test]
+fn the_sample_is_valid() {
+    assert_eq!(problems(&sample()), vec![]);
+}
+
+#[test]
+fn digest_ignores_block_and_list_order() {
+    let a = sample();
+    let mut b = sample();
+    if let Value::Value(r) = &mut b.requirement {
+        r.reverse();
+    }
+    if let Value::Value(r) = &mut b.expected_resource {
+        r.reverse();
+        r[1].checks = list(&["s3.encryption", "s3.versioning", "s3.versioning"]);
+        r[1].properties = s(r#"{ "VersioningConfiguration" : { "Status" : "Enabled" } }"#);
+    }
+    let da = digest(&to_model(&a).unwrap());
+    let db = digest(&to_model(&b).unwrap());
+    assert_eq!(da, db);
+    assert_eq!(da.len(), 64);
+}
+
+#[test]
+fn digest_changes_with_content() {
+    let a = sample();
+    let mut b = sample();
+    b.version = s("1.1");
+    assert_ne!(
+        digest(&to_model(&a).unwrap()),
+        digest(&to_model(&b).unwrap())
+    );
+}
+
+#[test]
+fn digest_is_stable_across_runs_for_a_fixed_spec() {
+    // The canonical bytes must not depend on hash-map order, time or machine:
+    // a hand-checked prefix of the canonical document pins the layout.
+    let text = canonical_json(&to_model(&sample()).unwrap());
+    assert!(text.starts_with(r#"{"format":"gxp.spec/v1","spec":{"approval":{"approved_at":"2026-05-01T09:30:00Z","approved_by":"qa.lead@example.com","change_reference":"CR-2026-014"},"description":"#), "{text}");
+    assert!(!text.contains(' ') || text.contains("LIMS production"));
+    assert_eq!(digest(&to_model(&sample()).unwrap()), crate::util::sha256_hex(text.as_bytes()));
+}
+
+#[test]
+fn template_body_is_digested_as_its_sha256() {
+    let mut a = sample();
+    let body_hash = crate::util::sha256_hex(b"{\"Resources\":{}}");
+    let da = digest(&to_model(&a).unwrap());
+    if let Value::Value(st) = &mut a.expected_stack {
+        st[0].template_body = Value::Null;
+        st[0].template_sha256 = s(&body_hash.to_uppercase());
+    }
+    assert_eq!(da, digest(&to_model(&a).unwrap()));
+}
+
+#[test]
+fn canonical_form_round_trips() {
+    let model = to_model(&sample()).unwrap();
+    let back = from_canonical_json(&canonical_json(&model)).unwrap();
+    assert_eq!(back, model);
+    assert!(from_canonical_json(r#"{"format":"other","spec":{}}"#).is_err());
+}
+
+#[test]
+fn unknown_values_make_the_model_incomplete() {
+    let mut cfg = sample();
+    cfg.version = Value::Unknown;
+    assert_eq!(to_model(&cfg), Err(Incomplete::Unknown));
+    // and validation skips them
+    assert_eq!(problems(&cfg), vec![]);
+}
+
+#[test]
+fn duplicate_requirement_id_is_reported_at_its_path() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.requirement {
+        r[1].id = s("URS-001");
+    }
+    // URS-002 is now undefined as well: the trail traces to it.
+    let p = problems(&cfg);
+    assert!(p.iter().any(|p| p.summary == "Duplicate requirement id"
+        && p.path == path(&["requirement", "1", "id"])));
+}
+
+#[test]
+fn duplicate_resource_key_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[1].key = s("evidence_bucket");
+    }
+    let p = problems(&cfg);
+    assert!(p.iter().any(|p| p.summary == "Duplicate resource key"
+        && p.path == path(&["expected_resource", "1", "key"])), "{p:#?}");
+}
+
+#[test]
+fn trace_to_undefined_requirement_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[0].requirements = list(&["URS-001", "URS-999"]);
+    }
+    let p = single_problem(&cfg);
+    assert_eq!(p.summary, "Expectation traces to an undefined requirement");
+    assert_eq!(p.path, path(&["expected_resource", "0", "requirements", "1"]));
+}
+
+#[test]
+fn unknown_check_id_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[1].checks = list(&["cloudtrail.logging", "cloudtrail.teleport"]);
+    }
+    let p = single_problem(&cfg);
+    assert_eq!(p.summary, "Unknown check id");
+    assert_eq!(p.path, path(&["expected_resource", "1", "checks", "1"]));
+}
+
+#[test]
+fn check_for_another_type_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[1].checks = list(&["s3.versioning"]);
+    }
+    assert_eq!(
+        single_problem(&cfg).summary,
+        "Check does not apply to this resource type"
+    );
+}
+
+#[test]
+fn malformed_type_and_arn_are_reported() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[0].resource_type = s("S3 bucket");
+        r[1].identifier = s("arn:aws:cloudtrail:useast1:12345:trail");
+    }
+    let p = problems(&cfg);
+    assert!(p.iter().any(|p| p.summary == "Malformed resource type"
+        && p.path == path(&["expected_resource", "0", "type"])));
+    assert!(p.iter().any(|p| p.summary == "Malformed ARN"
+        && p.path == path(&["expected_resource", "1", "identifier"])));
+}
+
+#[test]
+fn suppression_without_reason_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(sp) = &mut cfg.suppression {
+        sp[0].reason = s("  ");
+    }
+    let p = single_problem(&cfg);
+    assert_eq!(p.summary, "Suppression without a reason");
+    assert_eq!(p.path, path(&["suppression", "0", "reason"]));
+}
+
+#[test]
+fn approval_in_the_future_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(a) = &mut cfg.approval {
+        a.approved_at = s("2027-01-01T00:00:00Z");
+    }
+    let p = single_problem(&cfg);
+    assert_eq!(p.summary, "Approval dated in the future");
+    assert_eq!(p.path, path(&["approval", "approved_at"]));
+}
+
+#[test]
+fn malformed_values_are_reported() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.requirement {
+        r[0].controls = list(&["21 CFR 11"]);
+        r[0].severity = s("catastrophic");
+    }
+    if let Value::Value(st) = &mut cfg.expected_stack {
+        st[0].template_sha256 = s("abc");
+    }
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[0].properties = s("[1,2]");
+        r[0].check_parameters = map(&[("s3.encryption.colour", "red")]);
+    }
+    let summaries: Vec<String> = problems(&cfg).into_iter().map(|p| p.summary).collect();
+    for expected in [
+        "Unknown regulatory control reference",
+        "Invalid severity class",
+        "Conflicting template expectations",
+        "Malformed template SHA-256",
+        "Invalid expected properties",
+        "Unknown check parameter",
+    ] {
+        assert!(summaries.iter().any(|s| s == expected), "{expected} missing from {summaries:?}");
+    }
+}
+
+#[test]
+fn resources_need_a_locator_and_known_stacks() {
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[0].identifier = Value::Null;
+        r[1].identifier = Value::Null;
+        r[1].stack_name = s("nope");
+        r[1].logical_id = s("Trail");
+    }
+    let summaries: Vec<String> = problems(&cfg).into_iter().map(|p| p.summary).collect();
+    assert!(summaries.contains(&"Resource cannot be located".to_string()));
+    assert!(summaries.contains(&"Reference to an undefined stack".to_string()));
+}
+
+#[test]
+fn suppression_of_undefined_resource_or_check_is_reported() {
+    let mut cfg = sample();
+    if let Value::Value(sp) = &mut cfg.suppression {
+        sp[0].resource_key = s("ghost");
+        sp[0].check = s("s3.nothing");
+    }
+    let summaries: Vec<String> = problems(&cfg).into_iter().map(|p| p.summary).collect();
+    assert!(summaries.contains(&"Suppression of an undefined resource".to_string()));
+    assert!(summaries.contains(&"Unknown check id".to_string()));
+}

@@ -1,0 +1,314 @@
+//! The AWS endpoint the tests talk to: a moto server child process, a
+//! LocalStack container, or real AWS.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+
+use super::{find_on_path, is_executable, repo_root, tail};
+
+/// Region every emulated test runs in.
+const EMULATED_REGION: &str = "us-east-1";
+/// Static credentials accepted by the emulators.
+const TEST_KEY: &str = "testing";
+/// How long moto may take to answer HTTP.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Attempts at finding a free port before giving up.
+const PORT_ATTEMPTS: usize = 3;
+
+/// Which AWS implementation the tests run against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A `moto_server` child process (default).
+    Moto,
+    /// A LocalStack container (cargo feature `localstack`, needs Docker).
+    LocalStack,
+    /// Real AWS with ambient credentials.
+    Aws,
+}
+
+impl Backend {
+    /// Reads `GXP_TEST_BACKEND` (`moto` when unset or empty).
+    pub fn from_env() -> Backend {
+        let raw = std::env::var("GXP_TEST_BACKEND").unwrap_or_default();
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "" | "moto" => Backend::Moto,
+            "localstack" => Backend::LocalStack,
+            "aws" => Backend::Aws,
+            other => panic!(
+                "\n\n*** GXP_TEST_BACKEND={other:?} is not one of moto, localstack, aws. ***\n"
+            ),
+        }
+    }
+}
+
+/// A running AWS endpoint; dropping it stops the emulator.
+pub struct Emulator {
+    /// Base URL such as `http://127.0.0.1:PORT`; empty for real AWS.
+    pub endpoint: String,
+    /// Region the tests use.
+    pub region: String,
+    backend: Backend,
+    process: Option<MotoProcess>,
+    #[cfg(feature = "localstack")]
+    container: Option<super::localstack::LocalStack>,
+}
+
+/// A moto server child and the directory holding its log.
+struct MotoProcess {
+    child: Child,
+    _log_dir: tempfile::TempDir,
+}
+
+impl Emulator {
+    /// Starts the backend chosen by `GXP_TEST_BACKEND`; panics loudly if it
+    /// cannot be started.
+    pub fn start() -> Emulator {
+        match Backend::from_env() {
+            Backend::Moto => start_moto(),
+            Backend::LocalStack => start_localstack(),
+            Backend::Aws => Emulator {
+                endpoint: String::new(),
+                region: std::env::var("AWS_REGION")
+                    .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+                    .unwrap_or_else(|_| EMULATED_REGION.to_string()),
+                backend: Backend::Aws,
+                process: None,
+                #[cfg(feature = "localstack")]
+                container: None,
+            },
+        }
+    }
+
+    /// The backend this emulator runs.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Process id of the emulator child process (moto only).
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().map(|p| p.child.id())
+    }
+
+    /// Environment for processes (Terraform) that should talk to this endpoint.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("AWS_REGION".to_string(), self.region.clone()),
+            ("AWS_DEFAULT_REGION".to_string(), self.region.clone()),
+        ];
+        if self.backend != Backend::Aws {
+            env.extend([
+                ("AWS_ACCESS_KEY_ID".to_string(), TEST_KEY.to_string()),
+                ("AWS_SECRET_ACCESS_KEY".to_string(), TEST_KEY.to_string()),
+                ("AWS_ENDPOINT_URL".to_string(), self.endpoint.clone()),
+            ]);
+        }
+        env
+    }
+
+    /// Variables of the parent environment that must not leak into processes
+    /// talking to this endpoint (they would override the static test keys).
+    pub(crate) fn env_remove(&self) -> &'static [&'static str] {
+        match self.backend {
+            Backend::Aws => &[],
+            _ => &[
+                "AWS_PROFILE",
+                "AWS_DEFAULT_PROFILE",
+                "AWS_SESSION_TOKEN",
+                "AWS_SECURITY_TOKEN",
+            ],
+        }
+    }
+
+    /// SDK configuration for building fixtures directly: static test
+    /// credentials, region and endpoint (ambient configuration for real AWS).
+    /// For S3 also apply [`s3_path_style`](Self::s3_path_style).
+    pub async fn sdk_config(&self) -> SdkConfig {
+        let loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(self.region.clone()));
+        if self.backend == Backend::Aws {
+            return loader.load().await;
+        }
+        loader
+            .credentials_provider(Credentials::new(TEST_KEY, TEST_KEY, None, None, "gxp-e2e"))
+            .endpoint_url(&self.endpoint)
+            .load()
+            .await
+    }
+
+    /// An S3 client from [`sdk_config`](Self::sdk_config) honouring
+    /// [`s3_path_style`](Self::s3_path_style).
+    pub async fn s3_client(&self) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.sdk_config().await)
+            .force_path_style(self.s3_path_style())
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    /// Whether S3 must be addressed path-style (true for the emulators).
+    pub fn s3_path_style(&self) -> bool {
+        self.backend != Backend::Aws
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(process) = self.process.as_mut() {
+            let _ = process.child.kill();
+            let _ = process.child.wait();
+        }
+    }
+}
+
+#[cfg(feature = "localstack")]
+fn start_localstack() -> Emulator {
+    let container = super::localstack::LocalStack::start();
+    Emulator {
+        endpoint: container.endpoint.clone(),
+        region: EMULATED_REGION.to_string(),
+        backend: Backend::LocalStack,
+        process: None,
+        container: Some(container),
+    }
+}
+
+#[cfg(not(feature = "localstack"))]
+fn start_localstack() -> Emulator {
+    panic!(
+        "\n\n*** GXP_TEST_BACKEND=localstack needs the cargo feature `localstack`. ***\n\
+         Run: cargo test -p terraform-provider-gxp --features localstack --test e2e\n"
+    )
+}
+
+/// The `moto_server` executable: `GXP_MOTO_SERVER`, `<repo>/.venv/bin/moto_server`,
+/// or `moto_server` on `PATH`.
+fn moto_server_path() -> PathBuf {
+    if let Some(explicit) = std::env::var_os("GXP_MOTO_SERVER").filter(|v| !v.is_empty()) {
+        let explicit = PathBuf::from(explicit);
+        assert!(
+            is_executable(&explicit),
+            "\n\n*** GXP_MOTO_SERVER={} is not an executable file. ***\n\
+             Unset it or run `make tools`.\n",
+            explicit.display()
+        );
+        return explicit;
+    }
+    let venv = repo_root().join(".venv/bin/moto_server");
+    if is_executable(&venv) {
+        return venv;
+    }
+    find_on_path("moto_server").unwrap_or_else(|| {
+        panic!(
+            "\n\n*** moto_server not found. ***\n\
+             Looked at GXP_MOTO_SERVER, {} and PATH.\n\
+             Run `make tools` to install moto into .venv.\n",
+            venv.display()
+        )
+    })
+}
+
+fn start_moto() -> Emulator {
+    let program = moto_server_path();
+    let mut last_log = String::new();
+    for _ in 0..PORT_ATTEMPTS {
+        let port = free_port();
+        let log_dir = tempfile::Builder::new()
+            .prefix("gxp-moto-")
+            .tempdir()
+            .expect("create moto log dir");
+        let log_path = log_dir.path().join("moto.log");
+        let log = File::create(&log_path).expect("create moto log");
+        let child = Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone log handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+        let mut process = MotoProcess {
+            child,
+            _log_dir: log_dir,
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let outcome = wait_until_http(&mut process.child, addr);
+        let log_text = std::fs::read_to_string(&log_path).unwrap_or_default();
+        match outcome {
+            Ok(()) => {
+                return Emulator {
+                    endpoint: format!("http://{addr}"),
+                    region: EMULATED_REGION.to_string(),
+                    backend: Backend::Moto,
+                    process: Some(process),
+                    #[cfg(feature = "localstack")]
+                    container: None,
+                }
+            }
+            Err(reason) => {
+                let _ = process.child.kill();
+                let _ = process.child.wait();
+                let port_race = log_text.contains("in use");
+                last_log = format!(
+                    "{reason}\n----- moto log tail -----\n{}",
+                    tail(&log_text, 40)
+                );
+                if !port_race {
+                    break;
+                }
+            }
+        }
+    }
+    panic!(
+        "\n\n*** moto_server ({}) did not start. ***\n{last_log}\n\
+         If moto is missing or broken, run `make tools`.\n",
+        program.display()
+    )
+}
+
+/// A port that was free on 127.0.0.1 a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .expect("bind an ephemeral port on 127.0.0.1")
+        .port()
+}
+
+/// Polls `addr` until it answers an HTTP request, the child exits, or the
+/// startup timeout passes.
+fn wait_until_http(child: &mut Child, addr: SocketAddr) -> Result<(), String> {
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Err(format!("moto_server exited early with {status}"));
+        }
+        if answers_http(addr) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "moto_server did not answer HTTP on {addr} within {}s",
+                STARTUP_TIMEOUT.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Whether something on `addr` replies to a plain HTTP request.
+fn answers_http(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = "GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 5];
+    stream.read_exact(&mut head).is_ok() && &head == b"HTTP/"
+}
