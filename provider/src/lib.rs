@@ -6,10 +6,18 @@
 //! - [`spec`]: the approved specification model, its canonical form, digest and validation (pure).
 //! - [`catalog`]: the check catalog metadata (pure).
 //! - [`aws`]: AWS access — SDK configuration, clients, error classification.
+//! - [`observe`]: collectors that read live configuration into observations (I/O).
+//! - [`checks`]: check evaluation, pure functions of observations.
+//! - [`evidence`]: evidence stores (S3 with Object Lock, local directory, spool).
+//! - [`report`]: the report model, its canonical form and renderers.
 
 pub mod aws;
 pub mod catalog;
+pub mod checks;
+pub mod evidence;
+pub mod observe;
 pub mod provider;
+pub mod report;
 pub mod resources;
 pub mod spec;
 pub mod util;

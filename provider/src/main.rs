@@ -37,7 +37,10 @@ fn main() -> ExitCode {
 fn serve() -> ExitCode {
     // Both rustls back-ends are linked (tonic brings ring, the AWS SDK aws-lc-rs): the plugin handshake is tested with ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("cannot start the async runtime: {err}");

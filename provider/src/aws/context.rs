@@ -203,7 +203,9 @@ impl AwsContext {
         }
         if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty()
         {
-            use aws_runtime::env_config::file::{EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles};
+            use aws_runtime::env_config::file::{
+                EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
+            };
             let mut files = ProfileFiles::builder();
             if settings.shared_config_files.is_empty() {
                 files = files.include_default_config_file(true);
@@ -346,12 +348,20 @@ macro_rules! client {
 
 client!(sts, aws_sdk_sts, Service::Sts);
 client!(s3, aws_sdk_s3, Service::S3);
-client!(cloudformation, aws_sdk_cloudformation, Service::CloudFormation);
+client!(
+    cloudformation,
+    aws_sdk_cloudformation,
+    Service::CloudFormation
+);
 client!(cloudtrail, aws_sdk_cloudtrail, Service::CloudTrail);
 client!(kms, aws_sdk_kms, Service::Kms);
 client!(config, aws_sdk_config, Service::ConfigService);
 client!(ec2, aws_sdk_ec2, Service::Ec2);
 client!(rds, aws_sdk_rds, Service::Rds);
-client!(tagging, aws_sdk_resourcegroupstagging, Service::ResourceGroupsTaggingApi);
+client!(
+    tagging,
+    aws_sdk_resourcegroupstagging,
+    Service::ResourceGroupsTaggingApi
+);
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);

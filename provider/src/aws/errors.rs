@@ -52,14 +52,27 @@ const NOT_FOUND_SUFFIXES: [&str; 3] = ["NotFound", "NotFoundException", "NotFoun
 /// Classify an error code returned by a service.
 pub fn kind_of_code(code: &str) -> AwsErrorKind {
     match code {
-        "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken"
-        | "InvalidAccessKeyId" | "UnrecognizedClientException" | "AuthFailure"
+        "InvalidClientTokenId"
+        | "SignatureDoesNotMatch"
+        | "ExpiredToken"
+        | "InvalidAccessKeyId"
+        | "UnrecognizedClientException"
+        | "AuthFailure"
         | "ExpiredTokenException" => AwsErrorKind::CredentialsRejected,
-        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
-        | "AuthorizationError" | "Forbidden" => AwsErrorKind::AccessDenied,
-        "Throttling" | "ThrottlingException" | "TooManyRequestsException"
-        | "RequestLimitExceeded" | "SlowDown" | "RequestThrottled" => AwsErrorKind::Throttled,
-        "NotImplemented" | "InvalidAction" | "UnsupportedOperation"
+        "AccessDenied"
+        | "AccessDeniedException"
+        | "UnauthorizedOperation"
+        | "AuthorizationError"
+        | "Forbidden" => AwsErrorKind::AccessDenied,
+        "Throttling"
+        | "ThrottlingException"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "SlowDown"
+        | "RequestThrottled" => AwsErrorKind::Throttled,
+        "NotImplemented"
+        | "InvalidAction"
+        | "UnsupportedOperation"
         | "UnknownOperationException" => AwsErrorKind::Unsupported,
         c if c.starts_with("NoSuch") || NOT_FOUND_SUFFIXES.iter().any(|s| c.ends_with(s)) => {
             AwsErrorKind::NotFound
@@ -81,7 +94,10 @@ where
         SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, None),
         SdkError::ServiceError(se) => {
             let code = se.err().code().map(str::to_string);
-            let kind = code.as_deref().map(kind_of_code).unwrap_or(AwsErrorKind::Other);
+            let kind = code
+                .as_deref()
+                .map(kind_of_code)
+                .unwrap_or(AwsErrorKind::Other);
             let status = se.raw().status().as_u16();
             let kind = match (kind, status) {
                 (AwsErrorKind::Other, 404) if code.is_none() => AwsErrorKind::NotFound,
@@ -114,11 +130,17 @@ mod tests {
 
     #[test]
     fn codes_map_to_kinds() {
-        assert_eq!(kind_of_code("InvalidClientTokenId"), AwsErrorKind::CredentialsRejected);
+        assert_eq!(
+            kind_of_code("InvalidClientTokenId"),
+            AwsErrorKind::CredentialsRejected
+        );
         assert_eq!(kind_of_code("AccessDenied"), AwsErrorKind::AccessDenied);
         assert_eq!(kind_of_code("ThrottlingException"), AwsErrorKind::Throttled);
         assert_eq!(kind_of_code("NoSuchBucket"), AwsErrorKind::NotFound);
-        assert_eq!(kind_of_code("TrailNotFoundException"), AwsErrorKind::NotFound);
+        assert_eq!(
+            kind_of_code("TrailNotFoundException"),
+            AwsErrorKind::NotFound
+        );
         assert_eq!(kind_of_code("DBInstanceNotFound"), AwsErrorKind::NotFound);
         assert_eq!(kind_of_code("Whatever"), AwsErrorKind::Other);
     }

@@ -41,7 +41,9 @@ use std::str::FromStr;
 pub const CATALOG_VERSION: &str = "1";
 
 /// Qualification stage a check belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Stage {
     /// Installation qualification: installed as specified.
@@ -89,7 +91,9 @@ impl FromStr for Stage {
 }
 
 /// Drift/severity class (GxP practice): security -> CAPA, functional -> review, cosmetic -> log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SeverityClass {
     /// Encryption off, port opened, public access, audit trail lost: immediate action and a CAPA.

@@ -90,9 +90,21 @@ pub fn schema() -> Schema {
         "Assume an IAM role before making AWS calls.",
         [
             ("role_arn", string(Required, "ARN of the role to assume.")),
-            ("session_name", string(Optional, "Session name (default `terraform-provider-gxp`).")),
-            ("external_id", string(Optional, "External id required by the role's trust policy.")),
-            ("duration", string(Optional, "Session duration such as `1h` or `15m` (15 minutes to 12 hours; default 1h).")),
+            (
+                "session_name",
+                string(Optional, "Session name (default `terraform-provider-gxp`)."),
+            ),
+            (
+                "external_id",
+                string(Optional, "External id required by the role's trust policy."),
+            ),
+            (
+                "duration",
+                string(
+                    Optional,
+                    "Session duration such as `1h` or `15m` (15 minutes to 12 hours; default 1h).",
+                ),
+            ),
         ],
         [],
     );
@@ -104,8 +116,14 @@ pub fn schema() -> Schema {
     let labels = block(
         "Labels printed on every qualification report unless the qualification sets its own.",
         [
-            ("application", string(Optional, "Application name or id (e.g. `lims`).")),
-            ("environment", string(Optional, "Environment name (e.g. `prod`).")),
+            (
+                "application",
+                string(Optional, "Application name or id (e.g. `lims`)."),
+            ),
+            (
+                "environment",
+                string(Optional, "Environment name (e.g. `prod`)."),
+            ),
         ],
         [],
     );
@@ -241,17 +259,19 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
             }
             let duration = match text(&ar.duration) {
                 None => None,
-                Some(d) => match parse_duration(&d) {
-                    Some(dur) if (900..=43200).contains(&dur.as_secs()) => Some(dur),
-                    _ => {
-                        add(
+                Some(d) => {
+                    match parse_duration(&d) {
+                        Some(dur) if (900..=43200).contains(&dur.as_secs()) => Some(dur),
+                        _ => {
+                            add(
                             p().attribute("duration"),
                             "Invalid assume_role duration",
                             format!("`{d}` must be a duration like `1h` or `30m` between 15m and 12h."),
                         );
-                        None
+                            None
+                        }
                     }
-                },
+                }
             };
             assume_role = Some(AssumeRole {
                 role_arn,
@@ -269,7 +289,9 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
                 if let (Some(service), Some(url)) = (Service::from_config_name(name), text(url)) {
                     if !(url.starts_with("http://") || url.starts_with("https://")) {
                         add(
-                            AttributePath::new("endpoints").index(0).attribute(name.clone()),
+                            AttributePath::new("endpoints")
+                                .index(0)
+                                .attribute(name.clone()),
                             "Malformed endpoint URL",
                             format!("`{url}` must start with http:// or https://."),
                         );
@@ -283,9 +305,12 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
         if let Some(store) = blocks.first() {
             if text(&store.s3_bucket).is_some() && text(&store.local_directory).is_some() {
                 add(
-                    AttributePath::new("evidence_store").index(0).attribute("local_directory"),
+                    AttributePath::new("evidence_store")
+                        .index(0)
+                        .attribute("local_directory"),
                     "Conflicting evidence stores",
-                    "Set either `s3_bucket` or `local_directory` in `evidence_store`, not both.".into(),
+                    "Set either `s3_bucket` or `local_directory` in `evidence_store`, not both."
+                        .into(),
                 );
             }
         }

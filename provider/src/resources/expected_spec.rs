@@ -127,7 +127,11 @@ pub fn report_problems(diags: &mut Diagnostics, problems: Vec<validate::Problem>
 
 /// Fill the computed attributes for a planned or applied state.
 /// `prior` is the previous state (None on create).
-pub fn compute(diags: &mut Diagnostics, mut state: SpecConfig, prior: Option<&SpecConfig>) -> Option<SpecConfig> {
+pub fn compute(
+    diags: &mut Diagnostics,
+    mut state: SpecConfig,
+    prior: Option<&SpecConfig>,
+) -> Option<SpecConfig> {
     state.id = state.name.clone();
     match canonical::to_model(&state) {
         Ok(spec) => {
@@ -152,11 +156,7 @@ pub fn compute(diags: &mut Diagnostics, mut state: SpecConfig, prior: Option<&Sp
             state.revision = Value::Unknown;
         }
         Err(Incomplete::Invalid(why)) => {
-            diags.error(
-                "Invalid specification",
-                why,
-                AttributePath::root(),
-            );
+            diags.error("Invalid specification", why, AttributePath::root());
             return None;
         }
     }

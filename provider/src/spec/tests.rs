@@ -166,7 +166,10 @@ fn digest_is_stable_across_runs_for_a_fixed_spec() {
     let text = canonical_json(&to_model(&sample()).unwrap());
     assert!(text.starts_with(r#"{"format":"gxp.spec/v1","spec":{"approval":{"approved_at":"2026-05-01T09:30:00Z","approved_by":"qa.lead@example.com","change_reference":"CR-2026-014"},"description":"#), "{text}");
     assert!(!text.contains(' ') || text.contains("LIMS production"));
-    assert_eq!(digest(&to_model(&sample()).unwrap()), crate::util::sha256_hex(text.as_bytes()));
+    assert_eq!(
+        digest(&to_model(&sample()).unwrap()),
+        crate::util::sha256_hex(text.as_bytes())
+    );
 }
 
 #[test]
@@ -206,8 +209,10 @@ fn duplicate_requirement_id_is_reported_at_its_path() {
     }
     // URS-002 is now undefined as well: the trail traces to it.
     let p = problems(&cfg);
-    assert!(p.iter().any(|p| p.summary == "Duplicate requirement id"
-        && p.path == path(&["requirement", "1", "id"])));
+    assert!(p
+        .iter()
+        .any(|p| p.summary == "Duplicate requirement id"
+            && p.path == path(&["requirement", "1", "id"])));
 }
 
 #[test]
@@ -217,8 +222,11 @@ fn duplicate_resource_key_is_reported() {
         r[1].key = s("evidence_bucket");
     }
     let p = problems(&cfg);
-    assert!(p.iter().any(|p| p.summary == "Duplicate resource key"
-        && p.path == path(&["expected_resource", "1", "key"])), "{p:#?}");
+    assert!(
+        p.iter().any(|p| p.summary == "Duplicate resource key"
+            && p.path == path(&["expected_resource", "1", "key"])),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -229,7 +237,10 @@ fn trace_to_undefined_requirement_is_reported() {
     }
     let p = single_problem(&cfg);
     assert_eq!(p.summary, "Expectation traces to an undefined requirement");
-    assert_eq!(p.path, path(&["expected_resource", "0", "requirements", "1"]));
+    assert_eq!(
+        p.path,
+        path(&["expected_resource", "0", "requirements", "1"])
+    );
 }
 
 #[test]
@@ -314,7 +325,10 @@ fn malformed_values_are_reported() {
         "Invalid expected properties",
         "Unknown check parameter",
     ] {
-        assert!(summaries.iter().any(|s| s == expected), "{expected} missing from {summaries:?}");
+        assert!(
+            summaries.iter().any(|s| s == expected),
+            "{expected} missing from {summaries:?}"
+        );
     }
 }
 

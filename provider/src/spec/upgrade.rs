@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(v1["approval"]["approved_by"], "qa@example.com");
         assert_eq!(v1["approval"]["change_reference"], "CR-1");
         assert!(v1.get("approved_by").is_none());
-        assert_eq!(v1["requirement"][0]["controls"], json!(["21CFR11.10(e)", "Annex11-9"]));
+        assert_eq!(
+            v1["requirement"][0]["controls"],
+            json!(["21CFR11.10(e)", "Annex11-9"])
+        );
         assert!(v1["requirement"][0].get("control_refs").is_none());
     }
 

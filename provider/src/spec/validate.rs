@@ -182,9 +182,11 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
             p().attribute("change_reference"),
             "approval.change_reference",
         );
-        if let Some(at) =
-            c.required(&a.approved_at, p().attribute("approved_at"), "approval.approved_at")
-        {
+        if let Some(at) = c.required(
+            &a.approved_at,
+            p().attribute("approved_at"),
+            "approval.approved_at",
+        ) {
             match parse_time(at) {
                 None => c.add(
                     p().attribute("approved_at"),
@@ -300,7 +302,9 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                     c.add(
                         p().attribute("resources").key(logical_id.to_string()),
                         "Malformed resource type",
-                        format!("`{ty}` is not a CloudFormation type name such as AWS::S3::Bucket."),
+                        format!(
+                            "`{ty}` is not a CloudFormation type name such as AWS::S3::Bucket."
+                        ),
                     );
                 }
             }
@@ -351,7 +355,9 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                 c.add(
                     p().attribute("identifier"),
                     "Malformed ARN",
-                    format!("`{id}` is not of the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE."),
+                    format!(
+                        "`{id}` is not of the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE."
+                    ),
                 );
             }
         }
@@ -366,7 +372,11 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
         }
         if r.stack_name.is_null() != r.logical_id.is_null() {
             c.add(
-                p().attribute(if r.logical_id.is_null() { "logical_id" } else { "stack_name" }),
+                p().attribute(if r.logical_id.is_null() {
+                    "logical_id"
+                } else {
+                    "stack_name"
+                }),
                 "Incomplete stack reference",
                 "`stack_name` and `logical_id` are set together.",
             );
@@ -395,7 +405,9 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                 None => c.add(
                     p().attribute("checks").index(j as i64),
                     "Unknown check id",
-                    format!("`{id}` is not in the check catalog (see data source gxp_check_catalog)."),
+                    format!(
+                        "`{id}` is not in the check catalog (see data source gxp_check_catalog)."
+                    ),
                 ),
                 Some(def) => {
                     checks_here.push(id);
@@ -413,18 +425,17 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
         }
         for (k, _) in map_items(&r.check_parameters) {
             let known_param = k.rsplit_once('.').and_then(|(check, param)| {
-                catalog::get(check).map(|def| {
-                    (
-                        check,
-                        def.params.iter().any(|pd| pd.name == param),
-                    )
-                })
+                catalog::get(check).map(|def| (check, def.params.iter().any(|pd| pd.name == param)))
             });
             let problem = match known_param {
-                None => Some(format!("`{k}` must be CHECK_ID.PARAMETER with a catalog check id.")),
+                None => Some(format!(
+                    "`{k}` must be CHECK_ID.PARAMETER with a catalog check id."
+                )),
                 Some((_, false)) => Some(format!("The check has no parameter named in `{k}`.")),
                 Some((check, true)) if !r.checks.is_unknown() && !checks_here.contains(&check) => {
-                    Some(format!("`{check}` is not listed in this resource's `checks`."))
+                    Some(format!(
+                        "`{check}` is not listed in this resource's `checks`."
+                    ))
                 }
                 Some(_) => None,
             };

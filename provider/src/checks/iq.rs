@@ -1,0 +1,9 @@
+//! Placeholder: evaluators for `iq` checks are being written.
+
+use super::{Outcome, Params};
+use crate::observe::Observation;
+
+/// Evaluate a `iq` check; `None` when `id` is not one of them.
+pub fn evaluate(_id: &str, _obs: &Observation, _params: &Params) -> Option<Outcome> {
+    None
+}

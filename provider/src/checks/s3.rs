@@ -1,0 +1,9 @@
+//! Placeholder: evaluators for `s3` checks are being written.
+
+use super::{Outcome, Params};
+use crate::observe::Observation;
+
+/// Evaluate a `s3` check; `None` when `id` is not one of them.
+pub fn evaluate(_id: &str, _obs: &Observation, _params: &Params) -> Option<Outcome> {
+    None
+}

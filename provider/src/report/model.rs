@@ -1,0 +1,203 @@
+//! The qualification report: everything an auditor needs to accept the evidence.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{SeverityClass, Stage};
+use crate::checks::Status;
+use crate::observe::StackObservation;
+use crate::spec::model::Approval;
+
+/// A qualification report.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Report {
+    /// Report format identifier, `gxp.report/v1`.
+    pub format: String,
+    /// Unique id of this report.
+    pub report_id: String,
+    pub qualification: QualificationInfo,
+    pub spec: SpecInfo,
+    pub system: SystemInfo,
+    pub run: RunInfo,
+    pub evidence_store: StoreInfo,
+    /// IQ build specification: the stacks as observed.
+    #[serde(default)]
+    pub stacks: Vec<StackObservation>,
+    /// Every check on every resource.
+    pub results: Vec<CheckResult>,
+    pub summary: Summary,
+    /// Requirement → checks → results → evidence.
+    #[serde(default)]
+    pub traceability: Vec<TraceRow>,
+    /// Suppressions of the specification, with whether each was applied or expired.
+    #[serde(default)]
+    pub suppressions: Vec<SuppressionRecord>,
+    /// Drift since the previous qualification.
+    #[serde(default)]
+    pub drift: Vec<DriftItem>,
+    /// SHA-256 of the previous report of the same qualification (`null` for the first).
+    pub previous_report_sha256: Option<String>,
+}
+
+/// The qualification that ran.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct QualificationInfo {
+    pub name: String,
+    pub stages: Vec<Stage>,
+    pub enforce: bool,
+    /// Why this run happened (initial qualification, drift, spec change, review period...).
+    pub reasons: Vec<String>,
+    /// Sequence number of this report in the qualification's chain (1 for the first).
+    pub sequence: i64,
+}
+
+/// The specification qualified against.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SpecInfo {
+    pub name: String,
+    pub version: String,
+    pub digest: String,
+    pub approval: Approval,
+}
+
+/// The system covered.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SystemInfo {
+    pub application: String,
+    pub environment: String,
+    #[serde(default)]
+    pub gamp_category: Option<i64>,
+    #[serde(default)]
+    pub risk_class: Option<String>,
+}
+
+/// Who, what and when.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RunInfo {
+    pub started_at: String,
+    pub finished_at: String,
+    pub caller_arn: Option<String>,
+    pub account: Option<String>,
+    pub region: String,
+    pub provider_version: String,
+    pub terraform_version: String,
+    /// Configuration commit (e.g. from CI), when given.
+    pub configuration_commit: Option<String>,
+}
+
+/// Where the report is filed and how it is protected.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StoreInfo {
+    pub location: String,
+    pub protected: bool,
+    pub protection: String,
+    /// Set when the store was accepted without versioning/Object Lock.
+    pub unprotected_store_allowed: bool,
+}
+
+/// One check on one resource (or one property of one resource, for IQ property checks).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CheckResult {
+    pub check_id: String,
+    pub title: String,
+    pub stage: Stage,
+    pub severity: SeverityClass,
+    /// Spec key of the resource or stack (`stack:NAME` for stack checks).
+    pub target: String,
+    pub resource_type: String,
+    pub identifier: String,
+    /// Property path, for `iq.resource_properties`.
+    #[serde(default)]
+    pub property: Option<String>,
+    pub status: Status,
+    pub expected: String,
+    pub actual: String,
+    #[serde(default)]
+    pub detail: Option<String>,
+    pub controls: Vec<String>,
+    pub requirements: Vec<String>,
+    pub remediation: String,
+    #[serde(default)]
+    pub suppression: Option<SuppressionRecord>,
+}
+
+/// Counts of results.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Summary {
+    pub total: i64,
+    pub passed: i64,
+    pub failed: i64,
+    pub error: i64,
+    pub suppressed: i64,
+    /// `passed` when nothing failed or errored; `failed` when something failed; else `error`.
+    pub status: Status,
+}
+
+impl Default for Status {
+    fn default() -> Self {
+        Status::Passed
+    }
+}
+
+impl Summary {
+    /// Count results and derive the overall status.
+    pub fn of(results: &[CheckResult]) -> Summary {
+        let mut s = Summary::default();
+        for r in results {
+            s.total += 1;
+            match r.status {
+                Status::Passed => s.passed += 1,
+                Status::Failed => s.failed += 1,
+                Status::Error => s.error += 1,
+                Status::Suppressed => s.suppressed += 1,
+            }
+        }
+        s.status = if s.failed > 0 {
+            Status::Failed
+        } else if s.error > 0 {
+            Status::Error
+        } else {
+            Status::Passed
+        };
+        s
+    }
+}
+
+/// A row of the traceability matrix.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TraceRow {
+    pub requirement: String,
+    pub text: String,
+    pub controls: Vec<String>,
+    /// `CHECK_ID@TARGET` of every result tracing to the requirement.
+    pub checks: Vec<String>,
+    /// Overall status of those results.
+    pub status: Status,
+    /// Location of the evidence (this report).
+    pub evidence: String,
+}
+
+/// A suppression and how it was applied.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SuppressionRecord {
+    pub check: String,
+    pub resource_key: String,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: Option<String>,
+    /// `applied`, `expired` (counted as a failure) or `unused`.
+    pub state: String,
+}
+
+/// One drifted property.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DriftItem {
+    pub target: String,
+    pub resource_type: String,
+    pub identifier: String,
+    pub property: String,
+    pub class: SeverityClass,
+    /// Value at the last qualification (compact JSON, `absent` when not configured).
+    pub qualified: String,
+    /// Value now.
+    pub current: String,
+}
