@@ -6,3 +6,11 @@
 
 mod harness;
 mod harness_smoke;
+
+mod fixtures;
+
+mod collect_ec2_rds;
+mod collect_s3_kms;
+mod collect_stack;
+mod collect_trail_config_logs;
+mod evidence_store;

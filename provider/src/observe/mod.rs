@@ -7,7 +7,16 @@
 //! observations, so they are unit-tested without an emulator; refresh re-collects
 //! observations only.
 
+pub mod cloudtrail;
 pub mod collect;
+pub mod config;
+pub mod discovery;
+pub mod ec2;
+pub mod kms;
+pub mod logs;
+pub mod rds;
+pub mod s3;
+pub mod stack;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,15 @@
+//! Placeholder: the CloudFormation stack collector is being written.
+
+use crate::aws::AwsContext;
+use crate::observe::StackObservation;
+
+/// Observe a stack by name.
+pub async fn collect_stack(_aws: &AwsContext, name: &str) -> StackObservation {
+    let mut o = StackObservation {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    o.errors
+        .insert("stack".into(), "collector not written yet".into());
+    o
+}

@@ -1,0 +1,1 @@
+//! Emulator tests of collect_ec2_rds (being written).

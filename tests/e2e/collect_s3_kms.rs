@@ -1,0 +1,1 @@
+//! Emulator tests of collect_s3_kms (being written).

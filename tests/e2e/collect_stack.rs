@@ -1,0 +1,1 @@
+//! Emulator tests of collect_stack (being written).

@@ -1,0 +1,1 @@
+//! Emulator tests of collect_trail_config_logs (being written).

@@ -1,0 +1,1 @@
+//! Emulator tests of evidence_store (being written).
