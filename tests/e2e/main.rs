@@ -14,3 +14,5 @@ mod collect_s3_kms;
 mod collect_stack;
 mod collect_trail_config_logs;
 mod evidence_store;
+mod provider_config;
+mod spec;

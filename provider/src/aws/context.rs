@@ -276,6 +276,16 @@ impl AwsContext {
         Ok(ctx)
     }
 
+    /// A context from a ready SDK configuration (tests, tools): no credential validation.
+    pub fn from_sdk_config(sdk: SdkConfig, s3_path_style: bool) -> AwsContext {
+        AwsContext {
+            sdk,
+            endpoints: BTreeMap::new(),
+            s3_path_style,
+            identity: CallerIdentity::default(),
+        }
+    }
+
     /// The endpoint a service is called at, when not the AWS default.
     pub fn endpoint(&self, service: Service) -> Option<String> {
         self.endpoints

@@ -1,7 +1,7 @@
 //! Collector dispatch: read a target's live configuration through the AWS APIs.
 
 use crate::aws::AwsContext;
-use crate::observe::{Existence, Observation, Target};
+use crate::observe::{Observation, Target};
 
 /// Observe one target. Never panics; read failures are recorded in the observation.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {

@@ -1,0 +1,1 @@
+//! End-to-end scenarios of gxp_expected_spec (being written).
