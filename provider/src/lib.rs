@@ -17,6 +17,7 @@ pub mod checks;
 pub mod evidence;
 pub mod observe;
 pub mod provider;
+pub mod qualification;
 pub mod report;
 pub mod resources;
 pub mod spec;

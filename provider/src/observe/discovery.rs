@@ -1,15 +1,14 @@
-//! Placeholder: tag-based discovery is being written.
-
-use std::collections::BTreeMap;
-
+//! TEMPORARY STUB (replaced by the ec2rds branch).
 use crate::aws::AwsContext;
 use crate::observe::Target;
-
-/// Find resources carrying all `tags` (Resource Groups Tagging API) as targets with the
-/// catalog's OQ/PQ checks for their type.
+use std::collections::BTreeMap;
+pub struct Discovery {
+    pub targets: Vec<Target>,
+    pub unsupported: Vec<String>,
+}
 pub async fn discover(
     _aws: &AwsContext,
     _tags: &BTreeMap<String, String>,
-) -> Result<Vec<Target>, String> {
-    Err("discovery not written yet".into())
+) -> Result<Discovery, String> {
+    Err("stub".into())
 }

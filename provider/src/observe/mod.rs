@@ -23,6 +23,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
+/// Drift classification tables of every collector: (CloudFormation type, top-level property,
+/// class). Properties not listed are functional; `Tags` and descriptions are cosmetic.
+pub const PROPERTY_CLASS_TABLES: &[&[(&str, &str, crate::catalog::SeverityClass)]] = &[];
+
 /// Where a target came from.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

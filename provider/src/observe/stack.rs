@@ -13,3 +13,7 @@ pub async fn collect_stack(_aws: &AwsContext, name: &str) -> StackObservation {
         .insert("stack".into(), "collector not written yet".into());
     o
 }
+/// TEMPORARY STUB.
+pub fn physical_id<'a>(obs: &'a StackObservation, logical_id: &str) -> Option<&'a str> {
+    obs.resources.get(logical_id).map(|(_, p)| p.as_str())
+}

@@ -36,6 +36,12 @@ pub struct Report {
     pub drift: Vec<DriftItem>,
     /// SHA-256 of the previous report of the same qualification (`null` for the first).
     pub previous_report_sha256: Option<String>,
+    /// Raw observations the checks were evaluated on (the collector output).
+    #[serde(default)]
+    pub observations: Vec<crate::observe::Observation>,
+    /// Notes on the run: resources discovered but not checkable, unsupported endpoint features.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// The qualification that ran.

@@ -1,6 +1,8 @@
 //! Terraform resources and data sources of the provider.
 
+pub mod check_catalog;
 pub mod expected_spec;
+pub mod qualification;
 
 use std::collections::HashMap;
 
@@ -9,16 +11,25 @@ use tf_provider::{DynamicDataSource, DynamicResource};
 use crate::provider::Shared;
 
 /// Every resource, by name without the `gxp_` prefix.
-pub fn all(_shared: &Shared) -> HashMap<String, Box<dyn DynamicResource>> {
+pub fn all(shared: &Shared) -> HashMap<String, Box<dyn DynamicResource>> {
     let mut map: HashMap<String, Box<dyn DynamicResource>> = HashMap::new();
     map.insert(
         "expected_spec".into(),
         Box::new(expected_spec::ExpectedSpecResource),
+    );
+    map.insert(
+        "qualification".into(),
+        Box::new(qualification::QualificationResource::new(shared.clone())),
     );
     map
 }
 
 /// Every data source, by name without the `gxp_` prefix.
 pub fn data_sources(_shared: &Shared) -> HashMap<String, Box<dyn DynamicDataSource>> {
-    HashMap::new()
+    let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
+    map.insert(
+        "check_catalog".into(),
+        Box::new(check_catalog::CheckCatalogDataSource),
+    );
+    map
 }

@@ -1,0 +1,373 @@
+//! Qualification: observe, evaluate, report, file. The Terraform resource is a thin layer
+//! over [`apply_run`], [`refresh`] and [`import`].
+
+pub mod assemble;
+pub mod drift;
+pub mod filing;
+pub mod import;
+pub mod reasons;
+pub mod run;
+pub mod snapshot;
+
+use std::collections::BTreeMap;
+
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use crate::catalog::Stage;
+use crate::checks::Status;
+use crate::evidence::spool::Spool;
+use crate::evidence::{report_key, StoreError};
+use crate::provider::config::EvidenceStoreConfig;
+use crate::provider::Configured;
+use crate::report::{self, *};
+use crate::resources::qualification::state::{Findings, Private, QualificationState, ResultState};
+use crate::spec::canonical::from_canonical_json;
+use crate::util::{now_utc, rfc3339, sha256_hex};
+
+/// At most this many per-check diagnostics; the rest are summarised.
+pub const MAX_CHECK_DIAGNOSTICS: usize = 50;
+
+/// What one run needs from configuration and prior state.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub name: String,
+    pub spec_document: String,
+    pub spec_digest: String,
+    pub stages: Vec<Stage>,
+    pub discovery_tags: BTreeMap<String, String>,
+    pub concurrency: usize,
+    pub enforce: bool,
+    pub reasons: Vec<String>,
+    pub configuration_commit: Option<String>,
+    pub spool_directory: String,
+    pub evidence_store: Option<EvidenceStoreConfig>,
+    pub previous_report_sha256: Option<String>,
+    pub sequence: i64,
+}
+
+/// A fresh, unique report id: UTC time plus a short hash.
+pub fn new_report_id(name: &str, at: time::OffsetDateTime) -> String {
+    let stamp = at
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default();
+    let entropy = format!(
+        "{name}|{}|{}",
+        at.unix_timestamp_nanos(),
+        std::process::id()
+    );
+    format!("{stamp}-{}", &sha256_hex(entropy.as_bytes())[..8])
+}
+
+/// Spool ids carry the qualification name so refresh can count a qualification's own.
+pub fn spool_id(name: &str, report_id: &str) -> String {
+    format!("{}--{report_id}", crate::evidence::sanitize(name))
+}
+
+/// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
+/// filing failures) are reported as diagnostics alongside the returned state, so the
+/// state records the failed run.
+pub async fn apply_run(
+    diags: &mut Diagnostics,
+    configured: &Configured,
+    s: RunSettings,
+    planned: QualificationState,
+) -> Option<(QualificationState, Private)> {
+    let Some(aws) = configured.aws.as_ref() else {
+        diags.root_error(
+            "The gxp provider configuration is not known yet",
+            "Provider values depend on resources not yet created; apply those first.",
+        );
+        return None;
+    };
+    if sha256_hex(s.spec_document.as_bytes()) != s.spec_digest {
+        diags.root_error(
+            "Specification digest mismatch",
+            "`spec_digest` is not the SHA-256 of `spec_document`.",
+        );
+        return None;
+    }
+    let spec = match from_canonical_json(&s.spec_document) {
+        Ok(spec) => spec,
+        Err(e) => {
+            diags.root_error("Invalid specification document", e);
+            return None;
+        }
+    };
+    let store_settings = match filing::choose(s.evidence_store.as_ref(), &configured.evidence_store)
+    {
+        Ok(x) => x,
+        Err(e) => {
+            diags.root_error("No evidence store", e);
+            return None;
+        }
+    };
+    let store = filing::open(aws, &store_settings.choice);
+    let spool = Spool::new(&s.spool_directory);
+    match filing::drain_spool(store.as_ref(), &spool).await {
+        Ok(0) => {}
+        Ok(n) => diags.root_warning(
+            format!("Filed {n} spooled report(s)"),
+            format!(
+                "Reports kept in {} after an earlier filing failure are now in {}.",
+                s.spool_directory,
+                store.describe()
+            ),
+        ),
+        Err(e) => diags.root_warning("Spooled reports are still waiting", e),
+    }
+
+    let started = now_utc();
+    let observed = run::observe_all(aws, &spec, &s.discovery_tags, s.concurrency).await;
+    let finished = now_utc();
+
+    let mut results = Vec::new();
+    for (t, o) in &observed.targets {
+        results.extend(assemble::target_results(t, o, &s.stages));
+    }
+    for expected in &spec.stacks {
+        if let Some(obs) = observed.stacks.iter().find(|o| o.name == expected.name) {
+            results.extend(assemble::stack_results(expected, obs, &s.stages));
+        }
+    }
+    let suppressions = assemble::apply_suppressions(&mut results, &spec.suppressions, finished);
+    let summary = Summary::of(&results);
+
+    let (protection, refused) = match store.protection().await {
+        Ok(p)
+            if filing::acceptable(&store_settings.choice, &p, store_settings.allow_unprotected) =>
+        {
+            (p, None)
+        }
+        Ok(p) => {
+            let why = format!("{} — versioning and Object Lock are required (set allow_unprotected_store = true to accept it)", p.summary);
+            (
+                p,
+                Some(StoreError::Unprotected {
+                    store: store.describe(),
+                    why,
+                }),
+            )
+        }
+        Err(e) => (
+            crate::evidence::Protection {
+                summary: format!("unknown: {e}"),
+                ..Default::default()
+            },
+            Some(e),
+        ),
+    };
+
+    let report_id = new_report_id(&s.name, finished);
+    let application = configured
+        .labels
+        .application
+        .clone()
+        .unwrap_or_else(|| spec.system.application_id.clone());
+    let environment = configured
+        .labels
+        .environment
+        .clone()
+        .unwrap_or_else(|| spec.system.environment.clone());
+    let date = finished.date().to_string();
+    let key = report_key(
+        &application,
+        &environment,
+        &date,
+        &s.name,
+        &report_id,
+        "json",
+    );
+    let location = store.location_of(&key);
+    let report = Report {
+        format: report::REPORT_FORMAT.into(),
+        report_id: report_id.clone(),
+        qualification: QualificationInfo {
+            name: s.name.clone(),
+            stages: s.stages.clone(),
+            enforce: s.enforce,
+            reasons: s.reasons.clone(),
+            sequence: s.sequence,
+        },
+        spec: SpecInfo {
+            name: spec.name.clone(),
+            version: spec.version.clone(),
+            digest: s.spec_digest.clone(),
+            approval: spec.approval.clone(),
+        },
+        system: SystemInfo {
+            application,
+            environment,
+            gamp_category: spec.system.gamp_category,
+            risk_class: spec.system.risk_class.clone(),
+        },
+        run: RunInfo {
+            started_at: rfc3339(started),
+            finished_at: rfc3339(finished),
+            caller_arn: aws.identity.arn.clone(),
+            account: aws.identity.account.clone(),
+            region: aws.region(),
+            provider_version: crate::PROVIDER_VERSION.into(),
+            terraform_version: configured.terraform_version.clone(),
+            configuration_commit: s.configuration_commit.clone(),
+        },
+        evidence_store: StoreInfo {
+            location: location.clone(),
+            protected: protection.is_protected(),
+            protection: protection.summary.clone(),
+            unprotected_store_allowed: store_settings.allow_unprotected
+                && !protection.is_protected(),
+        },
+        stacks: observed.stacks.clone(),
+        traceability: assemble::traceability(&spec, &results, &location),
+        results,
+        summary: summary.clone(),
+        suppressions,
+        drift: vec![],
+        previous_report_sha256: s.previous_report_sha256.clone(),
+        observations: observed.targets.iter().map(|(_, o)| o.clone()).collect(),
+        notes: observed.notes.clone(),
+    };
+    let bytes = report::canonical_bytes(&report);
+    let sha = sha256_hex(&bytes);
+    let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
+    let files = vec![
+        (key.clone(), bytes, "application/json".to_string()),
+        (
+            format!("{key}.sha256"),
+            format!("{sha}  {file_name}\n").into_bytes(),
+            "text/plain".to_string(),
+        ),
+    ];
+    let filed_at = match filing::file_or_spool(
+        store.as_ref(),
+        &spool,
+        &spool_id(&s.name, &report_id),
+        files,
+        refused,
+    )
+    .await
+    {
+        Ok(loc) => loc,
+        Err((spool_path, why)) => {
+            diags.root_error(
+                "Evidence could not be filed",
+                format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {spool_path}; the next apply files it first.", summary.total, summary.status.as_str()),
+            );
+            spool_path
+        }
+    };
+
+    let snapshot = observed.snapshot(&s.discovery_tags);
+    let mut state = planned;
+    state.status = Value::Value(summary.status.as_str().into());
+    state.total_count = Value::Value(summary.total);
+    state.passed_count = Value::Value(summary.passed);
+    state.failed_count = Value::Value(summary.failed);
+    state.error_count = Value::Value(summary.error);
+    state.suppressed_count = Value::Value(summary.suppressed);
+    state.results = Value::Value(report.results.iter().map(ResultState::from).collect());
+    state.qualified_at = Value::Value(rfc3339(finished));
+    state.qualified_spec_digest = Value::Value(s.spec_digest.clone());
+    state.observed_fingerprint = Value::Value(snapshot.fingerprint());
+    state.report_id = Value::Value(report_id);
+    state.report_location = Value::Value(filed_at);
+    state.report_sha256 = Value::Value(sha);
+    state.report_sequence = Value::Value(s.sequence);
+    state.drift = Value::Value(vec![]);
+    if s.enforce && summary.status != Status::Passed {
+        report_failures(diags, &report.results);
+    }
+    Some((
+        state,
+        Private {
+            snapshot: Some(snapshot),
+            findings: Findings::default(),
+        },
+    ))
+}
+
+/// One diagnostic per failed or unevaluable check.
+fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
+    let bad: Vec<&CheckResult> = results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Failed | Status::Error))
+        .collect();
+    for r in bad.iter().take(MAX_CHECK_DIAGNOSTICS) {
+        let what = match &r.property {
+            Some(p) => format!("{} {p}", r.check_id),
+            None => r.check_id.clone(),
+        };
+        let summary = match r.status {
+            Status::Failed => format!("Qualification check failed: {what} on {}", r.target),
+            _ => format!(
+                "Qualification check could not be evaluated: {what} on {}",
+                r.target
+            ),
+        };
+        let mut detail = format!(
+            "{} ({} {})\nexpected: {}\nactual:   {}",
+            r.title, r.resource_type, r.identifier, r.expected, r.actual
+        );
+        if let Some(d) = &r.detail {
+            detail.push_str(&format!("\ndetail:   {d}"));
+        }
+        detail.push_str(&format!("\nremediation: {}", r.remediation));
+        diags.root_error(summary, detail);
+    }
+    if bad.len() > MAX_CHECK_DIAGNOSTICS {
+        diags.root_error(
+            format!(
+                "{} more checks failed or could not be evaluated",
+                bad.len() - MAX_CHECK_DIAGNOSTICS
+            ),
+            "See the filed report for every result.",
+        );
+    }
+}
+
+/// What refresh found.
+#[derive(Debug, Clone, Default)]
+pub struct Refreshed {
+    pub drift: Vec<DriftItem>,
+    pub updated_stacks: Vec<(String, String, String)>,
+    pub spooled_reports: usize,
+    pub fingerprint: String,
+}
+
+impl Refreshed {
+    /// The findings kept in private state.
+    pub fn findings(&self) -> Findings {
+        Findings {
+            drift: self.drift.clone(),
+            updated_stacks: self.updated_stacks.clone(),
+            spooled_reports: self.spooled_reports,
+        }
+    }
+}
+
+/// Re-observe what the last qualification observed and compare.
+pub async fn refresh(
+    aws: &crate::aws::AwsContext,
+    qualified: &snapshot::Snapshot,
+    concurrency: usize,
+    spool_directory: &str,
+    name: &str,
+) -> Result<Refreshed, String> {
+    let current = run::observe_snapshot(aws, qualified, concurrency).await?;
+    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    let spooled_reports = Spool::new(spool_directory)
+        .pending()
+        .0
+        .iter()
+        .filter(|f| f.id.starts_with(&prefix))
+        .count();
+    Ok(Refreshed {
+        drift: drift::drift(qualified, &current),
+        updated_stacks: drift::updated_stacks(qualified, &current),
+        spooled_reports,
+        fingerprint: current.fingerprint(),
+    })
+}

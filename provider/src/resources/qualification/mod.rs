@@ -1,0 +1,472 @@
+//! `gxp_qualification`: Terraform glue around [`crate::qualification`].
+
+pub mod schema;
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, Diagnostics, Resource};
+
+use crate::catalog::{SeverityClass, Stage};
+use crate::provider::{Configured, Shared};
+use crate::qualification::reasons::{parse_interval, reasons, ReasonInputs};
+use crate::qualification::{self as q, RunSettings};
+use crate::spec::config::{Str, StrList};
+use state::{Private, QualificationState};
+
+/// Default stages.
+pub const DEFAULT_STAGES: [&str; 3] = ["IQ", "OQ", "PQ"];
+/// Default drift classes that trigger requalification.
+pub const DEFAULT_REQUALIFY_ON: [&str; 2] = ["security", "functional"];
+/// Default concurrency.
+pub const DEFAULT_CONCURRENCY: i64 = 16;
+
+/// The `gxp_qualification` resource.
+pub struct QualificationResource {
+    shared: Shared,
+}
+
+impl QualificationResource {
+    /// A resource bound to the provider's shared configuration.
+    pub fn new(shared: Shared) -> Self {
+        QualificationResource { shared }
+    }
+
+    fn configured(&self, diags: &mut Diagnostics) -> Option<Arc<Configured>> {
+        let c = self.shared.get();
+        if c.is_none() {
+            diags.root_error_short("The gxp provider is not configured");
+        }
+        c
+    }
+}
+
+fn known_strings(v: &StrList) -> Option<Vec<String>> {
+    match v {
+        Value::Value(items) => items.iter().map(|s| s.as_ref_option().cloned()).collect(),
+        Value::Null => Some(vec![]),
+        Value::Unknown => None,
+    }
+}
+
+fn text(v: &Str) -> Option<&str> {
+    match v {
+        Value::Value(s) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+fn strings(items: &[&str]) -> StrList {
+    Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
+}
+
+/// Parse `stages`.
+pub fn parse_stages(v: &StrList) -> Result<Vec<Stage>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, s) in known_strings(v).unwrap_or_default().iter().enumerate() {
+        match s.parse::<Stage>() {
+            Ok(st) if !out.contains(&st) => out.push(st),
+            Ok(_) => {}
+            Err(_) => return Err((i, s.clone())),
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Parse `requalify_on`.
+pub fn parse_classes(v: &StrList) -> Result<Vec<SeverityClass>, (usize, String)> {
+    known_strings(v)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.parse::<SeverityClass>().map_err(|_| (i, s.clone())))
+        .collect()
+}
+
+fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>> {
+    let blocks = state.discovery.as_ref_option()?;
+    let tags = blocks.first()?.tags.as_ref_option()?;
+    Some(
+        tags.iter()
+            .filter_map(|(k, v)| v.as_ref_option().map(|v| (k.clone(), v.clone())))
+            .collect(),
+    )
+}
+
+/// Plan-time validation of the configuration.
+fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
+    if let Err((i, s)) = parse_stages(&cfg.stages) {
+        diags.error(
+            "Invalid stage",
+            format!("`{s}` is not a stage; use IQ, OQ or PQ."),
+            AttributePath::new("stages").index(i as i64),
+        );
+    }
+    if let Value::Value(items) = &cfg.stages {
+        if items.is_empty() {
+            diags.error(
+                "No stages",
+                "Run at least one of IQ, OQ, PQ.",
+                AttributePath::new("stages"),
+            );
+        }
+    }
+    if let Err((i, s)) = parse_classes(&cfg.requalify_on) {
+        diags.error(
+            "Invalid drift class",
+            format!("`{s}` is not a drift class; use security, functional or cosmetic."),
+            AttributePath::new("requalify_on").index(i as i64),
+        );
+    }
+    if let Some(r) = text(&cfg.requalify_after) {
+        if parse_interval(r).is_none() {
+            diags.error(
+                "Invalid review interval",
+                format!("`{r}` is not an interval such as 90d, 12w or 2160h."),
+                AttributePath::new("requalify_after"),
+            );
+        }
+    }
+    if let Value::Value(n) = cfg.concurrency {
+        if !(1..=256).contains(&n) {
+            diags.error(
+                "Invalid concurrency",
+                format!("`concurrency` must be between 1 and 256; got {n}."),
+                AttributePath::new("concurrency"),
+            );
+        }
+    }
+    if let (Some(doc), Some(digest)) = (text(&cfg.spec_document), text(&cfg.spec_digest)) {
+        let actual = crate::util::sha256_hex(doc.as_bytes());
+        if actual != digest {
+            diags.error("Specification digest mismatch", format!("`spec_digest` is {digest} but the SHA-256 of `spec_document` is {actual}. Pass `digest` and `canonical_json` of the same gxp_expected_spec."), AttributePath::new("spec_digest"));
+        }
+        match crate::spec::canonical::from_canonical_json(doc) {
+            Err(e) => diags.error(
+                "Invalid specification document",
+                e,
+                AttributePath::new("spec_document"),
+            ),
+            Ok(spec) => {
+                if let Some(id) = text(&cfg.spec_id) {
+                    if id != spec.name {
+                        diags.error(
+                            "Specification id mismatch",
+                            format!(
+                                "`spec_id` is `{id}` but the document is specification `{}`.",
+                                spec.name
+                            ),
+                            AttributePath::new("spec_id"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(blocks) = cfg.evidence_store.as_ref_option() {
+        if let Some(s) = blocks.first() {
+            if text(&s.s3_bucket).is_some() && text(&s.local_directory).is_some() {
+                diags.error(
+                    "Conflicting evidence stores",
+                    "Set either `s3_bucket` or `local_directory`, not both.",
+                    AttributePath::new("evidence_store")
+                        .index(0)
+                        .attribute("local_directory"),
+                );
+            }
+        }
+    }
+}
+
+/// Fill defaults of optional+computed settings.
+fn with_defaults(mut s: QualificationState) -> QualificationState {
+    if s.stages.is_null() {
+        s.stages = strings(&DEFAULT_STAGES);
+    }
+    if s.requalify_on.is_null() {
+        s.requalify_on = strings(&DEFAULT_REQUALIFY_ON);
+    }
+    if s.enforce.is_null() {
+        s.enforce = Value::Value(true);
+    }
+    if s.concurrency.is_null() {
+        s.concurrency = Value::Value(DEFAULT_CONCURRENCY);
+    }
+    s.id = s.name.clone();
+    s
+}
+
+/// Mark everything a qualification run computes as unknown, with the reasons known.
+fn pending_run(
+    mut s: QualificationState,
+    reasons: Vec<String>,
+    sequence: Value<i64>,
+) -> QualificationState {
+    s.status = Value::Unknown;
+    s.total_count = Value::Unknown;
+    s.passed_count = Value::Unknown;
+    s.failed_count = Value::Unknown;
+    s.error_count = Value::Unknown;
+    s.suppressed_count = Value::Unknown;
+    s.results = Value::Unknown;
+    s.qualified_at = Value::Unknown;
+    s.observed_fingerprint = Value::Unknown;
+    s.report_id = Value::Unknown;
+    s.report_location = Value::Unknown;
+    s.report_sha256 = Value::Unknown;
+    s.qualified_spec_digest = s.spec_digest.clone();
+    s.report_sequence = sequence;
+    s.requalification_reasons = Value::Value(reasons.into_iter().map(Value::Value).collect());
+    s.drift = Value::Value(vec![]);
+    s
+}
+
+/// Reasons to requalify, from the refreshed prior state and the proposed configuration.
+pub fn plan_reasons(
+    prior: &QualificationState,
+    private: &Private,
+    proposed: &QualificationState,
+) -> Vec<String> {
+    let classes = parse_classes(&proposed.requalify_on).unwrap_or_default();
+    let mut scope_changes = Vec::new();
+    if known_strings(&prior.stages) != known_strings(&proposed.stages) && !prior.stages.is_null() {
+        scope_changes.push("stages".to_string());
+    }
+    if discovery_tags(prior) != discovery_tags(proposed) && !proposed.discovery.is_unknown() {
+        scope_changes.push("discovery tags".to_string());
+    }
+    let inputs = ReasonInputs {
+        qualified_spec_digest: text(&prior.qualified_spec_digest),
+        config_spec_digest: match &proposed.spec_digest {
+            Value::Value(d) => Some(d),
+            _ => None,
+        },
+        drift: &private.findings.drift,
+        updated_stacks: &private.findings.updated_stacks,
+        requalify_on: &classes,
+        qualified_at: text(&prior.qualified_at).and_then(crate::util::parse_time),
+        review_interval: text(&proposed.requalify_after).and_then(parse_interval),
+        now: Some(crate::util::now_utc()),
+        last_status: text(&prior.status),
+        spooled_reports: private.findings.spooled_reports,
+        scope_changes,
+    };
+    reasons(&inputs)
+}
+
+/// Settings of one run, from the planned state.
+fn run_settings(planned: &QualificationState, prior: Option<&QualificationState>) -> RunSettings {
+    RunSettings {
+        name: text(&planned.name).unwrap_or_default().to_string(),
+        spec_document: text(&planned.spec_document).unwrap_or_default().to_string(),
+        spec_digest: text(&planned.spec_digest).unwrap_or_default().to_string(),
+        stages: parse_stages(&planned.stages).unwrap_or_default(),
+        discovery_tags: discovery_tags(planned).unwrap_or_default(),
+        concurrency: planned
+            .concurrency
+            .as_ref_option()
+            .copied()
+            .unwrap_or(DEFAULT_CONCURRENCY)
+            .max(1) as usize,
+        enforce: !matches!(planned.enforce, Value::Value(false)),
+        reasons: known_strings(&planned.requalification_reasons).unwrap_or_default(),
+        configuration_commit: text(&planned.configuration_commit).map(str::to_string),
+        spool_directory: text(&planned.spool_directory)
+            .unwrap_or(".gxp-spool")
+            .to_string(),
+        evidence_store: planned
+            .evidence_store
+            .as_ref_option()
+            .and_then(|b| b.first().cloned()),
+        previous_report_sha256: prior
+            .and_then(|p| text(&p.report_sha256))
+            .map(str::to_string),
+        sequence: planned
+            .report_sequence
+            .as_ref_option()
+            .copied()
+            .unwrap_or(1),
+    }
+}
+
+#[async_trait]
+impl Resource for QualificationResource {
+    type State<'a> = QualificationState;
+    type PrivateState<'a> = Option<Private>;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        validate_config(diags, &config);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Some(mut private) = private else {
+            return Some((state, None));
+        };
+        let Some(configured) = self.shared.get() else {
+            return Some((state, Some(private)));
+        };
+        let (Some(aws), Some(snapshot)) = (configured.aws.as_ref(), private.snapshot.as_ref())
+        else {
+            return Some((state, Some(private)));
+        };
+        let concurrency = state
+            .concurrency
+            .as_ref_option()
+            .copied()
+            .unwrap_or(DEFAULT_CONCURRENCY)
+            .max(1) as usize;
+        let spool = text(&state.spool_directory)
+            .unwrap_or(".gxp-spool")
+            .to_string();
+        let name = text(&state.name).unwrap_or_default().to_string();
+        match q::refresh(aws, snapshot, concurrency, &spool, &name).await {
+            Ok(found) => {
+                let mut state = state;
+                state.drift = Value::Value(
+                    found
+                        .drift
+                        .iter()
+                        .map(|d| Value::Value(q::drift::describe(d)))
+                        .collect(),
+                );
+                state.observed_fingerprint = Value::Value(found.fingerprint.clone());
+                private.findings = found.findings();
+                Some((state, Some(private)))
+            }
+            Err(e) => {
+                diags.root_warning("Could not refresh the qualification's observations", e);
+                Some((state, Some(private)))
+            }
+        }
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let planned = pending_run(
+            with_defaults(proposed),
+            vec!["initial qualification".into()],
+            Value::Value(1),
+        );
+        Some((planned, None))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        proposed: Self::State<'a>,
+        _config: Self::State<'a>,
+        prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
+        let replace = if prior.name != proposed.name && prior.name.is_value() {
+            vec![AttributePath::new("name")]
+        } else {
+            vec![]
+        };
+        let private = prior_private.clone().unwrap_or_default();
+        let proposed = with_defaults(proposed);
+        let reasons = plan_reasons(&prior, &private, &proposed);
+        let planned = if reasons.is_empty() {
+            proposed
+        } else {
+            let seq = match prior.report_sequence {
+                Value::Value(n) => Value::Value(n + 1),
+                _ => Value::Value(1),
+            };
+            pending_run(proposed, reasons, seq)
+        };
+        Some((planned, prior_private, replace))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        prior_private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::PrivateState<'a>> {
+        Some(prior_private)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.configured(diags)?;
+        let settings = run_settings(&planned, None);
+        let (state, private) = q::apply_run(diags, &configured, settings, planned).await?;
+        Some((state, Some(private)))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior: Self::State<'a>,
+        planned: Self::State<'a>,
+        _config: Self::State<'a>,
+        private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        if !planned.status.is_unknown() {
+            // Settings only (e.g. enforce, requalify_after): nothing to run.
+            return Some((planned, private));
+        }
+        let configured = self.configured(diags)?;
+        let settings = run_settings(&planned, Some(&prior));
+        let (state, private) = q::apply_run(diags, &configured, settings, planned).await?;
+        Some((state, Some(private)))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior: Self::State<'a>,
+        _private: Self::PrivateState<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<()> {
+        // Evidence is never deleted: destroy only forgets the resource.
+        Some(())
+    }
+
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.configured(diags)?;
+        match q::import::from_report_location(&configured, &id).await {
+            Ok((state, private)) => Some((state, Some(private))),
+            Err(e) => {
+                diags.root_error("Cannot import the qualification", format!("{e}\n\nImport takes the location of a filed report: s3://BUCKET/KEY.json or a local path."));
+                None
+            }
+        }
+    }
+}

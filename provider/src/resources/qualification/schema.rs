@@ -1,0 +1,83 @@
+//! Schema of `gxp_qualification`.
+
+use std::collections::HashMap;
+
+use tf_provider::schema::{AttributeType, NestedBlock, Schema};
+
+use crate::provider::config::evidence_store_block;
+use crate::provider::schema_builder::*;
+
+/// Current schema version.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Attribute names of one entry of `results`.
+pub const RESULT_FIELDS: [(&str, &str); 10] = [
+    ("check_id", "Catalog check id."),
+    ("target", "Spec key of the resource (`stack:NAME` for stacks, `discovered:ARN` for discovered resources)."),
+    ("resource_type", "CloudFormation type of the resource."),
+    ("identifier", "Physical id or ARN of the resource."),
+    ("property", "Property path for `iq.resource_properties`, else null."),
+    ("stage", "`IQ`, `OQ` or `PQ`."),
+    ("severity", "`security`, `functional` or `cosmetic`."),
+    ("status", "`passed`, `failed`, `error` or `suppressed`."),
+    ("expected", "Expected value."),
+    ("actual", "Actual value."),
+];
+
+/// The schema.
+pub fn schema() -> Schema {
+    use Mode::*;
+    let result_type = AttributeType::List(Box::new(AttributeType::Object(
+        RESULT_FIELDS
+            .iter()
+            .map(|(n, _)| (n.to_string(), AttributeType::String))
+            .collect::<HashMap<_, _>>(),
+    )));
+    let discovery = block(
+        "Tag-based discovery: resources carrying all these tags (Resource Groups Tagging API) are qualified too, each with the catalog's OQ/PQ checks for its type.",
+        [("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`."))],
+        [],
+    );
+    let mut root = block(
+        "Qualifies deployed AWS infrastructure against an approved `gxp_expected_spec`: apply runs IQ (deployed state vs spec), OQ and PQ (live configuration checks), writes a report, files it as evidence and fails on failed checks. `terraform plan` shows a pending requalification, with its reasons, when the specification changed, the infrastructure drifted, a stack was updated, the review period elapsed or the last run failed. Destroy removes the resource from state and never deletes evidence.",
+        [
+            ("id", string(Computed, "Identifier of the qualification (its name).")),
+            ("name", string(Required, "Name of the qualification, e.g. `lims-prod`. Reports of one qualification form one chain. Changing it starts a new qualification.")),
+            ("spec_id", string(Required, "`id` of the `gxp_expected_spec` qualified against.")),
+            ("spec_digest", string(Required, "`digest` of the `gxp_expected_spec`; must equal the SHA-256 of `spec_document`.")),
+            ("spec_document", string(Required, "`canonical_json` of the `gxp_expected_spec`.")),
+            ("stages", string_list(OptionalComputed, "Stages to run: any of `IQ`, `OQ`, `PQ` (default all three).")),
+            ("requalify_after", string(Optional, "Periodic review interval, e.g. `90d`, `12w`, `2160h`. When it has elapsed since the last qualification, the plan shows a pending requalification.")),
+            ("enforce", boolean(OptionalComputed, "Fail the apply when a check fails or cannot be evaluated (default `true`). The report is filed and the state records the run either way.")),
+            ("requalify_on", string_list(OptionalComputed, "Drift classes that trigger requalification: `security`, `functional`, `cosmetic` (default `security` and `functional`).")),
+            ("concurrency", number(OptionalComputed, "Maximum number of resources observed at once (default 16).")),
+            ("configuration_commit", string(Optional, "Commit of the configuration being applied (e.g. from CI), recorded in the report.")),
+            ("spool_directory", string(Optional, "Local directory for reports that could not be filed (default `.gxp-spool` in the working directory). The next apply files them first.")),
+            ("status", string(Computed, "Result of the last qualification: `passed`, `failed` or `error`.")),
+            ("total_count", number(Computed, "Number of check results in the last qualification.")),
+            ("passed_count", number(Computed, "Number of passed results.")),
+            ("failed_count", number(Computed, "Number of failed results.")),
+            ("error_count", number(Computed, "Number of results that could not be evaluated.")),
+            ("suppressed_count", number(Computed, "Number of results suppressed by the specification.")),
+            ("results", attr(result_type, Computed, "Every check result of the last qualification: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
+            ("qualified_at", string(Computed, "When the last qualification finished (RFC 3339).")),
+            ("qualified_spec_digest", string(Computed, "Digest of the specification the last qualification ran against.")),
+            ("observed_fingerprint", string(Computed, "SHA-256 of what the checks observed; refresh recomputes it, so a change means drift.")),
+            ("report_id", string(Computed, "Id of the last report.")),
+            ("report_location", string(Computed, "Where the last report is filed (`s3://BUCKET/KEY` or a path); a spool path when filing failed.")),
+            ("report_sha256", string(Computed, "SHA-256 of the last report's canonical JSON (also filed beside it as `.sha256`).")),
+            ("report_sequence", number(Computed, "Position of the last report in this qualification's chain (1 for the first).")),
+            ("requalification_reasons", string_list(Computed, "Why the pending (or last) qualification runs: specification changed, drift (with class, resource and property), stack updated, review period elapsed, last run failed. Known at plan time.")),
+            ("drift", string_list(Computed, "Drift found by the last refresh, every class, as `CLASS: TARGET (TYPE ID) PROPERTY: QUALIFIED -> CURRENT`.")),
+        ],
+        [
+            ("discovery", NestedBlock::Optional(discovery)),
+            ("evidence_store", NestedBlock::Optional(evidence_store_block("Where this qualification files its reports; defaults to the provider's `evidence_store`."))),
+        ],
+    );
+    root.version = SCHEMA_VERSION;
+    Schema {
+        version: SCHEMA_VERSION,
+        block: root,
+    }
+}
