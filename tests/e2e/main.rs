@@ -15,4 +15,5 @@ mod collect_stack;
 mod collect_trail_config_logs;
 mod evidence_store;
 mod provider_config;
+mod qualification;
 mod spec;
