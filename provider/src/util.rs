@@ -51,3 +51,33 @@ mod tests {
         assert!(parse_time("").is_none());
     }
 }
+
+/// Peak resident set size of this process in KiB (`VmHWM`), on Linux.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Benchmark probe: when `GXP_BENCH_LOG` names a file, append `PHASE MILLIS PEAK_RSS_KIB`.
+/// Costs nothing otherwise.
+pub fn bench_log(phase: &str, started: std::time::Instant) {
+    let Some(path) = std::env::var_os("GXP_BENCH_LOG") else {
+        return;
+    };
+    let line = format!(
+        "{phase} {} {}\n",
+        started.elapsed().as_millis(),
+        peak_rss_kib().unwrap_or(0)
+    );
+    use std::io::Write;
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
+}

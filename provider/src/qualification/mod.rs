@@ -119,6 +119,7 @@ pub async fn apply_run(
         Err(e) => diags.root_warning("Spooled reports are still waiting", e),
     }
 
+    let clock = std::time::Instant::now();
     let started = now_utc();
     let observed = run::observe_all(aws, &spec, &s.discovery_tags, s.concurrency).await;
     let finished = now_utc();
@@ -280,6 +281,7 @@ pub async fn apply_run(
     if s.enforce && summary.status != Status::Passed {
         report_failures(diags, &report.results);
     }
+    crate::util::bench_log("apply", clock);
     Some((
         state,
         Private {
@@ -356,6 +358,7 @@ pub async fn refresh(
     spool_directory: &str,
     name: &str,
 ) -> Result<Refreshed, String> {
+    let clock = std::time::Instant::now();
     let current = run::observe_snapshot(aws, qualified, concurrency).await?;
     let prefix = format!("{}--", crate::evidence::sanitize(name));
     let spooled_reports = Spool::new(spool_directory)
@@ -364,10 +367,12 @@ pub async fn refresh(
         .iter()
         .filter(|f| f.id.starts_with(&prefix))
         .count();
-    Ok(Refreshed {
+    let found = Refreshed {
         drift: drift::drift(qualified, &current),
         updated_stacks: drift::updated_stacks(qualified, &current),
         spooled_reports,
         fingerprint: current.fingerprint(),
-    })
+    };
+    crate::util::bench_log("refresh", clock);
+    Ok(found)
 }
