@@ -211,7 +211,13 @@ pub async fn serve_dynamic(name: String, provider: Box<dyn DynamicProvider>) -> 
         .add_service(GrpcBrokerServer::new(server.clone()))
         .add_service(GrpcControllerServer::new(server.clone()))
         .add_service(GrpcStdioServer::new(server.clone()))
-        .add_service(ProviderServer::new(server.clone()))
+        .add_service(
+            // terraform-provider-gxp patch: states of large qualifications exceed tonic's
+            // 4 MiB default; Terraform itself accepts messages up to 256 MiB.
+            ProviderServer::new(server.clone())
+                .max_decoding_message_size(256 << 20)
+                .max_encoding_message_size(256 << 20),
+        )
         .serve_with_incoming_shutdown(tcp_stream, server.cancellation_token.cancelled());
 
     async fn info(endpoint: &str, der: &[u8]) -> Result<()> {
