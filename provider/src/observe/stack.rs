@@ -196,7 +196,17 @@ enum Drift {
 
 /// DetectStackDrift, then poll DescribeStackDriftDetectionStatus a bounded number of times.
 async fn detect_drift(client: &Client, id: &str) -> Drift {
-    let detection_id = match client.detect_stack_drift().stack_name(id).send().await {
+    // No retries: an endpoint without drift detection answers 5xx, and refresh must stay cheap.
+    let no_retry = aws_sdk_cloudformation::config::Builder::default()
+        .retry_config(aws_config::retry::RetryConfig::disabled());
+    let detection_id = match client
+        .detect_stack_drift()
+        .stack_name(id)
+        .customize()
+        .config_override(no_retry)
+        .send()
+        .await
+    {
         Ok(out) => match out.stack_drift_detection_id() {
             Some(d) => d.to_string(),
             None => return Drift::Failed("DetectStackDrift returned no detection id".into()),
@@ -336,8 +346,4 @@ mod tests {
         assert_eq!(physical_id(&obs, "Pending"), None);
         assert_eq!(physical_id(&obs, "Missing"), None);
     }
-}
-/// TEMPORARY STUB.
-pub fn physical_id<'a>(obs: &'a StackObservation, logical_id: &str) -> Option<&'a str> {
-    obs.resources.get(logical_id).map(|(_, p)| p.as_str())
 }

@@ -138,12 +138,6 @@ pub struct Summary {
     pub status: Status,
 }
 
-impl Default for Status {
-    fn default() -> Self {
-        Status::Passed
-    }
-}
-
 impl Summary {
     /// Count results and derive the overall status.
     pub fn of(results: &[CheckResult]) -> Summary {
