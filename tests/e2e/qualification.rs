@@ -241,7 +241,6 @@ pub async fn passing(emu: &Emulator, spec_extra: &str, qual_extra: &str) -> (Wor
     data_bucket(&sdk, DATA).await;
     let ws = Workspace::new(emu);
     ws.write("main.tf", &config(spec_extra, qual_extra, S3_STORE));
-    ws.init().assert_success();
     ws.apply().assert_success();
     (ws, sdk)
 }
@@ -444,7 +443,6 @@ async fn qualification_unprotected_store_is_refused_unless_allowed() {
         spool.display()
     );
     ws.write("main.tf", &config("", &store, ""));
-    ws.init().assert_success();
     ws.apply()
         .assert_failure()
         .assert_contains("Evidence could not be filed")
@@ -484,7 +482,6 @@ async fn qualification_store_failure_spools_and_next_apply_files_it() {
             "",
         ),
     );
-    ws.init().assert_success();
     ws.apply()
         .assert_failure()
         .assert_contains("Evidence could not be filed")
@@ -565,7 +562,6 @@ async fn qualification_invalid_configuration_is_answered_at_plan() {
             S3_STORE,
         ),
     );
-    ws.init().assert_success();
     ws.validate()
         .assert_failure()
         .assert_contains("Invalid stage")
@@ -588,7 +584,6 @@ async fn qualification_check_catalog_data_source_lists_checks() {
         "main.tf",
         "terraform {\n  required_providers {\n    gxp = { source = \"gxp/gxp\" }\n  }\n}\nprovider \"gxp\" {}\ndata \"gxp_check_catalog\" \"s3\" {\n  service = \"s3\"\n}\ndata \"gxp_check_catalog\" \"pq\" {\n  stage = \"PQ\"\n}\noutput \"s3\" { value = data.gxp_check_catalog.s3.ids }\noutput \"pq\" { value = data.gxp_check_catalog.pq.checks[*].id }\n",
     );
-    ws.init().assert_success();
     ws.apply().assert_success();
     let out = ws.terraform(&["output", "-json"]);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();

@@ -102,6 +102,9 @@ where
             let kind = match (kind, status) {
                 (AwsErrorKind::Other, 404) if code.is_none() => AwsErrorKind::NotFound,
                 (AwsErrorKind::Other, 501) => AwsErrorKind::Unsupported,
+                // A 5xx without an AWS error code is an endpoint that does not implement the
+                // operation (emulators answer so); AWS's own 5xx carry InternalFailure etc.
+                (AwsErrorKind::Other, 500..=599) if code.is_none() => AwsErrorKind::Unsupported,
                 (k, _) => k,
             };
             (kind, code)
@@ -117,11 +120,27 @@ where
         }
         _ => (AwsErrorKind::Other, err.code().map(str::to_string)),
     };
+    let message = match kind {
+        AwsErrorKind::Unsupported if code.is_none() => {
+            "the endpoint does not support this operation (HTTP 5xx without an AWS error code)"
+                .to_string()
+        }
+        _ => shorten(&message, 600),
+    };
     ClassifiedError {
         kind,
         code,
         message,
     }
+}
+
+/// At most `max` characters, on a character boundary.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}…")
 }
 
 #[cfg(test)]

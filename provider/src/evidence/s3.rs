@@ -95,38 +95,11 @@ impl S3Store {
         {
             Ok(out) => Ok(out.status().map(|s| s.as_str().to_string())),
             Err(e) => {
-                let lenient = e
-                    .raw_response()
-                    .filter(|r| r.status().as_u16() == 200)
-                    .and_then(|r| r.body().bytes())
-                    .and_then(|b| std::str::from_utf8(b).ok())
-                    .and_then(lenient_versioning_status);
+                let lenient =
+                    crate::aws::s3_compat::misnamed_versioning_answer(&e).map(|v| v.status);
                 lenient.ok_or_else(|| self.bucket_error("read the versioning", &e))
             }
         }
-    }
-}
-
-/// The status in a GetBucketVersioning answer whose root element is
-/// `GetBucketVersioningResponse` instead of `VersioningConfiguration` (moto 5.2 answers so;
-/// the SDK refuses to parse it). `None` for any other body; `Some(None)` when no status is set.
-pub fn lenient_versioning_status(body: &str) -> Option<Option<String>> {
-    let body = body.trim_start();
-    let body = match body.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>")?.1.trim_start(),
-        None => body,
-    };
-    let rest = body.strip_prefix("<GetBucketVersioningResponse")?;
-    if !rest.starts_with([' ', '>', '/']) {
-        return None;
-    }
-    let Some((_, after)) = rest.split_once("<Status>") else {
-        return Some(None);
-    };
-    let (status, _) = after.split_once("</Status>")?;
-    match status.trim() {
-        s @ ("Enabled" | "Suspended") => Some(Some(s.to_string())),
-        _ => None,
     }
 }
 
@@ -354,40 +327,6 @@ mod tests {
         assert_eq!(
             protection_summary(Some("Suspended"), false, None, None, None),
             "S3 versioning Suspended + Object Lock not enabled"
-        );
-    }
-
-    #[test]
-    fn moto_versioning_answers_are_read() {
-        let decl = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
-        let ns = "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
-        assert_eq!(
-            lenient_versioning_status(&format!(
-                "{decl}<GetBucketVersioningResponse {ns}><Status>Enabled</Status></GetBucketVersioningResponse>"
-            )),
-            Some(Some("Enabled".into()))
-        );
-        assert_eq!(
-            lenient_versioning_status(&format!(
-                "<GetBucketVersioningResponse {ns}><Status>Suspended</Status></GetBucketVersioningResponse>"
-            )),
-            Some(Some("Suspended".into()))
-        );
-        assert_eq!(
-            lenient_versioning_status(&format!("{decl}<GetBucketVersioningResponse {ns}/>")),
-            Some(None)
-        );
-        assert_eq!(
-            lenient_versioning_status("<Error><Code>x</Code></Error>"),
-            None
-        );
-        assert_eq!(
-            lenient_versioning_status("<GetBucketVersioningResponseX><Status>Enabled</Status>"),
-            None
-        );
-        assert_eq!(
-            lenient_versioning_status("<GetBucketVersioningResponse><Status>On</Status>"),
-            None
         );
     }
 

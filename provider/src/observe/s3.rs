@@ -19,7 +19,6 @@ use aws_sdk_s3::types::{
     ServerSideEncryptionConfiguration,
 };
 use aws_sdk_s3::Client;
-use regex::Regex;
 use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
@@ -304,7 +303,11 @@ pub fn encryption_json(conf: &ServerSideEncryptionConfiguration) -> Option<Json>
 async fn read_versioning(client: &Client, name: &str) -> Read {
     let out = match client.get_bucket_versioning().bucket(name).send().await {
         Ok(out) => out,
-        Err(e) => return misnamed_versioning_root(&e).ok_or_else(|| classify(&e)),
+        Err(e) => {
+            return crate::aws::s3_compat::misnamed_versioning_answer(&e)
+                .map(|v| versioning_values(v.status.as_deref(), v.mfa_delete.as_deref()))
+                .ok_or_else(|| classify(&e))
+        }
     };
     Ok(versioning_values(
         out.status().map(|s| s.as_str()),
@@ -321,40 +324,6 @@ fn versioning_values(status: Option<&str>, mfa_delete: Option<&str>) -> Vec<(&'s
         values.push(("MfaDelete", json!(mfa)));
     }
     values
-}
-
-/// moto 5.2 answers GetBucketVersioning with the root element `GetBucketVersioningResponse`
-/// instead of `VersioningConfiguration`, which the SDK refuses to parse. Reads `Status` and
-/// `MfaDelete` from such a body (HTTP 200 with exactly that root); `None` for other errors.
-fn misnamed_versioning_root<E>(
-    err: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>,
-) -> Option<Vec<(&'static str, Json)>> {
-    let aws_sdk_s3::error::SdkError::ServiceError(se) = err else {
-        return None;
-    };
-    if se.raw().status().as_u16() != 200 {
-        return None;
-    }
-    let body = std::str::from_utf8(se.raw().body().bytes()?).ok()?;
-    misnamed_versioning_body(body)
-}
-
-/// The versioning values of a `GetBucketVersioningResponse` body; `None` for other roots.
-fn misnamed_versioning_body(body: &str) -> Option<Vec<(&'static str, Json)>> {
-    let root = Regex::new(r"^\s*(<\?xml[^>]*\?>)?\s*<GetBucketVersioningResponse[\s/>]").ok()?;
-    if !root.is_match(body) {
-        return None;
-    }
-    let element = |tag: &str| {
-        Regex::new(&format!("<{tag}>([A-Za-z]+)</{tag}>"))
-            .ok()?
-            .captures(body)
-            .map(|c| c[1].to_string())
-    };
-    Some(versioning_values(
-        element("Status").as_deref(),
-        element("MfaDelete").as_deref(),
-    ))
 }
 
 async fn read_public_access_block(client: &Client, name: &str) -> Read {
@@ -690,24 +659,6 @@ mod tests {
             json!({"Id": "r1", "Priority": 1, "Status": "Enabled",
                    "Destination": {"Bucket": "arn:aws:s3:::dst"}})
         );
-    }
-
-    #[test]
-    fn versioning_is_read_from_motos_misnamed_root_only() {
-        let moto = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<GetBucketVersioningResponse \
-                    xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>Suspended</Status>\
-                    </GetBucketVersioningResponse>";
-        assert_eq!(
-            misnamed_versioning_body(moto),
-            Some(vec![(
-                "VersioningConfiguration",
-                json!({"Status": "Suspended"})
-            )])
-        );
-        let never = "<?xml version=\"1.0\"?><GetBucketVersioningResponse xmlns=\"x\"/>";
-        assert_eq!(misnamed_versioning_body(never), Some(vec![]));
-        let other = "<Error><Code>AccessDenied</Code><Status>Enabled</Status></Error>";
-        assert_eq!(misnamed_versioning_body(other), None);
     }
 
     #[test]

@@ -330,6 +330,17 @@ fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
     }
 }
 
+/// Reports of qualification `name` waiting in the spool.
+pub fn spooled_count(spool_directory: &str, name: &str) -> usize {
+    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    Spool::new(spool_directory)
+        .pending()
+        .0
+        .iter()
+        .filter(|f| f.id.starts_with(&prefix))
+        .count()
+}
+
 /// What refresh found.
 #[derive(Debug, Clone, Default)]
 pub struct Refreshed {
