@@ -34,11 +34,23 @@ enum Kind {
 
 /// Resource or data source name without the `gxp_` prefix → page under `docs/`.
 /// Add one line per new resource or data source.
-const PAGES: &[(Kind, &str, &str)] = &[(
-    Kind::Resource,
-    "expected_spec",
-    "resources/expected_spec.md",
-)];
+const PAGES: &[(Kind, &str, &str)] = &[
+    (
+        Kind::Resource,
+        "expected_spec",
+        "resources/expected_spec.md",
+    ),
+    (
+        Kind::Resource,
+        "qualification",
+        "resources/qualification.md",
+    ),
+    (
+        Kind::DataSource,
+        "check_catalog",
+        "data-sources/check_catalog.md",
+    ),
+];
 
 /// Front matter keys every resource and data source page must have.
 const FRONT_MATTER_KEYS: [&str; 3] = ["page_title", "subcategory", "description"];
