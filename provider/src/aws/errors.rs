@@ -120,10 +120,23 @@ where
         }
         _ => (AwsErrorKind::Other, err.code().map(str::to_string)),
     };
-    let message = match kind {
-        AwsErrorKind::Unsupported if code.is_none() => {
+    let message = match (kind, err) {
+        (AwsErrorKind::Unsupported, _) if code.is_none() => {
             "the endpoint does not support this operation (HTTP 5xx without an AWS error code)"
                 .to_string()
+        }
+        (_, SdkError::ServiceError(se)) => {
+            let status = se.raw().status().as_u16();
+            let detail = se
+                .err()
+                .message()
+                .map(str::to_string)
+                .or_else(|| {
+                    let body = std::str::from_utf8(se.raw().body().bytes()?).ok()?;
+                    Some(body.split_whitespace().collect::<Vec<_>>().join(" "))
+                })
+                .unwrap_or_default();
+            shorten(&format!("HTTP {status}: {detail}"), 600)
         }
         _ => shorten(&message, 600),
     };
