@@ -147,7 +147,7 @@ EOF
 run_quickstart() {
     rm -rf "$WORK_DIR"
     mkdir -p "$WORK_DIR"
-    cp "$EXAMPLE_DIR"/*.tf "$WORK_DIR"/
+    cp -R "$EXAMPLE_DIR"/. "$WORK_DIR"/
     # A rebuilt provider has a new hash: never reuse a lock file.
     rm -f "$WORK_DIR/.terraform.lock.hcl"
 
@@ -157,7 +157,8 @@ run_quickstart() {
 
     say "terraform apply..."
     logged apply tf apply -input=false -auto-approve -no-color
-    grep -h -E '^gxp_expected_spec\.[a-z_]+: Creat|^Apply complete' "$LOG_DIR/apply.log" | sed 's/^/demo:   /' || true
+    grep -h -E '^gxp_(expected_spec|qualification)\.[a-z_]+: Creat|^Apply complete' "$LOG_DIR/apply.log" | sed 's/^/demo:   /' || true
+    say "qualification $(tf output -raw qualification_status): report filed at $(tf output -raw report_location)"
 
     say "terraform plan -detailed-exitcode (expect no changes)..."
     local rc=0
@@ -173,6 +174,24 @@ run_quickstart() {
             die "terraform plan failed (exit $rc)"
             ;;
     esac
+}
+
+# Build the small landing zone (key, buckets, trail, log group, stack) in the emulator.
+create_landing_zone() {
+    say "creating the landing zone in the emulator (scripts/demo_landing_zone.py)..."
+    logged landing-zone "$VENV/bin/python" scripts/demo_landing_zone.py create
+    sed 's/^/demo:   /' "$LOG_DIR/landing-zone.log"
+}
+
+# Change one security-relevant property outside Terraform and show the pending requalification.
+drift_and_plan() {
+    say "drift: $("$VENV/bin/python" scripts/demo_landing_zone.py drift)"
+    say "terraform plan (expect a pending requalification with its reason)..."
+    local rc=0
+    tf plan -input=false -detailed-exitcode -no-color >"$LOG_DIR/plan-drift.log" 2>&1 || rc=$?
+    [ "$rc" = 2 ] || { tail -n 40 "$LOG_DIR/plan-drift.log" >&2; die "expected a pending requalification (exit 2), got exit $rc"; }
+    grep -h -E 'will be updated in-place|requalification_reasons|"drift |Plan:' "$LOG_DIR/plan-drift.log" | sed 's/^/demo:   /'
+    DRIFT_REASON="$(grep -h -o '"drift [^"]*"' "$LOG_DIR/plan-drift.log" | head -n 1)"
 }
 
 summary() {
@@ -198,6 +217,10 @@ for r in state["values"]["root_module"]["resources"]:
     printf '  spec digest       %s\n' "$digest"
     printf '  spec revision     %s\n' "$revision"
     printf '  second plan       no changes\n'
+    printf '  qualification     %s (%s)\n' "$(tf output -raw qualification_status)" "$(tf output -json qualification_counts | tr -d '\n ')"
+    printf '  report            %s\n' "$(tf output -raw report_location)"
+    printf '  report sha256     %s\n' "$(tf output -raw report_sha256)"
+    printf '  after drift       pending requalification: %s\n' "${DRIFT_REASON:-none}"
     printf '  provider          %s\n' "${PROVIDER_BINARY#"$ROOT"/}"
     printf '  emulator          moto at %s (stopped on exit)\n' "$EMULATOR_URL"
     printf '  working directory %s (logs in %s)\n' "${WORK_DIR#"$ROOT"/}" "${LOG_DIR#"$ROOT"/}"
@@ -212,9 +235,9 @@ main() {
     prepare
     install_provider
     start_emulator
+    create_landing_zone
     run_quickstart
-    # Later steps plug in here, against the same emulator and mirror: create a small
-    # landing zone in the emulator, qualify it, then drift it and plan.
+    drift_and_plan
     summary
 }
 

@@ -1,12 +1,6 @@
-# Inputs of the quickstart. The defaults describe a landing zone in the local AWS
-# emulator started by `make demo`; pass real identifiers (-var or a .tfvars file) to
-# describe your own account.
-
-variable "region" {
-  description = "AWS region of the landing zone."
-  type        = string
-  default     = "us-east-1"
-}
+# Inputs of the quickstart. The defaults name the small landing zone that `make demo`
+# creates in the local AWS emulator (scripts/demo_landing_zone.py); pass your own
+# identifiers (-var or a .tfvars file) to qualify a landing zone in your account.
 
 variable "application_id" {
   description = "Application id of the system, as carried by the `Application` tag of its resources."
@@ -17,29 +11,35 @@ variable "application_id" {
 variable "environment" {
   description = "Environment the specification covers."
   type        = string
-  default     = "prod"
+  default     = "validation"
 }
 
-variable "evidence_bucket_name" {
-  description = "Name of the S3 bucket that archives audit logs and qualification evidence."
+variable "evidence_bucket" {
+  description = "S3 bucket that receives qualification evidence (versioning and Object Lock required)."
   type        = string
-  default     = "gxp-lz-evidence-123456789012"
+  default     = "lz-evidence"
+}
+
+variable "records_bucket" {
+  description = "S3 bucket holding GxP records."
+  type        = string
+  default     = "lz-records"
 }
 
 variable "trail_name" {
-  description = "Name (or ARN) of the organisation's multi-region CloudTrail trail."
+  description = "Name of the multi-region CloudTrail trail."
   type        = string
-  default     = "gxp-lz-audit-trail"
+  default     = "lz-audit-trail"
 }
 
-variable "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key that encrypts the trail and the evidence bucket."
+variable "kms_key" {
+  description = "KMS key (id, ARN or alias) that encrypts records, evidence and the trail."
   type        = string
-  default     = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  default     = "alias/lz-records"
 }
 
 variable "stack_name" {
-  description = "Name of the CloudFormation stack that deploys the landing zone."
+  description = "CloudFormation stack of the landing zone core."
   type        = string
-  default     = "gxp-landing-zone"
+  default     = "lz-core"
 }

@@ -604,3 +604,34 @@ async fn qualification_check_catalog_data_source_lists_checks() {
     assert!(pq.contains(&"cloudtrail.logging"), "{pq:?}");
     assert!(!pq.contains(&"s3.versioning"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_stack_update_is_a_reason() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    crate::fixtures::stack::create_stack(&sdk, "lims-core", &[("Environment", "qa")]).await;
+    let expected = crate::fixtures::stack::expected_stack("lims-core", &[("Environment", "qa")]);
+    let map = |m: &std::collections::BTreeMap<String, String>| {
+        let body: Vec<String> = m.iter().map(|(k, v)| format!("{k:?} = {v:?}")).collect();
+        format!("{{ {} }}", body.join(", "))
+    };
+    let stack = format!(
+        "expected_stack {{\n    name = \"lims-core\"\n    template_sha256 = {:?}\n    outputs = {}\n    parameters = {}\n    resources = {}\n  }}",
+        expected.template_sha256.clone().unwrap(),
+        map(&expected.outputs),
+        map(&expected.parameters),
+        map(&expected.resources)
+    );
+    let (ws, _) = passing(&emu, &stack, "").await;
+    assert_eq!(
+        ws.resource_values("gxp_qualification.q")["status"],
+        "passed"
+    );
+    ws.assert_plan_empty();
+    crate::fixtures::stack::update_stack_parameter(&sdk, "lims-core", "Owner", "someone-else")
+        .await;
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes());
+    plan.assert_contains("stack lims-core updated since qualification")
+        .assert_contains("drift functional: stack:lims-core (AWS::CloudFormation::Stack lims-core) Parameters.Owner");
+}

@@ -265,6 +265,8 @@ mod tests {
             origin: TargetOrigin::Spec,
             existence: "exists".into(),
             properties: crate::spec::canonical::canonical_string(&props),
+            checks: vec![],
+            params: Default::default(),
         }
     }
 

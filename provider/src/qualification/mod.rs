@@ -228,6 +228,7 @@ pub async fn apply_run(
         suppressions,
         drift: vec![],
         previous_report_sha256: s.previous_report_sha256.clone(),
+        targets: observed.targets.iter().map(|(t, _)| t.clone()).collect(),
         observations: observed.targets.iter().map(|(_, o)| o.clone()).collect(),
         notes: observed.notes.clone(),
     };
