@@ -31,27 +31,6 @@ pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
         .map(|d| d.midnight().assume_utc())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sha256_of_empty_input_is_the_known_constant() {
-        assert_eq!(
-            sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
-    }
-
-    #[test]
-    fn parses_rfc3339_and_plain_dates() {
-        assert!(parse_time("2026-01-02T03:04:05Z").is_some());
-        assert!(parse_time("2026-01-02").is_some());
-        assert!(parse_time("02/01/2026").is_none());
-        assert!(parse_time("").is_none());
-    }
-}
-
 /// Peak resident set size of this process in KiB (`VmHWM`), on Linux.
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -79,5 +58,26 @@ pub fn bench_log(phase: &str, started: std::time::Instant) {
         .open(path)
     {
         let _ = f.write_all(line.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_empty_input_is_the_known_constant() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn parses_rfc3339_and_plain_dates() {
+        assert!(parse_time("2026-01-02T03:04:05Z").is_some());
+        assert!(parse_time("2026-01-02").is_some());
+        assert!(parse_time("02/01/2026").is_none());
+        assert!(parse_time("").is_none());
     }
 }
