@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod drift;
 pub mod filing;
 pub mod import;
+pub mod notify;
 pub mod reasons;
 pub mod run;
 pub mod snapshot;
@@ -44,6 +45,12 @@ pub struct RunSettings {
     pub evidence_store: Option<EvidenceStoreConfig>,
     pub previous_report_sha256: Option<String>,
     pub sequence: i64,
+    /// Formats filed beside the JSON report.
+    pub report_formats: Vec<String>,
+    /// KMS key that signs the report digest.
+    pub signing_key_id: Option<String>,
+    /// SNS topic notified after the run.
+    pub notify_topic_arn: Option<String>,
 }
 
 /// A fresh, unique report id: UTC time plus a short hash.
@@ -261,6 +268,15 @@ pub async fn apply_run(
             spool_path
         }
     };
+
+    if let Some(topic) = &s.notify_topic_arn {
+        if let Err(e) = notify::publish(aws, topic, &report, &filed_at, &sha).await {
+            diags.root_warning(
+                "The qualification notification was not sent",
+                format!("SNS Publish to {topic}: {e}"),
+            );
+        }
+    }
 
     let snapshot = observed.snapshot(&s.discovery_tags);
     let mut state = planned;

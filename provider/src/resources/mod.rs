@@ -3,6 +3,7 @@
 pub mod check_catalog;
 pub mod expected_spec;
 pub mod qualification;
+pub mod report_data;
 
 use std::collections::HashMap;
 
@@ -25,11 +26,15 @@ pub fn all(shared: &Shared) -> HashMap<String, Box<dyn DynamicResource>> {
 }
 
 /// Every data source, by name without the `gxp_` prefix.
-pub fn data_sources(_shared: &Shared) -> HashMap<String, Box<dyn DynamicDataSource>> {
+pub fn data_sources(shared: &Shared) -> HashMap<String, Box<dyn DynamicDataSource>> {
     let mut map: HashMap<String, Box<dyn DynamicDataSource>> = HashMap::new();
     map.insert(
         "check_catalog".into(),
         Box::new(check_catalog::CheckCatalogDataSource),
+    );
+    map.insert(
+        "report".into(),
+        Box::new(report_data::ReportDataSource::new(shared.clone())),
     );
     map
 }

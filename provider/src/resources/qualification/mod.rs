@@ -22,6 +22,8 @@ use state::{Private, QualificationState};
 pub const DEFAULT_STAGES: [&str; 3] = ["IQ", "OQ", "PQ"];
 /// Default drift classes that trigger requalification.
 pub const DEFAULT_REQUALIFY_ON: [&str; 2] = ["security", "functional"];
+/// Report formats that can be filed beside the JSON report.
+pub const REPORT_FORMATS: [&str; 6] = ["json", "html", "pdf", "junit", "csv", "jsonl"];
 /// Default concurrency.
 pub const DEFAULT_CONCURRENCY: i64 = 16;
 
@@ -122,6 +124,31 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
             format!("`{s}` is not a drift class; use security, functional or cosmetic."),
             AttributePath::new("requalify_on").index(i as i64),
         );
+    }
+    for (i, f) in known_strings(&cfg.report_formats)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if !REPORT_FORMATS.contains(&f.as_str()) {
+            diags.error(
+                "Unknown report format",
+                format!("`{f}` is not one of {REPORT_FORMATS:?} (JSON is always filed)."),
+                AttributePath::new("report_formats").index(i as i64),
+            );
+        }
+    }
+    if let Some(arn) = text(&cfg.notify_topic_arn) {
+        if !crate::spec::validate::is_arn(arn)
+            || !arn.starts_with("arn:aws")
+            || !arn.contains(":sns:")
+        {
+            diags.error(
+                "Malformed SNS topic ARN",
+                format!("`{arn}` is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)."),
+                AttributePath::new("notify_topic_arn"),
+            );
+        }
     }
     if let Some(r) = text(&cfg.requalify_after) {
         if parse_interval(r).is_none() {
@@ -291,6 +318,9 @@ fn run_settings(planned: &QualificationState, prior: Option<&QualificationState>
             .as_ref_option()
             .copied()
             .unwrap_or(1),
+        report_formats: known_strings(&planned.report_formats).unwrap_or_default(),
+        signing_key_id: text(&planned.signing_key_id).map(str::to_string),
+        notify_topic_arn: text(&planned.notify_topic_arn).map(str::to_string),
     }
 }
 
