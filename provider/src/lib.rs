@@ -10,11 +10,13 @@
 //! - [`checks`]: check evaluation, pure functions of observations.
 //! - [`evidence`]: evidence stores (S3 with Object Lock, local directory, spool).
 //! - [`report`]: the report model, its canonical form and renderers.
+//! - [`integrity`]: report signatures (KMS) and the auditor's chain verifier.
 
 pub mod aws;
 pub mod catalog;
 pub mod checks;
 pub mod evidence;
+pub mod integrity;
 pub mod observe;
 pub mod provider;
 pub mod qualification;

@@ -6,6 +6,8 @@ const USAGE: &str = "terraform-provider-gxp — GxP qualification provider for T
 
 This binary is a Terraform plugin: Terraform starts it. Subcommands for people:
   version    print the provider version
+  verify     verify filed qualification reports (hashes, chains, KMS signatures);
+             `terraform-provider-gxp verify --help` for details
 ";
 
 fn main() -> ExitCode {
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
             println!("terraform-provider-gxp {}", gxp::PROVIDER_VERSION);
             ExitCode::SUCCESS
         }
+        Some("verify") => verify(&args[1..]),
         Some("help") | Some("--help") | Some("-h") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -34,18 +37,33 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve() -> ExitCode {
+/// The async runtime, with the TLS back-end chosen.
+fn runtime() -> Option<tokio::runtime::Runtime> {
     // Both rustls back-ends are linked (tonic brings ring, the AWS SDK aws-lc-rs): the plugin handshake is tested with ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(rt) => rt,
+        Ok(rt) => Some(rt),
         Err(err) => {
             eprintln!("cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
+            None
         }
+    }
+}
+
+/// `verify`: the auditor's report verifier (exit 0 clean, 1 findings, 2 cannot run).
+fn verify(args: &[String]) -> ExitCode {
+    match runtime() {
+        Some(rt) => ExitCode::from(rt.block_on(gxp::integrity::verify::command(args))),
+        None => ExitCode::from(2),
+    }
+}
+
+fn serve() -> ExitCode {
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(gxp::serve()) {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,3 +18,4 @@ mod evidence_store;
 mod provider_config;
 mod qualification;
 mod spec;
+mod verify;
