@@ -50,6 +50,7 @@ const PAGES: &[(Kind, &str, &str)] = &[
         "check_catalog",
         "data-sources/check_catalog.md",
     ),
+    (Kind::DataSource, "report", "data-sources/report.md"),
 ];
 
 /// Front matter keys every resource and data source page must have.

@@ -635,3 +635,100 @@ async fn qualification_stack_update_is_a_reason() {
     plan.assert_contains("stack lims-core updated since qualification")
         .assert_contains("drift functional: stack:lims-core (AWS::CloudFormation::Stack lims-core) Parameters.Owner");
 }
+
+/// GET a path from the emulator (moto's state dump), with the standard library only.
+fn http_get(endpoint: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = endpoint.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(host).expect("connect to emulator");
+    write!(
+        conn,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut body = String::new();
+    conn.read_to_string(&mut body).expect("read");
+    body
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_signed_notified_read_back_and_verified() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    let key = kms
+        .create_key()
+        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
+        .key_spec(aws_sdk_kms::types::KeySpec::EccNistP256)
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+        .arn
+        .unwrap();
+    let topic = aws_sdk_sns::Client::new(&sdk)
+        .create_topic()
+        .name("gxp-qualifications")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn
+        .unwrap();
+    let qual = format!("signing_key_id = {key:?}\n  notify_topic_arn = {topic:?}");
+    let (ws, sdk) = passing(&emu, "", &qual).await;
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["status"], "passed");
+    let (bucket, report_key) = split_s3(q["report_location"].as_str().unwrap());
+    let sig: Value =
+        serde_json::from_slice(&object(&sdk, &bucket, &format!("{report_key}.sig")).await).unwrap();
+    assert_eq!(sig["report_sha256"], q["report_sha256"]);
+    assert_eq!(sig["key_id"], key.as_str());
+    let state = http_get(&emu.endpoint, "/moto-api/data.json");
+    assert!(
+        state.contains(q["report_id"].as_str().unwrap()),
+        "the SNS notification names the report"
+    );
+
+    // Pipelines gate on the latest report through the data source.
+    let mut cfg = config("", &qual, S3_STORE);
+    cfg.push_str(
+        r#"
+data "gxp_report" "latest" {
+  qualification = "lims-prod"
+  application   = "lims"
+  environment   = "prod"
+  depends_on    = [gxp_qualification.q]
+}
+output "gate" { value = data.gxp_report.latest.status }
+output "gate_sha" { value = data.gxp_report.latest.sha256 }
+"#,
+    );
+    ws.write("main.tf", &cfg);
+    ws.apply().assert_success();
+    let out: Value = serde_json::from_str(&ws.terraform(&["output", "-json"]).stdout).unwrap();
+    assert_eq!(out["gate"]["value"], "passed");
+    assert_eq!(out["gate_sha"]["value"], q["report_sha256"]);
+
+    // The auditor's verifier accepts the filed chain and its signature.
+    let verify = std::process::Command::new(crate::harness::provider_binary())
+        .args([
+            "verify",
+            &format!("s3://{bucket}/gxp-evidence/"),
+            "--endpoint-url",
+            &emu.endpoint,
+            "--region",
+            "us-east-1",
+            "--path-style",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert_eq!(verify.status.code(), Some(0), "{text}");
+}

@@ -242,7 +242,7 @@ pub async fn apply_run(
     let bytes = report::canonical_bytes(&report);
     let sha = sha256_hex(&bytes);
     let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
-    let files = vec![
+    let mut files = vec![
         (key.clone(), bytes, "application/json".to_string()),
         (
             format!("{key}.sha256"),
@@ -250,6 +250,15 @@ pub async fn apply_run(
             "text/plain".to_string(),
         ),
     ];
+    if let Some(key_id) = &s.signing_key_id {
+        match crate::integrity::sign::sign(aws, key_id, &sha).await {
+            Ok(sig) => files.push((crate::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),
+            Err(e) => diags.root_error(
+                "The report could not be signed",
+                format!("KMS Sign with {key_id}: {e}\n\nThe report is filed unsigned; fix the key or its permissions and requalify."),
+            ),
+        }
+    }
     let filed_at = match filing::file_or_spool(
         store.as_ref(),
         &spool,
