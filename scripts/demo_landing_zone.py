@@ -4,7 +4,7 @@ Usage: demo_landing_zone.py create|drift   (AWS_ENDPOINT_URL must point at the e
 
 create: KMS key (rotation on, alias/lz-records), access-log bucket, evidence bucket (Object
 Lock COMPLIANCE, versioning, SSE-KMS, public access blocked, TLS-only policy, access logging),
-records bucket, a multi-region CloudTrail trail with log-file validation, KMS, CloudWatch Logs
+records bucket (evidence without a TLS-only policy: the emulator is plain HTTP), a multi-region CloudTrail trail with log-file validation, KMS, CloudWatch Logs
 and S3 data events, and the CloudFormation stack lz-core from templates/lz-core.json.
 drift: suspends versioning on the records bucket (a security-relevant console change).
 """
@@ -36,7 +36,7 @@ def tls_only(bucket):
     })
 
 
-def secure_bucket(s3, name, key_arn, lock=False):
+def secure_bucket(s3, name, key_arn, lock=False, tls_only_policy=True):
     s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=lock)
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [{
@@ -44,7 +44,8 @@ def secure_bucket(s3, name, key_arn, lock=False):
         "BucketKeyEnabled": True}]})
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
-    s3.put_bucket_policy(Bucket=name, Policy=tls_only(name))
+    if tls_only_policy:
+        s3.put_bucket_policy(Bucket=name, Policy=tls_only(name))
     s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
         "TargetBucket": "lz-access-logs", "TargetPrefix": f"{name}/"}})
     if lock:
@@ -59,7 +60,9 @@ def create():
     kms.enable_key_rotation(KeyId=key["KeyId"])
     kms.create_alias(AliasName="alias/lz-records", TargetKeyId=key["KeyId"])
     s3.create_bucket(Bucket="lz-access-logs", ACL="log-delivery-write")
-    secure_bucket(s3, "lz-evidence", key["Arn"], lock=True)
+    # The emulator speaks plain HTTP and enforces bucket policies: a TLS-only policy would
+    # refuse the provider's evidence writes, so the demo's evidence bucket has none.
+    secure_bucket(s3, "lz-evidence", key["Arn"], lock=True, tls_only_policy=False)
     secure_bucket(s3, "lz-records", key["Arn"])
     logs.create_log_group(logGroupName="lz-audit-trail", kmsKeyId=key["Arn"])
     logs.put_retention_policy(logGroupName="lz-audit-trail", retentionInDays=365)

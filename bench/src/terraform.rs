@@ -97,6 +97,10 @@ resource "gxp_qualification" "bench" {{
     }
 
     fn run(&self, args: &[&str]) -> Result<(f64, i32)> {
+        self.run_output(args).map(|(ms, code, _)| (ms, code))
+    }
+
+    fn run_output(&self, args: &[&str]) -> Result<(f64, i32, String)> {
         let terraform = std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into());
         let started = Instant::now();
         let out = Command::new(&terraform)
@@ -122,7 +126,7 @@ resource "gxp_qualification" "bench" {{
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        Ok((ms, code))
+        Ok((ms, code, String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
     fn probe(&self, phase: &str) -> Result<Probe> {
@@ -150,9 +154,20 @@ resource "gxp_qualification" "bench" {{
 
     /// `terraform plan` (refresh included): wall time and the refresh probe.
     pub fn plan(&self) -> Result<(f64, Probe)> {
-        let (ms, code) = self.run(&["plan", "-input=false", "-no-color", "-detailed-exitcode"])?;
+        let (ms, code, text) =
+            self.run_output(&["plan", "-input=false", "-no-color", "-detailed-exitcode"])?;
         if code != 0 {
-            bail!("plan after apply is not empty (exit {code})");
+            let reasons: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    l.contains("requalification_reasons") || l.contains("drift ") || l.contains('~')
+                })
+                .take(20)
+                .collect();
+            bail!(
+                "plan after apply is not empty (exit {code}):\n{}",
+                reasons.join("\n")
+            );
         }
         Ok((ms, self.probe("refresh")?))
     }

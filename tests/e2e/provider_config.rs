@@ -1,1 +1,488 @@
-//! End-to-end scenarios of the provider configuration (being written).
+//! End-to-end scenarios of the provider configuration: region, endpoints,
+//! credentials, conflicting options, assume_role and the published schema.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::{Backend, Emulator, TfRun, Workspace, PROVIDER_SOURCE};
+
+/// How the provider block is shown in Terraform diagnostics.
+const PROVIDER_ADDR: &str = "provider[\"registry.terraform.io/gxp/gxp\"]";
+
+/// A small valid specification, so that `plan` configures the provider.
+const SPEC: &str = r#"
+resource "gxp_expected_spec" "x" {
+  name    = "lims-prod"
+  version = "1.0"
+
+  system {
+    application_id = "lims"
+    environment    = "prod"
+  }
+
+  approval {
+    approved_by      = "qa@example.com"
+    approved_at      = "2026-01-15"
+    change_reference = "CR-2026-001"
+  }
+}
+"#;
+
+/// A configuration with `provider_body` inside the `provider "gxp"` block.
+fn config(provider_body: &str) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    gxp = {{ source = "gxp/gxp" }}
+  }}
+}}
+
+provider "gxp" {{
+  s3_use_path_style = true
+{provider_body}}}
+{SPEC}"#
+    )
+}
+
+fn moto_only(test: &str) -> bool {
+    let moto = Backend::from_env() == Backend::Moto;
+    if !moto {
+        eprintln!("{test}: skipped, needs the moto backend");
+    }
+    moto
+}
+
+/// Asserts a plan succeeded with the specification to create.
+#[track_caller]
+fn assert_plans(run: &TfRun) {
+    assert!(
+        run.plan_has_changes(),
+        "expected a plan creating the specification:\n{}",
+        run.report()
+    );
+    run.assert_contains("gxp_expected_spec.x will be created");
+}
+
+/// Asserts `run` failed with `summary` on the provider block.
+#[track_caller]
+fn assert_provider_error(run: &TfRun, summary: &str) {
+    run.assert_failure()
+        .assert_contains(&format!("Error: {summary}"))
+        .assert_contains(&format!("with {PROVIDER_ADDR},"));
+}
+
+/// Clears every ambient region source for later runs in `ws`.
+fn without_region(ws: &mut Workspace) {
+    ws.set_env("AWS_REGION", "");
+    ws.set_env("AWS_DEFAULT_REGION", "");
+    ws.set_env("AWS_CONFIG_FILE", "/nonexistent");
+    ws.set_env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+}
+
+#[test]
+fn provider_config_no_region_is_a_diagnostic() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new(&emulator);
+    without_region(&mut ws);
+    ws.write("main.tf", &config(""));
+    let run = ws.plan();
+    assert_provider_error(&run, "No AWS region configured");
+    run.assert_contains("Set `region` in the provider block");
+
+    // `region` in the provider block is enough.
+    ws.write("main.tf", &config("  region = \"us-east-1\"\n"));
+    assert_plans(&ws.plan());
+}
+
+#[test]
+fn provider_config_empty_region_variables_count_as_unset() {
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new(&emulator);
+    without_region(&mut ws);
+    ws.write("main.tf", &config(""));
+
+    // An empty AWS_REGION does not hide AWS_DEFAULT_REGION...
+    ws.set_env("AWS_DEFAULT_REGION", &emulator.region);
+    assert_plans(&ws.plan());
+
+    // ...nor the region of the profile.
+    ws.set_env("AWS_DEFAULT_REGION", "");
+    ws.write(
+        "aws/config",
+        &format!("[default]\nregion = {}\n", emulator.region),
+    );
+    let config_file = ws.path().join("aws/config");
+    ws.set_env("AWS_CONFIG_FILE", config_file.to_str().expect("UTF-8 path"));
+    assert_plans(&ws.plan());
+}
+
+/// A TCP server on loopback that accepts connections and never answers them.
+struct SilentServer {
+    url: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SilentServer {
+    fn start() -> SilentServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut held: Vec<TcpStream> = Vec::new();
+            while !stopped.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((conn, _)) => held.push(conn),
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        });
+        SilentServer {
+            url,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SilentServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[test]
+fn provider_config_unreachable_endpoint_fails_fast() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new(&emulator);
+
+    // Nothing listens on port 1: the connection is refused.
+    ws.write(
+        "main.tf",
+        &config("  endpoints {\n    sts = \"http://127.0.0.1:1\"\n  }\n"),
+    );
+    let started = Instant::now();
+    let run = ws.plan();
+    let refused = started.elapsed();
+    assert_provider_error(&run, "AWS endpoint unreachable: http://127.0.0.1:1");
+    run.assert_contains("skip_credentials_validation = true");
+
+    // A server that accepts connections and never answers: the timeouts apply.
+    let silent = SilentServer::start();
+    let url = silent.url.clone();
+    ws.write(
+        "main.tf",
+        &config(&format!("  endpoints {{\n    sts = \"{url}\"\n  }}\n")),
+    );
+    let started = Instant::now();
+    let run = ws.plan();
+    let silent_elapsed = started.elapsed();
+    assert_provider_error(&run, &format!("AWS endpoint unreachable: {url}"));
+    run.assert_contains("timeout");
+    eprintln!(
+        "refused endpoint failed after {refused:?}, silent endpoint after {silent_elapsed:?}"
+    );
+    assert!(refused < Duration::from_secs(30), "took {refused:?}");
+    assert!(
+        silent_elapsed < Duration::from_secs(30),
+        "took {silent_elapsed:?}"
+    );
+    drop(silent);
+}
+
+#[test]
+fn provider_config_rejected_credentials_and_skipping_validation() {
+    if !moto_only("provider_config_rejected_credentials_and_skipping_validation") {
+        return;
+    }
+    // moto with IAM authentication enforced from the first request: the static
+    // test keys exist in no IAM user, so STS refuses them.
+    let strict = Emulator::start_with_env(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]);
+    let ws = Workspace::new(&strict);
+    ws.write("main.tf", &config(""));
+    let run = ws.plan();
+    assert_provider_error(&run, "AWS rejected the credentials");
+    run.assert_contains("InvalidClientTokenId");
+
+    ws.write(
+        "main.tf",
+        &config("  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n"),
+    );
+    assert_plans(&ws.plan());
+}
+
+/// One conflicting or malformed provider option and its diagnostic.
+struct ConflictCase {
+    body: &'static str,
+    summary: &'static str,
+    /// The attribute on the line the diagnostic shows.
+    attribute: &'static str,
+}
+
+const CONFLICTS: &[ConflictCase] = &[
+    ConflictCase {
+        body: "  access_key = \"AKIAIOSFODNN7EXAMPLE\"\n",
+        summary: "Incomplete static credentials",
+        attribute: "access_key",
+    },
+    ConflictCase {
+        body: "  evidence_store {\n    s3_bucket       = \"lims-evidence\"\n    local_directory = \"/var/gxp/evidence\"\n  }\n",
+        summary: "Conflicting evidence stores",
+        attribute: "local_directory",
+    },
+    ConflictCase {
+        body: "  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:user/gxp\"\n  }\n",
+        summary: "Malformed role ARN",
+        attribute: "role_arn",
+    },
+];
+
+#[test]
+fn provider_config_conflicting_options_each_get_their_own_diagnostic() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new(&emulator);
+    for case in CONFLICTS {
+        let text = config(case.body);
+        ws.write("main.tf", &text);
+        let run = ws.validate();
+        assert_provider_error(&run, case.summary);
+        let output = run.combined();
+        assert_eq!(
+            output.matches("Error: ").count(),
+            1,
+            "expected exactly one error:\n{}",
+            run.report()
+        );
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(case.attribute))
+            .map(|i| i + 1)
+            .expect("the case sets its attribute");
+        assert!(
+            output.contains(&format!("on main.tf line {line},")),
+            "diagnostic does not point at line {line} ({}):\n{}",
+            case.attribute,
+            run.report()
+        );
+        let shown = output
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(&format!("{line}:")))
+            .unwrap_or_else(|| panic!("source line {line} not shown:\n{}", run.report()));
+        assert!(
+            shown.trim_start().starts_with(case.attribute),
+            "shown line {shown:?} does not set {}",
+            case.attribute
+        );
+    }
+}
+
+/// The roles moto has handed out (`AssumedRole` records of its state dump).
+fn assumed_roles(emulator: &Emulator) -> Vec<Value> {
+    let addr = emulator.endpoint.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("connect to moto");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("set read timeout");
+    write!(
+        stream,
+        "GET /moto-api/data.json HTTP/1.0\r\nHost: {addr}\r\n\r\n"
+    )
+    .expect("send request");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .expect("read moto state");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .expect("HTTP response with a body");
+    let state: Value = serde_json::from_str(body).expect("moto state is JSON");
+    state
+        .pointer("/sts/AssumedRole")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn provider_config_assume_role_against_moto() {
+    if !moto_only("provider_config_assume_role_against_moto") {
+        return;
+    }
+    let emulator = Emulator::start();
+    let mut ws = Workspace::new(&emulator);
+    let role = "arn:aws:iam::123456789012:role/gxp";
+    let assume = |session: &str, endpoints: &str| {
+        config(&format!(
+            "  assume_role {{\n    role_arn     = \"{role}\"\n    session_name = \"{session}\"\n    external_id  = \"ext-7\"\n    duration     = \"1h\"\n  }}\n{endpoints}"
+        ))
+    };
+    ws.write("main.tf", &assume("gxp-e2e", ""));
+    assert_plans(&ws.plan());
+    let roles = assumed_roles(&emulator);
+    let found = roles
+        .iter()
+        .find(|r| r["session_name"] == "gxp-e2e")
+        .unwrap_or_else(|| panic!("no AssumeRole with session gxp-e2e in {roles:#?}"));
+    assert_eq!(found["role_arn"], role);
+    assert_eq!(found["external_id"], "ext-7");
+
+    // AssumeRole goes to the `endpoints.sts` URL, like GetCallerIdentity, even
+    // when the general endpoint is unreachable.
+    ws.set_env("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+    ws.write(
+        "main.tf",
+        &assume(
+            "gxp-e2e-sts",
+            &format!(
+                "  endpoints {{\n    sts = \"{}\"\n  }}\n",
+                emulator.endpoint
+            ),
+        ),
+    );
+    assert_plans(&ws.plan());
+    let roles = assumed_roles(&emulator);
+    assert!(
+        roles.iter().any(|r| r["session_name"] == "gxp-e2e-sts"),
+        "no AssumeRole with session gxp-e2e-sts in {roles:#?}"
+    );
+}
+
+/// Collects `path: problem` for every attribute or block of `block` (a schema
+/// block of `providers schema -json`) without a description.
+fn undescribed(block: &Value, path: &str, out: &mut Vec<String>) {
+    if let Some(attrs) = block.get("attributes").and_then(Value::as_object) {
+        for (name, attr) in attrs {
+            let described = attr
+                .get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.trim().is_empty());
+            if !described {
+                out.push(format!("{path}.{name}"));
+            }
+        }
+    }
+    if let Some(blocks) = block.get("block_types").and_then(Value::as_object) {
+        for (name, nested) in blocks {
+            let inner = &nested["block"];
+            let described = inner
+                .get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.trim().is_empty());
+            if !described {
+                out.push(format!("{path}.{name} (block)"));
+            }
+            undescribed(inner, &format!("{path}.{name}"), out);
+        }
+    }
+}
+
+#[test]
+fn provider_config_schema_lists_described_attributes() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new(&emulator);
+    ws.write("main.tf", &config(""));
+    let run = ws.terraform(&["providers", "schema", "-json"]);
+    run.assert_success();
+    let schema: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("schema is not JSON ({e}):\n{}", run.report()));
+    let provider = schema
+        .pointer(&format!(
+            "/provider_schemas/{}",
+            PROVIDER_SOURCE.replace('/', "~1")
+        ))
+        .unwrap_or_else(|| panic!("no {PROVIDER_SOURCE} in {schema:#}"));
+
+    let block = &provider["provider"]["block"];
+    let attrs = &block["attributes"];
+    for name in [
+        "region",
+        "profile",
+        "access_key",
+        "secret_key",
+        "token",
+        "shared_config_files",
+        "shared_credentials_files",
+        "s3_use_path_style",
+        "skip_credentials_validation",
+        "skip_requesting_account_id",
+        "max_retries",
+    ] {
+        assert!(
+            attrs.get(name).is_some(),
+            "provider attribute {name} missing"
+        );
+        assert_eq!(attrs[name]["optional"], true, "{name} is optional");
+    }
+    for secret in ["access_key", "secret_key", "token"] {
+        assert_eq!(attrs[secret]["sensitive"], true, "{secret} is sensitive");
+    }
+    assert!(attrs["region"].get("sensitive").is_none());
+    let endpoints = &block["block_types"]["endpoints"];
+    assert_eq!(endpoints["nesting_mode"], "list");
+    assert_eq!(endpoints["max_items"], 1);
+    for service in [
+        "s3",
+        "sts",
+        "cloudformation",
+        "cloudtrail",
+        "configservice",
+        "ec2",
+        "kms",
+        "logs",
+        "rds",
+        "resourcegroupstaggingapi",
+        "sns",
+    ] {
+        assert!(
+            endpoints["block"]["attributes"].get(service).is_some(),
+            "endpoints.{service} missing"
+        );
+    }
+    for nested in ["assume_role", "evidence_store", "report_labels"] {
+        assert!(
+            block["block_types"].get(nested).is_some(),
+            "provider block {nested} missing"
+        );
+    }
+
+    // Every attribute and block of the provider, each resource and each data
+    // source carries a description.
+    let mut missing = Vec::new();
+    undescribed(block, "provider", &mut missing);
+    let mut resources = 0;
+    for kind in ["resource_schemas", "data_source_schemas"] {
+        if let Some(schemas) = provider.get(kind).and_then(Value::as_object) {
+            for (name, s) in schemas {
+                resources += 1;
+                let described = s["block"]["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.trim().is_empty());
+                if !described {
+                    missing.push(format!("{name} (block)"));
+                }
+                undescribed(&s["block"], name, &mut missing);
+            }
+        }
+    }
+    assert!(
+        provider
+            .pointer("/resource_schemas/gxp_expected_spec/block/attributes/digest")
+            .is_some(),
+        "gxp_expected_spec missing from the schema"
+    );
+    assert!(resources >= 1);
+    assert!(missing.is_empty(), "without description: {missing:#?}");
+}

@@ -241,7 +241,6 @@ pub async fn passing(emu: &Emulator, spec_extra: &str, qual_extra: &str) -> (Wor
     data_bucket(&sdk, DATA).await;
     let ws = Workspace::new(emu);
     ws.write("main.tf", &config(spec_extra, qual_extra, S3_STORE));
-    ws.init().assert_success();
     ws.apply().assert_success();
     (ws, sdk)
 }
@@ -444,7 +443,6 @@ async fn qualification_unprotected_store_is_refused_unless_allowed() {
         spool.display()
     );
     ws.write("main.tf", &config("", &store, ""));
-    ws.init().assert_success();
     ws.apply()
         .assert_failure()
         .assert_contains("Evidence could not be filed")
@@ -484,7 +482,6 @@ async fn qualification_store_failure_spools_and_next_apply_files_it() {
             "",
         ),
     );
-    ws.init().assert_success();
     ws.apply()
         .assert_failure()
         .assert_contains("Evidence could not be filed")
@@ -565,7 +562,6 @@ async fn qualification_invalid_configuration_is_answered_at_plan() {
             S3_STORE,
         ),
     );
-    ws.init().assert_success();
     ws.validate()
         .assert_failure()
         .assert_contains("Invalid stage")
@@ -588,7 +584,6 @@ async fn qualification_check_catalog_data_source_lists_checks() {
         "main.tf",
         "terraform {\n  required_providers {\n    gxp = { source = \"gxp/gxp\" }\n  }\n}\nprovider \"gxp\" {}\ndata \"gxp_check_catalog\" \"s3\" {\n  service = \"s3\"\n}\ndata \"gxp_check_catalog\" \"pq\" {\n  stage = \"PQ\"\n}\noutput \"s3\" { value = data.gxp_check_catalog.s3.ids }\noutput \"pq\" { value = data.gxp_check_catalog.pq.checks[*].id }\n",
     );
-    ws.init().assert_success();
     ws.apply().assert_success();
     let out = ws.terraform(&["output", "-json"]);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -608,4 +603,35 @@ async fn qualification_check_catalog_data_source_lists_checks() {
         .collect();
     assert!(pq.contains(&"cloudtrail.logging"), "{pq:?}");
     assert!(!pq.contains(&"s3.versioning"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_stack_update_is_a_reason() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    crate::fixtures::stack::create_stack(&sdk, "lims-core", &[("Environment", "qa")]).await;
+    let expected = crate::fixtures::stack::expected_stack("lims-core", &[("Environment", "qa")]);
+    let map = |m: &std::collections::BTreeMap<String, String>| {
+        let body: Vec<String> = m.iter().map(|(k, v)| format!("{k:?} = {v:?}")).collect();
+        format!("{{ {} }}", body.join(", "))
+    };
+    let stack = format!(
+        "expected_stack {{\n    name = \"lims-core\"\n    template_sha256 = {:?}\n    outputs = {}\n    parameters = {}\n    resources = {}\n  }}",
+        expected.template_sha256.clone().unwrap(),
+        map(&expected.outputs),
+        map(&expected.parameters),
+        map(&expected.resources)
+    );
+    let (ws, _) = passing(&emu, &stack, "").await;
+    assert_eq!(
+        ws.resource_values("gxp_qualification.q")["status"],
+        "passed"
+    );
+    ws.assert_plan_empty();
+    crate::fixtures::stack::update_stack_parameter(&sdk, "lims-core", "Owner", "someone-else")
+        .await;
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes());
+    plan.assert_contains("stack lims-core updated since qualification")
+        .assert_contains("drift functional: stack:lims-core (AWS::CloudFormation::Stack lims-core) Parameters.Owner");
 }

@@ -4,11 +4,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use aws_config::imds::region::ImdsRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::region::ProfileFileRegionProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_types::origin::Origin;
 
 use super::errors::{classify, AwsErrorKind};
 
@@ -180,8 +185,73 @@ pub struct AwsContext {
     pub identity: CallerIdentity,
 }
 
+/// Time allowed to open a connection to an AWS endpoint.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time allowed for one attempt of STS GetCallerIdentity (an endpoint that accepts the
+/// connection but never answers would otherwise hold `configure` for minutes).
+const IDENTITY_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(8);
+/// Time allowed for STS GetCallerIdentity with its retry and credential resolution.
+const IDENTITY_TIMEOUT: Duration = Duration::from_secs(20);
+
 fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Shared config and credentials files given in the provider block, if any.
+fn profile_files(settings: &AwsSettings) -> Option<EnvConfigFiles> {
+    if settings.shared_config_files.is_empty() && settings.shared_credentials_files.is_empty() {
+        return None;
+    }
+    let mut files = EnvConfigFiles::builder();
+    if settings.shared_config_files.is_empty() {
+        files = files.include_default_config_file(true);
+    }
+    if settings.shared_credentials_files.is_empty() {
+        files = files.include_default_credentials_file(true);
+    }
+    for f in &settings.shared_config_files {
+        files = files.with_file(EnvConfigFileKind::Config, f);
+    }
+    for f in &settings.shared_credentials_files {
+        files = files.with_file(EnvConfigFileKind::Credentials, f);
+    }
+    Some(files.build())
+}
+
+/// The region source replacing aws-config's default chain: the `region` setting or a
+/// non-empty region variable; when a region variable is set but empty, the profile then
+/// IMDS; otherwise `None` (the default chain).
+///
+/// aws-config takes a set-but-empty `AWS_REGION` as the region and stops looking; like the
+/// hashicorp/aws provider, an empty variable counts as unset here, so `AWS_DEFAULT_REGION`,
+/// the profile and IMDS still apply.
+fn region_override(
+    settings: &AwsSettings,
+    files: Option<EnvConfigFiles>,
+) -> Option<RegionProviderChain> {
+    if let Some(region) = settings
+        .region
+        .clone()
+        .or_else(|| env_nonempty("AWS_REGION"))
+        .or_else(|| env_nonempty("AWS_DEFAULT_REGION"))
+    {
+        return Some(RegionProviderChain::first_try(Region::new(region)));
+    }
+    if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none()
+    {
+        return None;
+    }
+    let mut profile = ProfileFileRegionProvider::builder();
+    if let Some(name) = &settings.profile {
+        profile = profile.profile_name(name);
+    }
+    if let Some(files) = files {
+        profile = profile.profile_files(files);
+    }
+    Some(
+        RegionProviderChain::first_try(profile.build())
+            .or_else(ImdsRegionProvider::builder().build()),
+    )
 }
 
 impl AwsContext {
@@ -191,35 +261,19 @@ impl AwsContext {
             .retry_config(RetryConfig::standard().with_max_attempts(settings.max_retries + 1))
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
+                    .connect_timeout(CONNECT_TIMEOUT)
                     .operation_attempt_timeout(Duration::from_secs(60))
                     .build(),
             );
-        if let Some(region) = &settings.region {
-            loader = loader.region(Region::new(region.clone()));
-        }
         if let Some(profile) = &settings.profile {
             loader = loader.profile_name(profile);
         }
-        if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty()
-        {
-            use aws_runtime::env_config::file::{
-                EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
-            };
-            let mut files = ProfileFiles::builder();
-            if settings.shared_config_files.is_empty() {
-                files = files.include_default_config_file(true);
-            }
-            if settings.shared_credentials_files.is_empty() {
-                files = files.include_default_credentials_file(true);
-            }
-            for f in &settings.shared_config_files {
-                files = files.with_file(ProfileFileKind::Config, f);
-            }
-            for f in &settings.shared_credentials_files {
-                files = files.with_file(ProfileFileKind::Credentials, f);
-            }
-            loader = loader.profile_files(files.build());
+        let profile_files = profile_files(settings);
+        if let Some(files) = &profile_files {
+            loader = loader.profile_files(files.clone());
+        }
+        if let Some(region) = region_override(settings, profile_files) {
+            loader = loader.region(region);
         }
         if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
             loader = loader.credentials_provider(Credentials::new(
@@ -240,9 +294,20 @@ impl AwsContext {
                     "assume_role needs base credentials to call STS AssumeRole".into(),
                 ));
             };
+            // AssumeRole goes to the same STS endpoint as GetCallerIdentity. Marked as set in
+            // code, the URL wins over AWS_ENDPOINT_URL(_STS) as it does for the service clients.
+            let sts_config = match settings.endpoints.get(&Service::Sts) {
+                Some(url) => {
+                    let mut b = sdk.to_builder();
+                    b.set_endpoint_url(Some(url.clone()));
+                    b.insert_origin("endpoint_url", Origin::shared_config());
+                    b.build()
+                }
+                None => sdk.clone(),
+            };
             let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
                 .session_name(role.session_name.clone())
-                .configure(&sdk);
+                .configure(&sts_config);
             if let Some(ext) = &role.external_id {
                 builder = builder.external_id(ext.clone());
             }
@@ -308,7 +373,14 @@ impl AwsContext {
             .customize()
             .config_override(
                 aws_sdk_sts::config::Builder::default()
-                    .retry_config(RetryConfig::standard().with_max_attempts(2)),
+                    .retry_config(RetryConfig::standard().with_max_attempts(2))
+                    .timeout_config(
+                        TimeoutConfig::builder()
+                            .connect_timeout(CONNECT_TIMEOUT)
+                            .operation_attempt_timeout(IDENTITY_ATTEMPT_TIMEOUT)
+                            .operation_timeout(IDENTITY_TIMEOUT)
+                            .build(),
+                    ),
             )
             .send()
             .await;
@@ -320,10 +392,17 @@ impl AwsContext {
             }),
             Err(err) => {
                 let c = classify(&err);
+                // GetCallerIdentity needs no permission, so a 401/403 whose error code could
+                // not be parsed (moto answers `<ErrorResponse><Errors><Error>`) is a rejection.
+                let status = err.raw_response().map(|r| r.status().as_u16());
+                let kind = match (c.kind, status) {
+                    (AwsErrorKind::Other, Some(401 | 403)) => AwsErrorKind::CredentialsRejected,
+                    (kind, _) => kind,
+                };
                 let endpoint = self
                     .endpoint(Service::Sts)
                     .unwrap_or_else(|| format!("https://sts.{}.amazonaws.com", self.region()));
-                Err(match c.kind {
+                Err(match kind {
                     AwsErrorKind::Unreachable | AwsErrorKind::Timeout => ConfigError::Unreachable {
                         endpoint,
                         detail: c.message,

@@ -102,6 +102,9 @@ where
             let kind = match (kind, status) {
                 (AwsErrorKind::Other, 404) if code.is_none() => AwsErrorKind::NotFound,
                 (AwsErrorKind::Other, 501) => AwsErrorKind::Unsupported,
+                // A 5xx without an AWS error code is an endpoint that does not implement the
+                // operation (emulators answer so); AWS's own 5xx carry InternalFailure etc.
+                (AwsErrorKind::Other, 500..=599) if code.is_none() => AwsErrorKind::Unsupported,
                 (k, _) => k,
             };
             (kind, code)
@@ -117,11 +120,40 @@ where
         }
         _ => (AwsErrorKind::Other, err.code().map(str::to_string)),
     };
+    let message = match (kind, err) {
+        (AwsErrorKind::Unsupported, _) if code.is_none() => {
+            "the endpoint does not support this operation (HTTP 5xx without an AWS error code)"
+                .to_string()
+        }
+        (_, SdkError::ServiceError(se)) => {
+            let status = se.raw().status().as_u16();
+            let detail = se
+                .err()
+                .message()
+                .map(str::to_string)
+                .or_else(|| {
+                    let body = std::str::from_utf8(se.raw().body().bytes()?).ok()?;
+                    Some(body.split_whitespace().collect::<Vec<_>>().join(" "))
+                })
+                .unwrap_or_default();
+            shorten(&format!("HTTP {status}: {detail}"), 600)
+        }
+        _ => shorten(&message, 600),
+    };
     ClassifiedError {
         kind,
         code,
         message,
     }
+}
+
+/// At most `max` characters, on a character boundary.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}…")
 }
 
 #[cfg(test)]

@@ -21,9 +21,12 @@ use crate::catalog::{self, CheckDef};
 use crate::observe::{Existence, Observation};
 
 /// Result status of one check on one resource.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Passed,
     Failed,
     /// The check could not be evaluated (access denied, timeout, unsupported, ...).

@@ -1,29 +1,274 @@
-//! TEMPORARY STUB (replaced by the evidence branch).
-use super::*;
-pub struct LocalStore;
+//! Evidence in a local directory (offline use; no immutability guarantee).
+//!
+//! A key `a/b/c.json` is the file `DIR/a/b/c.json`. Files are created exclusively
+//! (`create_new`), flushed to disk and made read-only; an existing file is never replaced.
+
+use std::fs::{self, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+
+use super::{EvidenceStore, Filed, Protection, StoreError};
+
+/// A directory evidence is filed in.
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    root: PathBuf,
+}
+
 impl LocalStore {
-    pub fn new(_d: &str) -> Self {
-        LocalStore
+    /// A store rooted at `dir` (made absolute; created on first filing).
+    pub fn new(dir: impl AsRef<Path>) -> LocalStore {
+        let dir = dir.as_ref();
+        LocalStore {
+            root: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        }
+    }
+
+    /// The absolute root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn path_of(&self, key: &str) -> Result<PathBuf, StoreError> {
+        key_path(&self.root, key).map_err(StoreError::Unavailable)
     }
 }
+
+/// The file of `key` under `root`; refuses keys that would leave `root`
+/// (absolute, empty, `.` or `..` segments).
+pub fn key_path(root: &Path, key: &str) -> Result<PathBuf, String> {
+    let mut path = root.to_path_buf();
+    for segment in key.split('/') {
+        if segment.is_empty() || segment == "." || segment == ".." || segment.contains('\0') {
+            return Err(format!(
+                "invalid evidence key {key:?}: segments must be non-empty and not . or .."
+            ));
+        }
+        path.push(segment);
+    }
+    Ok(path)
+}
+
+/// Create `path` exclusively with `body`, flush it to disk and make it read-only.
+fn write_new(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("/"));
+    fs::create_dir_all(parent)?;
+    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+    let written = file
+        .write_all(body)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| make_read_only(path));
+    if let Err(e) = written {
+        // The file is ours and incomplete: remove it so a retry can file the whole object.
+        drop(file);
+        let _ = fs::remove_file(path);
+        return Err(e);
+    }
+    sync_dir(parent)
+}
+
+#[cfg(unix)]
+fn make_read_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o444))
+}
+
+#[cfg(not(unix))]
+fn make_read_only(path: &Path) -> std::io::Result<()> {
+    let mut perms = fs::metadata(path)?.permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(path, perms)
+}
+
+/// Flush a directory entry to disk (no-op where directories cannot be opened).
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Relative keys (with `/`) of all files under `dir`, recursively.
+fn walk(root: &Path, dir: &Path, keys: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(root, &path, keys)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let key: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            keys.push(key.join("/"));
+        }
+    }
+    Ok(())
+}
+
+/// Run blocking file-system work off the async executor.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("file-system task failed: {e}")))?
+}
+
 #[async_trait]
 impl EvidenceStore for LocalStore {
     fn describe(&self) -> String {
-        String::new()
+        format!("{}{}", self.root.display(), std::path::MAIN_SEPARATOR)
     }
+
     async fn protection(&self) -> Result<Protection, StoreError> {
-        Err(StoreError::Unavailable("stub".into()))
+        Ok(Protection {
+            versioning: false,
+            object_lock_mode: None,
+            object_lock: false,
+            retention_days: None,
+            summary: "local directory (no immutability guarantee)".into(),
+        })
     }
-    async fn put_new(&self, _k: &str, _b: &[u8], _c: &str) -> Result<Filed, StoreError> {
-        Err(StoreError::Unavailable("stub".into()))
+
+    async fn put_new(
+        &self,
+        key: &str,
+        body: &[u8],
+        _content_type: &str,
+    ) -> Result<Filed, StoreError> {
+        let path = self.path_of(key)?;
+        let body = body.to_vec();
+        blocking(move || {
+            let location = path.display().to_string();
+            match write_new(&path, &body) {
+                Ok(()) => Ok(Filed {
+                    location,
+                    version_id: None,
+                }),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    Err(StoreError::AlreadyExists(location))
+                }
+                Err(e) => Err(StoreError::Unavailable(format!(
+                    "cannot write {location}: {e}"
+                ))),
+            }
+        })
+        .await
     }
-    async fn get(&self, _k: &str) -> Result<Vec<u8>, StoreError> {
-        Err(StoreError::Unavailable("stub".into()))
+
+    async fn get(&self, key: &str) -> Result<Vec<u8>, StoreError> {
+        let path = self.path_of(key)?;
+        blocking(move || {
+            fs::read(&path).map_err(|e| {
+                let location = path.display().to_string();
+                if e.kind() == ErrorKind::NotFound {
+                    StoreError::NotFound(location)
+                } else {
+                    StoreError::Unavailable(format!("cannot read {location}: {e}"))
+                }
+            })
+        })
+        .await
     }
-    async fn list(&self, _p: &str) -> Result<Vec<String>, StoreError> {
-        Ok(vec![])
+
+    async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let root = self.root.clone();
+        let prefix = prefix.to_string();
+        blocking(move || {
+            let mut keys = Vec::new();
+            match walk(&root, &root, &mut keys) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound && !root.exists() => {}
+                Err(e) => {
+                    return Err(StoreError::Unavailable(format!(
+                        "cannot list {}: {e}",
+                        root.display()
+                    )))
+                }
+            }
+            keys.retain(|k| k.starts_with(&prefix));
+            keys.sort();
+            Ok(keys)
+        })
+        .await
     }
-    fn location_of(&self, k: &str) -> String {
-        k.into()
+
+    fn location_of(&self, key: &str) -> String {
+        let mut path = self.root.clone();
+        path.extend(key.split('/'));
+        path.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_stay_inside_the_root() {
+        let root = Path::new("/ev");
+        assert_eq!(
+            key_path(root, "a=1/b/r.json").unwrap(),
+            PathBuf::from("/ev/a=1/b/r.json")
+        );
+        for bad in ["", "/abs", "a//b", "a/../../etc", "./a", "a/"] {
+            assert!(key_path(root, bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[tokio::test]
+    async fn files_are_created_once_read_only_and_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::new(dir.path());
+        let filed = store
+            .put_new("x/y/r.json", b"{}", "application/json")
+            .await
+            .unwrap();
+        assert_eq!(
+            filed.location,
+            dir.path().join("x/y/r.json").display().to_string()
+        );
+        assert_eq!(filed.location, store.location_of("x/y/r.json"));
+        assert_eq!(
+            store
+                .put_new("x/y/r.json", b"other", "application/json")
+                .await,
+            Err(StoreError::AlreadyExists(filed.location.clone()))
+        );
+        assert_eq!(store.get("x/y/r.json").await.unwrap(), b"{}");
+        assert!(fs::metadata(&filed.location)
+            .unwrap()
+            .permissions()
+            .readonly());
+        store.put_new("x/a.txt", b"a", "text/plain").await.unwrap();
+        store.put_new("z.txt", b"z", "text/plain").await.unwrap();
+        assert_eq!(
+            store.list("").await.unwrap(),
+            vec!["x/a.txt", "x/y/r.json", "z.txt"]
+        );
+        assert_eq!(
+            store.list("x/").await.unwrap(),
+            vec!["x/a.txt", "x/y/r.json"]
+        );
+        assert!(matches!(
+            store.get("nope").await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(!store.protection().await.unwrap().is_protected());
+    }
+
+    #[tokio::test]
+    async fn listing_a_missing_directory_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::new(dir.path().join("not-yet"));
+        assert!(store.list("").await.unwrap().is_empty());
     }
 }

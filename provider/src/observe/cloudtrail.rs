@@ -1,12 +1,347 @@
-//! Placeholder: the `cloudtrail` collector is being written.
+//! Collector for `AWS::CloudTrail::Trail` (identifier: trail name or ARN).
+//!
+//! DescribeTrails (trailNameList with the identifier, includeShadowTrails = true; the trail
+//! whose name or ARN equals the identifier is selected, none → missing) gives the
+//! CloudFormation properties; GetTrailStatus gives `IsLogging` plus the delivery errors;
+//! GetEventSelectors gives `EventSelectors` / `AdvancedEventSelectors`; ListTags gives `Tags`.
+//! Timestamps of GetTrailStatus are not recorded: they change on every read and would show
+//! as drift.
 
-use crate::aws::AwsContext;
+use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, Tag, Trail};
+use serde_json::{json, Map, Value as Json};
+
+use crate::aws::{classify, AwsContext, AwsErrorKind};
+use crate::catalog::SeverityClass;
 use crate::observe::{Existence, Observation, Target};
 
-/// Observe a `cloudtrail` target.
-pub async fn collect(_aws: &AwsContext, target: &Target) -> Observation {
-    Observation::with_existence(
-        target,
-        Existence::Unknown("collector not written yet".into()),
+/// CloudFormation type handled here.
+pub const TRAIL: &str = "AWS::CloudTrail::Trail";
+
+/// Drift classes of the recorded top-level properties.
+pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
+    (TRAIL, "TrailName", SeverityClass::Functional),
+    (TRAIL, "S3BucketName", SeverityClass::Security),
+    (TRAIL, "S3KeyPrefix", SeverityClass::Functional),
+    (TRAIL, "SnsTopicName", SeverityClass::Functional),
+    (TRAIL, "IsMultiRegionTrail", SeverityClass::Security),
+    (TRAIL, "IncludeGlobalServiceEvents", SeverityClass::Security),
+    (TRAIL, "EnableLogFileValidation", SeverityClass::Security),
+    (TRAIL, "KMSKeyId", SeverityClass::Security),
+    (TRAIL, "CloudWatchLogsLogGroupArn", SeverityClass::Security),
+    (TRAIL, "CloudWatchLogsRoleArn", SeverityClass::Security),
+    (TRAIL, "IsOrganizationTrail", SeverityClass::Security),
+    (TRAIL, "IsLogging", SeverityClass::Security),
+    (TRAIL, "LatestDeliveryError", SeverityClass::Security),
+    (
+        TRAIL,
+        "LatestCloudWatchLogsDeliveryError",
+        SeverityClass::Functional,
+    ),
+    (TRAIL, "EventSelectors", SeverityClass::Security),
+    (TRAIL, "AdvancedEventSelectors", SeverityClass::Security),
+    (TRAIL, "Tags", SeverityClass::Cosmetic),
+];
+
+/// Observe a trail. Never panics; read failures are recorded in the observation.
+pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
+    let client = aws.cloudtrail();
+    let id = target.identifier.as_str();
+    let described = client
+        .describe_trails()
+        .trail_name_list(id)
+        .include_shadow_trails(true)
+        .send()
+        .await;
+    let trail = match described {
+        Ok(out) => out.trail_list().iter().find(|t| is_trail(t, id)).cloned(),
+        Err(err) => {
+            let c = classify(&err);
+            if c.kind == AwsErrorKind::NotFound {
+                None
+            } else {
+                return Observation::with_existence(
+                    target,
+                    Existence::Unknown(format!("CloudTrail DescribeTrails: {c}")),
+                );
+            }
+        }
+    };
+    let Some(trail) = trail else {
+        return Observation::with_existence(target, Existence::Missing);
+    };
+
+    let mut obs = Observation::exists(target);
+    obs.arn = trail.trail_arn().map(str::to_string);
+    for (k, v) in trail_properties(&trail) {
+        obs.set(&k, v);
+    }
+    // The ARN also reaches a multi-region trail's shadow copy in this region.
+    let name = trail.trail_arn().or(trail.name()).unwrap_or(id).to_string();
+
+    match client.get_trail_status().name(&name).send().await {
+        Ok(status) => {
+            if let Some(logging) = status.is_logging() {
+                obs.set("IsLogging", Json::Bool(logging));
+            }
+            if let Some(e) = non_empty(status.latest_delivery_error()) {
+                obs.set("LatestDeliveryError", json!(e));
+            }
+            if let Some(e) = non_empty(status.latest_cloud_watch_logs_delivery_error()) {
+                obs.set("LatestCloudWatchLogsDeliveryError", json!(e));
+            }
+        }
+        Err(err) => {
+            let msg = format!("CloudTrail GetTrailStatus: {}", classify(&err));
+            for p in [
+                "IsLogging",
+                "LatestDeliveryError",
+                "LatestCloudWatchLogsDeliveryError",
+            ] {
+                obs.error(p, msg.clone());
+            }
+        }
+    }
+
+    match client.get_event_selectors().trail_name(&name).send().await {
+        Ok(out) => {
+            let basic: Vec<Json> = out.event_selectors().iter().map(event_selector).collect();
+            if !basic.is_empty() {
+                obs.set("EventSelectors", Json::Array(basic));
+            }
+            let advanced: Vec<Json> = out
+                .advanced_event_selectors()
+                .iter()
+                .map(advanced_event_selector)
+                .collect();
+            if !advanced.is_empty() {
+                obs.set("AdvancedEventSelectors", Json::Array(advanced));
+            }
+        }
+        Err(err) => {
+            let msg = format!("CloudTrail GetEventSelectors: {}", classify(&err));
+            obs.error("EventSelectors", msg.clone());
+            obs.error("AdvancedEventSelectors", msg);
+        }
+    }
+
+    if let Some(arn) = obs.arn.clone() {
+        match client.list_tags().resource_id_list(&arn).send().await {
+            Ok(out) => {
+                let tags: Vec<&Tag> = out
+                    .resource_tag_list()
+                    .iter()
+                    .flat_map(|r| r.tags_list())
+                    .collect();
+                if !tags.is_empty() {
+                    obs.set("Tags", tags_json(tags));
+                }
+            }
+            Err(err) => obs.error("Tags", format!("CloudTrail ListTags: {}", classify(&err))),
+        }
+    }
+    obs
+}
+
+/// Whether `t` is the trail named or ARN'd `id`.
+fn is_trail(t: &Trail, id: &str) -> bool {
+    t.name() == Some(id) || t.trail_arn() == Some(id)
+}
+
+/// `Some(s)` when `s` is set and not empty (some endpoints return `""` for "unset").
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|v| !v.is_empty())
+}
+
+/// The CloudFormation properties of a described trail; unset values are left out.
+pub fn trail_properties(t: &Trail) -> Map<String, Json> {
+    let mut m = Map::new();
+    let strings = [
+        ("TrailName", t.name()),
+        ("S3BucketName", t.s3_bucket_name()),
+        ("S3KeyPrefix", t.s3_key_prefix()),
+        // CloudFormation's SnsTopicName; the API's SnsTopicName field is deprecated.
+        (
+            "SnsTopicName",
+            t.sns_topic_arn().map(|a| a.rsplit(':').next().unwrap_or(a)),
+        ),
+        ("KMSKeyId", t.kms_key_id()),
+        (
+            "CloudWatchLogsLogGroupArn",
+            t.cloud_watch_logs_log_group_arn(),
+        ),
+        ("CloudWatchLogsRoleArn", t.cloud_watch_logs_role_arn()),
+    ];
+    for (k, v) in strings {
+        if let Some(v) = non_empty(v) {
+            m.insert(k.into(), json!(v));
+        }
+    }
+    let flags = [
+        ("IsMultiRegionTrail", t.is_multi_region_trail()),
+        ("EnableLogFileValidation", t.log_file_validation_enabled()),
+        (
+            "IncludeGlobalServiceEvents",
+            t.include_global_service_events(),
+        ),
+        ("IsOrganizationTrail", t.is_organization_trail()),
+    ];
+    for (k, v) in flags {
+        if let Some(v) = v {
+            m.insert(k.into(), Json::Bool(v));
+        }
+    }
+    m
+}
+
+/// A basic event selector in CloudFormation shape.
+pub fn event_selector(s: &EventSelector) -> Json {
+    let mut m = Map::new();
+    if let Some(rw) = s.read_write_type() {
+        m.insert("ReadWriteType".into(), json!(rw.as_str()));
+    }
+    if let Some(b) = s.include_management_events() {
+        m.insert("IncludeManagementEvents".into(), Json::Bool(b));
+    }
+    let resources: Vec<Json> = s
+        .data_resources()
+        .iter()
+        .map(|r| {
+            let mut d = Map::new();
+            if let Some(t) = r.r#type() {
+                d.insert("Type".into(), json!(t));
+            }
+            d.insert("Values".into(), json!(r.values()));
+            Json::Object(d)
+        })
+        .collect();
+    m.insert("DataResources".into(), Json::Array(resources));
+    if !s.exclude_management_event_sources().is_empty() {
+        m.insert(
+            "ExcludeManagementEventSources".into(),
+            json!(s.exclude_management_event_sources()),
+        );
+    }
+    Json::Object(m)
+}
+
+/// An advanced event selector in CloudFormation shape (empty operator lists left out).
+pub fn advanced_event_selector(s: &AdvancedEventSelector) -> Json {
+    let mut m = Map::new();
+    if let Some(n) = s.name() {
+        m.insert("Name".into(), json!(n));
+    }
+    let fields: Vec<Json> = s
+        .field_selectors()
+        .iter()
+        .map(|f| {
+            let mut d = Map::new();
+            d.insert("Field".into(), json!(f.field()));
+            let ops = [
+                ("Equals", f.equals()),
+                ("StartsWith", f.starts_with()),
+                ("EndsWith", f.ends_with()),
+                ("NotEquals", f.not_equals()),
+                ("NotStartsWith", f.not_starts_with()),
+                ("NotEndsWith", f.not_ends_with()),
+            ];
+            for (k, v) in ops {
+                if !v.is_empty() {
+                    d.insert(k.into(), json!(v));
+                }
+            }
+            Json::Object(d)
+        })
+        .collect();
+    m.insert("FieldSelectors".into(), Json::Array(fields));
+    Json::Object(m)
+}
+
+/// Tags as CloudFormation lists them: `[{"Key":..,"Value":..}]` sorted by key.
+fn tags_json(tags: Vec<&Tag>) -> Json {
+    let mut pairs: Vec<(&str, &str)> = tags
+        .iter()
+        .map(|t| (t.key(), t.value().unwrap_or("")))
+        .collect();
+    pairs.sort();
+    Json::Array(
+        pairs
+            .into_iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudtrail::types::{AdvancedFieldSelector, DataResource, ReadWriteType};
+
+    #[test]
+    fn trail_properties_are_cloudformation_shaped_and_skip_empty_strings() {
+        let t = Trail::builder()
+            .name("audit")
+            .s3_bucket_name("logs")
+            .is_multi_region_trail(true)
+            .log_file_validation_enabled(false)
+            .include_global_service_events(true)
+            .kms_key_id("arn:aws:kms:us-east-1:111122223333:key/k")
+            .cloud_watch_logs_log_group_arn("")
+            .build();
+        let m = trail_properties(&t);
+        assert_eq!(m["TrailName"], json!("audit"));
+        assert_eq!(m["S3BucketName"], json!("logs"));
+        assert_eq!(m["IsMultiRegionTrail"], json!(true));
+        assert_eq!(m["EnableLogFileValidation"], json!(false));
+        assert_eq!(m["IncludeGlobalServiceEvents"], json!(true));
+        assert_eq!(
+            m["KMSKeyId"],
+            json!("arn:aws:kms:us-east-1:111122223333:key/k")
+        );
+        assert!(!m.contains_key("CloudWatchLogsLogGroupArn"));
+        assert!(!m.contains_key("IsOrganizationTrail"));
+    }
+
+    #[test]
+    fn selectors_are_cloudformation_shaped() {
+        let s = EventSelector::builder()
+            .read_write_type(ReadWriteType::All)
+            .include_management_events(true)
+            .data_resources(
+                DataResource::builder()
+                    .r#type("AWS::S3::Object")
+                    .values("arn:aws:s3")
+                    .build(),
+            )
+            .build();
+        assert_eq!(
+            event_selector(&s),
+            json!({"ReadWriteType": "All", "IncludeManagementEvents": true,
+                   "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]})
+        );
+        let a = AdvancedEventSelector::builder()
+            .name("s3")
+            .field_selectors(
+                AdvancedFieldSelector::builder()
+                    .field("eventCategory")
+                    .equals("Data")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        assert_eq!(
+            advanced_event_selector(&a),
+            json!({"Name": "s3", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}]})
+        );
+    }
+
+    #[test]
+    fn tags_sorted_by_key() {
+        let b = Tag::builder().key("b").value("2").build().unwrap();
+        let a = Tag::builder().key("a").value("1").build().unwrap();
+        assert_eq!(
+            tags_json(vec![&b, &a]),
+            json!([{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+        );
+    }
 }

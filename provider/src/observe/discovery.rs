@@ -1,14 +1,285 @@
-//! TEMPORARY STUB (replaced by the ec2rds branch).
-use crate::aws::AwsContext;
-use crate::observe::Target;
-use std::collections::BTreeMap;
+//! Tag-based discovery: find the resources carrying a set of tags through the Resource Groups
+//! Tagging API (GetResources) and turn the ones the provider can check into targets.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_resourcegroupstagging::types::TagFilter;
+
+use crate::aws::{classify, AwsContext};
+use crate::catalog;
+use crate::observe::{Target, TargetOrigin};
+
+/// What discovery found.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Discovery {
+    /// Resources of a checkable type, sorted by key (`discovered:<ARN>`).
     pub targets: Vec<Target>,
+    /// ARNs of tagged resources whose type the provider cannot check (sorted): discovered
+    /// but not checkable.
     pub unsupported: Vec<String>,
 }
+
+/// Find resources carrying all `tags` (Resource Groups Tagging API GetResources, every page)
+/// as targets with the catalog's OQ/PQ checks for their type.
+///
+/// At least one tag is required: without a filter the API would return every tagged
+/// resource of the account.
 pub async fn discover(
-    _aws: &AwsContext,
-    _tags: &BTreeMap<String, String>,
+    aws: &AwsContext,
+    tags: &BTreeMap<String, String>,
 ) -> Result<Discovery, String> {
-    Err("stub".into())
+    if tags.is_empty() {
+        return Err("tag-based discovery needs at least one tag".into());
+    }
+    let mut request = aws.tagging().get_resources();
+    for (key, value) in tags {
+        request = request.tag_filters(TagFilter::builder().key(key).values(value).build());
+    }
+    let mut pages = request.into_paginator().send();
+    let mut arns = BTreeSet::new();
+    while let Some(page) = pages.next().await {
+        let page = page
+            .map_err(|e| format!("Resource Groups Tagging API GetResources: {}", classify(&e)))?;
+        for mapping in page.resource_tag_mapping_list() {
+            if let Some(arn) = mapping.resource_arn() {
+                arns.insert(arn.to_string());
+            }
+        }
+    }
+    Ok(classify_arns(arns))
+}
+
+/// Split ARNs into targets (sorted by key) and unsupported ARNs (sorted).
+pub fn classify_arns(arns: impl IntoIterator<Item = String>) -> Discovery {
+    let mut found = Discovery::default();
+    for arn in arns {
+        match resource_for_arn(&arn) {
+            Some((resource_type, identifier)) => found.targets.push(Target {
+                key: format!("discovered:{arn}"),
+                resource_type: resource_type.to_string(),
+                identifier,
+                origin: TargetOrigin::Discovered,
+                checks: catalog::for_resource_type(resource_type)
+                    .map(|c| c.id.to_string())
+                    .collect(),
+                params: BTreeMap::new(),
+                expected_properties: None,
+                requirements: Vec::new(),
+            }),
+            None => found.unsupported.push(arn),
+        }
+    }
+    found.targets.sort_by(|a, b| a.key.cmp(&b.key));
+    found.targets.dedup_by(|a, b| a.key == b.key);
+    found.unsupported.sort();
+    found.unsupported.dedup();
+    found
+}
+
+/// The CloudFormation type and the identifier its collector expects for an ARN, when the
+/// provider can check that kind of resource.
+///
+/// | ARN | Type | Identifier |
+/// |---|---|---|
+/// | `arn:aws:s3:::NAME` | `AWS::S3::Bucket` | bucket name |
+/// | `arn:aws:kms:R:A:key/ID` | `AWS::KMS::Key` | key id |
+/// | `arn:aws:cloudtrail:R:A:trail/NAME` | `AWS::CloudTrail::Trail` | the ARN |
+/// | `arn:aws:logs:R:A:log-group:NAME[:*]` | `AWS::Logs::LogGroup` | group name |
+/// | `arn:aws:ec2:R:A:vpc/ID` | `AWS::EC2::VPC` | VPC id |
+/// | `arn:aws:ec2:R:A:security-group/ID` | `AWS::EC2::SecurityGroup` | group id |
+/// | `arn:aws:ec2:R:A:vpc-endpoint/ID` | `AWS::EC2::VPCEndpoint` | endpoint id |
+/// | `arn:aws:rds:R:A:db:ID` | `AWS::RDS::DBInstance` | instance identifier |
+/// | `arn:aws:config:R:A:configuration-recorder/NAME/ID` | `AWS::Config::ConfigurationRecorder` | recorder name |
+pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some(service), Some(_region), Some(_account), Some(rest)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let single = |prefix: &str| {
+        rest.strip_prefix(prefix)
+            .filter(|id| !id.is_empty() && !id.contains(['/', ':']))
+            .map(str::to_string)
+    };
+    match service {
+        "s3" if !rest.contains(['/', ':']) => nonempty(rest).map(|n| ("AWS::S3::Bucket", n)),
+        "kms" => single("key/").map(|id| ("AWS::KMS::Key", id)),
+        "cloudtrail" => single("trail/").map(|_| ("AWS::CloudTrail::Trail", arn.to_string())),
+        "logs" => {
+            let name = rest.strip_prefix("log-group:")?;
+            let name = name.strip_suffix(":*").unwrap_or(name);
+            (!name.is_empty() && !name.contains(':'))
+                .then(|| ("AWS::Logs::LogGroup", name.to_string()))
+        }
+        "ec2" => {
+            let (kind, id) = rest.split_once('/')?;
+            let cfn = match kind {
+                "vpc" => "AWS::EC2::VPC",
+                "security-group" => "AWS::EC2::SecurityGroup",
+                "vpc-endpoint" => "AWS::EC2::VPCEndpoint",
+                _ => return None,
+            };
+            (!id.is_empty() && !id.contains('/')).then(|| (cfn, id.to_string()))
+        }
+        "rds" => single("db:").map(|id| ("AWS::RDS::DBInstance", id)),
+        "config" => {
+            let name = rest.strip_prefix("configuration-recorder/")?;
+            let name = name.split('/').next().unwrap_or_default();
+            nonempty(name).map(|n| ("AWS::Config::ConfigurationRecorder", n))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(arn: &str) -> Option<(&'static str, String)> {
+        resource_for_arn(arn)
+    }
+
+    #[test]
+    fn supported_arns_map_to_types_and_identifiers() {
+        let cases = [
+            (
+                "arn:aws:s3:::evidence-bucket",
+                "AWS::S3::Bucket",
+                "evidence-bucket",
+            ),
+            (
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "AWS::KMS::Key",
+                "1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+            (
+                "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
+                "AWS::CloudTrail::Trail",
+                "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail",
+            ),
+            (
+                "arn:aws:logs:us-east-1:123456789012:log-group:/aws/trail/audit:*",
+                "AWS::Logs::LogGroup",
+                "/aws/trail/audit",
+            ),
+            (
+                "arn:aws:logs:us-east-1:123456789012:log-group:flow-logs",
+                "AWS::Logs::LogGroup",
+                "flow-logs",
+            ),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0abc",
+                "AWS::EC2::VPC",
+                "vpc-0abc",
+            ),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0abc",
+                "AWS::EC2::SecurityGroup",
+                "sg-0abc",
+            ),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:vpc-endpoint/vpce-0abc",
+                "AWS::EC2::VPCEndpoint",
+                "vpce-0abc",
+            ),
+            (
+                "arn:aws:rds:eu-west-1:123456789012:db:lims-db",
+                "AWS::RDS::DBInstance",
+                "lims-db",
+            ),
+            (
+                "arn:aws:config:us-east-1:123456789012:configuration-recorder/default/abc123",
+                "AWS::Config::ConfigurationRecorder",
+                "default",
+            ),
+            (
+                "arn:aws-us-gov:s3:::gov-bucket",
+                "AWS::S3::Bucket",
+                "gov-bucket",
+            ),
+            (
+                "arn:aws-cn:rds:cn-north-1:123456789012:db:cn-db",
+                "AWS::RDS::DBInstance",
+                "cn-db",
+            ),
+        ];
+        for (arn, ty, id) in cases {
+            assert_eq!(map(arn), Some((ty, id.to_string())), "{arn}");
+        }
+    }
+
+    #[test]
+    fn other_arns_are_unsupported() {
+        for arn in [
+            "arn:aws:s3:::bucket/key.txt",
+            "arn:aws:s3:us-east-1:123456789012:accesspoint/ap",
+            "arn:aws:s3:::",
+            "arn:aws:kms:us-east-1:123456789012:alias/evidence",
+            "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s",
+            "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+            "arn:aws:rds:us-east-1:123456789012:cluster:aurora",
+            "arn:aws:rds:us-east-1:123456789012:snapshot:snap",
+            "arn:aws:sns:us-east-1:123456789012:topic",
+            "arn:aws:config:us-east-1:123456789012:config-rule/config-rule-1",
+            "arn:aws:ec2:us-east-1:123456789012:vpc/",
+            "not-an-arn",
+            "arn:aws:s3",
+            "",
+        ] {
+            assert_eq!(map(arn), None, "{arn}");
+        }
+    }
+
+    #[test]
+    fn targets_carry_key_origin_and_catalog_checks_sorted_by_key() {
+        let found = classify_arns([
+            "arn:aws:sns:us-east-1:1:topic".to_string(),
+            "arn:aws:s3:::b".to_string(),
+            "arn:aws:ec2:us-east-1:1:vpc/vpc-1".to_string(),
+            "arn:aws:s3:::b".to_string(),
+            "arn:aws:ec2:us-east-1:1:subnet/subnet-1".to_string(),
+        ]);
+        let keys: Vec<_> = found.targets.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "discovered:arn:aws:ec2:us-east-1:1:vpc/vpc-1",
+                "discovered:arn:aws:s3:::b"
+            ]
+        );
+        let vpc = &found.targets[0];
+        assert_eq!(vpc.resource_type, "AWS::EC2::VPC");
+        assert_eq!(vpc.identifier, "vpc-1");
+        assert_eq!(vpc.origin, TargetOrigin::Discovered);
+        let mut checks = vpc.checks.clone();
+        checks.sort();
+        assert_eq!(checks, ["ec2.default_sg_closed", "ec2.vpc_flow_logs"]);
+        assert_eq!(found.targets[1].checks.len(), 7);
+        assert!(found.targets.iter().all(|t| t.params.is_empty()
+            && t.expected_properties.is_none()
+            && t.requirements.is_empty()));
+        assert_eq!(
+            found.unsupported,
+            [
+                "arn:aws:ec2:us-east-1:1:subnet/subnet-1",
+                "arn:aws:sns:us-east-1:1:topic"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn discovery_without_tags_is_refused() {
+        let sdk = aws_config::SdkConfig::builder().build();
+        let aws = AwsContext::from_sdk_config(sdk, true);
+        let err = discover(&aws, &BTreeMap::new()).await.unwrap_err();
+        assert!(err.contains("at least one tag"), "{err}");
+    }
 }

@@ -25,7 +25,15 @@ use serde_json::{Map, Value as Json};
 
 /// Drift classification tables of every collector: (CloudFormation type, top-level property,
 /// class). Properties not listed are functional; `Tags` and descriptions are cosmetic.
-pub const PROPERTY_CLASS_TABLES: &[&[(&str, &str, crate::catalog::SeverityClass)]] = &[];
+pub const PROPERTY_CLASS_TABLES: &[&[(&str, &str, crate::catalog::SeverityClass)]] = &[
+    s3::PROPERTY_CLASSES,
+    kms::PROPERTY_CLASSES,
+    cloudtrail::PROPERTY_CLASSES,
+    config::PROPERTY_CLASSES,
+    logs::PROPERTY_CLASSES,
+    ec2::PROPERTY_CLASSES,
+    rds::PROPERTY_CLASSES,
+];
 
 /// Where a target came from.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -1,19 +1,349 @@
-//! Placeholder: the CloudFormation stack collector is being written.
+//! CloudFormation stack collector: status, outputs, parameters, template digest, resources and
+//! CloudFormation's own drift detection, as read through the CloudFormation API.
 
-use crate::aws::AwsContext;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_sdk_cloudformation::types::{Stack, StackDriftDetectionStatus, TemplateStage};
+use aws_sdk_cloudformation::Client;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use time::OffsetDateTime;
+
+use crate::aws::{classify, AwsContext, AwsErrorKind};
 use crate::observe::StackObservation;
+use crate::util::{rfc3339, sha256_hex};
 
-/// Observe a stack by name.
-pub async fn collect_stack(_aws: &AwsContext, name: &str) -> StackObservation {
-    let mut o = StackObservation {
+/// `errors` key: DescribeStacks failed (status, outputs, parameters unknown).
+pub const PART_STACK: &str = "stack";
+/// `errors` key: GetTemplate failed (template digest unknown).
+pub const PART_TEMPLATE: &str = "template";
+/// `errors` key: ListStackResources failed (resources unknown).
+pub const PART_RESOURCES: &str = "resources";
+/// `errors` key: drift detection was attempted and failed (not merely unsupported).
+pub const PART_DRIFT: &str = "drift";
+
+/// Pauses between DescribeStackDriftDetectionStatus polls (bounded: about 30 s in total).
+const DRIFT_POLL_DELAYS_MS: [u64; 12] = [
+    500, 1000, 1500, 2000, 2500, 3000, 3000, 3000, 3000, 3000, 3500, 4000,
+];
+
+/// Observe a stack by name or stack id. Never panics: a stack that does not exist has
+/// `status: None`; each failed read is recorded in `errors` under its part name.
+pub async fn collect_stack(aws: &AwsContext, name: &str) -> StackObservation {
+    let client = aws.cloudformation();
+    let mut obs = StackObservation {
         name: name.to_string(),
         ..Default::default()
     };
-    o.errors
-        .insert("stack".into(), "collector not written yet".into());
-    o
+
+    let stack = match describe(&client, name).await {
+        Ok(Some(stack)) => stack,
+        Ok(None) => return obs,
+        Err(message) => {
+            obs.errors.insert(PART_STACK.into(), message);
+            return obs;
+        }
+    };
+    record_stack(&mut obs, &stack);
+
+    // Address the exact stack found (a stack re-created under the same name has a new id).
+    let id = obs.stack_id.clone().unwrap_or_else(|| name.to_string());
+    let (template, resources, drift) = tokio::join!(
+        template_sha256(&client, &id),
+        resources(&client, &id),
+        detect_drift(&client, &id),
+    );
+    match template {
+        Ok(digest) => obs.template_sha256 = Some(digest),
+        Err(message) => {
+            obs.errors.insert(PART_TEMPLATE.into(), message);
+        }
+    }
+    match resources {
+        Ok(map) => obs.resources = map,
+        Err(message) => {
+            obs.errors.insert(PART_RESOURCES.into(), message);
+        }
+    }
+    match drift {
+        Drift::Status(status) => obs.cfn_drift_status = Some(status),
+        Drift::Unsupported(note) => obs.cfn_drift_note = Some(note),
+        Drift::Failed(message) => {
+            obs.errors.insert(PART_DRIFT.into(), message);
+        }
+    }
+    obs
 }
-/// TEMPORARY STUB.
+
+/// The physical id of a stack resource by logical id, when the stack has it.
 pub fn physical_id<'a>(obs: &'a StackObservation, logical_id: &str) -> Option<&'a str> {
-    obs.resources.get(logical_id).map(|(_, p)| p.as_str())
+    obs.resources
+        .get(logical_id)
+        .map(|(_, physical)| physical.as_str())
+        .filter(|p| !p.is_empty())
+}
+
+/// DescribeStacks; `Ok(None)` when the stack does not exist.
+async fn describe(client: &Client, name: &str) -> Result<Option<Stack>, String> {
+    match client.describe_stacks().stack_name(name).send().await {
+        Ok(out) => Ok(out.stacks().first().cloned()),
+        Err(err) if is_missing_stack(&err) => Ok(None),
+        Err(err) => Err(format!("DescribeStacks: {}", classify(&err))),
+    }
+}
+
+/// CloudFormation answers a missing stack with `ValidationError: Stack with id X does not exist`.
+fn is_missing_stack<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    err.code() == Some("ValidationError")
+        && err.message().is_some_and(|m| m.contains("does not exist"))
+}
+
+/// Copy status, id, outputs, parameters and last change time from DescribeStacks.
+fn record_stack(obs: &mut StackObservation, stack: &Stack) {
+    obs.status = Some(
+        stack
+            .stack_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "UNKNOWN".into()),
+    );
+    obs.stack_id = stack.stack_id().map(str::to_string);
+    obs.outputs = stack
+        .outputs()
+        .iter()
+        .filter_map(|o| {
+            Some((
+                o.output_key()?.to_string(),
+                o.output_value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect();
+    // SSM parameter types: ResolvedValue is the value in effect, ParameterValue the SSM name.
+    obs.parameters = stack
+        .parameters()
+        .iter()
+        .filter_map(|p| {
+            let value = p
+                .resolved_value()
+                .or(p.parameter_value())
+                .unwrap_or_default();
+            Some((p.parameter_key()?.to_string(), value.to_string()))
+        })
+        .collect();
+    obs.last_updated = stack
+        .last_updated_time()
+        .or(stack.creation_time())
+        .and_then(|t| OffsetDateTime::from_unix_timestamp_nanos(t.as_nanos()).ok())
+        .map(rfc3339);
+}
+
+/// SHA-256 of the original template body, exactly as returned.
+async fn template_sha256(client: &Client, id: &str) -> Result<String, String> {
+    let out = client
+        .get_template()
+        .stack_name(id)
+        .template_stage(TemplateStage::Original)
+        .send()
+        .await
+        .map_err(|e| format!("GetTemplate: {}", classify(&e)))?;
+    out.template_body()
+        .map(|body| sha256_hex(body.as_bytes()))
+        .ok_or_else(|| "GetTemplate returned no TemplateBody".to_string())
+}
+
+/// ListStackResources (all pages): logical id → (type, physical id). Resources already
+/// deleted (`DELETE_COMPLETE`) are not deployed and are left out.
+async fn resources(
+    client: &Client,
+    id: &str,
+) -> Result<BTreeMap<String, (String, String)>, String> {
+    let mut map = BTreeMap::new();
+    let mut pages = client
+        .list_stack_resources()
+        .stack_name(id)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| format!("ListStackResources: {}", classify(&e)))?;
+        for r in page.stack_resource_summaries() {
+            let deleted = r
+                .resource_status()
+                .is_some_and(|s| s.as_str() == "DELETE_COMPLETE");
+            if let (Some(logical), false) = (r.logical_resource_id(), deleted) {
+                map.insert(
+                    logical.to_string(),
+                    (
+                        r.resource_type().unwrap_or_default().to_string(),
+                        r.physical_resource_id().unwrap_or_default().to_string(),
+                    ),
+                );
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// What CloudFormation drift detection gave.
+enum Drift {
+    /// `StackDriftStatus` after a completed detection.
+    Status(String),
+    /// The endpoint does not support drift detection (why).
+    Unsupported(String),
+    /// Detection was attempted and failed or did not finish.
+    Failed(String),
+}
+
+/// DetectStackDrift, then poll DescribeStackDriftDetectionStatus a bounded number of times.
+async fn detect_drift(client: &Client, id: &str) -> Drift {
+    // No retries: an endpoint without drift detection answers 5xx, and refresh must stay cheap.
+    let no_retry = aws_sdk_cloudformation::config::Builder::default()
+        .retry_config(aws_config::retry::RetryConfig::disabled());
+    let detection_id = match client
+        .detect_stack_drift()
+        .stack_name(id)
+        .customize()
+        .config_override(no_retry)
+        .send()
+        .await
+    {
+        Ok(out) => match out.stack_drift_detection_id() {
+            Some(d) => d.to_string(),
+            None => return Drift::Failed("DetectStackDrift returned no detection id".into()),
+        },
+        Err(err) => return drift_call_failed("DetectStackDrift", &err),
+    };
+    for delay in DRIFT_POLL_DELAYS_MS {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+        let out = match client
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(&detection_id)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(err) => return drift_call_failed("DescribeStackDriftDetectionStatus", &err),
+        };
+        match out.detection_status() {
+            Some(StackDriftDetectionStatus::DetectionInProgress) => continue,
+            Some(StackDriftDetectionStatus::DetectionComplete) => {
+                return match out.stack_drift_status() {
+                    Some(s) => Drift::Status(s.as_str().to_string()),
+                    None => Drift::Failed("drift detection completed without a status".into()),
+                };
+            }
+            other => {
+                let status = other.map(|s| s.as_str()).unwrap_or("no status");
+                let reason = out.detection_status_reason().unwrap_or("no reason given");
+                return Drift::Failed(format!("drift detection {status}: {reason}"));
+            }
+        }
+    }
+    let waited: u64 = DRIFT_POLL_DELAYS_MS.iter().sum();
+    Drift::Failed(format!(
+        "drift detection {detection_id} did not complete within {} s",
+        waited / 1000
+    ))
+}
+
+/// A failed drift call: unsupported by the endpoint (note) or a real failure (error).
+fn drift_call_failed<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> Drift
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let classified = classify(err);
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    if classified.kind == AwsErrorKind::Unsupported {
+        return Drift::Unsupported(format!(
+            "drift detection is not supported by the endpoint: {operation}: {classified}"
+        ));
+    }
+    // moto answers operations it does not implement with a bare HTTP 500 page (no AWS error
+    // code); AWS itself always sends a code (InternalFailure) with a 500.
+    if classified.code.is_none() && matches!(status, Some(404 | 500 | 501)) {
+        let status = status.unwrap_or_default();
+        return Drift::Unsupported(format!(
+            "drift detection is not supported by the endpoint: {operation} answered HTTP {status} \
+             without an AWS error code (an emulator without the operation)"
+        ));
+    }
+    Drift::Failed(format!("{operation}: {classified}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudformation::types::{Output, Parameter, StackStatus};
+    use aws_smithy_types::DateTime;
+
+    fn stack() -> aws_sdk_cloudformation::types::builders::StackBuilder {
+        Stack::builder()
+            .stack_id("arn:aws:cloudformation:us-east-1:1:stack/app/1")
+            .stack_name("app")
+            .stack_status(StackStatus::UpdateComplete)
+            .creation_time(DateTime::from_secs(1_767_225_600))
+            .outputs(
+                Output::builder()
+                    .output_key("Out")
+                    .output_value("v")
+                    .build(),
+            )
+            .parameters(
+                Parameter::builder()
+                    .parameter_key("Plain")
+                    .parameter_value("p")
+                    .build(),
+            )
+            .parameters(
+                Parameter::builder()
+                    .parameter_key("FromSsm")
+                    .parameter_value("/gxp/env")
+                    .resolved_value("prod")
+                    .build(),
+            )
+    }
+
+    #[test]
+    fn describe_stacks_fields_are_recorded() {
+        let mut obs = StackObservation::default();
+        record_stack(&mut obs, &stack().build());
+        assert_eq!(obs.status.as_deref(), Some("UPDATE_COMPLETE"));
+        assert_eq!(
+            obs.stack_id.as_deref(),
+            Some("arn:aws:cloudformation:us-east-1:1:stack/app/1")
+        );
+        assert_eq!(obs.outputs.get("Out").map(String::as_str), Some("v"));
+        assert_eq!(obs.parameters.get("Plain").map(String::as_str), Some("p"));
+        // SSM parameter types: the resolved value is the value in effect.
+        assert_eq!(
+            obs.parameters.get("FromSsm").map(String::as_str),
+            Some("prod")
+        );
+        // No LastUpdatedTime: the creation time.
+        assert_eq!(obs.last_updated.as_deref(), Some("2026-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn last_updated_time_wins_over_creation_time() {
+        let mut obs = StackObservation::default();
+        let s = stack()
+            .last_updated_time(DateTime::from_fractional_secs(1_767_229_200, 0.75))
+            .build();
+        record_stack(&mut obs, &s);
+        assert_eq!(obs.last_updated.as_deref(), Some("2026-01-01T01:00:00Z"));
+    }
+
+    #[test]
+    fn physical_ids_resolve_by_logical_id() {
+        let mut obs = StackObservation::default();
+        obs.resources.insert(
+            "Bucket".into(),
+            ("AWS::S3::Bucket".into(), "app-bucket-1".into()),
+        );
+        obs.resources
+            .insert("Pending".into(), ("AWS::SNS::Topic".into(), String::new()));
+        assert_eq!(physical_id(&obs, "Bucket"), Some("app-bucket-1"));
+        assert_eq!(physical_id(&obs, "Pending"), None);
+        assert_eq!(physical_id(&obs, "Missing"), None);
+    }
 }

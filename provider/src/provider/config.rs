@@ -213,14 +213,15 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
     };
     let access_key = text(&cfg.access_key);
     let secret_key = text(&cfg.secret_key);
+    // The path names the attribute that is set, so Terraform shows its line.
     match (&access_key, &secret_key) {
         (Some(_), None) => add(
-            AttributePath::new("secret_key"),
+            AttributePath::new("access_key"),
             "Incomplete static credentials",
             "`access_key` is set but `secret_key` is not; set both or neither.".into(),
         ),
         (None, Some(_)) => add(
-            AttributePath::new("access_key"),
+            AttributePath::new("secret_key"),
             "Incomplete static credentials",
             "`secret_key` is set but `access_key` is not; set both or neither.".into(),
         ),
@@ -360,7 +361,7 @@ mod tests {
             ..Default::default()
         };
         let problems = to_settings(&cfg).unwrap_err();
-        assert_eq!(problems[0].path, AttributePath::new("secret_key"));
+        assert_eq!(problems[0].path, AttributePath::new("access_key"));
     }
 
     #[test]

@@ -218,6 +218,19 @@ pub fn updated_stacks(qualified: &Snapshot, current: &Snapshot) -> Vec<(String, 
             match (&q.last_updated, &now.last_updated) {
                 (Some(a), Some(b)) if a != b => Some((now.name.clone(), b.clone(), a.clone())),
                 (None, Some(b)) => Some((now.name.clone(), b.clone(), "never".into())),
+                // Endpoints that do not record update times (moto) still change the status.
+                _ if q.status != now.status
+                    && now
+                        .status
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("UPDATE_")) =>
+                {
+                    Some((
+                        now.name.clone(),
+                        now.status.clone().unwrap_or_default(),
+                        q.status.clone().unwrap_or_default(),
+                    ))
+                }
                 _ => None,
             }
         })
@@ -252,6 +265,8 @@ mod tests {
             origin: TargetOrigin::Spec,
             existence: "exists".into(),
             properties: crate::spec::canonical::canonical_string(&props),
+            checks: vec![],
+            params: Default::default(),
         }
     }
 

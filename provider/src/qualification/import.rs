@@ -99,21 +99,25 @@ pub async fn from_report_location(
         .observations
         .iter()
         .map(|o| {
-            let origin = if o.key.starts_with("discovered:") {
-                TargetOrigin::Discovered
-            } else {
-                TargetOrigin::Spec
-            };
-            let t = Target {
-                key: o.key.clone(),
-                resource_type: o.resource_type.clone(),
-                identifier: o.identifier.clone(),
-                origin,
-                checks: vec![],
-                params: Default::default(),
-                expected_properties: None,
-                requirements: vec![],
-            };
+            let t = report
+                .targets
+                .iter()
+                .find(|t| t.key == o.key)
+                .cloned()
+                .unwrap_or_else(|| Target {
+                    key: o.key.clone(),
+                    resource_type: o.resource_type.clone(),
+                    identifier: o.identifier.clone(),
+                    origin: if o.key.starts_with("discovered:") {
+                        TargetOrigin::Discovered
+                    } else {
+                        TargetOrigin::Spec
+                    },
+                    checks: vec![],
+                    params: Default::default(),
+                    expected_properties: None,
+                    requirements: vec![],
+                });
             SnapTarget::of(&t, o)
         })
         .collect();

@@ -228,6 +228,7 @@ pub async fn apply_run(
         suppressions,
         drift: vec![],
         previous_report_sha256: s.previous_report_sha256.clone(),
+        targets: observed.targets.iter().map(|(t, _)| t.clone()).collect(),
         observations: observed.targets.iter().map(|(_, o)| o.clone()).collect(),
         notes: observed.notes.clone(),
     };
@@ -328,6 +329,17 @@ fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
             "See the filed report for every result.",
         );
     }
+}
+
+/// Reports of qualification `name` waiting in the spool.
+pub fn spooled_count(spool_directory: &str, name: &str) -> usize {
+    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    Spool::new(spool_directory)
+        .pending()
+        .0
+        .iter()
+        .filter(|f| f.id.starts_with(&prefix))
+        .count()
 }
 
 /// What refresh found.

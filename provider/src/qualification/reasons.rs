@@ -55,7 +55,9 @@ pub fn reasons(i: &ReasonInputs) -> Vec<String> {
         }
     }
     for (name, now, then) in i.updated_stacks {
-        out.push(format!("stack {name} updated since qualification: last update {now} (qualified at update {then})"));
+        out.push(format!(
+            "stack {name} updated since qualification: {now} (at qualification: {then})"
+        ));
     }
     if let (Some(at), Some(interval), Some(now)) = (i.qualified_at, i.review_interval, i.now) {
         let due = at + interval;

@@ -53,16 +53,20 @@ pub async fn observe_targets(
     targets: Vec<Target>,
     concurrency: usize,
 ) -> Vec<(Target, Observation)> {
-    stream::iter(targets)
-        .map(|t| async move {
-            let o = collect(aws, &t).await;
-            (t, o)
-        })
-        .buffered(concurrency)
-        .collect()
-        .await
+    // Unordered, so one slow resource never holds a slot the others could use; the input
+    // order is restored afterwards.
+    let mut observed: Vec<(usize, Target, Observation)> =
+        stream::iter(targets.into_iter().enumerate())
+            .map(|(i, t)| async move {
+                let o = collect(aws, &t).await;
+                (i, t, o)
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+    observed.sort_by_key(|(i, _, _)| *i);
+    observed.into_iter().map(|(_, t, o)| (t, o)).collect()
 }
-
 /// Targets of the specification; identifiers from stacks where given by logical id.
 fn spec_targets(
     spec: &Spec,

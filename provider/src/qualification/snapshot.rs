@@ -21,6 +21,12 @@ pub struct SnapTarget {
     pub existence: String,
     /// Canonical JSON of the observed properties.
     pub properties: String,
+    /// Checks and parameters of the target: collectors read what they need (e.g. key
+    /// aliases named by a parameter), so refresh must observe with the same inputs.
+    #[serde(default)]
+    pub checks: Vec<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
 }
 
 /// One observed stack, compactly.
@@ -62,6 +68,8 @@ impl SnapTarget {
             origin: target.origin.clone(),
             existence: existence_str(&obs.existence).into(),
             properties: canonical_string(&obs.properties),
+            checks: target.checks.clone(),
+            params: target.params.clone(),
         }
     }
 
@@ -77,8 +85,8 @@ impl SnapTarget {
             resource_type: self.resource_type.clone(),
             identifier: self.identifier.clone(),
             origin: self.origin.clone(),
-            checks: vec![],
-            params: BTreeMap::new(),
+            checks: self.checks.clone(),
+            params: self.params.clone(),
             expected_properties: None,
             requirements: vec![],
         }

@@ -36,6 +36,10 @@ pub struct Report {
     pub drift: Vec<DriftItem>,
     /// SHA-256 of the previous report of the same qualification (`null` for the first).
     pub previous_report_sha256: Option<String>,
+    /// What was qualified: every target with its type, identifier, checks, parameters,
+    /// expected properties and requirements (the IQ/OQ build specification as resolved).
+    #[serde(default)]
+    pub targets: Vec<crate::observe::Target>,
     /// Raw observations the checks were evaluated on (the collector output).
     #[serde(default)]
     pub observations: Vec<crate::observe::Observation>,
@@ -136,12 +140,6 @@ pub struct Summary {
     pub suppressed: i64,
     /// `passed` when nothing failed or errored; `failed` when something failed; else `error`.
     pub status: Status,
-}
-
-impl Default for Status {
-    fn default() -> Self {
-        Status::Passed
-    }
 }
 
 impl Summary {

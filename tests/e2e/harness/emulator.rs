@@ -71,7 +71,7 @@ impl Emulator {
     /// cannot be started.
     pub fn start() -> Emulator {
         match Backend::from_env() {
-            Backend::Moto => start_moto(),
+            Backend::Moto => start_moto(&[]),
             Backend::LocalStack => start_localstack(),
             Backend::Aws => Emulator {
                 endpoint: String::new(),
@@ -83,6 +83,16 @@ impl Emulator {
                 #[cfg(feature = "localstack")]
                 container: None,
             },
+        }
+    }
+
+    /// Starts a moto server with extra environment variables (e.g.
+    /// `INITIAL_NO_AUTH_ACTION_COUNT=0` to enforce IAM authentication);
+    /// panics for the other backends, whose settings cannot be changed per test.
+    pub fn start_with_env(env: &[(&str, &str)]) -> Emulator {
+        match Backend::from_env() {
+            Backend::Moto => start_moto(env),
+            other => panic!("Emulator::start_with_env needs the moto backend, not {other:?}"),
         }
     }
 
@@ -213,7 +223,7 @@ fn moto_server_path() -> PathBuf {
     })
 }
 
-fn start_moto() -> Emulator {
+fn start_moto(env: &[(&str, &str)]) -> Emulator {
     let program = moto_server_path();
     let mut last_log = String::new();
     for _ in 0..PORT_ATTEMPTS {
@@ -226,6 +236,7 @@ fn start_moto() -> Emulator {
         let log = File::create(&log_path).expect("create moto log");
         let child = Command::new(&program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
             .stderr(log)

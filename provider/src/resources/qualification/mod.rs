@@ -364,11 +364,17 @@ impl Resource for QualificationResource {
         _config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        let planned = pending_run(
-            with_defaults(proposed),
-            vec!["initial qualification".into()],
-            Value::Value(1),
-        );
+        let mut reasons = vec!["initial qualification".to_string()];
+        if let Some(name) = text(&proposed.name) {
+            let spool = text(&proposed.spool_directory).unwrap_or(".gxp-spool");
+            let pending = q::spooled_count(spool, name);
+            if pending > 0 {
+                reasons.push(format!(
+                    "{pending} report(s) waiting in the local spool to be filed"
+                ));
+            }
+        }
+        let planned = pending_run(with_defaults(proposed), reasons, Value::Value(1));
         Some((planned, None))
     }
 

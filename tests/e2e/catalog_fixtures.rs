@@ -1,0 +1,488 @@
+//! A failing fixture for every catalog check, through real Terraform.
+//!
+//! Each test builds, through the SDK, one compliant resource and one weakened resource per
+//! check of a service (fixtures in `fixtures/`), declares them all in one specification and
+//! runs one qualification (`enforce = false`, so the apply records the results). Every
+//! weakened resource must fail exactly its check; the compliant one must pass.
+
+use std::collections::BTreeMap;
+
+use aws_config::SdkConfig;
+
+use crate::fixtures;
+use crate::harness::{Emulator, Workspace};
+use gxp::spec::model::ExpectedStack;
+
+/// One expected resource in the specification.
+struct Res {
+    key: String,
+    ty: &'static str,
+    id: String,
+    checks: Vec<&'static str>,
+}
+
+fn res(key: &str, ty: &'static str, id: &str, checks: &[&'static str]) -> Res {
+    Res {
+        key: key.into(),
+        ty,
+        id: id.into(),
+        checks: checks.to_vec(),
+    }
+}
+
+fn hcl_map(m: &BTreeMap<String, String>) -> String {
+    let body: Vec<String> = m.iter().map(|(k, v)| format!("{k:?} = {v:?}")).collect();
+    format!("{{ {} }}", body.join(", "))
+}
+
+fn stack_block(s: &ExpectedStack) -> String {
+    format!(
+        "  expected_stack {{\n    name = {:?}\n    template_sha256 = {:?}\n    outputs = {}\n    parameters = {}\n    resources = {}\n  }}\n",
+        s.name,
+        s.template_sha256.clone().unwrap_or_default(),
+        hcl_map(&s.outputs),
+        hcl_map(&s.parameters),
+        hcl_map(&s.resources)
+    )
+}
+
+fn config(resources: &[Res], stacks: &[ExpectedStack], evidence_dir: &str) -> String {
+    let mut spec = String::new();
+    for r in resources {
+        let checks: Vec<String> = r.checks.iter().map(|c| format!("{c:?}")).collect();
+        spec.push_str(&format!(
+            "  expected_resource {{\n    key = {:?}\n    type = {:?}\n    identifier = {:?}\n    checks = [{}]\n  }}\n",
+            r.key,
+            r.ty,
+            r.id,
+            checks.join(", ")
+        ));
+    }
+    for s in stacks {
+        spec.push_str(&stack_block(s));
+    }
+    format!(
+        r#"terraform {{
+  required_providers {{
+    gxp = {{ source = "gxp/gxp" }}
+  }}
+}}
+provider "gxp" {{
+  s3_use_path_style = true
+}}
+resource "gxp_expected_spec" "s" {{
+  name    = "catalog-fixtures"
+  version = "1"
+  system {{
+    application_id = "fixtures"
+    environment    = "test"
+  }}
+  approval {{
+    approved_by      = "qa@example.com"
+    approved_at      = "2026-01-01T00:00:00Z"
+    change_reference = "CR-FIX"
+  }}
+{spec}}}
+resource "gxp_qualification" "q" {{
+  name          = "catalog-fixtures"
+  spec_id       = gxp_expected_spec.s.id
+  spec_digest   = gxp_expected_spec.s.digest
+  spec_document = gxp_expected_spec.s.canonical_json
+  enforce       = false
+  evidence_store {{
+    local_directory = "{evidence_dir}"
+  }}
+}}
+"#
+    )
+}
+
+/// Apply the qualification and return its state results as (target, check, property) → status.
+fn qualify(
+    emu: &Emulator,
+    resources: &[Res],
+    stacks: &[ExpectedStack],
+) -> BTreeMap<(String, String, String), String> {
+    let ws = Workspace::new(emu);
+    let evidence = ws.path().join("evidence");
+    ws.write(
+        "main.tf",
+        &config(resources, stacks, &evidence.display().to_string()),
+    );
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    let mut out = BTreeMap::new();
+    for r in q["results"].as_array().expect("results") {
+        let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+        out.insert((s("target"), s("check_id"), s("property")), s("status"));
+    }
+    // A run with failures stays pending ("last qualification failed"); a passing one does not.
+    if q["status"] == "passed" {
+        ws.assert_plan_empty();
+    } else {
+        ws.plan().assert_contains("last qualification");
+    }
+    out
+}
+
+fn status<'a>(
+    results: &'a BTreeMap<(String, String, String), String>,
+    target: &str,
+    check: &str,
+) -> &'a str {
+    results
+        .iter()
+        .find(|((t, c, _), _)| t == target && c == check)
+        .map(|(_, s)| s.as_str())
+        .unwrap_or_else(|| panic!("no result for {check} on {target}: {results:#?}"))
+}
+
+/// The compliant target passes every check; each weakened target fails its own check and
+/// passes the others.
+fn assert_one_failure_each(
+    results: &BTreeMap<(String, String, String), String>,
+    ok: &str,
+    weakened: &[(&str, &str)],
+    checks: &[&str],
+) {
+    for c in checks {
+        assert_eq!(status(results, ok, c), "passed", "{c} on compliant {ok}");
+    }
+    for (target, failing) in weakened {
+        for c in checks {
+            let expected = if c == failing { "failed" } else { "passed" };
+            assert_eq!(
+                status(results, target, c),
+                expected,
+                "{c} on {target} (weakened for {failing})"
+            );
+        }
+    }
+}
+
+async fn sdk(emu: &Emulator) -> SdkConfig {
+    emu.sdk_config().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let key = fixtures::kms::compliant_key(&sdk).await;
+    let logs = "fx-access-logs";
+    let s3_checks = [
+        "s3.encryption",
+        "s3.versioning",
+        "s3.public_access_block",
+        "s3.tls_only",
+        "s3.object_lock",
+        "s3.access_logging",
+        "s3.replication",
+    ];
+    let mut resources = vec![res(
+        "ok",
+        "AWS::S3::Bucket",
+        &fixtures::s3::compliant_bucket(&sdk, "fx-ok", &key, logs).await,
+        &s3_checks,
+    )];
+    let mut weakened = Vec::new();
+    for check in s3_checks {
+        let name = format!("fx-{}", check.trim_start_matches("s3.").replace('_', "-"));
+        if check == "s3.object_lock" {
+            fixtures::s3::noncompliant_object_lock_bucket(&sdk, &name, &key, logs).await;
+        } else {
+            fixtures::s3::compliant_bucket(&sdk, &name, &key, logs).await;
+            match check {
+                "s3.encryption" => fixtures::s3::weaken_encryption(&sdk, &name).await,
+                "s3.versioning" => fixtures::s3::weaken_versioning(&sdk, &name).await,
+                "s3.public_access_block" => {
+                    fixtures::s3::weaken_public_access_block(&sdk, &name).await
+                }
+                "s3.tls_only" => fixtures::s3::weaken_tls_only(&sdk, &name).await,
+                "s3.access_logging" => fixtures::s3::weaken_access_logging(&sdk, &name).await,
+                "s3.replication" => fixtures::s3::weaken_replication(&sdk, &name).await,
+                other => panic!("no fixture for {other}"),
+            }
+        }
+        resources.push(res(&name, "AWS::S3::Bucket", &name, &s3_checks));
+        weakened.push((name, check));
+    }
+    let kms_checks = ["kms.enabled", "kms.rotation"];
+    let rot = fixtures::kms::compliant_key(&sdk).await;
+    fixtures::kms::weaken_rotation(&sdk, &rot).await;
+    let off = fixtures::kms::compliant_key(&sdk).await;
+    fixtures::kms::disable_key(&sdk, &off).await;
+    resources.push(res("key-ok", "AWS::KMS::Key", &key, &kms_checks));
+    resources.push(res("key-rotation", "AWS::KMS::Key", &rot, &kms_checks));
+    resources.push(res("key-disabled", "AWS::KMS::Key", &off, &kms_checks));
+
+    let results = qualify(&emu, &resources, &[]);
+    let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    assert_one_failure_each(&results, "ok", &weak, &s3_checks);
+    assert_eq!(status(&results, "key-ok", "kms.enabled"), "passed");
+    assert_eq!(status(&results, "key-ok", "kms.rotation"), "passed");
+    assert_eq!(status(&results, "key-rotation", "kms.rotation"), "failed");
+    assert_eq!(status(&results, "key-disabled", "kms.enabled"), "failed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_cloudtrail_and_logs_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let trail_checks = fixtures::cloudtrail::CHECKS;
+    let ok = fixtures::cloudtrail::compliant_trail(&sdk, "fx-trail-ok").await;
+    let mut resources = vec![res(
+        "trail-ok",
+        "AWS::CloudTrail::Trail",
+        &ok.name,
+        trail_checks,
+    )];
+    let mut weakened = Vec::new();
+    for (i, check) in trail_checks.iter().enumerate() {
+        let name = format!("fx-trail-{i}");
+        fixtures::cloudtrail::compliant_trail(&sdk, &name).await;
+        assert!(
+            fixtures::cloudtrail::weaken(&sdk, &name, check).await,
+            "fixture for {check}"
+        );
+        resources.push(res(&name, "AWS::CloudTrail::Trail", &name, trail_checks));
+        weakened.push((name, *check));
+    }
+    let log_checks = fixtures::logs::CHECKS;
+    let lg = fixtures::logs::compliant_log_group(&sdk, "fx-logs-ok").await;
+    let _ = lg;
+    resources.push(res(
+        "logs-ok",
+        "AWS::Logs::LogGroup",
+        "fx-logs-ok",
+        log_checks,
+    ));
+    let mut log_weakened = Vec::new();
+    for (i, check) in log_checks.iter().enumerate() {
+        let name = format!("fx-logs-{i}");
+        fixtures::logs::compliant_log_group(&sdk, &name).await;
+        assert!(
+            fixtures::logs::weaken(&sdk, &name, check).await,
+            "fixture for {check}"
+        );
+        resources.push(res(&name, "AWS::Logs::LogGroup", &name, log_checks));
+        log_weakened.push((name, *check));
+    }
+    let results = qualify(&emu, &resources, &[]);
+    for (target, check) in &weakened {
+        // A deleted trail fails every check; the others fail exactly one.
+        if *check == "cloudtrail.exists" {
+            assert_eq!(status(&results, target, check), "failed");
+            assert_eq!(status(&results, target, "iq.resource_exists"), "failed");
+        }
+    }
+    let narrow: Vec<(&str, &str)> = weakened
+        .iter()
+        .filter(|(_, c)| *c != "cloudtrail.exists")
+        .map(|(n, c)| (n.as_str(), *c))
+        .collect();
+    assert_one_failure_each(&results, "trail-ok", &narrow, trail_checks);
+    let lw: Vec<(&str, &str)> = log_weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    assert_one_failure_each(&results, "logs-ok", &lw, log_checks);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_config_recorder_and_channel_fail_when_weakened() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let fx = fixtures::config::compliant_config(&sdk, "fx").await;
+    let resources = [
+        res(
+            "recorder",
+            "AWS::Config::ConfigurationRecorder",
+            &fx.recorder,
+            &["config.recorder_recording"],
+        ),
+        res(
+            "channel",
+            "AWS::Config::DeliveryChannel",
+            &fx.channel,
+            &["config.delivery_channel"],
+        ),
+    ];
+    let results = qualify(&emu, &resources, &[]);
+    assert_eq!(
+        status(&results, "recorder", "config.recorder_recording"),
+        "passed"
+    );
+    // moto has no DescribeDeliveryChannelStatus: the compliant channel cannot be fully
+    // evaluated there, and that is an error, never a pass.
+    let channel = status(&results, "channel", "config.delivery_channel");
+    assert!(
+        channel == "passed" || channel == "error",
+        "compliant channel: {channel}"
+    );
+
+    assert!(fixtures::config::weaken(&sdk, &fx, "config.recorder_recording").await);
+    assert!(fixtures::config::weaken(&sdk, &fx, "config.delivery_channel").await);
+    let results = qualify(&emu, &resources, &[]);
+    assert_eq!(
+        status(&results, "recorder", "config.recorder_recording"),
+        "failed"
+    );
+    assert_eq!(
+        status(&results, "channel", "config.delivery_channel"),
+        "failed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let vpc_checks = ["ec2.vpc_flow_logs", "ec2.default_sg_closed"];
+    let vpc_ok = fixtures::ec2::compliant_vpc(&sdk, "10.10.0.0/16", &[]).await;
+    let vpc_nolog = fixtures::ec2::compliant_vpc(&sdk, "10.11.0.0/16", &[]).await;
+    fixtures::ec2::weaken_vpc_flow_logs(&sdk, &vpc_nolog).await;
+    let vpc_opensg = fixtures::ec2::compliant_vpc(&sdk, "10.12.0.0/16", &[]).await;
+    fixtures::ec2::weaken_default_sg(&sdk, &vpc_opensg).await;
+    let sg_ok = fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, "fx-sg-ok", &[]).await;
+    let sg_ssh = fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, "fx-sg-ssh", &[]).await;
+    fixtures::ec2::weaken_sg_admin_ingress(&sdk, &sg_ssh).await;
+    let ep_ok = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_ok, &[]).await;
+    let ep_gone = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_nolog, &[]).await;
+    fixtures::ec2::weaken_vpc_endpoint(&sdk, &ep_gone).await;
+
+    let rds_checks = [
+        "rds.storage_encrypted",
+        "rds.multi_az",
+        "rds.backup_retention",
+        "rds.deletion_protection",
+    ];
+    let db_ok = fixtures::rds::compliant_db_instance(&sdk, "fx-db-ok", &[]).await;
+    let db_plain = fixtures::rds::unencrypted_db_instance(&sdk, "fx-db-plain", &[]).await;
+    let db_single = fixtures::rds::compliant_db_instance(&sdk, "fx-db-single", &[]).await;
+    fixtures::rds::weaken_multi_az(&sdk, &db_single).await;
+    let db_short = fixtures::rds::compliant_db_instance(&sdk, "fx-db-short", &[]).await;
+    fixtures::rds::weaken_backup_retention(&sdk, &db_short).await;
+    let db_open = fixtures::rds::compliant_db_instance(&sdk, "fx-db-open", &[]).await;
+    fixtures::rds::weaken_deletion_protection(&sdk, &db_open).await;
+
+    let resources = [
+        res("vpc-ok", "AWS::EC2::VPC", &vpc_ok, &vpc_checks),
+        res("vpc-nolog", "AWS::EC2::VPC", &vpc_nolog, &vpc_checks),
+        res("vpc-opensg", "AWS::EC2::VPC", &vpc_opensg, &vpc_checks),
+        res(
+            "sg-ok",
+            "AWS::EC2::SecurityGroup",
+            &sg_ok,
+            &["ec2.sg_no_admin_ingress"],
+        ),
+        res(
+            "sg-ssh",
+            "AWS::EC2::SecurityGroup",
+            &sg_ssh,
+            &["ec2.sg_no_admin_ingress"],
+        ),
+        res(
+            "ep-ok",
+            "AWS::EC2::VPCEndpoint",
+            &ep_ok,
+            &["ec2.vpc_endpoints_available"],
+        ),
+        res(
+            "ep-gone",
+            "AWS::EC2::VPCEndpoint",
+            &ep_gone,
+            &["ec2.vpc_endpoints_available"],
+        ),
+        res("db-ok", "AWS::RDS::DBInstance", &db_ok, &rds_checks),
+        res("db-plain", "AWS::RDS::DBInstance", &db_plain, &rds_checks),
+        res("db-single", "AWS::RDS::DBInstance", &db_single, &rds_checks),
+        res("db-short", "AWS::RDS::DBInstance", &db_short, &rds_checks),
+        res("db-open", "AWS::RDS::DBInstance", &db_open, &rds_checks),
+    ];
+    let results = qualify(&emu, &resources, &[]);
+    assert_one_failure_each(
+        &results,
+        "vpc-ok",
+        &[
+            ("vpc-nolog", "ec2.vpc_flow_logs"),
+            ("vpc-opensg", "ec2.default_sg_closed"),
+        ],
+        &vpc_checks,
+    );
+    assert_one_failure_each(
+        &results,
+        "sg-ok",
+        &[("sg-ssh", "ec2.sg_no_admin_ingress")],
+        &["ec2.sg_no_admin_ingress"],
+    );
+    assert_eq!(
+        status(&results, "ep-ok", "ec2.vpc_endpoints_available"),
+        "passed"
+    );
+    assert_eq!(
+        status(&results, "ep-gone", "ec2.vpc_endpoints_available"),
+        "failed"
+    );
+    assert_one_failure_each(
+        &results,
+        "db-ok",
+        &[
+            ("db-plain", "rds.storage_encrypted"),
+            ("db-single", "rds.multi_az"),
+            ("db-short", "rds.backup_retention"),
+            ("db-open", "rds.deletion_protection"),
+        ],
+        &rds_checks,
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let params = [("Environment", "qa")];
+    for name in ["fx-ok", "fx-tpl", "fx-out", "fx-par", "fx-res"] {
+        fixtures::stack::create_stack(&sdk, name, &params).await;
+    }
+    let ok = fixtures::stack::expected_stack("fx-ok", &params);
+    let mut tpl = fixtures::stack::expected_stack("fx-tpl", &params);
+    fixtures::stack::expect_other_template(&mut tpl);
+    let mut out = fixtures::stack::expected_stack("fx-out", &params);
+    fixtures::stack::expect_missing_output(&mut out);
+    let mut par = fixtures::stack::expected_stack("fx-par", &params);
+    fixtures::stack::expect_wrong_parameter(&mut par);
+    let mut rs = fixtures::stack::expected_stack("fx-res", &params);
+    fixtures::stack::expect_missing_resource(&mut rs);
+    let results = qualify(&emu, &[], &[ok, tpl, out, par, rs]);
+    let failed_checks = |stack: &str| -> Vec<String> {
+        results
+            .iter()
+            .filter(|((t, _, _), s)| t == &format!("stack:{stack}") && s.as_str() != "passed")
+            .map(|((_, c, p), s)| format!("{c}[{p}]={s}"))
+            .collect()
+    };
+    assert!(
+        failed_checks("fx-ok").is_empty(),
+        "{:?}",
+        failed_checks("fx-ok")
+    );
+    assert_eq!(status(&results, "stack:fx-ok", "iq.stack_status"), "passed");
+    let tpl = failed_checks("fx-tpl");
+    assert!(
+        tpl.len() == 1 && tpl[0].starts_with("iq.template_hash"),
+        "{tpl:?}"
+    );
+    let out = failed_checks("fx-out");
+    assert!(
+        out.len() == 1 && out[0].starts_with("iq.stack_outputs"),
+        "{out:?}"
+    );
+    let par = failed_checks("fx-par");
+    assert!(
+        par.len() == 1 && par[0].starts_with("iq.stack_parameters"),
+        "{par:?}"
+    );
+    let res = failed_checks("fx-res");
+    assert!(
+        res.len() == 1 && res[0].starts_with("iq.stack_resources"),
+        "{res:?}"
+    );
+}
