@@ -26,7 +26,10 @@ const SECURITY_TYPES: &[(&str, &str)] = &[
         "aws_config_configuration_recorder",
         "AWS::Config::ConfigurationRecorder",
     ),
-    ("aws_config_delivery_channel", "AWS::Config::DeliveryChannel"),
+    (
+        "aws_config_delivery_channel",
+        "AWS::Config::DeliveryChannel",
+    ),
     ("aws_vpc", "AWS::EC2::VPC"),
     ("aws_security_group", "AWS::EC2::SecurityGroup"),
     ("aws_vpc_endpoint", "AWS::EC2::VPCEndpoint"),
@@ -55,8 +58,7 @@ impl Module {
     fn parse(dir: &Path, sources: &[(&str, &str)]) -> Result<Module, String> {
         let mut blocks = Vec::new();
         for (name, text) in sources {
-            let body =
-                hcl::parse(text).map_err(|e| format!("{}/{name}: {e}", dir.display()))?;
+            let body = hcl::parse(text).map_err(|e| format!("{}/{name}: {e}", dir.display()))?;
             blocks.extend(body.into_blocks());
         }
         Ok(Module {
@@ -70,8 +72,8 @@ impl Module {
         let texts: Vec<(String, String)> = files
             .iter()
             .map(|p| {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|e| format!("{}: {e}", p.display()))?;
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
                 Ok((p.file_name().unwrap().to_string_lossy().into_owned(), text))
             })
             .collect::<Result<_, String>>()?;
@@ -532,11 +534,17 @@ fn declarations(q: &Module) -> Vec<Declaration> {
 fn check_problems(d: &Declaration) -> Vec<String> {
     let mut out = Vec::new();
     let Some(ty) = &d.cfn_type else {
-        out.push(format!("expected resource `{}` has no literal `type`", d.key));
+        out.push(format!(
+            "expected resource `{}` has no literal `type`",
+            d.key
+        ));
         return out;
     };
     if d.checks.is_empty() {
-        out.push(format!("expected resource `{}` lists no catalog checks", d.key));
+        out.push(format!(
+            "expected resource `{}` lists no catalog checks",
+            d.key
+        ));
     }
     for c in &d.checks {
         match gxp::catalog::get(c) {
@@ -544,9 +552,12 @@ fn check_problems(d: &Declaration) -> Vec<String> {
                 "expected resource `{}`: `{c}` is not a catalog check",
                 d.key
             )),
-            Some(def) if !def.resource_types.is_empty() && !def.applies_to(ty) => out.push(
-                format!("expected resource `{}`: `{c}` does not apply to {ty}", d.key),
-            ),
+            Some(def) if !def.resource_types.is_empty() && !def.applies_to(ty) => {
+                out.push(format!(
+                    "expected resource `{}`: `{c}` does not apply to {ty}",
+                    d.key
+                ))
+            }
             Some(_) => {}
         }
     }
@@ -592,7 +603,11 @@ fn coverage_problems(parent: &Module, qual: &Module) -> Vec<String> {
         decls
             .iter()
             .filter(|d| d.cfn_type.as_deref() == Some(cfn))
-            .filter(|d| d.identifier_vars.iter().any(|v| receiving.contains(v.as_str())))
+            .filter(|d| {
+                d.identifier_vars
+                    .iter()
+                    .any(|v| receiving.contains(v.as_str()))
+            })
             .filter(|d| check_problems(d).is_empty())
             .collect()
     };
@@ -682,7 +697,11 @@ fn composition_problems(lz: &Module, modules_root: &Path) -> Vec<String> {
         }
         for (arg, expr, output) in [
             ("requirements", requirements, "qualification_requirements"),
-            ("expected_resources", expected, "qualification_expected_resources"),
+            (
+                "expected_resources",
+                expected,
+                "qualification_expected_resources",
+            ),
         ] {
             if !expr.is_some_and(|e| refers_to(e, &["module", name, output])) {
                 problems.push(format!(
@@ -794,7 +813,11 @@ fn variable_problems(m: &Module) -> Vec<String> {
 fn required_providers(m: &Module) -> BTreeMap<String, (Option<String>, Option<String>)> {
     let mut out = BTreeMap::new();
     for t in m.blocks("terraform") {
-        for rp in t.body().blocks().filter(|b| b.identifier() == "required_providers") {
+        for rp in t
+            .body()
+            .blocks()
+            .filter(|b| b.identifier() == "required_providers")
+        {
             for a in rp.body().attributes() {
                 let (mut source, mut version) = (None, None);
                 if let Expression::Object(obj) = a.expr() {
@@ -860,7 +883,13 @@ fn modules_expected_module_layout() {
         "network-baseline",
         "landing-zone",
     ] {
-        for f in ["versions.tf", "variables.tf", "main.tf", "outputs.tf", "README.md"] {
+        for f in [
+            "versions.tf",
+            "variables.tf",
+            "main.tf",
+            "outputs.tf",
+            "README.md",
+        ] {
             assert!(root.join(m).join(f).is_file(), "modules/{m}/{f} missing");
             assert!(
                 root.join(m).join("qualification").join(f).is_file(),
@@ -897,7 +926,10 @@ fn modules_variables_have_description_and_type() {
 fn modules_version_constraints() {
     let mut problems = Vec::new();
     for parent in parent_modules() {
-        for (dir, is_qualification) in [(parent.clone(), false), (parent.join("qualification"), true)] {
+        for (dir, is_qualification) in [
+            (parent.clone(), false),
+            (parent.join("qualification"), true),
+        ] {
             let m = Module::load(&dir).unwrap();
             if required_version(&m).as_deref() != Some(">= 1.5") {
                 problems.push(format!("{}: required_version must be \">= 1.5\"", m.name()));
@@ -910,7 +942,10 @@ fn modules_version_constraints() {
             let aws = providers.get("aws");
             if is_qualification {
                 if aws.is_some() {
-                    problems.push(format!("{}: a qualification submodule must not require aws", m.name()));
+                    problems.push(format!(
+                        "{}: a qualification submodule must not require aws",
+                        m.name()
+                    ));
                 }
                 for b in &m.blocks {
                     if matches!(b.identifier(), "resource" | "data")
@@ -1005,8 +1040,16 @@ fn modules_landing_zone_composes_the_four_modules() {
     let lz = Module::load(&root.join("landing-zone")).unwrap();
     fail_if_any(composition_problems(&lz, &root));
     let sources: BTreeSet<String> = lz.module_calls().into_iter().map(|(_, s, _)| s).collect();
-    for m in ["../evidence-store", "../audit-trail", "../config-baseline", "../network-baseline"] {
-        assert!(sources.contains(m), "landing-zone does not call {m}: {sources:?}");
+    for m in [
+        "../evidence-store",
+        "../audit-trail",
+        "../config-baseline",
+        "../network-baseline",
+    ] {
+        assert!(
+            sources.contains(m),
+            "landing-zone does not call {m}: {sources:?}"
+        );
     }
 }
 
@@ -1104,7 +1147,10 @@ fn coverage_rule_reports_a_resource_not_passed_to_the_submodule() {
     let parent = PARENT.replace("  key_arn      = aws_kms_key.key.arn\n", "");
     let problems = coverage_problems(&inline("p", &parent), &inline("q", QUALIFICATION));
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].starts_with("aws_kms_key.key: not passed"), "{problems:#?}");
+    assert!(
+        problems[0].starts_with("aws_kms_key.key: not passed"),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -1120,21 +1166,36 @@ fn coverage_rule_reports_a_passed_resource_without_expected_resource() {
 
 #[test]
 fn coverage_rule_reports_a_wrong_type_or_inapplicable_check() {
-    let wrong_type = QUALIFICATION.replace("type       = \"AWS::KMS::Key\"", "type       = \"AWS::S3::Bucket\"");
+    let wrong_type = QUALIFICATION.replace(
+        "type       = \"AWS::KMS::Key\"",
+        "type       = \"AWS::S3::Bucket\"",
+    );
     let problems = coverage_problems(&inline("p", PARENT), &inline("q", &wrong_type));
     assert!(
-        problems.iter().any(|p| p.contains("`kms.rotation` does not apply to AWS::S3::Bucket")),
+        problems
+            .iter()
+            .any(|p| p.contains("`kms.rotation` does not apply to AWS::S3::Bucket")),
         "{problems:#?}"
     );
-    assert!(problems.iter().any(|p| p.starts_with("aws_kms_key.key:")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.starts_with("aws_kms_key.key:")),
+        "{problems:#?}"
+    );
 
     let unknown = QUALIFICATION.replace("\"s3.versioning\"", "\"s3.no_such_check\"");
     let problems = coverage_problems(&inline("p", PARENT), &inline("q", &unknown));
     assert!(
-        problems.iter().any(|p| p.contains("`s3.no_such_check` is not a catalog check")),
+        problems
+            .iter()
+            .any(|p| p.contains("`s3.no_such_check` is not a catalog check")),
         "{problems:#?}"
     );
-    assert!(problems.iter().any(|p| p.starts_with("aws_s3_bucket.data:")), "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("aws_s3_bucket.data:")),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -1148,7 +1209,10 @@ fn coverage_rule_follows_for_expressions_and_reports_missing_endpoints() {
     let q = QUALIFICATION.replace("identifier = id\n", "identifier = \"vpce-fixed\"\n");
     let problems = coverage_problems(&inline("p", PARENT), &inline("q", &q));
     assert_eq!(problems.len(), 1, "{problems:#?}");
-    assert!(problems[0].starts_with("aws_vpc_endpoint.interface:"), "{problems:#?}");
+    assert!(
+        problems[0].starts_with("aws_vpc_endpoint.interface:"),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -1191,7 +1255,8 @@ module "qualification" {
     assert_eq!(problems.len(), 3, "{problems:#?}");
     assert!(problems[0].contains("module.audit_trail: must set qualification_enabled = false"));
     assert!(problems[1].contains("does not include module.audit_trail.qualification_requirements"));
-    assert!(problems[2].contains("does not include module.audit_trail.qualification_expected_resources"));
+    assert!(problems[2]
+        .contains("does not include module.audit_trail.qualification_expected_resources"));
 }
 
 #[test]
@@ -1216,9 +1281,16 @@ fn readme_rule_reports_missing_extra_and_wrong_required() {
         "variable \"name\" {\n  description = \"N.\"\n  type = string\n}\nvariable \"size\" {\n  description = \"S.\"\n  type = number\n  default = 1\n}\noutput \"id\" {\n  description = \"I.\"\n  value = 1\n}\n",
     );
     let good = "## Controls\n\n## Inputs\n\n| Name | Description | Type | Default | Required |\n|---|---|---|---|---|\n| `name` | N. | `string` | n/a | yes |\n| `size` | S. | `number` | `1` | no |\n\n## Outputs\n\n| Name | Description |\n|---|---|\n| `id` | I. |\n\n## Example\n";
-    assert!(readme_problems(good, &m).is_empty(), "{:#?}", readme_problems(good, &m));
+    assert!(
+        readme_problems(good, &m).is_empty(),
+        "{:#?}",
+        readme_problems(good, &m)
+    );
     let bad = good
-        .replace("| `size` | S. | `number` | `1` | no |", "| `size` | S. | `number` | `1` | yes |\n| `old` | O. | `string` | n/a | yes |")
+        .replace(
+            "| `size` | S. | `number` | `1` | no |",
+            "| `size` | S. | `number` | `1` | yes |\n| `old` | O. | `string` | n/a | yes |",
+        )
         .replace("| `id` | I. |", "| `arn` | A. |");
     assert_eq!(
         readme_problems(&bad, &m),
