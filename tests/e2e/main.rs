@@ -15,6 +15,7 @@ mod collect_s3_kms;
 mod collect_stack;
 mod collect_trail_config_logs;
 mod evidence_store;
+mod modules;
 mod provider_config;
 mod qualification;
 mod spec;

@@ -1,0 +1,542 @@
+# Configuration baseline: AWS Config records every supported resource type (with global types)
+# and delivers history and snapshots to a KMS-encrypted, versioned, TLS-only, non-public,
+# access-logged bucket; managed rules evaluate the landing zone's controls continuously.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id      = data.aws_caller_identity.current.account_id
+  partition       = data.aws_partition.current.partition
+  log_bucket_name = coalesce(var.access_log_bucket_name, "${var.bucket_name}-access-logs")
+  tags = merge(var.tags, {
+    Application = var.application_id
+    Environment = var.environment
+    GxpModule   = "config-baseline"
+  })
+
+  # AWS Config managed rules, each with the catalog check(s) it corresponds to.
+  base_rules = {
+    S3_BUCKET_VERSIONING_ENABLED             = { input_parameters = null, catalog_checks = ["s3.versioning"] }
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED = { input_parameters = null, catalog_checks = ["s3.encryption"] }
+    S3_BUCKET_PUBLIC_READ_PROHIBITED         = { input_parameters = null, catalog_checks = ["s3.public_access_block"] }
+    S3_BUCKET_PUBLIC_WRITE_PROHIBITED        = { input_parameters = null, catalog_checks = ["s3.public_access_block"] }
+    S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED = { input_parameters = null, catalog_checks = ["s3.public_access_block"] }
+    S3_BUCKET_SSL_REQUESTS_ONLY              = { input_parameters = null, catalog_checks = ["s3.tls_only"] }
+    S3_BUCKET_LOGGING_ENABLED                = { input_parameters = null, catalog_checks = ["s3.access_logging"] }
+    CLOUD_TRAIL_ENABLED                      = { input_parameters = null, catalog_checks = ["cloudtrail.exists", "cloudtrail.logging"] }
+    MULTI_REGION_CLOUD_TRAIL_ENABLED         = { input_parameters = null, catalog_checks = ["cloudtrail.multi_region"] }
+    CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED  = { input_parameters = null, catalog_checks = ["cloudtrail.log_file_validation"] }
+    CLOUD_TRAIL_ENCRYPTION_ENABLED           = { input_parameters = null, catalog_checks = ["cloudtrail.kms"] }
+    CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED     = { input_parameters = null, catalog_checks = ["cloudtrail.cloudwatch_logs"] }
+    CMK_BACKING_KEY_ROTATION_ENABLED         = { input_parameters = null, catalog_checks = ["kms.rotation"] }
+    VPC_FLOW_LOGS_ENABLED                    = { input_parameters = jsonencode({ trafficType = "ALL" }), catalog_checks = ["ec2.vpc_flow_logs"] }
+    VPC_DEFAULT_SECURITY_GROUP_CLOSED        = { input_parameters = null, catalog_checks = ["ec2.default_sg_closed"] }
+    RESTRICTED_INCOMING_TRAFFIC              = { input_parameters = null, catalog_checks = ["ec2.sg_no_admin_ingress"] }
+    INCOMING_SSH_DISABLED                    = { input_parameters = null, catalog_checks = ["ec2.sg_no_admin_ingress"] }
+    CW_LOGGROUP_RETENTION_PERIOD_CHECK       = { input_parameters = jsonencode({ MinRetentionTime = tostring(var.min_log_retention_days) }), catalog_checks = ["logs.retention"] }
+    CLOUDWATCH_LOG_GROUP_ENCRYPTED           = { input_parameters = null, catalog_checks = ["logs.kms"] }
+  }
+  rds_rules = {
+    RDS_STORAGE_ENCRYPTED                    = { input_parameters = null, catalog_checks = ["rds.storage_encrypted"] }
+    RDS_MULTI_AZ_SUPPORT                     = { input_parameters = null, catalog_checks = ["rds.multi_az"] }
+    DB_INSTANCE_BACKUP_ENABLED               = { input_parameters = null, catalog_checks = ["rds.backup_retention"] }
+    RDS_INSTANCE_DELETION_PROTECTION_ENABLED = { input_parameters = null, catalog_checks = ["rds.deletion_protection"] }
+  }
+  managed_rules = merge(local.base_rules, { for name, rule in local.rds_rules : name => rule if var.rds_rules_enabled })
+}
+
+# ---------------------------------------------------------------- KMS
+
+data "aws_iam_policy_document" "kms" {
+  statement {
+    sid       = "AccountAdministersKeyThroughIam"
+    effect    = "Allow"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "ConfigEncryptsDeliveredFiles"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["config.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "config" {
+  description             = "Encrypts AWS Config history and snapshots in ${var.bucket_name}"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.kms.json
+  tags                    = local.tags
+}
+
+resource "aws_kms_alias" "config" {
+  name          = "alias/${replace(var.bucket_name, ".", "-")}"
+  target_key_id = aws_kms_key.config.key_id
+}
+
+# ---------------------------------------------------------------- IAM role of the recorder
+
+data "aws_iam_policy_document" "config_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["config.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "config" {
+  name_prefix        = "gxp-config-"
+  description        = "Role of the AWS Config recorder ${var.recorder_name}"
+  assume_role_policy = data.aws_iam_policy_document.config_assume.json
+  tags               = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "config" {
+  role       = aws_iam_role.config.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWS_ConfigRole"
+}
+
+data "aws_iam_policy_document" "config_delivery" {
+  statement {
+    sid       = "DeliverToConfigBucket"
+    effect    = "Allow"
+    actions   = ["s3:PutObject", "s3:PutObjectAcl"]
+    resources = ["${aws_s3_bucket.config.arn}/${var.s3_key_prefix}/AWSLogs/${local.account_id}/*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+  }
+
+  statement {
+    sid       = "CheckConfigBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
+    resources = [aws_s3_bucket.config.arn]
+  }
+
+  statement {
+    sid       = "EncryptDeliveredFiles"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.config.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "config_delivery" {
+  name   = "deliver-to-config-bucket"
+  role   = aws_iam_role.config.id
+  policy = data.aws_iam_policy_document.config_delivery.json
+}
+
+# ---------------------------------------------------------------- Config bucket
+# AWS Config cannot deliver to a bucket with an Object Lock default retention, so the
+# configuration history is protected by versioning, KMS, TLS-only access and access logging.
+
+resource "aws_s3_bucket" "config" {
+  bucket = var.bucket_name
+  tags   = local.tags
+}
+
+resource "aws_s3_bucket_ownership_controls" "config" {
+  bucket = aws_s3_bucket.config.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "config" {
+  bucket = aws_s3_bucket.config.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "config" {
+  bucket = aws_s3_bucket.config.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.config.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "config" {
+  bucket                  = aws_s3_bucket.config.id
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}
+
+data "aws_iam_policy_document" "config_bucket" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.config.arn, "${aws_s3_bucket.config.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "ConfigBucketCheck"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
+    resources = [aws_s3_bucket.config.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["config.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "ConfigDelivery"
+    effect    = "Allow"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.config.arn}/${var.s3_key_prefix}/AWSLogs/${local.account_id}/Config/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["config.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-acl"
+      values   = ["bucket-owner-full-control"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "config" {
+  bucket = aws_s3_bucket.config.id
+  policy = data.aws_iam_policy_document.config_bucket.json
+
+  depends_on = [aws_s3_bucket_public_access_block.config]
+}
+
+resource "aws_s3_bucket_logging" "config" {
+  bucket        = aws_s3_bucket.config.id
+  target_bucket = aws_s3_bucket.access_logs.id
+  target_prefix = "${var.bucket_name}/"
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "config" {
+  bucket = aws_s3_bucket.config.id
+
+  rule {
+    id     = "archive"
+    status = "Enabled"
+
+    filter {}
+
+    transition {
+      days          = var.archive_tiers.glacier_after_days
+      storage_class = "GLACIER"
+    }
+
+    transition {
+      days          = var.archive_tiers.deep_archive_after_days
+      storage_class = "DEEP_ARCHIVE"
+    }
+
+    noncurrent_version_transition {
+      noncurrent_days = var.archive_tiers.noncurrent_glacier_after_days
+      storage_class   = "GLACIER"
+    }
+
+    noncurrent_version_transition {
+      noncurrent_days = var.archive_tiers.noncurrent_deep_archive_after_days
+      storage_class   = "DEEP_ARCHIVE"
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.config]
+}
+
+# ---------------------------------------------------------------- access-log bucket
+# S3 server access logging delivers only to buckets with SSE-S3 default encryption and no
+# Object Lock default retention.
+
+resource "aws_s3_bucket" "access_logs" {
+  bucket = local.log_bucket_name
+  tags   = local.tags
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  bucket                  = aws_s3_bucket.access_logs.id
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}
+
+data "aws_iam_policy_document" "access_logs" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "S3ServerAccessLogDelivery"
+    effect    = "Allow"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.access_logs.arn}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [aws_s3_bucket.config.arn]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  policy = data.aws_iam_policy_document.access_logs.json
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "archive"
+    status = "Enabled"
+
+    filter {}
+
+    transition {
+      days          = var.archive_tiers.glacier_after_days
+      storage_class = "GLACIER"
+    }
+
+    transition {
+      days          = var.archive_tiers.deep_archive_after_days
+      storage_class = "DEEP_ARCHIVE"
+    }
+
+    noncurrent_version_transition {
+      noncurrent_days = var.archive_tiers.noncurrent_glacier_after_days
+      storage_class   = "GLACIER"
+    }
+
+    noncurrent_version_transition {
+      noncurrent_days = var.archive_tiers.noncurrent_deep_archive_after_days
+      storage_class   = "DEEP_ARCHIVE"
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+# ---------------------------------------------------------------- recorder, channel, rules
+
+resource "aws_config_configuration_recorder" "this" {
+  name     = var.recorder_name
+  role_arn = aws_iam_role.config.arn
+
+  recording_group {
+    all_supported                 = true
+    include_global_resource_types = var.include_global_resource_types
+  }
+}
+
+resource "aws_config_delivery_channel" "this" {
+  name           = var.delivery_channel_name
+  s3_bucket_name = aws_s3_bucket.config.id
+  s3_key_prefix  = var.s3_key_prefix
+  s3_kms_key_arn = aws_kms_key.config.arn
+
+  snapshot_delivery_properties {
+    delivery_frequency = var.snapshot_delivery_frequency
+  }
+
+  depends_on = [
+    aws_config_configuration_recorder.this,
+    aws_s3_bucket_policy.config,
+    aws_iam_role_policy.config_delivery,
+  ]
+}
+
+resource "aws_config_configuration_recorder_status" "this" {
+  name       = aws_config_configuration_recorder.this.name
+  is_enabled = true
+
+  depends_on = [aws_config_delivery_channel.this]
+}
+
+resource "aws_config_config_rule" "managed" {
+  for_each = local.managed_rules
+
+  name             = "gxp-${lower(replace(each.key, "_", "-"))}"
+  description      = "AWS managed rule ${each.key}; corresponds to gxp catalog check(s) ${join(", ", each.value.catalog_checks)}."
+  input_parameters = each.value.input_parameters
+  tags             = local.tags
+
+  source {
+    owner             = "AWS"
+    source_identifier = each.key
+  }
+
+  depends_on = [aws_config_configuration_recorder.this]
+}
+
+# ---------------------------------------------------------------- qualification
+
+module "qualification" {
+  source = "./qualification"
+
+  enabled        = var.qualification_enabled
+  name           = coalesce(var.qualification_name, "${var.application_id}-${var.environment}-config-baseline")
+  spec_version   = var.spec_version
+  application_id = var.application_id
+  environment    = var.environment
+  risk_class     = var.risk_class
+  approval       = var.approval
+
+  recorder_name                 = aws_config_configuration_recorder.this.name
+  delivery_channel_name         = aws_config_delivery_channel.this.name
+  include_global_resource_types = var.include_global_resource_types
+  config_bucket_name            = aws_s3_bucket.config.id
+  access_log_bucket_name        = aws_s3_bucket.access_logs.id
+  kms_key_arn                   = aws_kms_key.config.arn
+
+  evidence_store       = var.qualification_evidence_store
+  requalify_after      = var.requalify_after
+  enforce              = var.enforce_qualification
+  configuration_commit = var.configuration_commit
+
+  depends_on = [
+    aws_config_configuration_recorder_status.this,
+    aws_s3_bucket_versioning.config,
+    aws_s3_bucket_server_side_encryption_configuration.config,
+    aws_s3_bucket_public_access_block.config,
+    aws_s3_bucket_policy.config,
+    aws_s3_bucket_logging.config,
+    aws_s3_bucket_versioning.access_logs,
+    aws_s3_bucket_public_access_block.access_logs,
+    aws_s3_bucket_policy.access_logs,
+  ]
+}

@@ -1,0 +1,95 @@
+# Plan/apply the config-baseline module with mocked providers (no AWS account needed).
+
+mock_provider "aws" {}
+
+mock_provider "gxp" {}
+
+variables {
+  bucket_name = "acme-gxp-test-config"
+  environment = "test"
+  approval = {
+    approved_by      = "qa.lead@example.com"
+    approved_at      = "2026-01-01"
+    change_reference = "CR-TEST-001"
+  }
+}
+
+run "recorder_records_everything" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for g in aws_config_configuration_recorder.this.recording_group : g.all_supported && g.include_global_resource_types
+    ])
+    error_message = "The recorder must record all supported and global resource types."
+  }
+
+  assert {
+    condition     = aws_config_configuration_recorder_status.this.is_enabled == true
+    error_message = "The recorder must be enabled."
+  }
+
+  assert {
+    condition     = aws_config_delivery_channel.this.s3_key_prefix == "config"
+    error_message = "The delivery channel writes under the key prefix."
+  }
+
+  assert {
+    condition = length(setsubtract([
+      "S3_BUCKET_VERSIONING_ENABLED", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+      "S3_BUCKET_SSL_REQUESTS_ONLY", "CLOUD_TRAIL_ENABLED", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+      "CMK_BACKING_KEY_ROTATION_ENABLED", "VPC_FLOW_LOGS_ENABLED", "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
+      "RESTRICTED_INCOMING_TRAFFIC", "INCOMING_SSH_DISABLED", "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+      "RDS_STORAGE_ENCRYPTED", "RDS_MULTI_AZ_SUPPORT", "DB_INSTANCE_BACKUP_ENABLED",
+      "RDS_INSTANCE_DELETION_PROTECTION_ENABLED",
+    ], keys(aws_config_config_rule.managed))) == 0
+    error_message = "Every catalog control must have its AWS Config managed rule."
+  }
+
+  assert {
+    condition     = jsondecode(aws_config_config_rule.managed["CW_LOGGROUP_RETENTION_PERIOD_CHECK"].input_parameters).MinRetentionTime == "365"
+    error_message = "The log retention rule requires min_log_retention_days."
+  }
+
+  assert {
+    condition     = aws_kms_key.config.enable_key_rotation == true
+    error_message = "The Config key must rotate."
+  }
+}
+
+run "rds_rules_can_be_left_out" {
+  command = plan
+
+  variables {
+    rds_rules_enabled = false
+  }
+
+  assert {
+    condition     = !contains(keys(aws_config_config_rule.managed), "RDS_STORAGE_ENCRYPTED")
+    error_message = "RDS rules are optional."
+  }
+}
+
+run "qualification_identifies_the_created_resources" {
+  command = apply
+
+  assert {
+    condition     = one([for r in output.qualification_expected_resources : r.identifier if r.key == "config_recorder"]) == aws_config_configuration_recorder.this.name
+    error_message = "config_recorder must identify the recorder."
+  }
+
+  assert {
+    condition     = one([for r in output.qualification_expected_resources : r.check_parameters["config.delivery_channel.s3_bucket_name"] if r.key == "config_delivery_channel"]) == aws_s3_bucket.config.id
+    error_message = "The delivery channel must deliver to the module's bucket."
+  }
+}
+
+run "rejects_unknown_delivery_frequency" {
+  command = plan
+
+  variables {
+    snapshot_delivery_frequency = "Daily"
+  }
+
+  expect_failures = [var.snapshot_delivery_frequency]
+}

@@ -1,0 +1,69 @@
+# Combined specification and qualification of the landing zone, assembled from the
+# requirements and expected resources of the evidence-store, audit-trail, config-baseline and
+# network-baseline qualification submodules. Only the gxp provider is used.
+
+locals {
+  description = "Regulated landing zone of ${var.application_id} (${var.environment}): evidence store, audit trail, configuration baseline and network baseline."
+
+  requirements       = var.requirements
+  expected_resources = var.expected_resources
+}
+
+resource "gxp_expected_spec" "this" {
+  name        = var.name
+  version     = var.spec_version
+  description = local.description
+
+  system {
+    application_id = var.application_id
+    environment    = var.environment
+    gamp_category  = 1
+    risk_class     = var.risk_class
+  }
+
+  approval {
+    approved_by      = var.approval.approved_by
+    approved_at      = var.approval.approved_at
+    change_reference = var.approval.change_reference
+    reason           = var.approval.reason
+  }
+
+  dynamic "requirement" {
+    for_each = local.requirements
+    content {
+      id       = requirement.value.id
+      text     = requirement.value.text
+      controls = requirement.value.controls
+      severity = requirement.value.severity
+    }
+  }
+
+  dynamic "expected_resource" {
+    for_each = local.expected_resources
+    content {
+      key              = expected_resource.value.key
+      type             = expected_resource.value.type
+      identifier       = expected_resource.value.identifier
+      checks           = expected_resource.value.checks
+      check_parameters = expected_resource.value.check_parameters
+      properties       = expected_resource.value.properties
+      requirements     = expected_resource.value.requirements
+    }
+  }
+}
+
+resource "gxp_qualification" "this" {
+  name                 = var.name
+  spec_id              = gxp_expected_spec.this.id
+  spec_digest          = gxp_expected_spec.this.digest
+  spec_document        = gxp_expected_spec.this.canonical_json
+  requalify_after      = var.requalify_after
+  enforce              = var.enforce
+  configuration_commit = var.configuration_commit
+
+  evidence_store {
+    s3_bucket  = var.evidence_store.s3_bucket
+    s3_prefix  = var.evidence_store.s3_prefix
+    kms_key_id = var.evidence_store.kms_key_id
+  }
+}

@@ -1,0 +1,67 @@
+# Plan/apply the landing zone with mocked providers (no AWS account needed).
+
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+}
+
+mock_provider "gxp" {}
+
+variables {
+  name_prefix           = "acme-gxp-test"
+  environment           = "test"
+  record_retention_days = 30
+  vpc_cidr              = "10.20.0.0/16"
+  private_subnets = [
+    { availability_zone = "eu-central-1a", cidr_block = "10.20.0.0/20" },
+    { availability_zone = "eu-central-1b", cidr_block = "10.20.16.0/20" },
+  ]
+  gxp_bucket_arns = ["arn:aws:s3:::acme-lims-records"]
+  approval = {
+    approved_by      = "qa.lead@example.com"
+    approved_at      = "2026-01-01"
+    change_reference = "CR-TEST-001"
+  }
+}
+
+run "one_combined_specification" {
+  command = apply
+
+  assert {
+    condition     = output.requirement_ids == ["EVD-001", "EVD-002", "EVD-003", "EVD-004", "AUD-001", "AUD-002", "AUD-003", "AUD-004", "AUD-005", "CFG-001", "CFG-002", "CFG-003", "NET-001", "NET-002", "NET-003", "NET-004"]
+    error_message = "The combined specification holds every module's requirements."
+  }
+
+  assert {
+    condition     = module.evidence_store.spec_id == null && module.audit_trail.spec_id == null && module.config_baseline.spec_id == null && module.network_baseline.spec_id == null
+    error_message = "The composed modules file no specification of their own."
+  }
+
+  assert {
+    condition     = output.spec_id != null && output.qualification_id != null
+    error_message = "The landing zone declares one specification and one qualification."
+  }
+
+  assert {
+    condition     = output.evidence_store.s3_bucket == "acme-gxp-test-evidence"
+    error_message = "Reports are filed in the landing zone's evidence bucket."
+  }
+
+  assert {
+    condition     = contains([for r in module.qualification.expected_resources : r.key], "audit_trail_data_events:acme-gxp-test-evidence") && contains([for r in module.qualification.expected_resources : r.key], "audit_trail_data_events:acme-lims-records")
+    error_message = "The trail records data events of the evidence bucket and the workload buckets."
+  }
+}
+
+run "rejects_an_uppercase_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "ACME"
+  }
+
+  expect_failures = [var.name_prefix]
+}
