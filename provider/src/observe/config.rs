@@ -179,6 +179,12 @@ async fn collect_channel(aws: &AwsContext, target: &Target) -> Observation {
     let status = client
         .describe_delivery_channel_status()
         .delivery_channel_names(name)
+        .customize()
+        // Endpoints without this operation answer 5xx: do not spend the whole retry budget.
+        .config_override(
+            aws_sdk_config::config::Builder::default()
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2)),
+        )
         .send()
         .await;
     let history = match status {
