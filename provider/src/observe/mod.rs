@@ -66,7 +66,7 @@ pub struct Target {
 }
 
 /// Whether the observed resource exists.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case", tag = "state", content = "detail")]
 pub enum Existence {
     Exists,
@@ -76,7 +76,7 @@ pub enum Existence {
 }
 
 /// What was observed of one target.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct Observation {
     pub key: String,
     pub resource_type: String,
@@ -183,7 +183,7 @@ pub fn path_segments(path: &str) -> Vec<Segment> {
 }
 
 /// A CloudFormation stack as observed.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Default)]
 pub struct StackObservation {
     pub name: String,
     /// `None` when the stack does not exist.

@@ -1,7 +1,15 @@
 //! Qualification reports: the model, its canonical JSON form and digest.
 //! Renderers for people and tools live beside the model, one module per format.
 
+pub mod csv;
+pub mod document;
+pub mod formats;
+pub mod html;
+pub mod jsonl;
+pub mod junit;
 pub mod model;
+pub mod pdf;
+pub mod schema;
 
 pub use model::*;
 

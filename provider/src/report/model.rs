@@ -8,7 +8,7 @@ use crate::observe::StackObservation;
 use crate::spec::model::Approval;
 
 /// A qualification report.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct Report {
     /// Report format identifier, `gxp.report/v1`.
     pub format: String,
@@ -49,7 +49,7 @@ pub struct Report {
 }
 
 /// The qualification that ran.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct QualificationInfo {
     pub name: String,
     pub stages: Vec<Stage>,
@@ -61,7 +61,7 @@ pub struct QualificationInfo {
 }
 
 /// The specification qualified against.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct SpecInfo {
     pub name: String,
     pub version: String,
@@ -70,7 +70,7 @@ pub struct SpecInfo {
 }
 
 /// The system covered.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct SystemInfo {
     pub application: String,
     pub environment: String,
@@ -81,7 +81,7 @@ pub struct SystemInfo {
 }
 
 /// Who, what and when.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct RunInfo {
     pub started_at: String,
     pub finished_at: String,
@@ -95,7 +95,7 @@ pub struct RunInfo {
 }
 
 /// Where the report is filed and how it is protected.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct StoreInfo {
     pub location: String,
     pub protected: bool,
@@ -105,7 +105,7 @@ pub struct StoreInfo {
 }
 
 /// One check on one resource (or one property of one resource, for IQ property checks).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct CheckResult {
     pub check_id: String,
     pub title: String,
@@ -131,7 +131,7 @@ pub struct CheckResult {
 }
 
 /// Counts of results.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Default)]
 pub struct Summary {
     pub total: i64,
     pub passed: i64,
@@ -167,7 +167,7 @@ impl Summary {
 }
 
 /// A row of the traceability matrix.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct TraceRow {
     pub requirement: String,
     pub text: String,
@@ -181,7 +181,7 @@ pub struct TraceRow {
 }
 
 /// A suppression and how it was applied.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct SuppressionRecord {
     pub check: String,
     pub resource_key: String,
@@ -193,7 +193,9 @@ pub struct SuppressionRecord {
 }
 
 /// One drifted property.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub struct DriftItem {
     pub target: String,
     pub resource_type: String,

@@ -36,7 +36,7 @@ pub struct System {
 }
 
 /// Approval metadata.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Default)]
 pub struct Approval {
     pub approved_by: String,
     pub approved_at: String,

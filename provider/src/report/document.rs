@@ -1,0 +1,771 @@
+//! The human-readable report as a document: titled sections of fields, tables and
+//! paragraphs, laid out like the AWS IQ/OQ report. The HTML and PDF renderers both draw this
+//! one document, so the two always carry the same content.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::Stage;
+use crate::checks::Status;
+use crate::observe::Existence;
+
+use super::{CheckResult, Report};
+
+/// A rendered report: a title block and sections.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub title: String,
+    /// Title block: label → value (application, environment, report id, ...).
+    pub header: Vec<(String, String)>,
+    /// Overall status, shown in the title block.
+    pub status: Status,
+    pub sections: Vec<Section>,
+}
+
+/// One section, with a stable id (the HTML `id`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub id: &'static str,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of a section.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(String),
+    /// Label → value pairs.
+    Fields(Vec<(String, String)>),
+    Table(Table),
+}
+
+/// A table; each row has one cell per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Shown instead of an empty table.
+    pub empty: String,
+}
+
+/// A table column: its heading and relative width (for page layouts).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub title: &'static str,
+    pub width: f32,
+}
+
+/// A table cell; text may hold line breaks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A check status, drawn as a coloured label.
+    Status(Status),
+}
+
+impl Cell {
+    /// The cell as text.
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(t) => t,
+            Cell::Status(s) => status_label(*s),
+        }
+    }
+}
+
+/// Label of a status for people: `PASS`, `FAIL`, `ERROR`, `SUPPRESSED`.
+pub fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "PASS",
+        Status::Failed => "FAIL",
+        Status::Error => "ERROR",
+        Status::Suppressed => "SUPPRESSED",
+    }
+}
+
+/// One-sentence summary of the counts, e.g. `5 checks: 2 passed, 1 failed, 1 error, 1 suppressed.`
+pub fn summary_sentence(report: &Report) -> String {
+    let s = &report.summary;
+    format!(
+        "{} checks: {} passed, {} failed, {} error, {} suppressed.",
+        s.total, s.passed, s.failed, s.error, s.suppressed
+    )
+}
+
+fn t(text: impl Into<String>) -> Cell {
+    Cell::Text(text.into())
+}
+
+fn col(title: &'static str, width: f32) -> Column {
+    Column { title, width }
+}
+
+fn table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, empty: &str) -> Block {
+    Block::Table(Table {
+        columns,
+        rows,
+        empty: empty.to_string(),
+    })
+}
+
+fn field(label: &str, value: impl Into<String>) -> (String, String) {
+    (label.to_string(), value.into())
+}
+
+fn or_none(value: &Option<String>, none: &str) -> String {
+    value.clone().unwrap_or_else(|| none.to_string())
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+/// Build the document of a report.
+pub fn build(report: &Report) -> Document {
+    let header = vec![
+        field("Application", &report.system.application),
+        field("Environment", &report.system.environment),
+        field("Qualification", &report.qualification.name),
+        field(
+            "Specification",
+            format!("{} {}", report.spec.name, report.spec.version),
+        ),
+        field("Report id", &report.report_id),
+        field("Finished at", &report.run.finished_at),
+        field("Result", summary_sentence(report)),
+    ];
+    Document {
+        title: format!(
+            "{} qualification report — {} / {}",
+            stages_text(&report.qualification.stages),
+            report.system.application,
+            report.system.environment
+        ),
+        header,
+        status: report.summary.status,
+        sections: vec![
+            application(report),
+            iq(report),
+            oq(report),
+            results(report),
+            summary(report),
+            traceability(report),
+            suppressions(report),
+            drift(report),
+            notes(report),
+            integrity(report),
+        ],
+    }
+}
+
+fn stages_text(stages: &[Stage]) -> String {
+    if stages.is_empty() {
+        return "IQ/OQ/PQ".into();
+    }
+    stages
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn application(r: &Report) -> Section {
+    let gamp = r
+        .system
+        .gamp_category
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "not stated".into());
+    let enforce = if r.qualification.enforce {
+        "yes — failed or unevaluable checks fail the apply"
+    } else {
+        "no — results are reported only"
+    };
+    Section {
+        id: "application",
+        title: "Application information".into(),
+        blocks: vec![
+            Block::Heading("System".into()),
+            Block::Fields(vec![
+                field("Application", &r.system.application),
+                field("Environment", &r.system.environment),
+                field("GAMP category", gamp),
+                field("Risk class", or_none(&r.system.risk_class, "not stated")),
+            ]),
+            Block::Heading("Specification".into()),
+            Block::Fields(vec![
+                field("Name", &r.spec.name),
+                field("Version", &r.spec.version),
+                field("Digest (SHA-256)", &r.spec.digest),
+                field("Approved by", &r.spec.approval.approved_by),
+                field("Approved at", &r.spec.approval.approved_at),
+                field("Change reference", &r.spec.approval.change_reference),
+                field("Approval reason", or_none(&r.spec.approval.reason, "—")),
+            ]),
+            Block::Heading("Qualification run".into()),
+            Block::Fields(vec![
+                field("Qualification", &r.qualification.name),
+                field("Sequence", r.qualification.sequence.to_string()),
+                field("Stages", stages_text(&r.qualification.stages)),
+                field("Enforced", enforce),
+                field("Reasons", r.qualification.reasons.join("; ")),
+                field("Started at", &r.run.started_at),
+                field("Finished at", &r.run.finished_at),
+                field("Run by", or_none(&r.run.caller_arn, "unknown")),
+                field("Account", or_none(&r.run.account, "unknown")),
+                field("Region", &r.run.region),
+                field("Provider version", &r.run.provider_version),
+                field("Terraform version", &r.run.terraform_version),
+                field(
+                    "Configuration commit",
+                    or_none(&r.run.configuration_commit, "not given"),
+                ),
+            ]),
+            Block::Heading("Evidence store".into()),
+            Block::Fields(vec![
+                field("Location", &r.evidence_store.location),
+                field("Protected", yes_no(r.evidence_store.protected)),
+                field("Protection", &r.evidence_store.protection),
+                field(
+                    "Unprotected store accepted",
+                    yes_no(r.evidence_store.unprotected_store_allowed),
+                ),
+            ]),
+        ],
+    }
+}
+
+fn key_values(map: &BTreeMap<String, String>) -> Vec<Vec<Cell>> {
+    map.iter().map(|(k, v)| vec![t(k), t(v)]).collect()
+}
+
+fn iq(r: &Report) -> Section {
+    let mut blocks = vec![Block::Paragraph(
+        "Installation qualification: the CloudFormation stacks and the expected resources as \
+         installed, and the installation checks run on them."
+            .into(),
+    )];
+    if r.stacks.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No CloudFormation stack is part of the specification.".into(),
+        ));
+    }
+    for s in &r.stacks {
+        blocks.push(Block::Heading(format!("Stack {}", s.name)));
+        let drift = match (&s.cfn_drift_status, &s.cfn_drift_note) {
+            (Some(status), _) => status.clone(),
+            (None, Some(note)) => format!("not detected: {note}"),
+            (None, None) => "not detected".into(),
+        };
+        let mut fields = vec![
+            field("Status", or_none(&s.status, "does not exist")),
+            field("Stack id", or_none(&s.stack_id, "—")),
+            field("Template SHA-256", or_none(&s.template_sha256, "—")),
+            field("Last updated", or_none(&s.last_updated, "—")),
+            field("CloudFormation drift", drift),
+        ];
+        for (part, err) in &s.errors {
+            fields.push(field(&format!("Read error ({part})"), err));
+        }
+        blocks.push(Block::Fields(fields));
+        blocks.push(table(
+            vec![col("Output", 1.0), col("Value", 3.0)],
+            key_values(&s.outputs),
+            "No outputs.",
+        ));
+        blocks.push(table(
+            vec![col("Parameter", 1.0), col("Value", 3.0)],
+            key_values(&s.parameters),
+            "No parameters.",
+        ));
+        blocks.push(table(
+            vec![
+                col("Logical id", 1.0),
+                col("Type", 1.0),
+                col("Physical id", 2.0),
+            ],
+            s.resources
+                .iter()
+                .map(|(id, (ty, phys))| vec![t(id), t(ty), t(phys)])
+                .collect(),
+            "No resources.",
+        ));
+    }
+    blocks.push(Block::Heading("Expected resources".into()));
+    blocks.push(table(
+        vec![
+            col("Key", 1.2),
+            col("Type", 1.2),
+            col("Identifier", 2.0),
+            col("ARN", 2.0),
+            col("Existence", 1.0),
+            col("Unreadable properties", 2.0),
+        ],
+        r.observations
+            .iter()
+            .map(|o| {
+                let existence = match &o.existence {
+                    Existence::Exists => "exists".to_string(),
+                    Existence::Missing => "missing".to_string(),
+                    Existence::Unknown(why) => format!("unknown: {why}"),
+                };
+                let errors: Vec<String> =
+                    o.errors.iter().map(|(p, e)| format!("{p}: {e}")).collect();
+                vec![
+                    t(&o.key),
+                    t(&o.resource_type),
+                    t(&o.identifier),
+                    t(or_none(&o.arn, "—")),
+                    t(existence),
+                    t(if errors.is_empty() {
+                        "—".to_string()
+                    } else {
+                        errors.join("\n")
+                    }),
+                ]
+            })
+            .collect(),
+        "No resources were observed.",
+    ));
+    blocks.push(Block::Heading("Installation checks".into()));
+    blocks.push(table(
+        vec![
+            col("Check", 1.6),
+            col("Title", 1.8),
+            col("Target", 1.4),
+            col("Property", 1.4),
+            col("Expected", 3.0),
+        ],
+        r.results
+            .iter()
+            .filter(|x| x.stage == Stage::Iq)
+            .map(|x| {
+                vec![
+                    t(&x.check_id),
+                    t(&x.title),
+                    t(&x.target),
+                    t(x.property.clone().unwrap_or_else(|| "—".into())),
+                    t(&x.expected),
+                ]
+            })
+            .collect(),
+        "No installation checks were run.",
+    ));
+    Section {
+        id: "iq",
+        title: "IQ build specification".into(),
+        blocks,
+    }
+}
+
+fn oq(r: &Report) -> Section {
+    let mut blocks = vec![Block::Paragraph(
+        "Operational (OQ) and performance (PQ) qualification: the checks run on each resource \
+         after the build, with the configuration each expects."
+            .into(),
+    )];
+    let mut targets: Vec<(&str, Vec<&CheckResult>)> = Vec::new();
+    for x in r.results.iter().filter(|x| x.stage != Stage::Iq) {
+        match targets.iter_mut().find(|(k, _)| *k == x.target) {
+            Some((_, list)) => list.push(x),
+            None => targets.push((&x.target, vec![x])),
+        }
+    }
+    if targets.is_empty() {
+        blocks.push(Block::Paragraph("No OQ or PQ checks were run.".into()));
+    }
+    for (target, list) in targets {
+        let first = list[0];
+        blocks.push(Block::Heading(format!(
+            "{target} — {} {}",
+            first.resource_type, first.identifier
+        )));
+        blocks.push(table(
+            vec![
+                col("Check", 1.6),
+                col("Stage", 0.5),
+                col("Title", 1.8),
+                col("Expected", 2.6),
+                col("Severity", 0.8),
+                col("Controls", 1.4),
+            ],
+            list.iter()
+                .map(|x| {
+                    vec![
+                        t(&x.check_id),
+                        t(x.stage.as_str()),
+                        t(&x.title),
+                        t(&x.expected),
+                        t(x.severity.as_str()),
+                        t(x.controls.join("\n")),
+                    ]
+                })
+                .collect(),
+            "",
+        ));
+    }
+    Section {
+        id: "oq",
+        title: "OQ post-build specification".into(),
+        blocks,
+    }
+}
+
+fn results(r: &Report) -> Section {
+    let rows = r
+        .results
+        .iter()
+        .map(|x| {
+            let mut actual = x.actual.clone();
+            if let Some(d) = &x.detail {
+                actual.push('\n');
+                actual.push_str(d);
+            }
+            if let Some(s) = &x.suppression {
+                actual.push_str(&format!("\nsuppressed: {}", s.reason));
+            }
+            vec![
+                t(&x.check_id),
+                t(&x.title),
+                t(x.stage.as_str()),
+                t(&x.target),
+                t(&x.identifier),
+                t(x.property.clone().unwrap_or_else(|| "—".into())),
+                t(&x.expected),
+                t(actual),
+                Cell::Status(x.status),
+                t(x.controls.join("\n")),
+            ]
+        })
+        .collect();
+    Section {
+        id: "results",
+        title: "Expected vs actual".into(),
+        blocks: vec![
+            Block::Paragraph(
+                "Every check on every resource: the expected value, the actual value and the result."
+                    .into(),
+            ),
+            table(
+                vec![
+                    col("Check", 1.55),
+                    col("Title", 1.3),
+                    col("Stage", 0.45),
+                    col("Target", 1.1),
+                    col("Identifier", 1.4),
+                    col("Property", 1.0),
+                    col("Expected", 1.6),
+                    col("Actual", 1.6),
+                    col("Status", 0.85),
+                    col("Controls", 1.15),
+                ],
+                rows,
+                "No checks were run.",
+            ),
+        ],
+    }
+}
+
+/// Counts of one group of results: total, passed, failed, error, suppressed.
+fn counts<'a>(results: impl Iterator<Item = &'a CheckResult>) -> [i64; 5] {
+    let mut c = [0; 5];
+    for r in results {
+        c[0] += 1;
+        c[match r.status {
+            Status::Passed => 1,
+            Status::Failed => 2,
+            Status::Error => 3,
+            Status::Suppressed => 4,
+        }] += 1;
+    }
+    c
+}
+
+fn summary(r: &Report) -> Section {
+    let mut stages: Vec<Stage> = r.qualification.stages.clone();
+    for x in &r.results {
+        if !stages.contains(&x.stage) {
+            stages.push(x.stage);
+        }
+    }
+    stages.sort();
+    let row = |label: &str, c: [i64; 5]| {
+        let mut cells = vec![t(label)];
+        cells.extend(c.iter().map(|n| t(n.to_string())));
+        cells
+    };
+    let mut rows: Vec<Vec<Cell>> = stages
+        .iter()
+        .map(|s| {
+            row(
+                s.as_str(),
+                counts(r.results.iter().filter(|x| x.stage == *s)),
+            )
+        })
+        .collect();
+    let s = &r.summary;
+    rows.push(row(
+        "All stages",
+        [s.total, s.passed, s.failed, s.error, s.suppressed],
+    ));
+    Section {
+        id: "summary",
+        title: "Summary".into(),
+        blocks: vec![
+            Block::Paragraph(summary_sentence(r)),
+            Block::Fields(vec![field("Overall result", status_label(s.status))]),
+            table(
+                vec![
+                    col("Stage", 1.5),
+                    col("Total", 1.0),
+                    col("Passed", 1.0),
+                    col("Failed", 1.0),
+                    col("Error", 1.0),
+                    col("Suppressed", 1.0),
+                ],
+                rows,
+                "",
+            ),
+        ],
+    }
+}
+
+fn traceability(r: &Report) -> Section {
+    Section {
+        id: "traceability",
+        title: "Traceability matrix".into(),
+        blocks: vec![
+            Block::Paragraph(
+                "Each requirement of the specification, the regulatory controls it addresses, \
+                 the checks that verify it, their combined result and where the evidence is filed."
+                    .into(),
+            ),
+            table(
+                vec![
+                    col("Requirement", 0.9),
+                    col("Text", 2.0),
+                    col("Controls", 1.2),
+                    col("Checks", 2.4),
+                    col("Status", 0.8),
+                    col("Evidence", 2.4),
+                ],
+                r.traceability
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            t(&x.requirement),
+                            t(&x.text),
+                            t(x.controls.join("\n")),
+                            t(x.checks.join("\n")),
+                            Cell::Status(x.status),
+                            t(&x.evidence),
+                        ]
+                    })
+                    .collect(),
+                "The specification states no requirements.",
+            ),
+        ],
+    }
+}
+
+fn suppressions(r: &Report) -> Section {
+    Section {
+        id: "suppressions",
+        title: "Suppressions".into(),
+        blocks: vec![table(
+            vec![
+                col("Check", 1.4),
+                col("Resource", 1.2),
+                col("Reason", 2.8),
+                col("Approved by", 1.4),
+                col("Expires", 0.9),
+                col("State", 0.7),
+            ],
+            r.suppressions
+                .iter()
+                .map(|s| {
+                    vec![
+                        t(&s.check),
+                        t(&s.resource_key),
+                        t(&s.reason),
+                        t(&s.approved_by),
+                        t(or_none(&s.expires, "never")),
+                        t(&s.state),
+                    ]
+                })
+                .collect(),
+            "The specification has no suppressions.",
+        )],
+    }
+}
+
+fn drift(r: &Report) -> Section {
+    Section {
+        id: "drift",
+        title: "Drift".into(),
+        blocks: vec![
+            Block::Paragraph(
+                "Properties that changed since the previous qualification, by class \
+                 (security: CAPA; functional: review; cosmetic: log)."
+                    .into(),
+            ),
+            table(
+                vec![
+                    col("Target", 1.0),
+                    col("Type", 1.1),
+                    col("Identifier", 1.5),
+                    col("Property", 1.2),
+                    col("Class", 0.8),
+                    col("Qualified", 1.7),
+                    col("Current", 1.7),
+                ],
+                r.drift
+                    .iter()
+                    .map(|d| {
+                        vec![
+                            t(&d.target),
+                            t(&d.resource_type),
+                            t(&d.identifier),
+                            t(&d.property),
+                            t(d.class.as_str()),
+                            t(&d.qualified),
+                            t(&d.current),
+                        ]
+                    })
+                    .collect(),
+                "No drift was recorded for this run.",
+            ),
+        ],
+    }
+}
+
+fn notes(r: &Report) -> Section {
+    let blocks = if r.notes.is_empty() {
+        vec![Block::Paragraph("None.".into())]
+    } else {
+        r.notes
+            .iter()
+            .map(|n| Block::Paragraph(n.clone()))
+            .collect()
+    };
+    Section {
+        id: "notes",
+        title: "Notes".into(),
+        blocks,
+    }
+}
+
+fn integrity(r: &Report) -> Section {
+    Section {
+        id: "integrity",
+        title: "Integrity".into(),
+        blocks: vec![
+            Block::Fields(vec![
+                field("Report id", &r.report_id),
+                field("Report format", &r.format),
+                field("Position in chain", r.qualification.sequence.to_string()),
+                field("SHA-256 of this report (canonical JSON)", super::sha256(r)),
+                field(
+                    "SHA-256 of the previous report",
+                    or_none(
+                        &r.previous_report_sha256,
+                        "none — first report of this qualification",
+                    ),
+                ),
+            ]),
+            Block::Paragraph(format!(
+                "The evidence record is the canonical JSON report filed at {} with its SHA-256 \
+                 beside it (.sha256); this document renders that record. Each report names the \
+                 SHA-256 of the previous report of its qualification, so a removed or altered \
+                 report breaks the chain.",
+                r.evidence_store.location
+            )),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::formats::sample_report;
+
+    #[test]
+    fn document_has_every_section_once_in_order() {
+        let doc = build(&sample_report());
+        let ids: Vec<&str> = doc.sections.iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "application",
+                "iq",
+                "oq",
+                "results",
+                "summary",
+                "traceability",
+                "suppressions",
+                "drift",
+                "notes",
+                "integrity"
+            ]
+        );
+        assert_eq!(doc.status, Status::Failed);
+    }
+
+    #[test]
+    fn tables_are_rectangular_and_results_complete() {
+        let report = sample_report();
+        let doc = build(&report);
+        for s in &doc.sections {
+            for b in &s.blocks {
+                if let Block::Table(tb) = b {
+                    for row in &tb.rows {
+                        assert_eq!(row.len(), tb.columns.len(), "section {}", s.id);
+                    }
+                }
+            }
+        }
+        let results = doc.sections.iter().find(|s| s.id == "results").unwrap();
+        let Some(Block::Table(tb)) = results.blocks.iter().find(|b| matches!(b, Block::Table(_)))
+        else {
+            panic!("no results table")
+        };
+        assert_eq!(tb.rows.len(), report.results.len());
+        let statuses: Vec<&str> = tb.rows.iter().map(|r| r[8].text()).collect();
+        assert_eq!(statuses, ["PASS", "PASS", "FAIL", "ERROR", "SUPPRESSED"]);
+        // The error detail and the suppression reason travel with the actual value.
+        assert!(tb.rows[3][7].text().contains("AccessDenied"));
+        assert!(tb.rows[4][7].text().contains("suppressed: Retention"));
+    }
+
+    #[test]
+    fn summary_counts_per_stage() {
+        let report = sample_report();
+        let doc = build(&report);
+        let summary = doc.sections.iter().find(|s| s.id == "summary").unwrap();
+        let Some(Block::Table(tb)) = summary.blocks.iter().find(|b| matches!(b, Block::Table(_)))
+        else {
+            panic!("no summary table")
+        };
+        let text: Vec<Vec<&str>> = tb
+            .rows
+            .iter()
+            .map(|r| r.iter().map(Cell::text).collect())
+            .collect();
+        assert_eq!(
+            text,
+            [
+                ["IQ", "2", "2", "0", "0", "0"],
+                ["OQ", "2", "0", "1", "0", "1"],
+                ["PQ", "1", "0", "0", "1", "0"],
+                ["All stages", "5", "2", "1", "1", "1"],
+            ]
+        );
+        assert_eq!(
+            summary_sentence(&report),
+            "5 checks: 2 passed, 1 failed, 1 error, 1 suppressed."
+        );
+    }
+}
