@@ -36,7 +36,7 @@ pub const PROPERTY_CLASS_TABLES: &[&[(&str, &str, crate::catalog::SeverityClass)
 ];
 
 /// Where a target came from.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetOrigin {
     /// An `expected_resource` of the specification.
@@ -46,7 +46,7 @@ pub enum TargetOrigin {
 }
 
 /// A resource to observe and check.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct Target {
     /// Spec key, or `discovered:<ARN>` for discovered resources.
     pub key: String,

@@ -250,6 +250,19 @@ pub async fn apply_run(
             "text/plain".to_string(),
         ),
     ];
+    let base = key.strip_suffix(".json").unwrap_or(&key).to_string();
+    for name in s.report_formats.iter().filter(|f| f.as_str() != "json") {
+        let rendered = crate::report::formats::Format::parse(name)
+            .and_then(|f| crate::report::formats::render(&report, f).map(|bytes| (f, bytes)));
+        match rendered {
+            Ok((f, bytes)) => files.push((
+                format!("{base}.{}", f.extension()),
+                bytes,
+                f.content_type().to_string(),
+            )),
+            Err(e) => diags.root_error(format!("The {name} report could not be rendered"), e),
+        }
+    }
     if let Some(key_id) = &s.signing_key_id {
         match crate::integrity::sign::sign(aws, key_id, &sha).await {
             Ok(sig) => files.push((crate::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),

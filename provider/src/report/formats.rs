@@ -349,6 +349,7 @@ pub(crate) fn sample_report() -> Report {
         previous_report_sha256: Some(
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
         ),
+        targets: vec![],
         observations: vec![
             Observation {
                 key: "evidence_bucket".into(),
