@@ -18,5 +18,6 @@ mod evidence_store;
 mod modules;
 mod provider_config;
 mod qualification;
+mod report_e2e;
 mod spec;
 mod verify;
