@@ -111,6 +111,9 @@ fn qualify(
     );
     ws.apply().assert_success();
     let q = ws.resource_values("gxp_qualification.q");
+    let filed = std::fs::read(q["report_location"].as_str().expect("report location"))
+        .expect("the report is filed in the local store");
+    crate::qualification::assert_schema_valid(&filed);
     let mut out = BTreeMap::new();
     for r in q["results"].as_array().expect("results") {
         let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();

@@ -221,6 +221,35 @@ resource "gxp_qualification" "q" {{
 
 pub const S3_STORE: &str = "evidence_store {\n    s3_bucket = \"gxp-evidence-store\"\n  }";
 
+/// Validate a report against the published schema with the venv's jsonschema (loud failure
+/// when the venv is missing: run `make tools`).
+pub fn assert_schema_valid(report: &[u8]) {
+    let python = crate::harness::repo_root().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} missing: run `make tools`",
+        python.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    std::fs::write(&path, report).unwrap();
+    let schema = crate::harness::repo_root().join("docs/report.schema.json");
+    let out = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); jsonschema.validate(json.load(open(sys.argv[2])), s, format_checker=jsonschema.FormatChecker())",
+            schema.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "report does not validate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -269,6 +298,7 @@ async fn qualification_passes_files_report_and_second_plan_is_empty() {
     );
     let (bucket, key) = split_s3(location);
     let bytes = object(&sdk, &bucket, &key).await;
+    assert_schema_valid(&bytes);
     assert_eq!(sha256_hex(&bytes), q["report_sha256"].as_str().unwrap());
     let side = String::from_utf8(object(&sdk, &bucket, &format!("{key}.sha256")).await).unwrap();
     assert!(side.starts_with(q["report_sha256"].as_str().unwrap()));
@@ -324,7 +354,9 @@ async fn qualification_drift_after_pass_names_reason_and_resource_then_failed_ru
     assert_eq!(failed["status"], "failed", "{failed:#}");
     assert_eq!(failed["report_sequence"], 2);
     let (bucket, key) = split_s3(failed["report_location"].as_str().unwrap());
-    let report: Value = serde_json::from_slice(&object(&sdk, &bucket, &key).await).unwrap();
+    let failed_bytes = object(&sdk, &bucket, &key).await;
+    assert_schema_valid(&failed_bytes);
+    let report: Value = serde_json::from_slice(&failed_bytes).unwrap();
     assert_eq!(report["summary"]["status"], "failed");
     assert_eq!(
         report["previous_report_sha256"], first["report_sha256"],
@@ -462,7 +494,9 @@ async fn qualification_unprotected_store_is_refused_unless_allowed() {
     ws.apply().assert_success();
     let q = ws.resource_values("gxp_qualification.q");
     let (bucket, key) = split_s3(q["report_location"].as_str().unwrap());
-    let report: Value = serde_json::from_slice(&object(&sdk, &bucket, &key).await).unwrap();
+    let unprotected = object(&sdk, &bucket, &key).await;
+    assert_schema_valid(&unprotected);
+    let report: Value = serde_json::from_slice(&unprotected).unwrap();
     assert_eq!(report["evidence_store"]["protected"], false);
     assert_eq!(report["evidence_store"]["unprotected_store_allowed"], true);
 }

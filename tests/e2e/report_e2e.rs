@@ -5,43 +5,14 @@
 use aws_sdk_s3::types::{BucketVersioningStatus, PublicAccessBlockConfiguration};
 use serde_json::Value;
 
-use crate::harness::{repo_root, Emulator};
+use crate::harness::Emulator;
 use crate::qualification::{
-    config, keys, object, passing, s3, set_versioning, split_s3, DATA, EVIDENCE, S3_STORE,
+    assert_schema_valid, keys, object, passing, s3, set_versioning, split_s3, DATA, EVIDENCE,
 };
 
 const FORMATS: &str =
     "report_formats = [\"html\", \"pdf\", \"junit\", \"csv\", \"jsonl\"]\n  enforce = false";
 const SUPPRESSION: &str = "suppression {\n    check = \"s3.public_access_block\"\n    resource_key = \"data_bucket\"\n    reason = \"Public read needed for the published SOP site until CR-2026-077\"\n    approved_by = \"qa.lead@example.com\"\n    expires = \"2099-12-31\"\n  }";
-
-/// Validate a report against the published schema with the venv's jsonschema (loud failure
-/// when the venv is missing: run `make tools`).
-fn assert_schema_valid(report: &[u8]) {
-    let python = repo_root().join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} missing: run `make tools`",
-        python.display()
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.json");
-    std::fs::write(&path, report).unwrap();
-    let schema = repo_root().join("docs/report.schema.json");
-    let out = std::process::Command::new(python)
-        .args([
-            "-c",
-            "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); jsonschema.validate(json.load(open(sys.argv[2])), s, format_checker=jsonschema.FormatChecker())",
-            schema.to_str().unwrap(),
-            path.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "report does not validate: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 async fn artifacts(
     sdk: &aws_config::SdkConfig,
