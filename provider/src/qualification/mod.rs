@@ -168,6 +168,10 @@ pub async fn apply_run(
         ),
     };
 
+    // The snapshot is taken now; the observations then move into the report (no copies:
+    // they are the largest part of a qualification's memory).
+    let snapshot = observed.snapshot(&s.discovery_tags);
+    let (targets, observations): (Vec<_>, Vec<_>) = observed.targets.into_iter().unzip();
     let report_id = new_report_id(&s.name, finished);
     let application = configured
         .labels
@@ -228,16 +232,16 @@ pub async fn apply_run(
             unprotected_store_allowed: store_settings.allow_unprotected
                 && !protection.is_protected(),
         },
-        stacks: observed.stacks.clone(),
+        stacks: observed.stacks,
         traceability: assemble::traceability(&spec, &results, &location),
         results,
         summary: summary.clone(),
         suppressions,
         drift: vec![],
         previous_report_sha256: s.previous_report_sha256.clone(),
-        targets: observed.targets.iter().map(|(t, _)| t.clone()).collect(),
-        observations: observed.targets.iter().map(|(_, o)| o.clone()).collect(),
-        notes: observed.notes.clone(),
+        targets,
+        observations,
+        notes: observed.notes,
     };
     let bytes = report::canonical_bytes(&report);
     let sha = sha256_hex(&bytes);
@@ -300,7 +304,6 @@ pub async fn apply_run(
         }
     }
 
-    let snapshot = observed.snapshot(&s.discovery_tags);
     let mut state = planned;
     state.status = Value::Value(summary.status.as_str().into());
     state.total_count = Value::Value(summary.total);
