@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fail when a Terraform file under modules/ or examples/ is not formatted
-# (`terraform fmt -check -recursive`), listing the files; then run the modules'
-# `terraform test` suites (scripts/terraform-test.sh). `make test` calls this script.
+# (`terraform fmt -check -recursive`), listing the files. `make test` (scripts/test.sh)
+# calls this script before the modules' `terraform test` suites (scripts/terraform-test.sh).
 #
 # Fix formatting with `make fmt` (or `terraform fmt -recursive modules examples`).
 set -euo pipefail
@@ -41,4 +41,3 @@ else
     echo "check-tf-fmt: ${dirs[*]} formatted"
 fi
 
-bash "$ROOT/scripts/terraform-test.sh"

@@ -4,8 +4,10 @@
 # The tests mock hashicorp/aws and gxp (`mock_provider`), but Terraform still installs both
 # to read their schemas. gxp comes from the provider binary Cargo built (a temporary
 # filesystem mirror); hashicorp/aws from the registry. When the registry cannot be reached
-# the script says so plainly and exits 0 (the structural tests in tests/modules_structure.rs
-# and the end-to-end tests in tests/e2e/modules.rs still run).
+# the script says so plainly, counts every `run` block as skipped and exits 0 (the structural
+# tests in tests/modules_structure.rs and the end-to-end tests in tests/e2e/modules.rs still
+# run). The last line is always "terraform test: N passed, N failed, N skipped"; make test
+# (scripts/test.sh) adds it to its summary.
 #
 # Environment: CARGO_TARGET_DIR (default target/), TF_ACC_TERRAFORM_PATH (see terraform.sh).
 set -euo pipefail
@@ -61,15 +63,22 @@ mkdir -p "$TF_PLUGIN_CACHE_DIR"
 # Work on a copy so no .terraform directory or lock file is left in the repository.
 cp -R "$ROOT/modules" "$WORK/modules"
 
+# Number of `run` blocks in the modules' test files: what is skipped when Terraform cannot
+# install hashicorp/aws.
+total_runs="$(cat "$ROOT"/modules/*/tests/*.tftest.hcl 2>/dev/null | grep -cE '^run[[:space:]]+"' || true)"
+
 failed=()
 ran=0
+runs_passed=0
+runs_failed=0
 for dir in "$WORK"/modules/*/; do
     name="$(basename "$dir")"
     compgen -G "$dir/tests/*.tftest.hcl" >/dev/null || continue
     init_log="$WORK/$name-init.log"
     if ! (cd "$dir" && "$TF" init -backend=false -input=false -no-color >"$init_log" 2>&1); then
         if grep -qiE "could not connect to registry|failed to request discovery document|no such host|Failed to query available provider packages.*hashicorp/aws|dial tcp|connection refused|i/o timeout|TLS handshake timeout" "$init_log"; then
-            echo "$SKIP_MESSAGE"
+            echo "$SKIP_MESSAGE" >&2
+            echo "terraform test: 0 passed, 0 failed, ${total_runs:-0} skipped"
             exit 0
         fi
         echo "terraform init failed in modules/$name:" >&2
@@ -77,15 +86,24 @@ for dir in "$WORK"/modules/*/; do
         exit 1
     fi
     echo "terraform test: modules/$name"
-    if (cd "$dir" && "$TF" test -no-color); then
+    test_log="$WORK/$name-test.log"
+    if (cd "$dir" && "$TF" test -no-color) 2>&1 | tee "$test_log"; then
         ran=$((ran + 1))
     else
         failed+=("$name")
     fi
+    # "Success! 6 passed, 0 failed." / "Failure! 1 passed, 1 failed, 1 skipped."
+    counts="$(sed -n 's/^\(Success\|Failure\)! \([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' "$test_log" | tail -n1)"
+    counts="${counts:-0 0}"
+    runs_passed=$((runs_passed + ${counts% *}))
+    runs_failed=$((runs_failed + ${counts#* }))
 done
 
 if [ "${#failed[@]}" -ne 0 ]; then
     echo "terraform test failed in: ${failed[*]}" >&2
+    [ "$runs_failed" -gt 0 ] || runs_failed=1
+    echo "terraform test: $runs_passed passed, $runs_failed failed, 0 skipped"
     exit 1
 fi
 echo "terraform test passed in $ran module(s)"
+echo "terraform test: $runs_passed passed, 0 failed, 0 skipped"

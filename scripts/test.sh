@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make test: the offline test suite, then the Terraform format check and `terraform test`.
+#
+#   1. cargo test --workspace (unit, docs, module-structure and emulator end-to-end tests)
+#   2. scripts/check-tf-fmt.sh   (`terraform fmt -check -recursive modules examples`)
+#   3. scripts/terraform-test.sh (modules/*/tests/*.tftest.hcl; skipped, loudly, when the
+#                                 hashicorp/aws provider cannot be installed)
+#
+# Every step runs even when an earlier one failed, so one run reports everything. The last
+# line sums up all of them: "summary: N passed, N failed, N skipped" (cargo's ignored
+# tests and the terraform test runs that could not run count as skipped). Exit status is
+# non-zero when any step failed.
+#
+# Environment: CARGO (default cargo), CARGO_FLAGS (e.g. --locked), TEST_THREADS (default 2).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CARGO="${CARGO:-cargo}"
+TEST_THREADS="${TEST_THREADS:-2}"
+LOG_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG_DIR"' EXIT
+
+status=0
+
+# shellcheck disable=SC2086 # CARGO_FLAGS is a list of flags
+"$CARGO" test ${CARGO_FLAGS:-} --workspace -- --test-threads="$TEST_THREADS" 2>&1 | tee "$LOG_DIR/cargo.log"
+cargo_status="${PIPESTATUS[0]}"
+[ "$cargo_status" -eq 0 ] || status=1
+
+if ! bash scripts/check-tf-fmt.sh; then
+    status=1
+fi
+
+bash scripts/terraform-test.sh 2>&1 | tee "$LOG_DIR/tftest.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# cargo: "test result: ok. 223 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; ..."
+read -r passed failed skipped < <(
+    sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored;.*/\1 \2 \3/p' \
+        "$LOG_DIR/cargo.log" | awk '{p += $1; f += $2; s += $3} END {print p + 0, f + 0, s + 0}'
+)
+# A cargo run that failed before printing its results (a build error) counts as one failure.
+if [ "$cargo_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1
+fi
+# terraform-test.sh: "terraform test: N passed, N failed, N skipped"
+read -r tf_passed tf_failed tf_skipped < <(
+    sed -n 's/^terraform test: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
+        "$LOG_DIR/tftest.log" | tail -n1 | awk '{print $1 + 0, $2 + 0, $3 + 0}'
+)
+passed=$((passed + tf_passed))
+failed=$((failed + tf_failed))
+skipped=$((skipped + tf_skipped))
+if [ "$skipped" -gt 0 ]; then
+    echo "make test: $skipped test(s) skipped; the lines above say which and why" >&2
+fi
+echo "summary: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
