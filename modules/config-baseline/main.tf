@@ -37,6 +37,9 @@ locals {
     INCOMING_SSH_DISABLED                    = { input_parameters = null, catalog_checks = ["ec2.sg_no_admin_ingress"] }
     CW_LOGGROUP_RETENTION_PERIOD_CHECK       = { input_parameters = jsonencode({ MinRetentionTime = tostring(var.min_log_retention_days) }), catalog_checks = ["logs.retention"] }
     CLOUDWATCH_LOG_GROUP_ENCRYPTED           = { input_parameters = null, catalog_checks = ["logs.kms"] }
+    S3_DEFAULT_ENCRYPTION_KMS                = { input_parameters = null, catalog_checks = ["s3.encryption"] }
+    CLOUDTRAIL_S3_DATAEVENTS_ENABLED         = { input_parameters = null, catalog_checks = ["cloudtrail.s3_data_events"] }
+    KMS_CMK_NOT_SCHEDULED_FOR_DELETION       = { input_parameters = null, catalog_checks = ["kms.enabled"] }
   }
   rds_rules = {
     RDS_STORAGE_ENCRYPTED                    = { input_parameters = null, catalog_checks = ["rds.storage_encrypted"] }
@@ -44,7 +47,18 @@ locals {
     DB_INSTANCE_BACKUP_ENABLED               = { input_parameters = null, catalog_checks = ["rds.backup_retention"] }
     RDS_INSTANCE_DELETION_PROTECTION_ENABLED = { input_parameters = null, catalog_checks = ["rds.deletion_protection"] }
   }
-  managed_rules = merge(local.base_rules, { for name, rule in local.rds_rules : name => rule if var.rds_rules_enabled })
+  # Object Lock and replication are required of GxP record buckets, not of every bucket (log
+  # and delivery buckets have neither): these rules evaluate only buckets carrying the
+  # record-bucket tag.
+  record_bucket_rules = {
+    S3_BUCKET_DEFAULT_LOCK_ENABLED = { input_parameters = null, catalog_checks = ["s3.object_lock"] }
+    S3_BUCKET_REPLICATION_ENABLED  = { input_parameters = null, catalog_checks = ["s3.replication"] }
+  }
+  managed_rules = merge(
+    local.base_rules,
+    { for name, rule in local.rds_rules : name => rule if var.rds_rules_enabled },
+    { for name, rule in local.record_bucket_rules : name => merge(rule, { scope_tag = var.record_bucket_tag }) if var.record_bucket_tag != null },
+  )
 }
 
 # ---------------------------------------------------------------- KMS
@@ -498,6 +512,15 @@ resource "aws_config_config_rule" "managed" {
   source {
     owner             = "AWS"
     source_identifier = each.key
+  }
+
+  dynamic "scope" {
+    for_each = try(each.value.scope_tag, null) == null ? [] : [each.value.scope_tag]
+    content {
+      compliance_resource_types = ["AWS::S3::Bucket"]
+      tag_key                   = scope.value.key
+      tag_value                 = scope.value.value
+    }
   }
 
   depends_on = [aws_config_configuration_recorder.this]

@@ -88,6 +88,23 @@ variable "rds_rules_enabled" {
   default     = true
 }
 
+variable "record_bucket_tag" {
+  description = "Tag that marks GxP record buckets. The S3_BUCKET_DEFAULT_LOCK_ENABLED and S3_BUCKET_REPLICATION_ENABLED rules evaluate only buckets carrying it (log and delivery buckets have neither Object Lock nor replication); null leaves both rules out."
+  type = object({
+    key   = string
+    value = string
+  })
+  default = {
+    key   = "GxpRecords"
+    value = "true"
+  }
+
+  validation {
+    condition     = var.record_bucket_tag == null || try(length(var.record_bucket_tag.key) > 0 && length(var.record_bucket_tag.key) <= 128 && length(var.record_bucket_tag.value) <= 256, false)
+    error_message = "record_bucket_tag.key must be 1-128 characters and record_bucket_tag.value at most 256."
+  }
+}
+
 variable "archive_tiers" {
   description = "Lifecycle transitions of the Config and access-log buckets to archive storage: current versions to GLACIER after `glacier_after_days` and DEEP_ARCHIVE after `deep_archive_after_days`; noncurrent versions after `noncurrent_glacier_after_days` and `noncurrent_deep_archive_after_days`. Nothing is expired."
   type = object({

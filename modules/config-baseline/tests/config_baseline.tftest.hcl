@@ -41,7 +41,8 @@ run "recorder_records_everything" {
       "CMK_BACKING_KEY_ROTATION_ENABLED", "VPC_FLOW_LOGS_ENABLED", "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
       "RESTRICTED_INCOMING_TRAFFIC", "INCOMING_SSH_DISABLED", "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
       "RDS_STORAGE_ENCRYPTED", "RDS_MULTI_AZ_SUPPORT", "DB_INSTANCE_BACKUP_ENABLED",
-      "RDS_INSTANCE_DELETION_PROTECTION_ENABLED",
+      "RDS_INSTANCE_DELETION_PROTECTION_ENABLED", "S3_DEFAULT_ENCRYPTION_KMS", "CLOUDTRAIL_S3_DATAEVENTS_ENABLED",
+      "KMS_CMK_NOT_SCHEDULED_FOR_DELETION", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "S3_BUCKET_REPLICATION_ENABLED",
     ], keys(aws_config_config_rule.managed))) == 0
     error_message = "Every catalog control must have its AWS Config managed rule."
   }
@@ -92,4 +93,31 @@ run "rejects_unknown_delivery_frequency" {
   }
 
   expect_failures = [var.snapshot_delivery_frequency]
+}
+
+run "record_bucket_rules_are_scoped_to_the_record_tag" {
+  command = plan
+
+  assert {
+    condition     = aws_config_config_rule.managed["S3_BUCKET_DEFAULT_LOCK_ENABLED"].scope[0].tag_key == "GxpRecords"
+    error_message = "The Object Lock rule evaluates only tagged record buckets."
+  }
+
+  assert {
+    condition     = length(aws_config_config_rule.managed["S3_BUCKET_VERSIONING_ENABLED"].scope) == 0
+    error_message = "Account-wide rules have no scope."
+  }
+}
+
+run "record_bucket_rules_can_be_left_out" {
+  command = plan
+
+  variables {
+    record_bucket_tag = null
+  }
+
+  assert {
+    condition     = !contains(keys(aws_config_config_rule.managed), "S3_BUCKET_REPLICATION_ENABLED")
+    error_message = "record_bucket_tag = null leaves the record-bucket rules out."
+  }
 }
