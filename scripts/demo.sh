@@ -6,9 +6,14 @@
 #      (.scratch/demo/mirror) with `make install`; a private CLI config makes
 #      `terraform init` find source = "gxp/gxp" there (no dev_overrides);
 #   2. start the local AWS emulator (moto_server from .venv) on a free loopback port;
-#   3. copy examples/quickstart into .scratch/demo/work, init and apply it;
-#   4. plan again: it must show no changes;
-#   5. print a summary (spec digest and revision).
+#   3. create a small landing zone in the emulator (KMS key, evidence, records and access-log
+#      buckets, CloudTrail trail, log group, CloudFormation stack: demo_landing_zone.py);
+#   4. copy examples/quickstart into .scratch/demo/work, init and apply it: the specification
+#      and its qualification, which files its report in the evidence bucket;
+#   5. plan again: it must show no changes;
+#   6. suspend versioning on the records bucket outside Terraform and plan: the plan shows
+#      the pending requalification and its reason;
+#   7. print a summary (spec digest and revision, qualification status, report location).
 #
 # Environment:
 #   DEMO_VERBOSE=1   stream Terraform's own output instead of only the summary

@@ -3,9 +3,11 @@
 Usage: demo_landing_zone.py create|drift   (AWS_ENDPOINT_URL must point at the emulator)
 
 create: KMS key (rotation on, alias/lz-records), access-log bucket, evidence bucket (Object
-Lock COMPLIANCE, versioning, SSE-KMS, public access blocked, TLS-only policy, access logging),
-records bucket (evidence without a TLS-only policy: the emulator is plain HTTP), a multi-region CloudTrail trail with log-file validation, KMS, CloudWatch Logs
-and S3 data events, and the CloudFormation stack lz-core from templates/lz-core.json.
+Lock COMPLIANCE, versioning, SSE-KMS, public access blocked, access logging; no TLS-only
+policy, because the emulator is plain HTTP and the provider files reports into it), records
+bucket (versioning, SSE-KMS, public access blocked, TLS-only policy, access logging), a
+multi-region CloudTrail trail with log-file validation, KMS, CloudWatch Logs and S3 data
+events, and the CloudFormation stack lz-core from templates/lz-core.json.
 drift: suspends versioning on the records bucket (a security-relevant console change).
 """
 
