@@ -3,14 +3,10 @@
 use std::process::Command;
 use std::time::Instant;
 
-use crate::harness::{terraform_path, Backend, Emulator, Workspace, PROVIDER_SOURCE};
+use crate::harness::{moto_or_skip, terraform_path, Backend, Emulator, Workspace, PROVIDER_SOURCE};
 
 /// A config without providers: only an output.
 const TRIVIAL: &str = "terraform {\n}\n\noutput \"x\" {\n  value = 1\n}\n";
-
-fn moto_only() -> bool {
-    Backend::from_env() == Backend::Moto
-}
 
 #[tokio::test]
 async fn harness_emulator_answers_sts() {
@@ -163,8 +159,10 @@ fn harness_diagnostics_files_and_env() {
 
 #[tokio::test]
 async fn harness_two_emulators_are_independent() {
-    if !moto_only() {
-        eprintln!("skipped: only meaningful for the moto backend");
+    if !moto_or_skip(
+        "harness_two_emulators_are_independent",
+        "only meaningful for moto servers started per test",
+    ) {
         return;
     }
     let (a, b) = (Emulator::start(), Emulator::start());

@@ -14,6 +14,7 @@ mod collect_ec2_rds;
 mod collect_s3_kms;
 mod collect_stack;
 mod collect_trail_config_logs;
+mod discovery;
 mod evidence_store;
 mod modules;
 mod provider_config;

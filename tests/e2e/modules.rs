@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 
 use crate::fixtures;
 use crate::harness::{repo_root, Backend, Emulator, TfRun, Workspace};
-use crate::qualification::{protected_bucket, split_s3};
+use crate::qualification::{assert_filed_reports_valid, protected_bucket, split_s3};
 
 /// Protected bucket (versioning, Object Lock) the module qualifications file their reports to.
 const STORE: &str = "gxp-modules-store";
@@ -484,6 +484,8 @@ async fn modules_evidence_store_qualification_passes_then_names_each_weakened_ch
         "Qualification check failed: iq.resource_properties VersioningConfiguration.Status on evidence_bucket",
     );
     assert_failed_run_recorded(&ws.resource_values(address), &failures, STORE, true);
+    // Every report filed (the passing and the failing run) validates against the schema.
+    assert_eq!(assert_filed_reports_valid(&sdk, STORE).await.len(), 2);
 }
 
 // ------------------------------------------------------------------ audit trail
@@ -662,6 +664,8 @@ async fn modules_audit_trail_qualification_passes_then_names_each_weakened_check
     let run = ws.apply();
     assert_failed_checks(&run, &failures);
     assert_failed_run_recorded(&ws.resource_values(address), &failures, STORE, true);
+    // Every report filed (the passing and the failing run) validates against the schema.
+    assert_eq!(assert_filed_reports_valid(&sdk, STORE).await.len(), 2);
 }
 
 // ------------------------------------------------------------------ configuration baseline
@@ -769,6 +773,8 @@ async fn modules_config_baseline_qualification_passes_then_names_each_weakened_c
         STORE,
         unsupported.is_empty(),
     );
+    // Every report filed (the passing and the failing run) validates against the schema.
+    assert_eq!(assert_filed_reports_valid(&sdk, STORE).await.len(), 2);
 }
 
 // ------------------------------------------------------------------ network baseline
@@ -1046,6 +1052,8 @@ async fn modules_network_baseline_qualification_passes_then_names_each_weakened_
     let run = ws.apply();
     assert_failed_checks(&run, &failures);
     assert_failed_run_recorded(&ws.resource_values(address), &failures, STORE, true);
+    // Every report filed (the passing and the failing run) validates against the schema.
+    assert_eq!(assert_filed_reports_valid(&sdk, STORE).await.len(), 2);
 }
 
 // ------------------------------------------------------------------ landing zone
@@ -1176,4 +1184,6 @@ async fn modules_landing_zone_combined_qualification_of_the_four_modules() {
         STORE,
         unsupported.is_empty(),
     );
+    // Every report filed (the passing and the failing run) validates against the schema.
+    assert_eq!(assert_filed_reports_valid(&sdk, STORE).await.len(), 2);
 }

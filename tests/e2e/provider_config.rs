@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::harness::{Backend, Emulator, TfRun, Workspace, PROVIDER_SOURCE};
+use crate::harness::{
+    moto_or_skip, skipped, Backend, Emulator, HttpRecorder, TfRun, Workspace, PROVIDER_SOURCE,
+};
 
 /// How the provider block is shown in Terraform diagnostics.
 const PROVIDER_ADDR: &str = "provider[\"registry.terraform.io/gxp/gxp\"]";
@@ -49,12 +51,49 @@ provider "gxp" {{
     )
 }
 
-fn moto_only(test: &str) -> bool {
-    let moto = Backend::from_env() == Backend::Moto;
-    if !moto {
-        eprintln!("{test}: skipped, needs the moto backend");
+/// Whether an emulator (with its test keys) is the backend; otherwise prints a
+/// loud `SKIPPED` line.
+fn emulated_or_skip(test: &str) -> bool {
+    if Backend::from_env() != Backend::Aws {
+        return true;
     }
-    moto
+    skipped(
+        test,
+        "needs an emulator that accepts made-up access keys, not real AWS",
+    );
+    false
+}
+
+/// `value` as an HCL string literal (paths of temporary files).
+fn hcl(value: &str) -> String {
+    format!("{value:?}")
+}
+
+/// `(access key id, region, service)` of every signed request `recorder` received.
+fn scopes(recorder: &HttpRecorder) -> Vec<(String, String, String)> {
+    recorder
+        .requests()
+        .iter()
+        .filter_map(|r| r.sigv4_scope())
+        .collect()
+}
+
+/// Asserts that `recorder` (the STS endpoint) received requests, every one of
+/// them STS signed with `key` for `region`.
+#[track_caller]
+fn assert_sts_signed_with(recorder: &HttpRecorder, key: &str, region: &str) {
+    let seen = scopes(recorder);
+    assert!(
+        !seen.is_empty(),
+        "no signed request reached the STS endpoint"
+    );
+    for (k, r, service) in &seen {
+        assert_eq!(
+            (k.as_str(), r.as_str(), service.as_str()),
+            (key, region, "sts"),
+            "a request was signed otherwise: {seen:?}"
+        );
+    }
 }
 
 /// Asserts a plan succeeded with the specification to create.
@@ -204,7 +243,10 @@ fn provider_config_unreachable_endpoint_fails_fast() {
 
 #[test]
 fn provider_config_rejected_credentials_and_skipping_validation() {
-    if !moto_only("provider_config_rejected_credentials_and_skipping_validation") {
+    if !moto_or_skip(
+        "provider_config_rejected_credentials_and_skipping_validation",
+        "needs a moto server started with IAM authentication enforced",
+    ) {
         return;
     }
     // moto with IAM authentication enforced from the first request: the static
@@ -247,7 +289,39 @@ const CONFLICTS: &[ConflictCase] = &[
         summary: "Malformed role ARN",
         attribute: "role_arn",
     },
+    ConflictCase {
+        body: "  token = \"FwoGZXIvYXdzEXAMPLE\"\n",
+        summary: "Conflicting credentials",
+        attribute: "token",
+    },
+    ConflictCase {
+        body: "  max_retries = 101\n",
+        summary: "Invalid max_retries",
+        attribute: "max_retries",
+    },
+    ConflictCase {
+        body: "  max_retries = -1\n",
+        summary: "Invalid max_retries",
+        attribute: "max_retries",
+    },
+    ConflictCase {
+        body: "  endpoints {\n    sts = \"http://127.0.0.1:5000\"\n    s3  = \"localhost:4566\"\n  }\n",
+        summary: "Malformed endpoint URL",
+        attribute: "s3",
+    },
+    ConflictCase {
+        body: "  assume_role {\n    role_arn = \"arn:aws:iam::123456789012:role/gxp\"\n    duration = \"5m\"\n  }\n",
+        summary: "Invalid assume_role duration",
+        attribute: "duration",
+    },
 ];
+
+/// Whether the HCL `line` sets `attribute` (`attribute = ...`).
+fn sets(line: &str, attribute: &str) -> bool {
+    line.trim_start()
+        .strip_prefix(attribute)
+        .is_some_and(|rest| rest.trim_start().starts_with('='))
+}
 
 #[test]
 fn provider_config_conflicting_options_each_get_their_own_diagnostic() {
@@ -267,7 +341,7 @@ fn provider_config_conflicting_options_each_get_their_own_diagnostic() {
         );
         let line = text
             .lines()
-            .position(|l| l.trim_start().starts_with(case.attribute))
+            .position(|l| sets(l, case.attribute))
             .map(|i| i + 1)
             .expect("the case sets its attribute");
         assert!(
@@ -281,7 +355,7 @@ fn provider_config_conflicting_options_each_get_their_own_diagnostic() {
             .find_map(|l| l.trim_start().strip_prefix(&format!("{line}:")))
             .unwrap_or_else(|| panic!("source line {line} not shown:\n{}", run.report()));
         assert!(
-            shown.trim_start().starts_with(case.attribute),
+            sets(shown, case.attribute),
             "shown line {shown:?} does not set {}",
             case.attribute
         );
@@ -318,7 +392,10 @@ fn assumed_roles(emulator: &Emulator) -> Vec<Value> {
 
 #[test]
 fn provider_config_assume_role_against_moto() {
-    if !moto_only("provider_config_assume_role_against_moto") {
+    if !moto_or_skip(
+        "provider_config_assume_role_against_moto",
+        "reads the assumed roles from moto's state dump",
+    ) {
         return;
     }
     let emulator = Emulator::start();
@@ -485,4 +562,274 @@ fn provider_config_schema_lists_described_attributes() {
     );
     assert!(resources >= 1);
     assert!(missing.is_empty(), "without description: {missing:#?}");
+}
+
+/// Profile `gxp-validation`: its region in the config file, its keys in the
+/// credentials file.
+const PROFILE_CONFIG: &str = "[profile gxp-validation]\nregion = eu-central-1\n";
+const PROFILE_CREDENTIALS: &str = "[gxp-validation]\naws_access_key_id = AKIAGXPPROFILEFILE\naws_secret_access_key = profile-secret\n";
+
+#[test]
+fn provider_config_profile_from_shared_files() {
+    if !emulated_or_skip("provider_config_profile_from_shared_files") {
+        return;
+    }
+    let emulator = Emulator::start();
+    // Every STS call of `configure` goes through this recorder to moto.
+    let sts = HttpRecorder::proxy(&emulator.endpoint);
+    let mut ws = Workspace::new(&emulator);
+    without_region(&mut ws);
+    ws.write("aws/config", PROFILE_CONFIG);
+    ws.write("aws/credentials", PROFILE_CREDENTIALS);
+    let files = |profile: &str| {
+        format!(
+            "  profile                  = \"{profile}\"\n  shared_config_files      = [{}]\n  shared_credentials_files = [{}]\n  endpoints {{\n    sts = \"{}\"\n  }}\n",
+            hcl(ws.path().join("aws/config").to_str().expect("UTF-8 path")),
+            hcl(ws.path().join("aws/credentials").to_str().expect("UTF-8 path")),
+            sts.url
+        )
+    };
+
+    // No region in the provider block or the environment: the profile's region
+    // applies, and its keys sign the calls, although AWS_ACCESS_KEY_ID is set
+    // (a `profile` argument wins over the environment keys).
+    ws.write("main.tf", &config(&files("gxp-validation")));
+    ws.apply().assert_success();
+    let spec = ws.resource_values("gxp_expected_spec.x");
+    assert_eq!(spec["revision"], 1, "{spec:#}");
+    assert_eq!(spec["digest"].as_str().map(str::len), Some(64), "{spec:#}");
+    assert_sts_signed_with(&sts, "AKIAGXPPROFILEFILE", "eu-central-1");
+
+    // A profile that is in none of the files is an error, not a silent fallback
+    // to the environment keys.
+    ws.write("main.tf", &config(&files("gxp-missing")));
+    let run = ws.plan();
+    assert_provider_error(&run, "AWS profile not found: gxp-missing");
+    run.assert_contains("selected by the `profile` argument")
+        .assert_contains("aws/credentials");
+}
+
+#[test]
+fn provider_config_aws_profile_environment_fallback() {
+    if !emulated_or_skip("provider_config_aws_profile_environment_fallback") {
+        return;
+    }
+    let emulator = Emulator::start();
+    let sts = HttpRecorder::proxy(&emulator.endpoint);
+    let mut ws = Workspace::new(&emulator);
+    without_region(&mut ws);
+    ws.write("aws/config", PROFILE_CONFIG);
+    ws.write("aws/credentials", PROFILE_CREDENTIALS);
+    for (variable, file) in [
+        ("AWS_CONFIG_FILE", "aws/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "aws/credentials"),
+    ] {
+        let path = ws.path().join(file);
+        ws.set_env(variable, path.to_str().expect("UTF-8 path"));
+    }
+    // As in every AWS SDK, keys in the environment win over AWS_PROFILE.
+    ws.set_env("AWS_ACCESS_KEY_ID", "");
+    ws.set_env("AWS_SECRET_ACCESS_KEY", "");
+    ws.set_env("AWS_PROFILE", "gxp-validation");
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "  endpoints {{\n    sts = \"{}\"\n  }}\n",
+            sts.url
+        )),
+    );
+    assert_plans(&ws.plan());
+    assert_sts_signed_with(&sts, "AKIAGXPPROFILEFILE", "eu-central-1");
+
+    ws.set_env("AWS_PROFILE", "gxp-typo");
+    let run = ws.plan();
+    assert_provider_error(&run, "AWS profile not found: gxp-typo");
+    run.assert_contains("selected by AWS_PROFILE");
+}
+
+#[test]
+fn provider_config_service_endpoint_variable() {
+    if !emulated_or_skip("provider_config_service_endpoint_variable") {
+        return;
+    }
+    let emulator = Emulator::start();
+    let sts = HttpRecorder::proxy(&emulator.endpoint);
+    let mut ws = Workspace::new(&emulator);
+    ws.write("main.tf", &config(""));
+
+    // The general endpoint is unreachable...
+    ws.set_env("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+    assert_provider_error(&ws.plan(), "AWS endpoint unreachable: http://127.0.0.1:1");
+
+    // ...AWS_ENDPOINT_URL_STS sends STS elsewhere, so configure succeeds.
+    ws.set_env("AWS_ENDPOINT_URL_STS", &sts.url);
+    assert_plans(&ws.plan());
+    assert_sts_signed_with(&sts, "testing", &emulator.region);
+}
+
+#[test]
+fn provider_config_static_credentials_are_used() {
+    if !emulated_or_skip("provider_config_static_credentials_are_used") {
+        return;
+    }
+    let emulator = Emulator::start();
+    let sts = HttpRecorder::proxy(&emulator.endpoint);
+    let ws = Workspace::new(&emulator);
+    // The environment holds other keys (`testing`): the block's keys win.
+    ws.write(
+        "main.tf",
+        &config(&format!(
+            "  access_key = \"AKIAGXPSTATICBLOCK\"\n  secret_key = \"static-secret\"\n  token      = \"gxp-session-token\"\n  endpoints {{\n    sts = \"{}\"\n  }}\n",
+            sts.url
+        )),
+    );
+    ws.apply().assert_success();
+    assert_eq!(ws.resource_values("gxp_expected_spec.x")["revision"], 1);
+    assert_sts_signed_with(&sts, "AKIAGXPSTATICBLOCK", &emulator.region);
+    for request in sts.requests() {
+        assert_eq!(
+            request.header("x-amz-security-token"),
+            Some("gxp-session-token"),
+            "{request:?}"
+        );
+    }
+}
+
+/// A qualification of the data bucket filed in a local directory, with
+/// `provider_body` in the provider block; returns its report.
+async fn qualified_report(emulator: &Emulator, provider_body: &str) -> (Workspace, Value) {
+    let ws = Workspace::new(emulator);
+    let evidence = ws.path().join("evidence");
+    let store = format!(
+        "evidence_store {{\n    local_directory = {}\n  }}\n  {provider_body}",
+        hcl(evidence.to_str().expect("UTF-8 path"))
+    );
+    ws.write("main.tf", &crate::qualification::config("", "", &store));
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["status"], "passed", "{q:#}");
+    let location = q["report_location"].as_str().expect("report location");
+    assert!(
+        location.starts_with(evidence.to_str().expect("UTF-8 path")),
+        "{location}"
+    );
+    let bytes = std::fs::read(location).expect("the report is filed locally");
+    crate::qualification::assert_schema_valid(&bytes);
+    (
+        ws,
+        serde_json::from_slice(&bytes).expect("the report is JSON"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_config_skip_requesting_account_id_leaves_it_out_of_reports() {
+    if !emulated_or_skip("provider_config_skip_requesting_account_id_leaves_it_out_of_reports") {
+        return;
+    }
+    let emulator = Emulator::start();
+    crate::qualification::data_bucket(&emulator.sdk_config().await, crate::qualification::DATA)
+        .await;
+    let sts = HttpRecorder::proxy(&emulator.endpoint);
+    let sts_block = format!("endpoints {{\n    sts = \"{}\"\n  }}", sts.url);
+
+    // By default the report names the account and the caller.
+    let (_ws, report) = qualified_report(&emulator, &sts_block).await;
+    assert_eq!(
+        report["run"]["account"], "123456789012",
+        "{:#}",
+        report["run"]
+    );
+    assert!(
+        report["run"]["caller_arn"].is_string(),
+        "{:#}",
+        report["run"]
+    );
+
+    // Credentials are still validated, but the account id is not recorded.
+    let (_ws, report) = qualified_report(
+        &emulator,
+        &format!("skip_requesting_account_id = true\n  {sts_block}"),
+    )
+    .await;
+    assert!(report["run"]["account"].is_null(), "{:#}", report["run"]);
+    assert!(
+        report["run"]["caller_arn"].is_string(),
+        "{:#}",
+        report["run"]
+    );
+
+    // With validation skipped as well, configure makes no STS call at all.
+    let calls = sts.requests().len();
+    let (_ws, report) = qualified_report(
+        &emulator,
+        &format!(
+            "skip_requesting_account_id  = true\n  skip_credentials_validation = true\n  {sts_block}"
+        ),
+    )
+    .await;
+    assert!(report["run"]["account"].is_null(), "{:#}", report["run"]);
+    assert!(report["run"]["caller_arn"].is_null(), "{:#}", report["run"]);
+    assert_eq!(sts.requests().len(), calls, "STS was called");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_config_report_labels_name_reports_and_their_keys() {
+    use crate::qualification::{
+        config as qualification_config, data_bucket, object, protected_bucket, split_s3, DATA,
+        EVIDENCE, S3_STORE,
+    };
+    let emulator = Emulator::start();
+    let sdk = emulator.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    data_bucket(&sdk, DATA).await;
+
+    // The specification says lims/prod; the provider's labels replace both.
+    let labels =
+        "report_labels {\n    application = \"qms\"\n    environment = \"validation\"\n  }";
+    let ws = Workspace::new(&emulator);
+    let mut cfg = qualification_config("", "", &format!("{S3_STORE}\n  {labels}"));
+    cfg.push_str(
+        r#"
+data "gxp_report" "latest" {
+  qualification = "lims-prod"
+  application   = "qms"
+  environment   = "validation"
+  depends_on    = [gxp_qualification.q]
+}
+output "latest" { value = data.gxp_report.latest.location }
+"#,
+    );
+    ws.write("main.tf", &cfg);
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    let location = q["report_location"].as_str().expect("report location");
+    assert!(
+        location.starts_with(&format!(
+            "s3://{EVIDENCE}/gxp-evidence/application=qms/environment=validation/date="
+        )),
+        "{location}"
+    );
+    let (bucket, key) = split_s3(location);
+    let report: Value =
+        serde_json::from_slice(&object(&sdk, &bucket, &key).await).expect("report JSON");
+    assert_eq!(report["system"]["application"], "qms");
+    assert_eq!(report["system"]["environment"], "validation");
+    assert_eq!(report["evidence_store"]["location"], location);
+    // The data source finds the report in the labelled partition.
+    let out: Value =
+        serde_json::from_str(&ws.terraform(&["output", "-json"]).stdout).expect("outputs are JSON");
+    assert_eq!(out["latest"]["value"], location);
+
+    // A label that is not set comes from the specification's `system` block.
+    let (_ws, report) =
+        qualified_report(&emulator, "report_labels {\n    environment = \"qa\"\n  }").await;
+    assert_eq!(report["system"]["application"], "lims");
+    assert_eq!(report["system"]["environment"], "qa");
+    let location = report["evidence_store"]["location"]
+        .as_str()
+        .expect("location");
+    assert!(
+        location.contains("/application=lims/environment=qa/date="),
+        "{location}"
+    );
 }

@@ -13,7 +13,7 @@ use aws_sdk_s3::types::{
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::harness::{Emulator, Workspace};
+use crate::harness::{Emulator, HttpRecorder, Workspace};
 
 pub const EVIDENCE: &str = "gxp-evidence-store";
 pub const DATA: &str = "lims-data";
@@ -104,7 +104,14 @@ pub async fn data_bucket(sdk: &SdkConfig, name: &str) -> String {
         .send()
         .await
         .expect("encryption");
-    s3.put_public_access_block()
+    block_public_access(sdk, name).await;
+    key
+}
+
+/// Block all public access to a bucket.
+pub async fn block_public_access(sdk: &SdkConfig, name: &str) {
+    s3(sdk)
+        .put_public_access_block()
         .bucket(name)
         .public_access_block_configuration(
             PublicAccessBlockConfiguration::builder()
@@ -117,7 +124,6 @@ pub async fn data_bucket(sdk: &SdkConfig, name: &str) -> String {
         .send()
         .await
         .expect("public access block");
-    key
 }
 
 pub async fn set_versioning(sdk: &SdkConfig, name: &str, status: BucketVersioningStatus) {
@@ -224,6 +230,12 @@ pub const S3_STORE: &str = "evidence_store {\n    s3_bucket = \"gxp-evidence-sto
 /// Validate a report against the published schema with the venv's jsonschema (loud failure
 /// when the venv is missing: run `make tools`).
 pub fn assert_schema_valid(report: &[u8]) {
+    assert_all_schema_valid(&[("report".to_string(), report.to_vec())]);
+}
+
+/// Validate named reports against the published schema, in one jsonschema run; the failure
+/// names every report that does not validate and why.
+pub fn assert_all_schema_valid(reports: &[(String, Vec<u8>)]) {
     let python = crate::harness::repo_root().join(".venv/bin/python");
     assert!(
         python.exists(),
@@ -231,23 +243,56 @@ pub fn assert_schema_valid(report: &[u8]) {
         python.display()
     );
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.json");
-    std::fs::write(&path, report).unwrap();
     let schema = crate::harness::repo_root().join("docs/report.schema.json");
+    let mut args = vec![
+        "-c".to_string(),
+        "import json,sys,jsonschema\n\
+         s=json.load(open(sys.argv[1]))\n\
+         v=jsonschema.Draft202012Validator(s, format_checker=jsonschema.FormatChecker())\n\
+         bad=0\n\
+         for name,path in zip(sys.argv[2::2], sys.argv[3::2]):\n\
+         \x20   for e in v.iter_errors(json.load(open(path))):\n\
+         \x20       bad+=1; print(f'{name}: {\"/\".join(map(str, e.absolute_path))}: {e.message}')\n\
+         sys.exit(1 if bad else 0)"
+            .to_string(),
+        schema.to_str().unwrap().to_string(),
+    ];
+    for (i, (name, bytes)) in reports.iter().enumerate() {
+        let path = dir.path().join(format!("{i}.json"));
+        std::fs::write(&path, bytes).unwrap();
+        args.push(name.clone());
+        args.push(path.to_str().unwrap().to_string());
+    }
     let out = std::process::Command::new(python)
-        .args([
-            "-c",
-            "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); jsonschema.validate(json.load(open(sys.argv[2])), s, format_checker=jsonschema.FormatChecker())",
-            schema.to_str().unwrap(),
-            path.to_str().unwrap(),
-        ])
+        .args(&args)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "report does not validate: {}",
+        "reports do not validate against docs/report.schema.json:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every report (`*.json`) filed in `bucket` validates against docs/report.schema.json.
+/// Returns the reports, parsed, in key order; there is at least one.
+pub async fn assert_filed_reports_valid(sdk: &SdkConfig, bucket: &str) -> Vec<Value> {
+    let mut reports = Vec::new();
+    for key in keys(sdk, bucket).await {
+        if key.ends_with(".json") {
+            let bytes = object(sdk, bucket, &key).await;
+            reports.push((format!("s3://{bucket}/{key}"), bytes));
+        }
+    }
+    assert!(!reports.is_empty(), "no report filed in {bucket}");
+    assert_all_schema_valid(&reports);
+    reports
+        .iter()
+        .map(|(name, bytes)| {
+            serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+        })
+        .collect()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -261,6 +306,62 @@ pub fn split_s3(location: &str) -> (String, String) {
         .unwrap_or_else(|| panic!("not an s3 location: {location}"));
     let (b, k) = rest.split_once('/').unwrap();
     (b.to_string(), k.to_string())
+}
+
+/// The auditor's verifier (`terraform-provider-gxp verify --json`) over the reports in an
+/// evidence bucket: its exit status and its JSON result (`gxp.verification/v1`).
+pub fn verify_bucket(emu: &Emulator, bucket: &str) -> (i32, Value) {
+    let mut cmd = std::process::Command::new(crate::harness::provider_binary());
+    cmd.args([
+        "verify",
+        "--json",
+        "--path-style",
+        &format!("s3://{bucket}/gxp-evidence"),
+    ]);
+    for var in emu.env_remove() {
+        cmd.env_remove(var);
+    }
+    cmd.env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env("AWS_CONFIG_FILE", "/nonexistent/gxp-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/gxp-test-credentials",
+        )
+        .envs(emu.env());
+    let out = cmd.output().expect("run the verifier");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "verifier output is not JSON ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json)
+}
+
+/// Assert the verifier finds exactly one chain in `bucket`, intact, of sequences 1 to `n`.
+pub fn assert_chain_intact(emu: &Emulator, bucket: &str, n: i64) -> Value {
+    let (code, result) = verify_bucket(emu, bucket);
+    assert_eq!(code, 0, "{result:#}");
+    assert_eq!(result["passed"], true, "{result:#}");
+    let chains = result["chains"].as_array().expect("chains");
+    assert_eq!(chains.len(), 1, "{result:#}");
+    let chain = &chains[0];
+    assert_eq!(chain["qualification"], "lims-prod");
+    assert_eq!(chain["intact"], true, "{result:#}");
+    assert_eq!(chain["reports"], n, "{result:#}");
+    assert_eq!(chain["first_sequence"], 1, "{result:#}");
+    assert_eq!(chain["last_sequence"], n, "{result:#}");
+    result
+}
+
+/// JSON reports in a bucket.
+pub async fn report_keys(sdk: &SdkConfig, bucket: &str) -> Vec<String> {
+    keys(sdk, bucket)
+        .await
+        .into_iter()
+        .filter(|k| k.ends_with(".json"))
+        .collect()
 }
 
 /// Set up a workspace with a passing qualification applied.
@@ -328,6 +429,28 @@ async fn qualification_passes_files_report_and_second_plan_is_empty() {
     }
     assert_eq!(report["traceability"][0]["requirement"], "URS-001");
     assert_eq!(report["traceability"][0]["status"], "passed");
+    // The matrix walks from the requirement to each result and its place in the evidence.
+    let traced = report["traceability"][0]["results"].as_array().unwrap();
+    assert_eq!(traced.len(), 5, "{traced:#?}");
+    for t in traced {
+        let i = t["result_index"].as_u64().unwrap();
+        let result = &report["results"][i as usize];
+        for field in [
+            "check_id",
+            "target",
+            "resource_type",
+            "identifier",
+            "status",
+        ] {
+            assert_eq!(t[field], result[field], "{field} of {t}");
+        }
+        assert_eq!(t["evidence"], format!("{location}#/results/{i}"));
+        assert_eq!(
+            report.pointer(&format!("/results/{i}/check_id")),
+            Some(&t["check_id"]),
+            "the evidence fragment is the result's JSON Pointer"
+        );
+    }
     ws.assert_plan_empty();
 }
 
@@ -362,6 +485,23 @@ async fn qualification_drift_after_pass_names_reason_and_resource_then_failed_ru
         report["previous_report_sha256"], first["report_sha256"],
         "reports are chained"
     );
+    // The requalifying run's report records what drifted since the previous qualification;
+    // the state then has no pending drift (this run is the new baseline).
+    assert_eq!(
+        drifted(&report, "data_bucket", "VersioningConfiguration.Status"),
+        serde_json::json!({
+            "target": "data_bucket",
+            "resource_type": "AWS::S3::Bucket",
+            "identifier": DATA,
+            "property": "VersioningConfiguration.Status",
+            "class": "security",
+            "qualified": "Enabled",
+            "current": "Suspended",
+        }),
+        "{:#}",
+        report["drift"]
+    );
+    assert_eq!(failed["drift"], serde_json::json!([]), "{failed:#}");
 
     // The failed run is itself a reason; fix the bucket and requalify.
     set_versioning(&sdk, DATA, BucketVersioningStatus::Enabled).await;
@@ -371,15 +511,52 @@ async fn qualification_drift_after_pass_names_reason_and_resource_then_failed_ru
     assert_eq!(fixed["status"], "passed");
     assert_eq!(fixed["report_sequence"], 3);
     ws.assert_plan_empty();
-    assert_eq!(
-        keys(&sdk, EVIDENCE)
-            .await
+    let reports = assert_filed_reports_valid(&sdk, EVIDENCE).await;
+    assert_eq!(reports.len(), 3, "one report per run, none overwritten");
+    let by_sequence = |n: i64| {
+        reports
             .iter()
-            .filter(|k| k.ends_with(".json"))
-            .count(),
-        3,
-        "one report per run, none overwritten"
+            .find(|r| r["qualification"]["sequence"] == n)
+            .unwrap_or_else(|| panic!("no report {n}"))
+    };
+    assert_eq!(
+        by_sequence(1)["drift"],
+        serde_json::json!([]),
+        "the first qualification has no previous one"
     );
+    let reverted = drifted(
+        by_sequence(3),
+        "data_bucket",
+        "VersioningConfiguration.Status",
+    );
+    assert_eq!(
+        (
+            &reverted["qualified"],
+            &reverted["current"],
+            &reverted["class"]
+        ),
+        (
+            &Value::from("Suspended"),
+            &Value::from("Enabled"),
+            &Value::from("security")
+        )
+    );
+}
+
+/// The drift item of a report for one target and property (panics when there is none).
+pub fn drifted(report: &Value, target: &str, property: &str) -> Value {
+    report["drift"]
+        .as_array()
+        .expect("drift")
+        .iter()
+        .find(|d| d["target"] == target && d["property"] == property)
+        .unwrap_or_else(|| {
+            panic!(
+                "no drift of {target} {property} in report {}: {:#}",
+                report["report_id"], report["drift"]
+            )
+        })
+        .clone()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -445,16 +622,34 @@ async fn qualification_spec_change_and_cosmetic_drift() {
         ),
     );
     ws.plan().assert_contains("drift cosmetic: data_bucket");
+    // Cosmetic drift did not call for requalification, but the spec-change run recorded it.
+    let reports = assert_filed_reports_valid(&sdk, EVIDENCE).await;
+    assert_eq!(reports.len(), 2);
+    let second = reports
+        .iter()
+        .find(|r| r["qualification"]["sequence"] == 2)
+        .expect("the spec-change report");
+    let tags: Vec<&Value> = second["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["target"] == "data_bucket" && d["property"].as_str().unwrap().starts_with("Tags")
+        })
+        .collect();
+    assert!(!tags.is_empty(), "{:#}", second["drift"]);
+    assert!(tags.iter().all(|d| d["class"] == "cosmetic"), "{tags:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn qualification_review_period_elapsed_is_a_reason() {
     let emu = Emulator::start();
-    let (ws, _sdk) = passing(&emu, "", "requalify_after = \"2s\"").await;
+    let (ws, sdk) = passing(&emu, "", "requalify_after = \"2s\"").await;
     std::thread::sleep(std::time::Duration::from_secs(3));
     let plan = ws.plan();
     assert!(plan.plan_has_changes());
     plan.assert_contains("review period elapsed: qualified");
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -549,6 +744,144 @@ async fn qualification_store_failure_spools_and_next_apply_files_it() {
         0,
         "spool emptied"
     );
+    // The replacement continues the chain of the spooled report: the auditor's verifier
+    // finds one intact chain.
+    let second = ws.resource_values("gxp_qualification.q");
+    assert_eq!(second["report_sequence"], 2, "{second:#}");
+    let result = assert_chain_intact(&emu, EVIDENCE, 2);
+    let first_report = &result["chains"][0]["locations"][0];
+    let (bucket, key) = split_s3(first_report.as_str().unwrap());
+    assert_eq!(
+        sha256_hex(&object(&sdk, &bucket, &key).await),
+        q["report_sha256"].as_str().unwrap(),
+        "the spooled report is the first of the chain"
+    );
+    ws.assert_plan_empty();
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_spooled_reports_wait_for_an_acceptable_store() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    s3(&sdk)
+        .create_bucket()
+        .bucket("plain-evidence")
+        .send()
+        .await
+        .unwrap();
+    data_bucket(&sdk, DATA).await;
+    let ws = Workspace::new(&emu);
+    let spool = ws.path().join("spool");
+    let refused = format!(
+        "evidence_store {{\n    s3_bucket = \"plain-evidence\"\n  }}\n  spool_directory = \"{}\"",
+        spool.display()
+    );
+    ws.write("main.tf", &config("", &refused, ""));
+    ws.apply()
+        .assert_failure()
+        .assert_contains("is not protected");
+    let first = ws.resource_values("gxp_qualification.q");
+    let first_spooled = std::path::PathBuf::from(first["report_location"].as_str().unwrap());
+    assert!(first_spooled.starts_with(&spool), "{first:#}");
+
+    // Still not allowed: the spooled report is not filed in the refused store either.
+    ws.apply()
+        .assert_failure()
+        .assert_contains("is not protected")
+        .assert_contains("Spooled reports are still waiting")
+        .assert_not_contains("Filed 1 spooled report(s)");
+    assert!(
+        keys(&sdk, "plain-evidence").await.is_empty(),
+        "nothing filed in an unprotected store, spooled reports included"
+    );
+    assert!(first_spooled.exists(), "the first report is still spooled");
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 2);
+    let second = ws.resource_values("gxp_qualification.q");
+    assert_eq!(
+        second["report_sequence"], 2,
+        "the chain continues after the spooled report: {second:#}"
+    );
+
+    // Allowed: the spooled reports are filed first, then the new one; one intact chain.
+    let allowed = format!("evidence_store {{\n    s3_bucket = \"plain-evidence\"\n    allow_unprotected_store = true\n  }}\n  spool_directory = \"{}\"", spool.display());
+    ws.write("main.tf", &config("", &allowed, ""));
+    ws.apply()
+        .assert_success()
+        .assert_contains("Filed 2 spooled report(s)");
+    assert_eq!(report_keys(&sdk, "plain-evidence").await.len(), 3);
+    assert_eq!(
+        std::fs::read_dir(&spool).map(|d| d.count()).unwrap_or(0),
+        0,
+        "spool emptied"
+    );
+    assert_eq!(
+        ws.resource_values("gxp_qualification.q")["report_sequence"],
+        3
+    );
+    assert_chain_intact(&emu, "plain-evidence", 3);
+    assert_eq!(
+        assert_filed_reports_valid(&sdk, "plain-evidence")
+            .await
+            .len(),
+        3
+    );
+    ws.assert_plan_empty();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_failed_first_apply_is_replaced_and_the_chain_continues() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    data_bucket(&sdk, DATA).await;
+    s3(&sdk)
+        .delete_public_access_block()
+        .bucket(DATA)
+        .send()
+        .await
+        .expect("delete public access block");
+    let ws = Workspace::new(&emu);
+    ws.write("main.tf", &config("", "", S3_STORE));
+    ws.apply()
+        .assert_failure()
+        .assert_contains("Qualification check failed: s3.public_access_block on data_bucket");
+    let first = ws.resource_values("gxp_qualification.q");
+    assert_eq!(first["status"], "failed", "{first:#}");
+    assert_eq!(first["failed_count"], 1, "{first:#}");
+    assert_eq!(first["report_sequence"], 1);
+
+    // The failed create is tainted: the next apply replaces it, continuing the chain.
+    block_public_access(&sdk, DATA).await;
+    ws.plan().assert_contains("must be replaced");
+    ws.apply().assert_success();
+    let second = ws.resource_values("gxp_qualification.q");
+    assert_eq!(second["status"], "passed", "{second:#}");
+    assert_eq!(second["report_sequence"], 2, "{second:#}");
+    let (bucket, key) = split_s3(second["report_location"].as_str().unwrap());
+    let report: Value = serde_json::from_slice(&object(&sdk, &bucket, &key).await).unwrap();
+    assert_eq!(report["qualification"]["sequence"], 2);
+    assert_eq!(
+        report["previous_report_sha256"], first["report_sha256"],
+        "the replacement links to the failed first report"
+    );
+    assert_eq!(report_keys(&sdk, EVIDENCE).await.len(), 2);
+
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 2);
+    let result = assert_chain_intact(&emu, EVIDENCE, 2);
+    let locations: Vec<&str> = result["chains"][0]["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            first["report_location"].as_str().unwrap(),
+            second["report_location"].as_str().unwrap()
+        ]
+    );
     ws.assert_plan_empty();
 }
 
@@ -582,6 +915,7 @@ async fn qualification_import_from_report_and_destroy_keeps_evidence() {
         before,
         "destroy never deletes evidence"
     );
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -668,21 +1002,7 @@ async fn qualification_stack_update_is_a_reason() {
     assert!(plan.plan_has_changes());
     plan.assert_contains("stack lims-core updated since qualification")
         .assert_contains("drift functional: stack:lims-core (AWS::CloudFormation::Stack lims-core) Parameters.Owner");
-}
-
-/// GET a path from the emulator (moto's state dump), with the standard library only.
-fn http_get(endpoint: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let host = endpoint.trim_start_matches("http://");
-    let mut conn = std::net::TcpStream::connect(host).expect("connect to emulator");
-    write!(
-        conn,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut body = String::new();
-    conn.read_to_string(&mut body).expect("read");
-    body
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -701,7 +1021,8 @@ async fn qualification_signed_notified_read_back_and_verified() {
         .unwrap()
         .arn
         .unwrap();
-    let topic = aws_sdk_sns::Client::new(&sdk)
+    let sns = aws_sdk_sns::Client::new(&sdk);
+    let topic = sns
         .create_topic()
         .name("gxp-qualifications")
         .send()
@@ -709,6 +1030,16 @@ async fn qualification_signed_notified_read_back_and_verified() {
         .unwrap()
         .topic_arn
         .unwrap();
+    // moto delivers to http subscriptions by POSTing the notification (no
+    // confirmation round trip): a listener in the test receives what was published.
+    let subscriber = HttpRecorder::start();
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("http")
+        .endpoint(&subscriber.url)
+        .send()
+        .await
+        .expect("subscribe the listener");
     let qual = format!("signing_key_id = {key:?}\n  notify_topic_arn = {topic:?}");
     let (ws, sdk) = passing(&emu, "", &qual).await;
     let q = ws.resource_values("gxp_qualification.q");
@@ -718,11 +1049,42 @@ async fn qualification_signed_notified_read_back_and_verified() {
         serde_json::from_slice(&object(&sdk, &bucket, &format!("{report_key}.sig")).await).unwrap();
     assert_eq!(sig["report_sha256"], q["report_sha256"]);
     assert_eq!(sig["key_id"], key.as_str());
-    let state = http_get(&emu.endpoint, "/moto-api/data.json");
-    assert!(
-        state.contains(q["report_id"].as_str().unwrap()),
-        "the SNS notification names the report"
+    let delivered = subscriber
+        .wait_for(std::time::Duration::from_secs(10), |r| {
+            r.body_text().contains("\"Type\"")
+        })
+        .expect("the qualification published to the SNS topic");
+    assert!(delivered.request_line.starts_with("POST "), "{delivered:?}");
+    let notification: Value = serde_json::from_slice(&delivered.body).expect("SNS JSON");
+    assert_eq!(notification["Type"], "Notification");
+    assert_eq!(notification["TopicArn"], topic.as_str());
+    assert_eq!(
+        notification["Subject"],
+        "GxP qualification lims-prod passed: 5 passed, 0 failed, 0 errors"
     );
+    let message: Value = serde_json::from_str(
+        notification["Message"]
+            .as_str()
+            .expect("the message is a string"),
+    )
+    .expect("the message is JSON");
+    assert_eq!(message["qualification"], "lims-prod");
+    assert_eq!(message["status"], "passed");
+    for (count, value) in [
+        ("total", 5),
+        ("passed", 5),
+        ("failed", 0),
+        ("error", 0),
+        ("suppressed", 0),
+    ] {
+        assert_eq!(message["summary"][count], value, "{count}: {message:#}");
+    }
+    assert_eq!(message["report_location"], q["report_location"]);
+    assert_eq!(message["report_sha256"], q["report_sha256"]);
+    assert_eq!(message["report_id"], q["report_id"]);
+    assert_eq!(message["application"], "lims");
+    assert_eq!(message["environment"], "prod");
+    assert_eq!(subscriber.requests().len(), 1, "one notification per run");
 
     // Pipelines gate on the latest report through the data source.
     let mut cfg = config("", &qual, S3_STORE);
@@ -765,4 +1127,5 @@ output "gate_sha" { value = data.gxp_report.latest.sha256 }
         String::from_utf8_lossy(&verify.stderr)
     );
     assert_eq!(verify.status.code(), Some(0), "{text}");
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 1);
 }

@@ -1,13 +1,22 @@
 //! Every report format from real qualifications: a passing run, then a failing run with a
 //! suppressed check. The JSON validates against docs/report.schema.json; the HTML parses
-//! and holds every section and check id; the PDF's text holds the summary and every check id.
+//! without errors, has no external assets and holds every section, check and traceability
+//! link; the PDF's summary table holds the report's counts per stage; the JUnit XML's test
+//! cases, failures, errors and skips equal the report's summary.
+//!
+//! The `gxp_report` data source, read from a separate configuration as a release pipeline
+//! would: the latest report of a qualification (by chain sequence), a named report, and a
+//! failed run's report that stops the gate.
+
+use std::collections::BTreeMap;
 
 use aws_sdk_s3::types::{BucketVersioningStatus, PublicAccessBlockConfiguration};
 use serde_json::Value;
 
-use crate::harness::Emulator;
+use crate::harness::{Emulator, Workspace};
 use crate::qualification::{
-    assert_schema_valid, keys, object, passing, s3, set_versioning, split_s3, DATA, EVIDENCE,
+    assert_filed_reports_valid, assert_schema_valid, config, keys, object, passing, s3,
+    set_versioning, split_s3, DATA, EVIDENCE, S3_STORE,
 };
 
 const FORMATS: &str =
@@ -32,8 +41,71 @@ async fn artifacts(
     (report, json, html, pdf, junit, csv, jsonl)
 }
 
-fn check_human_formats(report: &Value, html: &str, pdf: &[u8], jsonl: &str) {
+fn count(v: &Value) -> i64 {
+    v.as_i64().unwrap_or_else(|| panic!("not a count: {v}"))
+}
+
+/// Counts of results: total, passed, failed, error, suppressed.
+fn counts<'a>(results: impl Iterator<Item = &'a Value>) -> [i64; 5] {
+    let mut c = [0; 5];
+    for r in results {
+        c[0] += 1;
+        c[match r["status"].as_str().unwrap() {
+            "passed" => 1,
+            "failed" => 2,
+            "error" => 3,
+            "suppressed" => 4,
+            other => panic!("unknown status {other}"),
+        }] += 1;
+    }
+    c
+}
+
+fn summary_counts(report: &Value) -> [i64; 5] {
+    let s = &report["summary"];
+    [
+        count(&s["total"]),
+        count(&s["passed"]),
+        count(&s["failed"]),
+        count(&s["error"]),
+        count(&s["suppressed"]),
+    ]
+}
+
+/// The HTML parses without errors, loads nothing from outside the file, has every section,
+/// a numbered, anchored row per result, and traceability links that resolve to those rows.
+fn check_html(report: &Value, html: &str) {
     let doc = scraper::Html::parse_document(html);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    for tag in [
+        "script", "link", "img", "iframe", "frame", "object", "embed", "base", "[src]", "svg",
+        "video", "audio",
+    ] {
+        let found: Vec<String> = doc.select(&sel(tag)).map(|e| e.html()).collect();
+        assert!(
+            found.is_empty(),
+            "external asset or script ({tag}): {found:?}"
+        );
+    }
+    let ids: Vec<&str> = doc
+        .select(&sel("[id]"))
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    for a in doc.select(&sel("[href]")) {
+        let href = a.value().attr("href").unwrap();
+        let anchor = href
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("link out of the document: {href}"));
+        assert!(ids.contains(&anchor), "link to a missing anchor: {href}");
+    }
+    let style: String = doc.select(&sel("style")).flat_map(|s| s.text()).collect();
+    for external in ["url(", "@import"] {
+        assert!(
+            !style.contains(external),
+            "external asset in CSS: {external}"
+        );
+    }
     for id in [
         "application",
         "iq",
@@ -42,22 +114,150 @@ fn check_human_formats(report: &Value, html: &str, pdf: &[u8], jsonl: &str) {
         "summary",
         "traceability",
         "suppressions",
+        "drift",
+        "integrity",
     ] {
-        let sel = scraper::Selector::parse(&format!("#{id}")).unwrap();
-        assert!(
-            doc.select(&sel).next().is_some(),
-            "HTML section #{id} missing"
+        assert_eq!(
+            doc.select(&sel(&format!("section#{id} > h2"))).count(),
+            1,
+            "HTML section #{id}"
         );
     }
+    let results = report["results"].as_array().unwrap();
+    for (i, r) in results.iter().enumerate() {
+        let row = doc
+            .select(&sel(&format!("section#results tr#result-{i}")))
+            .next()
+            .unwrap_or_else(|| panic!("no row for result {i}"));
+        let cells: Vec<String> = row
+            .select(&sel("td"))
+            .map(|td| td.text().collect())
+            .collect();
+        assert_eq!(cells[0], i.to_string());
+        assert_eq!(cells[1], r["check_id"].as_str().unwrap());
+        assert_eq!(cells[4], r["target"].as_str().unwrap());
+    }
+    let rows: Vec<_> = doc.select(&sel("section#traceability tbody tr")).collect();
+    let matrix = report["traceability"].as_array().unwrap();
+    assert_eq!(rows.len(), matrix.len());
+    for (tr, row) in rows.iter().zip(matrix) {
+        let hrefs: Vec<String> = tr
+            .select(&sel("td.refs a"))
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect();
+        let expected: Vec<String> = row["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| format!("#result-{}", x["result_index"]))
+            .collect();
+        assert_eq!(hrefs, expected, "{}", row["requirement"]);
+    }
+}
+
+/// The PDF's summary: the sentence with labelled counts and the summary table's header and
+/// its row of counts per stage and for all stages.
+fn check_pdf(report: &Value, pdf: &[u8]) {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("PDF text");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let results = report["results"].as_array().unwrap();
     for r in results {
         let id = r["check_id"].as_str().unwrap();
-        assert!(html.contains(id), "{id} missing from HTML");
         assert!(text.contains(id), "{id} missing from PDF text");
     }
-    let summary = &report["summary"];
-    assert!(text.contains(&summary["total"].to_string()), "PDF summary");
+    let [t, p, f, e, s] = summary_counts(report);
+    let sentence = format!("{t} checks: {p} passed, {f} failed, {e} error, {s} suppressed.");
+    assert!(
+        flat.contains(&sentence),
+        "{sentence:?} missing from:\n{text}"
+    );
+    assert!(
+        flat.contains("Stage Total Passed Failed Error Suppressed"),
+        "summary table header missing from:\n{text}"
+    );
+    let mut stages: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for r in results {
+        stages
+            .entry(r["stage"].as_str().unwrap())
+            .or_default()
+            .push(r);
+    }
+    let mut rows: Vec<(String, [i64; 5])> = stages
+        .iter()
+        .map(|(stage, rs)| (stage.to_string(), counts(rs.iter().copied())))
+        .collect();
+    rows.push(("All stages".into(), [t, p, f, e, s]));
+    for (label, [t, p, f, e, s]) in rows {
+        let row = format!("{label} {t} {p} {f} {e} {s}");
+        assert!(
+            flat.contains(&row),
+            "summary row {row:?} missing from:\n{text}"
+        );
+    }
+    assert!(
+        flat.contains(&format!(
+            "Overall result: {}",
+            match report["summary"]["status"].as_str().unwrap() {
+                "passed" => "PASS",
+                "failed" => "FAIL",
+                _ => "ERROR",
+            }
+        )),
+        "overall result missing from:\n{text}"
+    );
+}
+
+/// Test cases, failures, errors and skips of the JUnit XML, by element and by the root's
+/// attributes: `[tests, failures, errors, skipped]`.
+fn junit_counts(xml: &str) -> ([i64; 4], [i64; 4]) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut elements = [0; 4];
+    let mut root = None;
+    loop {
+        match reader.read_event().expect("well-formed JUnit XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "testsuites" => {
+                    let get = |k: &str| -> i64 {
+                        e.try_get_attribute(k)
+                            .unwrap()
+                            .unwrap_or_else(|| panic!("testsuites has no {k}"))
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .parse()
+                            .unwrap()
+                    };
+                    root = Some([get("tests"), get("failures"), get("errors"), get("skipped")]);
+                }
+                "testcase" => elements[0] += 1,
+                "failure" => elements[1] += 1,
+                "error" => elements[2] += 1,
+                "skipped" => elements[3] += 1,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    (elements, root.expect("a <testsuites> root"))
+}
+
+fn check_junit(report: &Value, junit: &str) {
+    let [t, _, f, e, s] = summary_counts(report);
+    let (elements, root) = junit_counts(junit);
+    assert_eq!(
+        elements,
+        [t, f, e, s],
+        "JUnit elements vs summary:\n{junit}"
+    );
+    assert_eq!(root, [t, f, e, s], "JUnit <testsuites> counts vs summary");
+}
+
+fn check_formats(report: &Value, html: &str, pdf: &[u8], junit: &str, jsonl: &str) {
+    check_html(report, html);
+    check_pdf(report, pdf);
+    check_junit(report, junit);
+    let results = report["results"].as_array().unwrap();
     assert_eq!(
         jsonl.lines().count(),
         results.len(),
@@ -77,11 +277,8 @@ async fn report_e2e_every_format_from_passing_failing_and_suppressed_runs() {
     assert_eq!(q["status"], "passed");
     let (report, _, html, pdf, junit, csv, jsonl) =
         artifacts(&sdk, q["report_location"].as_str().unwrap()).await;
-    check_human_formats(&report, &html, &pdf, &jsonl);
-    assert!(
-        junit.contains("<testsuite") && !junit.contains("<failure"),
-        "{junit}"
-    );
+    check_formats(&report, &html, &pdf, &junit, &jsonl);
+    assert_eq!(summary_counts(&report)[2..], [0, 0, 0]);
     assert!(csv.starts_with("\"Rule ID\",\"Resource ID\",\"Compliance\",\"Exception Reason\",\"Rule Level\",\"Rule Info\""), "{csv}");
     assert!(!csv.contains("Non-Compliant"));
 
@@ -107,7 +304,9 @@ async fn report_e2e_every_format_from_passing_failing_and_suppressed_runs() {
     assert_eq!(q["suppressed_count"], 1);
     let (report, _, html, pdf, junit, csv, jsonl) =
         artifacts(&sdk, q["report_location"].as_str().unwrap()).await;
-    check_human_formats(&report, &html, &pdf, &jsonl);
+    check_formats(&report, &html, &pdf, &junit, &jsonl);
+    let [_, _, failed, _, suppressed] = summary_counts(&report);
+    assert!(failed > 0 && suppressed == 1, "{:#}", report["summary"]);
     let suppressed = report["results"]
         .as_array()
         .unwrap()
@@ -120,11 +319,30 @@ async fn report_e2e_every_format_from_passing_failing_and_suppressed_runs() {
         "Public read needed for the published SOP site until CR-2026-077"
     );
     assert!(html.contains("Public read needed for the published SOP site until CR-2026-077"));
-    assert!(
-        junit.contains("<failure") && junit.contains("<skipped"),
-        "JUnit has the failure and the suppression"
-    );
     assert!(csv.contains("Non-Compliant") && csv.contains("Suppressed"));
+    // The failing run's drift is in every human format.
+    assert!(
+        report["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["property"] == "VersioningConfiguration.Status" && d["class"] == "security"),
+        "{:#}",
+        report["drift"]
+    );
+    let drift_html: String = scraper::Html::parse_document(&html)
+        .select(&scraper::Selector::parse("section#drift td").unwrap())
+        .map(|td| td.text().collect::<String>() + "|")
+        .collect();
+    assert!(
+        drift_html.contains("VersioningConfiguration.Status|security|Enabled|Suspended|"),
+        "{drift_html}"
+    );
+    let pdf_text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(
+        pdf_text.contains("VersioningConfiguration.Status"),
+        "drift missing from the PDF"
+    );
     assert!(
         keys(&sdk, EVIDENCE)
             .await
@@ -133,4 +351,176 @@ async fn report_e2e_every_format_from_passing_failing_and_suppressed_runs() {
             .count()
             == 2
     );
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 2);
+}
+
+/// A pipeline's gate configuration, separate from the one that qualifies: the latest report of
+/// `lims-prod` and the report named by `named`, with their values as outputs and `extra`.
+fn gate_config(named: &str, extra: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    gxp = {{ source = "gxp/gxp" }}
+  }}
+}}
+
+provider "gxp" {{
+  s3_use_path_style = true
+}}
+
+data "gxp_report" "latest" {{
+  qualification = "lims-prod"
+  application   = "lims"
+  environment   = "prod"
+  evidence_store {{
+    s3_bucket = "{EVIDENCE}"
+  }}
+}}
+
+data "gxp_report" "named" {{
+  location = "{named}"
+}}
+
+output "latest" {{
+  value = {{
+    status   = data.gxp_report.latest.status
+    sequence = data.gxp_report.latest.sequence
+    sha256   = data.gxp_report.latest.sha256
+    location = data.gxp_report.latest.location
+    failed   = data.gxp_report.latest.failed_count
+  }}
+}}
+
+output "named" {{
+  value = {{
+    status    = data.gxp_report.named.status
+    sequence  = data.gxp_report.named.sequence
+    sha256    = data.gxp_report.named.sha256
+    report_id = data.gxp_report.named.report_id
+  }}
+}}
+{extra}
+"#
+    )
+}
+
+const CHECK_GATE: &str = r#"
+check "qualified" {
+  assert {
+    condition     = data.gxp_report.latest.status == "passed"
+    error_message = "lims-prod is ${data.gxp_report.latest.status}, not qualified"
+  }
+}
+"#;
+
+const PRECONDITION_GATE: &str = r#"
+output "release" {
+  value = data.gxp_report.latest.report_id
+  precondition {
+    condition     = data.gxp_report.latest.status == "passed"
+    error_message = "Release stopped: lims-prod is ${data.gxp_report.latest.status}"
+  }
+}
+"#;
+
+fn outputs(ws: &Workspace) -> Value {
+    let out = ws.terraform(&["output", "-json"]);
+    out.assert_success();
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_data_source_latest_by_sequence_named_and_failed_gate() {
+    let emu = Emulator::start();
+    // Three reports of one qualification: passed, passed after a spec change, failed.
+    let (ws, sdk) = passing(&emu, "", "").await;
+    let first = ws.resource_values("gxp_qualification.q");
+    ws.write(
+        "main.tf",
+        &config("description = \"revision 2\"", "", S3_STORE),
+    );
+    ws.apply().assert_success();
+    let second = ws.resource_values("gxp_qualification.q");
+    assert_eq!(second["report_sequence"], 2);
+
+    let gate = Workspace::new(&emu);
+    let first_location = first["report_location"].as_str().unwrap();
+    gate.write(
+        "main.tf",
+        &gate_config(first_location, &format!("{CHECK_GATE}{PRECONDITION_GATE}")),
+    );
+    gate.apply()
+        .assert_success()
+        .assert_not_contains("not qualified");
+    let out = outputs(&gate);
+    assert_eq!(out["latest"]["value"]["status"], "passed");
+    assert_eq!(out["latest"]["value"]["sequence"], 2);
+    assert_eq!(out["latest"]["value"]["sha256"], second["report_sha256"]);
+    assert_eq!(
+        out["latest"]["value"]["location"],
+        second["report_location"]
+    );
+    // A named report is that one, not the latest.
+    assert_eq!(out["named"]["value"]["sequence"], 1);
+    assert_eq!(out["named"]["value"]["sha256"], first["report_sha256"]);
+    assert_eq!(out["named"]["value"]["report_id"], first["report_id"]);
+    assert_eq!(out["release"]["value"], second["report_id"]);
+
+    // The third run fails (enforce): its report is filed and is the latest.
+    set_versioning(&sdk, DATA, BucketVersioningStatus::Suspended).await;
+    ws.apply()
+        .assert_failure()
+        .assert_contains("Qualification check failed: s3.versioning on data_bucket");
+    let third = ws.resource_values("gxp_qualification.q");
+    assert_eq!(third["report_sequence"], 3);
+    assert_eq!(third["status"], "failed");
+
+    // A copy of the first report filed under a later date partition and a later report id:
+    // ordering keys by date and id would take it for the latest; the sequence does not.
+    let (bucket, key) = split_s3(first_location);
+    let late_key = key
+        .rsplit_once("/date=")
+        .map(|(prefix, _)| {
+            format!("{prefix}/date=2099-12-31/lims-prod/20991231T235959Z-ffffffff.json")
+        })
+        .unwrap();
+    let bytes = object(&sdk, &bucket, &key).await;
+    let side = object(&sdk, &bucket, &format!("{key}.sha256")).await;
+    for (k, body) in [
+        (late_key.clone(), bytes),
+        (format!("{late_key}.sha256"), side),
+    ] {
+        s3(&sdk)
+            .put_object()
+            .bucket(&bucket)
+            .key(k)
+            .body(body.into())
+            .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Sha256)
+            .send()
+            .await
+            .expect("file the copy");
+    }
+
+    // The check block warns, the precondition stops the release.
+    gate.write("main.tf", &gate_config(first_location, CHECK_GATE));
+    gate.apply()
+        .assert_success()
+        .assert_contains("lims-prod is failed, not qualified");
+    let out = outputs(&gate);
+    assert_eq!(out["latest"]["value"]["status"], "failed");
+    assert_eq!(out["latest"]["value"]["sequence"], 3);
+    assert_eq!(out["latest"]["value"]["sha256"], third["report_sha256"]);
+    assert_eq!(out["latest"]["value"]["location"], third["report_location"]);
+    assert_eq!(out["latest"]["value"]["failed"], third["failed_count"]);
+    assert_eq!(out["named"]["value"]["status"], "passed");
+    gate.write(
+        "main.tf",
+        &gate_config(first_location, &format!("{CHECK_GATE}{PRECONDITION_GATE}")),
+    );
+    gate.apply()
+        .assert_failure()
+        .assert_contains("Release stopped: lims-prod is failed");
+
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 4);
 }

@@ -6,7 +6,6 @@
 //! One test verifies a chain filed by the real provider through Terraform.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use aws_sdk_kms::types::{KeySpec, KeyUsageType};
 use gxp::aws::AwsContext;
@@ -17,7 +16,7 @@ use gxp::report::{canonical_bytes, Report};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::harness::{provider_binary, Emulator};
+use crate::harness::Emulator;
 
 const QUALIFICATION: &str = "lims-q";
 
@@ -200,7 +199,8 @@ impl Run {
 /// Run `terraform-provider-gxp verify ARGS` with the emulator's credentials; `env` wins
 /// (an empty value removes the variable).
 fn verify_cmd(emu: &Emulator, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(provider_binary());
+    // The binary Cargo built for this test run (assert_cmd finds it by name).
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("terraform-provider-gxp");
     cmd.arg("verify").args(args);
     for var in emu.env_remove() {
         cmd.env_remove(var);
@@ -694,9 +694,9 @@ async fn verify_s3_prefix_clean_then_altered_and_deleted_reports_are_named() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn verify_chain_filed_by_the_provider_through_terraform_is_intact() {
-    use crate::qualification::{config, passing, EVIDENCE, S3_STORE};
+    use crate::qualification::{assert_filed_reports_valid, config, passing, EVIDENCE, S3_STORE};
     let emu = Emulator::start();
-    let (ws, _sdk) = passing(&emu, "", "").await;
+    let (ws, sdk) = passing(&emu, "", "").await;
     for n in 2..=3 {
         ws.write(
             "main.tf",
@@ -722,6 +722,7 @@ async fn verify_chain_filed_by_the_provider_through_terraform_is_intact() {
         "{}",
         run.stdout
     );
+    assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,6 +7,8 @@ use std::time::Duration;
 use aws_config::imds::region::ImdsRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::region::ProfileFileRegionProvider;
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -14,6 +16,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::origin::Origin;
+use aws_types::os_shim_internal::{Env, Fs};
 
 use super::errors::{classify, AwsErrorKind};
 
@@ -145,7 +148,18 @@ pub struct CallerIdentity {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfigError {
     NoRegion,
-    Unreachable { endpoint: String, detail: String },
+    /// The selected profile is in none of the shared files.
+    ProfileNotFound {
+        profile: String,
+        /// Where the name came from: the `profile` argument or `AWS_PROFILE`.
+        selected_by: String,
+        /// The files that were read.
+        files: String,
+    },
+    Unreachable {
+        endpoint: String,
+        detail: String,
+    },
     NoCredentials(String),
     CredentialsRejected(String),
     Other(String),
@@ -158,6 +172,10 @@ impl ConfigError {
             ConfigError::NoRegion => (
                 "No AWS region configured".into(),
                 "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the selected profile.".into(),
+            ),
+            ConfigError::ProfileNotFound { profile, selected_by, files } => (
+                format!("AWS profile not found: {profile}"),
+                format!("The profile `{profile}` selected by {selected_by} is not defined in the shared configuration and credentials files ({files}). Check the name, `shared_config_files` and `shared_credentials_files`, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE."),
             ),
             ConfigError::Unreachable { endpoint, detail } => (
                 format!("AWS endpoint unreachable: {endpoint}"),
@@ -218,6 +236,63 @@ fn profile_files(settings: &AwsSettings) -> Option<EnvConfigFiles> {
     Some(files.build())
 }
 
+/// The shared files read for profiles, for messages.
+fn profile_files_description(settings: &AwsSettings) -> String {
+    let describe = |given: &[String], variable: &str, default: &str| {
+        if given.is_empty() {
+            env_nonempty(variable).unwrap_or_else(|| default.to_string())
+        } else {
+            given.join(", ")
+        }
+    };
+    format!(
+        "config: {}; credentials: {}",
+        describe(
+            &settings.shared_config_files,
+            "AWS_CONFIG_FILE",
+            "~/.aws/config"
+        ),
+        describe(
+            &settings.shared_credentials_files,
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "~/.aws/credentials"
+        )
+    )
+}
+
+/// Checks that the selected profile (the `profile` setting, else `AWS_PROFILE`) exists.
+///
+/// aws-config, like the other AWS SDKs, silently ignores a profile that is not defined
+/// (other credential sources then apply); like the hashicorp/aws provider, a named profile
+/// that does not exist is a configuration error here.
+async fn check_profile_exists(
+    settings: &AwsSettings,
+    files: Option<&EnvConfigFiles>,
+) -> Result<(), ConfigError> {
+    let (profile, selected_by) = match (&settings.profile, env_nonempty("AWS_PROFILE")) {
+        (Some(p), _) => (p.clone(), "the `profile` argument"),
+        (None, Some(p)) => (p, "AWS_PROFILE"),
+        (None, None) => return Ok(()),
+    };
+    let files = files.cloned().unwrap_or_default();
+    let profiles = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None)
+        .await
+        .map_err(|e| {
+            ConfigError::Other(format!(
+                "The shared configuration files could not be read ({}): {e}",
+                profile_files_description(settings)
+            ))
+        })?;
+    if profiles.get_profile(&profile).is_some() {
+        return Ok(());
+    }
+    Err(ConfigError::ProfileNotFound {
+        profile,
+        selected_by: selected_by.into(),
+        files: profile_files_description(settings),
+    })
+}
+
 /// The region source replacing aws-config's default chain: the `region` setting or a
 /// non-empty region variable; when a region variable is set but empty, the profile then
 /// IMDS; otherwise `None` (the default chain).
@@ -269,10 +344,11 @@ impl AwsContext {
             loader = loader.profile_name(profile);
         }
         let profile_files = profile_files(settings);
+        check_profile_exists(settings, profile_files.as_ref()).await?;
         if let Some(files) = &profile_files {
             loader = loader.profile_files(files.clone());
         }
-        if let Some(region) = region_override(settings, profile_files) {
+        if let Some(region) = region_override(settings, profile_files.clone()) {
             loader = loader.region(region);
         }
         if let (Some(ak), Some(sk)) = (&settings.access_key, &settings.secret_key) {
@@ -287,6 +363,21 @@ impl AwsContext {
         let mut sdk = loader.load().await;
         if sdk.region().map(|r| r.as_ref().is_empty()).unwrap_or(true) {
             return Err(ConfigError::NoRegion);
+        }
+        // A `profile` argument selects the profile's credentials even when AWS_ACCESS_KEY_ID
+        // is set, as in the hashicorp/aws provider (aws-config's default chain would take
+        // the environment variables first). AWS_PROFILE keeps the SDK's order.
+        if let (Some(profile), None) = (&settings.profile, &settings.access_key) {
+            let mut from_profile = ProfileFileCredentialsProvider::builder()
+                .configure(&ProviderConfig::without_region().with_region(sdk.region().cloned()))
+                .profile_name(profile);
+            if let Some(files) = &profile_files {
+                from_profile = from_profile.profile_files(files.clone());
+            }
+            sdk = sdk
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(from_profile.build()))
+                .build();
         }
         if let Some(role) = &settings.assume_role {
             let Some(base) = sdk.credentials_provider() else {

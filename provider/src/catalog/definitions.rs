@@ -166,6 +166,26 @@ pub(super) static CHECKS: &[CheckDef] = &[
             console), or update the expected property value through change control.",
         params: &[],
     },
+    CheckDef {
+        id: "iq.scope",
+        title: "Qualification scope resolved and not empty",
+        description: "IQ. Resolves what the qualification covers: the specification's expected resources and \
+            stacks and, with discovery tags, the resources carrying all of them (Resource Groups Tagging API \
+            GetResources, every page). Recorded whatever the stages, and only when the scope is not established: \
+            error when GetResources fails (target `discovery`; expected: the tags; actual: the error), since the \
+            resources discovery should have found are then not qualified; error when the run has no other result \
+            at all (target `scope`; actual: nothing to qualify). Never passes: a run that checked nothing is not \
+            a qualification.",
+        stage: Stage::Iq,
+        service: "any",
+        resource_types: &[],
+        severity: SeverityClass::Functional,
+        controls: &["21CFR11.10(a)", "Annex11-4"],
+        remediation: "Discovery failed: grant tag:GetResources to the provider's role (or fix the endpoint) and \
+            requalify. Nothing to qualify: add expected resources or stacks to the specification, tag the \
+            resources to discover with every discovery tag, or select the stages whose checks apply.",
+        params: &[],
+    },
     // ------------------------------------------------------------------ S3
     CheckDef {
         id: "s3.encryption",

@@ -348,6 +348,7 @@ mod tests {
             "iq.stack_drift",
             "iq.resource_exists",
             "iq.resource_properties",
+            "iq.scope",
             "s3.encryption",
             "s3.versioning",
             "s3.public_access_block",

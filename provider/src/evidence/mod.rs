@@ -107,6 +107,21 @@ pub fn report_key(
     )
 }
 
+/// The key prefix of every report of one application and environment
+/// (`application=APP/environment=ENV/`).
+pub fn partition_prefix(application: &str, environment: &str) -> String {
+    format!(
+        "application={}/environment={}/",
+        sanitize(application),
+        sanitize(environment)
+    )
+}
+
+/// Whether `key` (as [`report_key`] makes them) is a JSON report of `qualification`.
+pub fn is_report_of(key: &str, qualification: &str) -> bool {
+    key.ends_with(".json") && key.contains(&format!("/{}/", sanitize(qualification)))
+}
+
 /// Replace characters that do not belong in a key segment.
 pub fn sanitize(segment: &str) -> String {
     let s: String = segment
@@ -137,5 +152,10 @@ mod tests {
             "application=lims/environment=prod/date=2026-11-22/lims-q/r1.json"
         );
         assert_eq!(sanitize("a/b c"), "a_b_c");
+        let key = report_key("lims", "prod", "2026-11-22", "lims q", "r1", "json");
+        assert!(key.starts_with(&partition_prefix("lims", "prod")));
+        assert!(is_report_of(&key, "lims q"));
+        assert!(!is_report_of(&key, "lims"));
+        assert!(!is_report_of(&format!("{key}.sha256"), "lims q"));
     }
 }

@@ -313,6 +313,38 @@ pub fn check(reports: &[Collected], chains: bool) -> Checked {
     }
 }
 
+/// The last report of a chain: where the next report of the qualification continues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// Its `qualification.sequence`.
+    pub sequence: i64,
+    /// SHA-256 of its bytes: the next report's `previous_report_sha256`.
+    pub sha256: String,
+    pub location: String,
+}
+
+/// The report with the highest sequence of the chain of `qualification` (in `application`
+/// and `environment`) among `reports`, as [`check`] orders chains; `None` when it has none.
+pub fn head(
+    reports: &[Collected],
+    qualification: &str,
+    application: &str,
+    environment: &str,
+) -> Option<Head> {
+    let checked = check(reports, false);
+    let chain = checked.chains.iter().find(|c| {
+        c.qualification == qualification
+            && c.application == application
+            && c.environment == environment
+    })?;
+    let location = chain.locations.last()?;
+    Some(Head {
+        sequence: chain.last_sequence,
+        sha256: checked.hashes.get(location)?.clone(),
+        location: location.clone(),
+    })
+}
+
 fn parse(bytes: &[u8]) -> Result<Report, String> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
@@ -674,6 +706,24 @@ mod tests {
         assert!(c.intact);
         assert_eq!(c.locations[0], "/ev/q-0001.json");
         assert_eq!(checked.hashes.len(), 4);
+    }
+
+    #[test]
+    fn the_head_is_the_highest_sequence_of_its_own_chain() {
+        let mut reports = chain("q", 3);
+        reports.swap(0, 2);
+        reports.extend(chain("other", 5));
+        let last = sha256_hex(&chain("q", 3)[2].bytes);
+        assert_eq!(
+            head(&reports, "q", "lims", "prod"),
+            Some(Head {
+                sequence: 3,
+                sha256: last,
+                location: "/ev/q-0003.json".into(),
+            })
+        );
+        assert_eq!(head(&reports, "q", "lims", "qa"), None);
+        assert_eq!(head(&[], "q", "lims", "prod"), None);
     }
 
     #[test]

@@ -474,36 +474,22 @@ async fn companion(
     }
 }
 
-/// Read each report and its companions.
-async fn collect(
+/// Read each report at `keys` and its companions (`known`: every key there, when listed,
+/// so companions that are not there are not fetched). Reports that cannot be read are
+/// returned as findings.
+pub async fn collect(
     store: &dyn EvidenceStore,
     keys: &[String],
     known: Option<&BTreeSet<String>>,
 ) -> (Vec<Collected>, Vec<Finding>) {
+    // The futures are made first, so the stream holds no closure: the provider's apply (a
+    // `Send` future) reads chains with this too.
+    let reads: Vec<_> = keys
+        .iter()
+        .map(|key| collect_one(store, key, known))
+        .collect();
     let results: Vec<Result<Collected, Finding>> =
-        stream::iter(keys.iter().map(|key| async move {
-            let location = store.location_of(key);
-            let unreadable =
-                |e: StoreError| Finding::new(&location, FindingKind::Unreadable, e.to_string());
-            let bytes = store.get(key).await.map_err(unreadable)?;
-            let sha256_file = companion(store, &sha256_key(key), known)
-                .await
-                .map_err(unreadable)?
-                .map(|b| String::from_utf8_lossy(&b).into_owned());
-            let signature = companion(store, &signature_key(key), known)
-                .await
-                .map_err(unreadable)?
-                .map(|b| SignatureFile::parse(&b));
-            Ok(Collected {
-                location: location.clone(),
-                bytes,
-                sha256_file,
-                signature,
-            })
-        }))
-        .buffered(CONCURRENCY)
-        .collect()
-        .await;
+        stream::iter(reads).buffered(CONCURRENCY).collect().await;
     let mut reports = Vec::new();
     let mut findings = Vec::new();
     for r in results {
@@ -513,6 +499,32 @@ async fn collect(
         }
     }
     (reports, findings)
+}
+
+/// Read one report and its companions.
+async fn collect_one(
+    store: &dyn EvidenceStore,
+    key: &str,
+    known: Option<&BTreeSet<String>>,
+) -> Result<Collected, Finding> {
+    let location = store.location_of(key);
+    let unreadable =
+        |e: StoreError| Finding::new(&location, FindingKind::Unreadable, e.to_string());
+    let bytes = store.get(key).await.map_err(unreadable)?;
+    let sha256_file = companion(store, &sha256_key(key), known)
+        .await
+        .map_err(unreadable)?
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let signature = companion(store, &signature_key(key), known)
+        .await
+        .map_err(unreadable)?
+        .map(|b| SignatureFile::parse(&b));
+    Ok(Collected {
+        location: location.clone(),
+        bytes,
+        sha256_file,
+        signature,
+    })
 }
 
 /// The human-readable summary.

@@ -29,9 +29,31 @@ const DRIFT_POLL_DELAYS_MS: [u64; 12] = [
     500, 1000, 1500, 2000, 2500, 3000, 3000, 3000, 3000, 3000, 3500, 4000,
 ];
 
-/// Observe a stack by name or stack id. Never panics: a stack that does not exist has
-/// `status: None`; each failed read is recorded in `errors` under its part name.
+/// Whether the stack collector runs CloudFormation drift detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriftDetection {
+    /// DetectStackDrift and poll for its result (up to about 30 s per stack): a qualification
+    /// run, whose report records the drift status (`iq.stack_drift`).
+    Detect,
+    /// No drift detection (`cfn_drift_status` and `cfn_drift_note` stay empty): refresh,
+    /// which compares the snapshot's status, template, outputs and parameters only and must
+    /// stay cheap.
+    Skip,
+}
+
+/// Observe a stack by name or stack id, with CloudFormation drift detection. Never panics:
+/// a stack that does not exist has `status: None`; each failed read is recorded in `errors`
+/// under its part name.
 pub async fn collect_stack(aws: &AwsContext, name: &str) -> StackObservation {
+    collect_stack_with(aws, name, DriftDetection::Detect).await
+}
+
+/// [`collect_stack`], with or without drift detection.
+pub async fn collect_stack_with(
+    aws: &AwsContext,
+    name: &str,
+    drift_detection: DriftDetection,
+) -> StackObservation {
     let client = aws.cloudformation();
     let mut obs = StackObservation {
         name: name.to_string(),
@@ -50,10 +72,16 @@ pub async fn collect_stack(aws: &AwsContext, name: &str) -> StackObservation {
 
     // Address the exact stack found (a stack re-created under the same name has a new id).
     let id = obs.stack_id.clone().unwrap_or_else(|| name.to_string());
+    let drift = async {
+        match drift_detection {
+            DriftDetection::Detect => Some(detect_drift(&client, &id).await),
+            DriftDetection::Skip => None,
+        }
+    };
     let (template, resources, drift) = tokio::join!(
         template_sha256(&client, &id),
         resources(&client, &id),
-        detect_drift(&client, &id),
+        drift,
     );
     match template {
         Ok(digest) => obs.template_sha256 = Some(digest),
@@ -68,11 +96,12 @@ pub async fn collect_stack(aws: &AwsContext, name: &str) -> StackObservation {
         }
     }
     match drift {
-        Drift::Status(status) => obs.cfn_drift_status = Some(status),
-        Drift::Unsupported(note) => obs.cfn_drift_note = Some(note),
-        Drift::Failed(message) => {
+        Some(Drift::Status(status)) => obs.cfn_drift_status = Some(status),
+        Some(Drift::Unsupported(note)) => obs.cfn_drift_note = Some(note),
+        Some(Drift::Failed(message)) => {
             obs.errors.insert(PART_DRIFT.into(), message);
         }
+        None => {}
     }
     obs
 }
@@ -270,6 +299,139 @@ where
     Drift::Failed(format!("{operation}: {classified}"))
 }
 
+/// A minimal CloudFormation endpoint for unit tests (awsQuery over HTTP/1.1 on localhost):
+/// DescribeStacks, GetTemplate and ListStackResources answer for any stack with a complete
+/// stack holding one bucket (`Bucket` → `BUCKET_PHYSICAL_ID`); every other action (drift
+/// detection) gets a bare HTTP 500, as from an emulator without it. Records every action.
+#[cfg(test)]
+pub(crate) mod fake_cloudformation {
+    use std::sync::{Arc, Mutex};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    use crate::aws::AwsContext;
+
+    /// Physical id of the stack's `Bucket`.
+    pub const BUCKET_PHYSICAL_ID: &str = "app-bucket-1";
+
+    /// A running fake endpoint.
+    pub struct FakeCloudFormation {
+        pub aws: AwsContext,
+        actions: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl FakeCloudFormation {
+        /// Actions called so far, in order of arrival.
+        pub fn actions(&self) -> Vec<String> {
+            self.actions.lock().unwrap().clone()
+        }
+    }
+
+    /// Start the endpoint and an [`AwsContext`] pointing at it.
+    pub async fn start() -> FakeCloudFormation {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let actions = Arc::new(Mutex::new(Vec::new()));
+        let recorded = actions.clone();
+        tokio::spawn(async move {
+            while let Ok((conn, _)) = listener.accept().await {
+                tokio::spawn(serve(conn, recorded.clone()));
+            }
+        });
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_types::region::Region::new("us-east-1"))
+            .endpoint_url(endpoint)
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(
+                    aws_credential_types::Credentials::new(
+                        "testing", "testing", None, None, "fake",
+                    ),
+                ),
+            )
+            .build();
+        FakeCloudFormation {
+            aws: AwsContext::from_sdk_config(sdk, true),
+            actions,
+        }
+    }
+
+    async fn serve(mut conn: TcpStream, actions: Arc<Mutex<Vec<String>>>) {
+        let mut buf = Vec::new();
+        loop {
+            // One request: headers, then Content-Length bytes of form-encoded body.
+            let head_end = loop {
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+                let mut chunk = [0u8; 4096];
+                match conn.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            while buf.len() < head_end + length {
+                let mut chunk = [0u8; 4096];
+                match conn.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let body = String::from_utf8_lossy(&buf[head_end..head_end + length]).to_string();
+            buf.drain(..head_end + length);
+            let action = body
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("Action="))
+                .unwrap_or_default()
+                .to_string();
+            actions.lock().unwrap().push(action.clone());
+            let (status, xml) = match response(&action) {
+                Some(xml) => ("200 OK", xml),
+                None => ("500 Internal Server Error", String::new()),
+            };
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{xml}",
+                xml.len()
+            );
+            if conn.write_all(reply.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn response(action: &str) -> Option<String> {
+        let result = match action {
+            "DescribeStacks" => "<Stacks><member><StackName>app</StackName>\
+                <StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/app/1</StackId>\
+                <StackStatus>CREATE_COMPLETE</StackStatus>\
+                <CreationTime>2026-01-01T00:00:00Z</CreationTime></member></Stacks>"
+                .to_string(),
+            "GetTemplate" => "<TemplateBody>{}</TemplateBody>".to_string(),
+            "ListStackResources" => format!(
+                "<StackResourceSummaries><member><LogicalResourceId>Bucket</LogicalResourceId>\
+                 <PhysicalResourceId>{BUCKET_PHYSICAL_ID}</PhysicalResourceId>\
+                 <ResourceType>AWS::S3::Bucket</ResourceType>\
+                 <ResourceStatus>CREATE_COMPLETE</ResourceStatus>\
+                 <LastUpdatedTimestamp>2026-01-01T00:00:00Z</LastUpdatedTimestamp>\
+                 </member></StackResourceSummaries>"
+            ),
+            _ => return None,
+        };
+        Some(format!(
+            "<{action}Response xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">\
+             <{action}Result>{result}</{action}Result>\
+             <ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></{action}Response>"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +493,46 @@ mod tests {
             .build();
         record_stack(&mut obs, &s);
         assert_eq!(obs.last_updated.as_deref(), Some("2026-01-01T01:00:00Z"));
+    }
+
+    #[tokio::test]
+    async fn drift_detection_runs_only_when_asked() {
+        let fake = fake_cloudformation::start().await;
+        let skipped = collect_stack_with(&fake.aws, "app", DriftDetection::Skip).await;
+        assert_eq!(
+            skipped.status.as_deref(),
+            Some("CREATE_COMPLETE"),
+            "{skipped:?}"
+        );
+        assert_eq!(
+            physical_id(&skipped, "Bucket"),
+            Some(fake_cloudformation::BUCKET_PHYSICAL_ID)
+        );
+        assert_eq!(skipped.template_sha256, Some(sha256_hex(b"{}")));
+        assert!(skipped.errors.is_empty(), "{:?}", skipped.errors);
+        assert_eq!(skipped.cfn_drift_status, None);
+        assert_eq!(skipped.cfn_drift_note, None);
+        let mut actions = fake.actions();
+        actions.sort();
+        assert_eq!(
+            actions,
+            ["DescribeStacks", "GetTemplate", "ListStackResources"],
+            "no drift detection"
+        );
+
+        let detected = collect_stack(&fake.aws, "app").await;
+        assert!(fake.actions().contains(&"DetectStackDrift".to_string()));
+        assert!(
+            detected
+                .cfn_drift_note
+                .as_deref()
+                .is_some_and(|n| n.contains("not supported")),
+            "{detected:?}"
+        );
+        assert_eq!(
+            (&detected.resources, &detected.template_sha256),
+            (&skipped.resources, &skipped.template_sha256)
+        );
     }
 
     #[test]

@@ -56,7 +56,8 @@ pub struct EvidenceStoreConfig {
     pub allow_unprotected_store: Value<bool>,
 }
 
-/// `report_labels` block: labels printed on every report.
+/// `report_labels` block: labels of every report, in place of the specification's `system`
+/// application id and environment.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct ReportLabelsConfig {
@@ -114,15 +115,15 @@ pub fn schema() -> Schema {
         [],
     );
     let labels = block(
-        "Labels printed on every qualification report unless the qualification sets its own.",
+        "Application and environment labels of every qualification report: its `system.application` and `system.environment` and the `application=`/`environment=` partitions of its evidence-store key. An unset label falls back to the specification's `system` block.",
         [
             (
                 "application",
-                string(Optional, "Application name or id (e.g. `lims`)."),
+                string(Optional, "Application name or id (e.g. `lims`); replaces the specification's `system.application_id` on reports."),
             ),
             (
                 "environment",
-                string(Optional, "Environment name (e.g. `prod`)."),
+                string(Optional, "Environment name (e.g. `prod`); replaces the specification's `system.environment` on reports."),
             ),
         ],
         [],
@@ -133,7 +134,7 @@ pub fn schema() -> Schema {
             "The GxP provider qualifies AWS infrastructure against an approved specification and files the evidence. AWS settings follow the hashicorp/aws provider.",
             [
                 ("region", string(Optional, "AWS region. Falls back to `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile.")),
-                ("profile", string(Optional, "Named profile of the shared configuration files. Falls back to `AWS_PROFILE`.")),
+                ("profile", string(Optional, "Named profile of the shared configuration files; its credentials take precedence over `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`. Falls back to `AWS_PROFILE`. A profile defined in none of the files is an error.")),
                 ("shared_config_files", string_list(Optional, "Paths of shared config files (default `~/.aws/config`).")),
                 ("shared_credentials_files", string_list(Optional, "Paths of shared credentials files (default `~/.aws/credentials`).")),
                 ("access_key", secret(Optional, "Static access key id. Requires `secret_key`. Prefer the default credential chain.")),

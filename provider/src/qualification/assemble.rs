@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::catalog::{self, CheckDef, Stage};
 use crate::checks::{self, iq, Outcome, Params, Status};
 use crate::observe::{Observation, StackObservation, Target, TargetOrigin};
-use crate::report::{CheckResult, SuppressionRecord, TraceRow};
+use crate::report::{CheckResult, SuppressionRecord, TraceResult, TraceRow};
 use crate::spec::model::{ExpectedStack, Spec, Suppression};
 use crate::util::parse_time;
 
@@ -105,6 +105,87 @@ pub fn stack_results(
         .collect()
 }
 
+/// What tag-based discovery gave in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DiscoveryOutcome {
+    /// The qualification has no discovery tags.
+    #[default]
+    NotConfigured,
+    /// GetResources answered: how many tagged resources of a checkable type it listed, and
+    /// how many of a type without checks.
+    Found { targets: usize, unsupported: usize },
+    /// GetResources failed (the error).
+    Failed(String),
+}
+
+/// Pseudo-target of the `iq.scope` result of a failed discovery.
+pub const DISCOVERY_TARGET: &str = "discovery";
+/// Pseudo-target of the `iq.scope` result of a run with nothing to qualify.
+pub const SCOPE_TARGET: &str = "scope";
+/// Resource type of the `iq.scope` pseudo-targets: the qualification itself.
+pub const SCOPE_RESOURCE_TYPE: &str = "gxp_qualification";
+
+/// Discovery tags as `KEY=VALUE, KEY=VALUE` (sorted by key).
+pub fn tag_query(tags: &BTreeMap<String, String>) -> String {
+    tags.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `iq.scope` results, whatever the stages: an error when tag-based discovery failed (the
+/// resources it should have found are not qualified), and an error when `others` — every
+/// other result of the run — is empty: nothing was qualified, which must never pass.
+pub fn scope_results(
+    spec: &Spec,
+    discovery_tags: &BTreeMap<String, String>,
+    discovery: &DiscoveryOutcome,
+    others: &[CheckResult],
+    stages: &[Stage],
+) -> Vec<CheckResult> {
+    let d = def("iq.scope");
+    let query = tag_query(discovery_tags);
+    let scope = |target: &str, outcome: Outcome| {
+        result(d, target, SCOPE_RESOURCE_TYPE, &query, None, outcome, &[])
+    };
+    if let DiscoveryOutcome::Failed(error) = discovery {
+        return vec![scope(
+            DISCOVERY_TARGET,
+            Outcome {
+                status: Status::Error,
+                expected: format!("the resources tagged {query} (Resource Groups Tagging API GetResources)"),
+                actual: error.clone(),
+                detail: Some("tag-based discovery failed: the resources it should have found were not qualified".into()),
+            },
+        )];
+    }
+    if !others.is_empty() {
+        return vec![];
+    }
+    let discovered = match discovery {
+        DiscoveryOutcome::NotConfigured => "no discovery tags".to_string(),
+        DiscoveryOutcome::Found { targets, unsupported } => format!(
+            "discovery by tags {query} found {targets} checkable resource(s) and {unsupported} of types without checks"
+        ),
+        DiscoveryOutcome::Failed(_) => unreachable!("handled above"),
+    };
+    let stages: Vec<&str> = stages.iter().map(|s| s.as_str()).collect();
+    vec![scope(
+        SCOPE_TARGET,
+        Outcome {
+            status: Status::Error,
+            expected: "at least one check result".into(),
+            actual: "nothing to qualify".into(),
+            detail: Some(format!(
+                "no check applies in stages {}: the specification lists {} expected resource(s) and {} stack(s); {discovered}",
+                stages.join(", "),
+                spec.resources.len(),
+                spec.stacks.len(),
+            )),
+        },
+    )]
+}
+
 /// Apply the specification's suppressions. An unexpired suppression turns a failed or
 /// errored result into `suppressed`; an expired one no longer suppresses, so the check
 /// counts as a failure (with the expiry named). Returns one record per suppression.
@@ -178,12 +259,14 @@ pub fn overall(results: &[&CheckResult]) -> Status {
     }
 }
 
-/// Requirement → checks → results → evidence.
+/// Requirement → checks → results → evidence. Each row lists every result tracing to the
+/// requirement with its index in `results` and its evidence reference, so the matrix can be
+/// walked from a requirement to the evidence of each check on each resource.
 pub fn traceability(spec: &Spec, results: &[CheckResult], evidence: &str) -> Vec<TraceRow> {
-    let mut by_req: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
-    for r in results {
+    let mut by_req: BTreeMap<&str, Vec<(usize, &CheckResult)>> = BTreeMap::new();
+    for (i, r) in results.iter().enumerate() {
         for req in &r.requirements {
-            by_req.entry(req.as_str()).or_default().push(r);
+            by_req.entry(req.as_str()).or_default().push((i, r));
         }
     }
     spec.requirements
@@ -192,19 +275,24 @@ pub fn traceability(spec: &Spec, results: &[CheckResult], evidence: &str) -> Vec
             let rs = by_req.remove(req.id.as_str()).unwrap_or_default();
             let checks: BTreeSet<String> = rs
                 .iter()
-                .map(|r| format!("{}@{}", r.check_id, r.target))
+                .map(|(_, r)| format!("{}@{}", r.check_id, r.target))
                 .collect();
+            let only: Vec<&CheckResult> = rs.iter().map(|(_, r)| *r).collect();
             TraceRow {
                 requirement: req.id.clone(),
                 text: req.text.clone(),
                 controls: req.controls.clone(),
                 checks: checks.into_iter().collect(),
-                status: if rs.is_empty() {
+                status: if only.is_empty() {
                     Status::Error
                 } else {
-                    overall(&rs)
+                    overall(&only)
                 },
                 evidence: evidence.to_string(),
+                results: rs
+                    .iter()
+                    .map(|(i, r)| TraceResult::of(*i, r, evidence))
+                    .collect(),
             }
         })
         .collect()
@@ -284,6 +372,95 @@ mod tests {
         assert_eq!(rec[0].state, "unused");
     }
 
+    fn tags() -> BTreeMap<String, String> {
+        [("gxp:app".to_string(), "lims".to_string())].into()
+    }
+
+    #[test]
+    fn failed_discovery_is_an_error_result_whatever_the_other_results() {
+        let others = vec![res("s3.versioning", "b", Status::Passed, &[])];
+        let failed = DiscoveryOutcome::Failed(
+            "Resource Groups Tagging API GetResources: AccessDenied".into(),
+        );
+        let rs = scope_results(&Spec::default(), &tags(), &failed, &others, &[Stage::Oq]);
+        assert_eq!(rs.len(), 1);
+        let r = &rs[0];
+        assert_eq!(r.check_id, "iq.scope");
+        assert_eq!(r.stage, Stage::Iq, "recorded although IQ is not selected");
+        assert_eq!(r.target, DISCOVERY_TARGET);
+        assert_eq!(r.resource_type, SCOPE_RESOURCE_TYPE);
+        assert_eq!(r.identifier, "gxp:app=lims");
+        assert_eq!(r.status, Status::Error);
+        assert!(r.expected.contains("gxp:app=lims"), "{}", r.expected);
+        assert!(r.actual.contains("AccessDenied"), "{}", r.actual);
+        assert!(!r.controls.is_empty() && !r.remediation.is_empty());
+        let mut all = others;
+        all.extend(rs);
+        assert_eq!(crate::report::Summary::of(&all).status, Status::Error);
+    }
+
+    #[test]
+    fn successful_discovery_with_other_results_adds_nothing() {
+        let others = vec![res("s3.versioning", "b", Status::Passed, &[])];
+        let found = DiscoveryOutcome::Found {
+            targets: 0,
+            unsupported: 0,
+        };
+        assert!(scope_results(&Spec::default(), &tags(), &found, &others, &Stage::ALL).is_empty());
+        assert!(scope_results(
+            &Spec::default(),
+            &BTreeMap::new(),
+            &DiscoveryOutcome::NotConfigured,
+            &others,
+            &Stage::ALL
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn nothing_to_qualify_is_an_error() {
+        let found = DiscoveryOutcome::Found {
+            targets: 0,
+            unsupported: 2,
+        };
+        let rs = scope_results(&Spec::default(), &tags(), &found, &[], &Stage::ALL);
+        assert_eq!(rs.len(), 1);
+        let r = &rs[0];
+        assert_eq!(
+            (r.check_id.as_str(), r.target.as_str()),
+            ("iq.scope", SCOPE_TARGET)
+        );
+        assert_eq!(r.status, Status::Error);
+        assert_eq!(r.actual, "nothing to qualify");
+        let detail = r.detail.as_deref().unwrap();
+        assert!(
+            detail.contains("0 expected resource(s) and 0 stack(s)"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("found 0 checkable resource(s) and 2"),
+            "{detail}"
+        );
+        assert_eq!(crate::report::Summary::of(&rs).status, Status::Error);
+
+        // Without discovery too, e.g. only stacks and only OQ selected.
+        let spec = Spec {
+            stacks: vec![ExpectedStack::default()],
+            ..Default::default()
+        };
+        let rs = scope_results(
+            &spec,
+            &BTreeMap::new(),
+            &DiscoveryOutcome::NotConfigured,
+            &[],
+            &[Stage::Oq],
+        );
+        assert_eq!(rs[0].actual, "nothing to qualify");
+        let detail = rs[0].detail.as_deref().unwrap();
+        assert!(detail.contains("stages OQ"), "{detail}");
+        assert!(detail.contains("no discovery tags"), "{detail}");
+    }
+
     #[test]
     fn traceability_walks_requirements_to_results() {
         let spec = Spec {
@@ -310,6 +487,42 @@ mod tests {
         let rows = traceability(&spec, &rs, "s3://x/r.json");
         assert_eq!(rows[0].checks, vec!["s3.encryption@b", "s3.versioning@b"]);
         assert_eq!(rows[0].status, Status::Failed);
+        let walked: Vec<(&str, &str, Status, u64, &str)> = rows[0]
+            .results
+            .iter()
+            .map(|x| {
+                (
+                    x.check_id.as_str(),
+                    x.target.as_str(),
+                    x.status,
+                    x.result_index,
+                    x.evidence.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            walked,
+            [
+                (
+                    "s3.versioning",
+                    "b",
+                    Status::Passed,
+                    0,
+                    "s3://x/r.json#/results/0"
+                ),
+                (
+                    "s3.encryption",
+                    "b",
+                    Status::Failed,
+                    1,
+                    "s3://x/r.json#/results/1"
+                ),
+            ]
+        );
+        for x in &rows[0].results {
+            assert_eq!(rs[x.result_index as usize].check_id, x.check_id);
+        }
+        assert!(rows[1].results.is_empty());
         assert_eq!(
             rows[1].status,
             Status::Error,

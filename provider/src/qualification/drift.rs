@@ -203,6 +203,40 @@ pub fn drift(qualified: &Snapshot, current: &Snapshot) -> Vec<DriftItem> {
     out
 }
 
+/// Drift recorded in a run's report: what changed between the previous qualification's
+/// snapshot and this run's. Targets that entered or left the specification's scope (an
+/// expected resource added or removed with a specification change) are scope changes, not
+/// drift, and are left out; discovered resources that appeared or disappeared are drift.
+pub fn since_previous(previous: &Snapshot, current: &Snapshot) -> Vec<DriftItem> {
+    use crate::observe::TargetOrigin;
+    let keys = |s: &Snapshot| -> std::collections::BTreeSet<String> {
+        s.targets.iter().map(|t| t.key.clone()).collect()
+    };
+    let (then, now) = (keys(previous), keys(current));
+    let in_both = |t: &SnapTarget, other: &std::collections::BTreeSet<String>| {
+        t.origin == TargetOrigin::Discovered || other.contains(&t.key)
+    };
+    let previous = Snapshot {
+        targets: previous
+            .targets
+            .iter()
+            .filter(|t| in_both(t, &now))
+            .cloned()
+            .collect(),
+        ..previous.clone()
+    };
+    let current = Snapshot {
+        targets: current
+            .targets
+            .iter()
+            .filter(|t| in_both(t, &then))
+            .cloned()
+            .collect(),
+        ..current.clone()
+    };
+    drift(&previous, &current)
+}
+
 /// Stacks updated after the qualification: (name, last update now, last update then).
 pub fn updated_stacks(qualified: &Snapshot, current: &Snapshot) -> Vec<(String, String, String)> {
     let then: BTreeMap<&str, &SnapStack> = qualified
@@ -363,6 +397,50 @@ mod tests {
             vec![("core".into(), "t2".into(), "t1".into())]
         );
         assert!(drift(&q, &n).iter().any(|i| i.property == "Outputs.B"));
+    }
+
+    #[test]
+    fn drift_since_previous_leaves_out_scope_changes() {
+        let mut found = t("discovered:arn:aws:s3:::x", json!({}));
+        found.origin = TargetOrigin::Discovered;
+        let previous = Snapshot {
+            targets: vec![
+                t(
+                    "b",
+                    json!({"VersioningConfiguration": {"Status": "Enabled"}}),
+                ),
+                t("removed_from_spec", json!({})),
+            ],
+            ..Default::default()
+        };
+        let current = Snapshot {
+            targets: vec![
+                t(
+                    "b",
+                    json!({"VersioningConfiguration": {"Status": "Suspended"}}),
+                ),
+                t("added_to_spec", json!({})),
+                found,
+            ],
+            ..Default::default()
+        };
+        let d = since_previous(&previous, &current);
+        let found: Vec<(&str, &str)> = d
+            .iter()
+            .map(|i| (i.target.as_str(), i.property.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("b", "VersioningConfiguration.Status"),
+                ("discovered:arn:aws:s3:::x", "(resource)")
+            ]
+        );
+        assert_eq!(d[0].class, SeverityClass::Security);
+        assert_eq!(
+            (d[0].qualified.as_str(), d[0].current.as_str()),
+            ("Enabled", "Suspended")
+        );
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! Import an existing qualification from the location of a filed report.
 
+use std::collections::BTreeMap;
+
 use tf_provider::value::Value;
 
 use super::snapshot::{SnapStack, SnapTarget, Snapshot};
 use crate::observe::{Target, TargetOrigin};
 use crate::provider::Configured;
 use crate::report::Report;
-use crate::resources::qualification::state::{Findings, Private, QualificationState, ResultState};
+use crate::resources::qualification::state::{
+    DiscoveryConfig, Findings, Private, QualificationState, ResultState,
+};
 use crate::util::sha256_hex;
 
 /// Read bytes from `s3://BUCKET/KEY` or a local path.
@@ -56,12 +60,33 @@ pub async fn read_report(
     Ok((report, sha))
 }
 
+/// The `discovery` block of a qualification whose report records these discovery tags; null
+/// (no block) without tags, as in a configuration without discovery.
+fn discovery_block(tags: &BTreeMap<String, String>) -> Value<Vec<DiscoveryConfig>> {
+    if tags.is_empty() {
+        return Value::Null;
+    }
+    Value::Value(vec![DiscoveryConfig {
+        tags: Value::Value(
+            tags.iter()
+                .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+                .collect(),
+        ),
+    }])
+}
+
 /// State and private state of a qualification from one of its reports.
 pub async fn from_report_location(
     configured: &Configured,
     location: &str,
 ) -> Result<(QualificationState, Private), String> {
     let (report, sha) = read_report(configured, location).await?;
+    Ok(from_report(&report, &sha, location))
+}
+
+/// State and private state of a qualification from its report `report` (SHA-256 `sha`)
+/// filed at `location`.
+pub fn from_report(report: &Report, sha: &str, location: &str) -> (QualificationState, Private) {
     let s = |v: &str| Value::Value(v.to_string());
     let strings = |items: Vec<String>| Value::Value(items.into_iter().map(Value::Value).collect());
     let state = QualificationState {
@@ -89,10 +114,11 @@ pub async fn from_report_location(
         qualified_spec_digest: s(&report.spec.digest),
         report_id: s(&report.report_id),
         report_location: s(location),
-        report_sha256: s(&sha),
+        report_sha256: s(sha),
         report_sequence: Value::Value(report.qualification.sequence),
         requalification_reasons: strings(report.qualification.reasons.clone()),
         drift: Value::Value(vec![]),
+        discovery: discovery_block(&report.qualification.discovery_tags),
         ..Default::default()
     };
     let targets = report
@@ -124,15 +150,91 @@ pub async fn from_report_location(
     let snapshot = Snapshot {
         targets,
         stacks: report.stacks.iter().map(SnapStack::of).collect(),
-        discovery_tags: Default::default(),
+        discovery_tags: report.qualification.discovery_tags.clone(),
     };
     let mut state = state;
     state.observed_fingerprint = Value::Value(snapshot.fingerprint());
-    Ok((
+    (
         state,
         Private {
             snapshot: Some(snapshot),
             findings: Findings::default(),
         },
-    ))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::formats::sample_report;
+    use crate::resources::qualification::plan_reasons;
+
+    fn tags() -> BTreeMap<String, String> {
+        [("gxp:app", "lims"), ("gxp:env", "prod")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn import_restores_the_discovery_tags_of_the_report() {
+        let mut report = sample_report();
+        report.qualification.discovery_tags = tags();
+        let (state, private) = from_report(&report, "ab12", "s3://evidence/r.json");
+        assert_eq!(state.discovery, discovery_block(&tags()));
+        let Value::Value(blocks) = &state.discovery else {
+            panic!("no discovery block: {:?}", state.discovery)
+        };
+        assert_eq!(
+            blocks[0].tags,
+            Value::Value(
+                tags()
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::Value(v)))
+                    .collect()
+            )
+        );
+        let snapshot = private.snapshot.as_ref().expect("snapshot");
+        assert_eq!(snapshot.discovery_tags, tags(), "refresh discovers again");
+
+        // The configuration that filed the report: same tags, so no scope change.
+        let mut config = state.clone();
+        config.discovery = discovery_block(&tags());
+        let reasons = plan_reasons(&state, &private, &config);
+        assert!(
+            !reasons.iter().any(|r| r.contains("scope changed")),
+            "{reasons:?}"
+        );
+        // Other tags in the configuration are a scope change.
+        let mut other = tags();
+        other.insert("gxp:env".into(), "dev".into());
+        config.discovery = discovery_block(&other);
+        let reasons = plan_reasons(&state, &private, &config);
+        assert!(
+            reasons.contains(&"qualification scope changed: discovery tags".to_string()),
+            "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn import_without_discovery_has_no_discovery_block() {
+        let report = sample_report();
+        assert!(report.qualification.discovery_tags.is_empty());
+        let (state, private) = from_report(&report, "ab12", "/evidence/r.json");
+        assert_eq!(state.discovery, Value::Null);
+        assert!(private.snapshot.unwrap().discovery_tags.is_empty());
+    }
+
+    #[test]
+    fn reports_filed_before_discovery_tags_were_recorded_still_import() {
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&crate::report::canonical_bytes(&sample_report())).unwrap();
+        json["qualification"]
+            .as_object_mut()
+            .unwrap()
+            .remove("discovery_tags")
+            .expect("recorded");
+        let report: Report = serde_json::from_value(json).expect("older report parses");
+        assert!(report.qualification.discovery_tags.is_empty());
+    }
 }

@@ -45,12 +45,18 @@ pub struct RunSettings {
     pub evidence_store: Option<EvidenceStoreConfig>,
     pub previous_report_sha256: Option<String>,
     pub sequence: i64,
+    /// Continue the chain of the reports already filed (or spooled) for this qualification
+    /// in its store instead of `sequence` and `previous_report_sha256`: a new or replaced
+    /// resource, which has no prior state.
+    pub continue_chain: bool,
     /// Formats filed beside the JSON report.
     pub report_formats: Vec<String>,
     /// KMS key that signs the report digest.
     pub signing_key_id: Option<String>,
     /// SNS topic notified after the run.
     pub notify_topic_arn: Option<String>,
+    /// What the previous qualification observed (private state), for the report's drift.
+    pub previous_snapshot: Option<snapshot::Snapshot>,
 }
 
 /// A fresh, unique report id: UTC time plus a short hash.
@@ -79,7 +85,7 @@ pub fn spool_id(name: &str, report_id: &str) -> String {
 pub async fn apply_run(
     diags: &mut Diagnostics,
     configured: &Configured,
-    s: RunSettings,
+    mut s: RunSettings,
     planned: QualificationState,
 ) -> Option<(QualificationState, Private)> {
     let Some(aws) = configured.aws.as_ref() else {
@@ -113,7 +119,34 @@ pub async fn apply_run(
     };
     let store = filing::open(aws, &store_settings.choice);
     let spool = Spool::new(&s.spool_directory);
-    match filing::drain_spool(store.as_ref(), &spool).await {
+    // The store is checked before anything is filed in it, spooled reports included: a store
+    // this run may not file in keeps them in the spool.
+    let (protection, refused) = match store.protection().await {
+        Ok(p)
+            if filing::acceptable(&store_settings.choice, &p, store_settings.allow_unprotected) =>
+        {
+            (p, None)
+        }
+        Ok(p) => {
+            let why = format!("{} — versioning and Object Lock are required (set allow_unprotected_store = true to accept it)", p.summary);
+            (
+                p,
+                Some(StoreError::Unprotected {
+                    store: store.describe(),
+                    why,
+                }),
+            )
+        }
+        Err(e) => (
+            crate::evidence::Protection {
+                summary: format!("unknown: {e}"),
+                ..Default::default()
+            },
+            Some(e),
+        ),
+    };
+
+    match filing::drain_spool(store.as_ref(), &spool, refused.as_ref()).await {
         Ok(0) => {}
         Ok(n) => diags.root_warning(
             format!("Filed {n} spooled report(s)"),
@@ -141,36 +174,27 @@ pub async fn apply_run(
         }
     }
     let suppressions = assemble::apply_suppressions(&mut results, &spec.suppressions, finished);
+    // After the suppressions: a failed discovery or an empty run cannot be suppressed.
+    let scope = assemble::scope_results(
+        &spec,
+        &s.discovery_tags,
+        &observed.discovery,
+        &results,
+        &s.stages,
+    );
+    results.extend(scope);
     let summary = Summary::of(&results);
-
-    let (protection, refused) = match store.protection().await {
-        Ok(p)
-            if filing::acceptable(&store_settings.choice, &p, store_settings.allow_unprotected) =>
-        {
-            (p, None)
-        }
-        Ok(p) => {
-            let why = format!("{} — versioning and Object Lock are required (set allow_unprotected_store = true to accept it)", p.summary);
-            (
-                p,
-                Some(StoreError::Unprotected {
-                    store: store.describe(),
-                    why,
-                }),
-            )
-        }
-        Err(e) => (
-            crate::evidence::Protection {
-                summary: format!("unknown: {e}"),
-                ..Default::default()
-            },
-            Some(e),
-        ),
-    };
 
     // The snapshot is taken now; the observations then move into the report (no copies:
     // they are the largest part of a qualification's memory).
     let snapshot = observed.snapshot(&s.discovery_tags);
+    // Drift since the previous qualification is recorded in this run's report; this run's
+    // snapshot becomes the baseline, so the state reports no pending drift after it.
+    let drift_since_previous = s
+        .previous_snapshot
+        .as_ref()
+        .map(|previous| drift::since_previous(previous, &snapshot))
+        .unwrap_or_default();
     let (targets, observations): (Vec<_>, Vec<_>) = observed.targets.into_iter().unzip();
     let report_id = new_report_id(&s.name, finished);
     let application = configured
@@ -183,6 +207,38 @@ pub async fn apply_run(
         .environment
         .clone()
         .unwrap_or_else(|| spec.system.environment.clone());
+    if s.continue_chain {
+        // A new (or replaced) qualification continues the chain of its reports already in
+        // the store or spooled for it, so a report never claims a sequence twice.
+        match filing::chain_head(
+            store.as_ref(),
+            &spool,
+            &s.name,
+            &application,
+            &environment,
+            refused.as_ref(),
+        )
+        .await
+        {
+            Ok((head, unread)) => {
+                if let Some(why) = unread {
+                    diags.root_warning(
+                        "The report chain was read from the spool only",
+                        format!("{why}\n\nThe report is spooled; it continues the chain of the reports spooled for {}.", store.describe()),
+                    );
+                }
+                s.sequence = head.as_ref().map_or(1, |h| h.sequence + 1);
+                s.previous_report_sha256 = head.map(|h| h.sha256);
+            }
+            Err(e) => {
+                diags.root_error(
+                    "The report chain could not be read",
+                    format!("{e}\n\nThe report of qualification `{}` must continue the chain of its reports in {}; nothing was filed. Allow listing and reading the store's reports, then apply again.", s.name, store.describe()),
+                );
+                return None;
+            }
+        }
+    }
     let date = finished.date().to_string();
     let key = report_key(
         &application,
@@ -202,6 +258,7 @@ pub async fn apply_run(
             enforce: s.enforce,
             reasons: s.reasons.clone(),
             sequence: s.sequence,
+            discovery_tags: s.discovery_tags.clone(),
         },
         spec: SpecInfo {
             name: spec.name.clone(),
@@ -237,7 +294,7 @@ pub async fn apply_run(
         results,
         summary: summary.clone(),
         suppressions,
-        drift: vec![],
+        drift: drift_since_previous,
         previous_report_sha256: s.previous_report_sha256.clone(),
         targets,
         observations,
@@ -319,6 +376,8 @@ pub async fn apply_run(
     state.report_location = Value::Value(filed_at);
     state.report_sha256 = Value::Value(sha);
     state.report_sequence = Value::Value(s.sequence);
+    // No pending drift: this run's observations are the new baseline (the plan said so).
+    // What had drifted since the previous qualification is recorded in the report.
     state.drift = Value::Value(vec![]);
     if s.enforce && summary.status != Status::Passed {
         report_failures(diags, &report.results);

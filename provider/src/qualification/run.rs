@@ -4,8 +4,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
+use super::assemble::DiscoveryOutcome;
 use super::snapshot::{SnapStack, SnapTarget, Snapshot};
 use crate::aws::AwsContext;
+use crate::observe::stack::{DriftDetection, PART_RESOURCES, PART_STACK};
 use crate::observe::{
     self, collect::collect, Existence, Observation, StackObservation, Target, TargetOrigin,
 };
@@ -17,6 +19,8 @@ pub struct Observed {
     pub targets: Vec<(Target, Observation)>,
     pub stacks: Vec<StackObservation>,
     pub notes: Vec<String>,
+    /// What tag-based discovery gave.
+    pub discovery: DiscoveryOutcome,
 }
 
 impl Observed {
@@ -34,14 +38,17 @@ impl Observed {
     }
 }
 
-/// Observe stacks by name, concurrently.
+/// Observe stacks by name, concurrently; CloudFormation drift detection as asked.
 pub async fn observe_stacks(
     aws: &AwsContext,
     names: &BTreeSet<String>,
     concurrency: usize,
+    drift_detection: DriftDetection,
 ) -> Vec<StackObservation> {
     stream::iter(names.iter().cloned())
-        .map(|name| async move { observe::stack::collect_stack(aws, &name).await })
+        .map(|name| async move {
+            observe::stack::collect_stack_with(aws, &name, drift_detection).await
+        })
         .buffered(concurrency)
         .collect()
         .await
@@ -68,6 +75,11 @@ pub async fn observe_targets(
     observed.into_iter().map(|(_, t, o)| (t, o)).collect()
 }
 /// Targets of the specification; identifiers from stacks where given by logical id.
+///
+/// Returns the targets to observe and the stack resources that could not be resolved to a
+/// physical id, already observed: `Missing` when the stack does not exist or does not have
+/// the logical id, `Unknown` (so its checks are `error`, never `failed`) when the stack or
+/// its resources could not be read.
 fn spec_targets(
     spec: &Spec,
     stacks: &[StackObservation],
@@ -93,14 +105,7 @@ fn spec_targets(
                     Some(id) => t.identifier = id.to_string(),
                     None => {
                         t.identifier = format!("{stack}/{logical}");
-                        let existence = if obs.status.is_none() || obs.errors.is_empty() {
-                            Existence::Missing
-                        } else {
-                            Existence::Unknown(format!(
-                                "resources of stack {stack} could not be read"
-                            ))
-                        };
-                        let o = Observation::with_existence(&t, existence);
+                        let o = Observation::with_existence(&t, unresolved_existence(obs));
                         unresolved.push((t, o));
                         continue;
                     }
@@ -118,6 +123,22 @@ fn spec_targets(
     (ready, unresolved)
 }
 
+/// Whether a stack resource that could not be resolved to a physical id exists.
+fn unresolved_existence(obs: &StackObservation) -> Existence {
+    if let Some(e) = obs.errors.get(PART_STACK) {
+        Existence::Unknown(format!("stack {} could not be read: {e}", obs.name))
+    } else if obs.status.is_none() {
+        Existence::Missing
+    } else if let Some(e) = obs.errors.get(PART_RESOURCES) {
+        Existence::Unknown(format!(
+            "resources of stack {} could not be read: {e}",
+            obs.name
+        ))
+    } else {
+        Existence::Missing
+    }
+}
+
 /// Observe everything the specification and discovery cover.
 pub async fn observe_all(
     aws: &AwsContext,
@@ -127,7 +148,7 @@ pub async fn observe_all(
 ) -> Observed {
     let mut names: BTreeSet<String> = spec.stacks.iter().map(|s| s.name.clone()).collect();
     names.extend(spec.resources.iter().filter_map(|r| r.stack_name.clone()));
-    let stacks = observe_stacks(aws, &names, concurrency).await;
+    let stacks = observe_stacks(aws, &names, concurrency, DriftDetection::Detect).await;
     let (mut targets, unresolved) = spec_targets(spec, &stacks);
     let mut notes = Vec::new();
     for s in &stacks {
@@ -135,9 +156,20 @@ pub async fn observe_all(
             notes.push(format!("stack {}: {note}", s.name));
         }
     }
+    let mut discovery = DiscoveryOutcome::NotConfigured;
     if !discovery_tags.is_empty() {
         match observe::discovery::discover(aws, discovery_tags).await {
             Ok(found) => {
+                discovery = DiscoveryOutcome::Found {
+                    targets: found.targets.len(),
+                    unsupported: found.unsupported.len(),
+                };
+                if found.targets.is_empty() {
+                    notes.push(format!(
+                        "tag-based discovery found no checkable resource tagged {}",
+                        super::assemble::tag_query(discovery_tags)
+                    ));
+                }
                 let known: BTreeSet<(String, String)> = targets
                     .iter()
                     .map(|t| (t.resource_type.clone(), t.identifier.clone()))
@@ -151,7 +183,8 @@ pub async fn observe_all(
                     notes.push(format!("discovered but no checks for its type: {arn}"));
                 }
             }
-            Err(e) => notes.push(format!("tag-based discovery failed: {e}")),
+            // A result (`iq.scope`, error), not only a note: see assemble::scope_results.
+            Err(e) => discovery = DiscoveryOutcome::Failed(e),
         }
     }
     let mut observed = observe_targets(aws, targets, concurrency).await;
@@ -161,10 +194,15 @@ pub async fn observe_all(
         targets: observed,
         stacks,
         notes,
+        discovery,
     }
 }
 
 /// Observe again what a snapshot covers (refresh), plus newly discovered resources.
+///
+/// Stacks are read without CloudFormation drift detection (DetectStackDrift polls up to
+/// about 30 s per stack, and the snapshot does not keep its result): refresh compares
+/// status, template, outputs and parameters, which are cheap to read.
 pub async fn observe_snapshot(
     aws: &AwsContext,
     snapshot: &Snapshot,
@@ -184,11 +222,235 @@ pub async fn observe_snapshot(
         }));
     }
     let names: BTreeSet<String> = snapshot.stacks.iter().map(|s| s.name.clone()).collect();
-    let stacks = observe_stacks(aws, &names, concurrency).await;
+    let stacks = observe_stacks(aws, &names, concurrency, DriftDetection::Skip).await;
     let observed = observe_targets(aws, targets, concurrency).await;
     Ok(Snapshot {
         targets: observed.iter().map(|(t, o)| SnapTarget::of(t, o)).collect(),
         stacks: stacks.iter().map(SnapStack::of).collect(),
         discovery_tags: snapshot.discovery_tags.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::stack::fake_cloudformation;
+    use crate::qualification::snapshot::SnapStack;
+    use crate::spec::model::{ExpectedResource, ExpectedStack};
+
+    fn in_stack(key: &str, stack: &str, logical: &str) -> ExpectedResource {
+        ExpectedResource {
+            key: key.into(),
+            resource_type: "AWS::S3::Bucket".into(),
+            stack_name: Some(stack.into()),
+            logical_id: Some(logical.into()),
+            checks: vec!["s3.versioning".into()],
+            requirements: vec!["URS-1".into()],
+            ..Default::default()
+        }
+    }
+
+    fn stack(name: &str, resources: &[(&str, &str)]) -> StackObservation {
+        StackObservation {
+            name: name.into(),
+            status: Some("CREATE_COMPLETE".into()),
+            resources: resources
+                .iter()
+                .map(|(l, p)| (l.to_string(), ("AWS::S3::Bucket".into(), p.to_string())))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn spec(resources: Vec<ExpectedResource>) -> Spec {
+        Spec {
+            resources,
+            ..Default::default()
+        }
+    }
+
+    fn unresolved_existence_of(spec: &Spec, stacks: &[StackObservation]) -> Existence {
+        let (ready, unresolved) = spec_targets(spec, stacks);
+        assert!(ready.is_empty(), "{ready:?}");
+        assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+        let (t, o) = &unresolved[0];
+        assert_eq!(
+            t.identifier,
+            format!("core/{}", spec.resources[0].logical_id.as_deref().unwrap())
+        );
+        assert_eq!(o.key, t.key);
+        o.existence.clone()
+    }
+
+    #[test]
+    fn spec_targets_take_physical_ids_from_their_stack() {
+        let spec = spec(vec![
+            in_stack("data", "core", "DataBucket"),
+            in_stack("logs", "audit", "LogBucket"),
+            ExpectedResource {
+                key: "direct".into(),
+                resource_type: "AWS::S3::Bucket".into(),
+                identifier: Some("direct-bucket".into()),
+                ..Default::default()
+            },
+        ]);
+        let stacks = [
+            stack("core", &[("DataBucket", "core-data-1"), ("Other", "x")]),
+            stack("audit", &[("LogBucket", "audit-logs-1")]),
+        ];
+        let (ready, unresolved) = spec_targets(&spec, &stacks);
+        assert!(unresolved.is_empty(), "{unresolved:?}");
+        let ids: Vec<(&str, &str)> = ready
+            .iter()
+            .map(|t| (t.key.as_str(), t.identifier.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("data", "core-data-1"),
+                ("logs", "audit-logs-1"),
+                ("direct", "direct-bucket")
+            ]
+        );
+        let data = &ready[0];
+        assert_eq!(data.origin, TargetOrigin::Spec);
+        assert_eq!(data.checks, ["s3.versioning"]);
+        assert_eq!(data.requirements, ["URS-1"]);
+    }
+
+    #[test]
+    fn logical_id_not_in_the_stack_is_missing() {
+        let spec = spec(vec![in_stack("data", "core", "DataBucket")]);
+        let stacks = [stack("core", &[("Other", "x")])];
+        assert_eq!(unresolved_existence_of(&spec, &stacks), Existence::Missing);
+        // Also when another part of the stack (the template) could not be read.
+        let mut partial = stack("core", &[("Other", "x")]);
+        partial
+            .errors
+            .insert(crate::observe::stack::PART_TEMPLATE.into(), "denied".into());
+        assert_eq!(
+            unresolved_existence_of(&spec, &[partial]),
+            Existence::Missing
+        );
+    }
+
+    #[test]
+    fn stack_that_does_not_exist_leaves_its_resources_missing() {
+        let spec = spec(vec![in_stack("data", "core", "DataBucket")]);
+        let absent = StackObservation {
+            name: "core".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            unresolved_existence_of(&spec, &[absent]),
+            Existence::Missing
+        );
+    }
+
+    #[test]
+    fn stack_that_could_not_be_described_leaves_its_resources_unknown() {
+        let spec = spec(vec![in_stack("data", "core", "DataBucket")]);
+        let mut unreadable = StackObservation {
+            name: "core".into(),
+            ..Default::default()
+        };
+        unreadable
+            .errors
+            .insert(PART_STACK.into(), "DescribeStacks: AccessDenied".into());
+        match unresolved_existence_of(&spec, &[unreadable]) {
+            Existence::Unknown(why) => {
+                assert!(why.contains("stack core could not be read"), "{why}");
+                assert!(why.contains("AccessDenied"), "{why}");
+            }
+            other => panic!("DescribeStacks failed, so existence is unknown: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stack_whose_resources_could_not_be_listed_leaves_them_unknown() {
+        let spec = spec(vec![in_stack("data", "core", "DataBucket")]);
+        let mut unlisted = stack("core", &[]);
+        unlisted.errors.insert(
+            PART_RESOURCES.into(),
+            "ListStackResources: Throttling".into(),
+        );
+        match unresolved_existence_of(&spec, &[unlisted]) {
+            Existence::Unknown(why) => {
+                assert!(why.contains("resources of stack core"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_stack_resource_is_an_error_not_a_failure() {
+        let spec = spec(vec![in_stack("data", "core", "DataBucket")]);
+        let mut unreadable = StackObservation {
+            name: "core".into(),
+            ..Default::default()
+        };
+        unreadable
+            .errors
+            .insert(PART_STACK.into(), "DescribeStacks: AccessDenied".into());
+        let (_, unresolved) = spec_targets(&spec, &[unreadable]);
+        let (t, o) = &unresolved[0];
+        let results = super::super::assemble::target_results(t, o, &crate::catalog::Stage::ALL);
+        assert!(!results.is_empty());
+        for r in &results {
+            assert_eq!(r.status, crate::checks::Status::Error, "{r:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn refresh_reads_stacks_without_drift_detection_and_apply_with_it() {
+        let fake = fake_cloudformation::start().await;
+        let snapshot = Snapshot {
+            stacks: vec![SnapStack {
+                name: "app".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let current = observe_snapshot(&fake.aws, &snapshot, 4).await.unwrap();
+        assert_eq!(current.stacks[0].status.as_deref(), Some("CREATE_COMPLETE"));
+        assert!(
+            !fake.actions().iter().any(|a| a.contains("Drift")),
+            "refresh ran drift detection: {:?}",
+            fake.actions()
+        );
+
+        let spec = Spec {
+            stacks: vec![ExpectedStack {
+                name: "app".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let observed = observe_all(&fake.aws, &spec, &BTreeMap::new(), 4).await;
+        assert!(
+            fake.actions().contains(&"DetectStackDrift".to_string()),
+            "{:?}",
+            fake.actions()
+        );
+        assert_eq!(observed.discovery, DiscoveryOutcome::NotConfigured);
+        assert!(observed.stacks[0].cfn_drift_note.is_some());
+    }
+
+    #[tokio::test]
+    async fn failed_discovery_is_an_outcome_not_a_note() {
+        // The fake endpoint answers GetResources with HTTP 500.
+        let fake = fake_cloudformation::start().await;
+        let tags: BTreeMap<String, String> = [("gxp:app".to_string(), "lims".to_string())].into();
+        let observed = observe_all(&fake.aws, &Spec::default(), &tags, 4).await;
+        match &observed.discovery {
+            DiscoveryOutcome::Failed(e) => assert!(e.contains("GetResources"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(observed.targets.is_empty());
+        assert!(
+            !observed.notes.iter().any(|n| n.contains("discovery")),
+            "{:?}",
+            observed.notes
+        );
+    }
 }

@@ -2,13 +2,14 @@
 //! paragraphs, laid out like the AWS IQ/OQ report. The HTML and PDF renderers both draw this
 //! one document, so the two always carry the same content.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::catalog::Stage;
 use crate::checks::Status;
 use crate::observe::Existence;
 
-use super::{CheckResult, Report};
+use super::{CheckResult, Report, TraceRow};
 
 /// A rendered report: a title block and sections.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +47,8 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Shown instead of an empty table.
     pub empty: String,
+    /// Anchor of each row (the HTML `id` of its `<tr>`), or empty for a table without anchors.
+    pub row_ids: Vec<String>,
 }
 
 /// A table column: its heading and relative width (for page layouts).
@@ -61,16 +64,40 @@ pub enum Cell {
     Text(String),
     /// A check status, drawn as a coloured label.
     Status(Status),
+    /// References to anchored rows elsewhere in the document, one per line (links in HTML).
+    Links(Vec<Link>),
+}
+
+/// A reference to an anchored table row: a result of the results table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// The row's anchor (see [`Table::row_ids`]).
+    pub anchor: String,
+    pub text: String,
+    /// Status of what is referenced, when it has one (for colour).
+    pub status: Option<Status>,
 }
 
 impl Cell {
     /// The cell as text.
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(t) => t,
-            Cell::Status(s) => status_label(*s),
+            Cell::Text(t) => Cow::Borrowed(t),
+            Cell::Status(s) => Cow::Borrowed(status_label(*s)),
+            Cell::Links(links) => Cow::Owned(
+                links
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         }
     }
+}
+
+/// Anchor of the result at `index` of the report's results: `result-INDEX`.
+pub fn result_anchor(index: u64) -> String {
+    format!("result-{index}")
 }
 
 /// Label of a status for people: `PASS`, `FAIL`, `ERROR`, `SUPPRESSED`.
@@ -105,6 +132,7 @@ fn table(columns: Vec<Column>, rows: Vec<Vec<Cell>>, empty: &str) -> Block {
         columns,
         rows,
         empty: empty.to_string(),
+        row_ids: vec![],
     })
 }
 
@@ -418,7 +446,8 @@ fn results(r: &Report) -> Section {
     let rows = r
         .results
         .iter()
-        .map(|x| {
+        .enumerate()
+        .map(|(i, x)| {
             let mut actual = x.actual.clone();
             if let Some(d) = &x.detail {
                 actual.push('\n');
@@ -428,6 +457,7 @@ fn results(r: &Report) -> Section {
                 actual.push_str(&format!("\nsuppressed: {}", s.reason));
             }
             vec![
+                t(i.to_string()),
                 t(&x.check_id),
                 t(&x.title),
                 t(x.stage.as_str()),
@@ -446,11 +476,14 @@ fn results(r: &Report) -> Section {
         title: "Expected vs actual".into(),
         blocks: vec![
             Block::Paragraph(
-                "Every check on every resource: the expected value, the actual value and the result."
+                "Every check on every resource: the expected value, the actual value and the \
+                 result. # is the result's index in the JSON report (`results/#`), which the \
+                 traceability matrix refers to."
                     .into(),
             ),
-            table(
-                vec![
+            Block::Table(Table {
+                columns: vec![
+                    col("#", 0.35),
                     col("Check", 1.55),
                     col("Title", 1.3),
                     col("Stage", 0.45),
@@ -463,8 +496,9 @@ fn results(r: &Report) -> Section {
                     col("Controls", 1.15),
                 ],
                 rows,
-                "No checks were run.",
-            ),
+                empty: "No checks were run.".into(),
+                row_ids: (0..r.results.len() as u64).map(result_anchor).collect(),
+            }),
         ],
     }
 }
@@ -533,6 +567,33 @@ fn summary(r: &Report) -> Section {
     }
 }
 
+/// One line per result of a traceability row: `#INDEX CHECK @ TARGET [PROPERTY]: STATUS`.
+fn trace_links(row: &TraceRow) -> Cell {
+    Cell::Links(
+        row.results
+            .iter()
+            .map(|x| {
+                let property = x
+                    .property
+                    .as_deref()
+                    .map(|p| format!(" {p}"))
+                    .unwrap_or_default();
+                Link {
+                    anchor: result_anchor(x.result_index),
+                    text: format!(
+                        "#{} {} @ {}{property}: {}",
+                        x.result_index,
+                        x.check_id,
+                        x.target,
+                        status_label(x.status)
+                    ),
+                    status: Some(x.status),
+                }
+            })
+            .collect(),
+    )
+}
+
 fn traceability(r: &Report) -> Section {
     Section {
         id: "traceability",
@@ -540,26 +601,36 @@ fn traceability(r: &Report) -> Section {
         blocks: vec![
             Block::Paragraph(
                 "Each requirement of the specification, the regulatory controls it addresses, \
-                 the checks that verify it, their combined result and where the evidence is filed."
+                 every result of the checks that verify it (# refers to the row of the expected \
+                 vs actual table and to `results/#` in the JSON report), their combined result \
+                 and where the evidence is filed."
                     .into(),
             ),
             table(
                 vec![
                     col("Requirement", 0.9),
-                    col("Text", 2.0),
-                    col("Controls", 1.2),
-                    col("Checks", 2.4),
+                    col("Text", 1.8),
+                    col("Controls", 1.1),
+                    col("Results", 3.0),
                     col("Status", 0.8),
-                    col("Evidence", 2.4),
+                    col("Evidence", 2.1),
                 ],
                 r.traceability
                     .iter()
                     .map(|x| {
+                        let results = if x.results.is_empty() && !x.checks.is_empty() {
+                            // A report written before results were traced: the checks only.
+                            t(x.checks.join("\n"))
+                        } else if x.results.is_empty() {
+                            t("no check traces to this requirement")
+                        } else {
+                            trace_links(x)
+                        };
                         vec![
                             t(&x.requirement),
                             t(&x.text),
                             t(x.controls.join("\n")),
-                            t(x.checks.join("\n")),
+                            results,
                             Cell::Status(x.status),
                             t(&x.evidence),
                         ]
@@ -733,11 +804,16 @@ mod tests {
             panic!("no results table")
         };
         assert_eq!(tb.rows.len(), report.results.len());
-        let statuses: Vec<&str> = tb.rows.iter().map(|r| r[8].text()).collect();
+        let statuses: Vec<Cow<str>> = tb.rows.iter().map(|r| r[9].text()).collect();
         assert_eq!(statuses, ["PASS", "PASS", "FAIL", "ERROR", "SUPPRESSED"]);
         // The error detail and the suppression reason travel with the actual value.
-        assert!(tb.rows[3][7].text().contains("AccessDenied"));
-        assert!(tb.rows[4][7].text().contains("suppressed: Retention"));
+        assert!(tb.rows[3][8].text().contains("AccessDenied"));
+        assert!(tb.rows[4][8].text().contains("suppressed: Retention"));
+        // Rows are numbered and anchored by their index in the report's results.
+        let numbers: Vec<Cow<str>> = tb.rows.iter().map(|r| r[0].text()).collect();
+        assert_eq!(numbers, ["0", "1", "2", "3", "4"]);
+        assert_eq!(tb.row_ids[2], "result-2");
+        assert_eq!(tb.row_ids.len(), tb.rows.len());
     }
 
     #[test]
@@ -749,10 +825,10 @@ mod tests {
         else {
             panic!("no summary table")
         };
-        let text: Vec<Vec<&str>> = tb
+        let text: Vec<Vec<String>> = tb
             .rows
             .iter()
-            .map(|r| r.iter().map(Cell::text).collect())
+            .map(|r| r.iter().map(|c| c.text().into_owned()).collect())
             .collect();
         assert_eq!(
             text,
@@ -766,6 +842,59 @@ mod tests {
         assert_eq!(
             summary_sentence(&report),
             "5 checks: 2 passed, 1 failed, 1 error, 1 suppressed."
+        );
+    }
+
+    #[test]
+    fn traceability_rows_link_each_result_to_its_anchored_row() {
+        let report = sample_report();
+        let doc = build(&report);
+        let table_of = |id: &str| -> Table {
+            let section = doc.sections.iter().find(|s| s.id == id).unwrap();
+            section
+                .blocks
+                .iter()
+                .find_map(|b| match b {
+                    Block::Table(tb) => Some(tb.clone()),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let results = table_of("results");
+        let trace = table_of("traceability");
+        assert_eq!(trace.rows.len(), report.traceability.len());
+        for (row, trace_row) in trace.rows.iter().zip(&report.traceability) {
+            assert_eq!(row.len(), trace.columns.len());
+            let Cell::Links(links) = &row[3] else {
+                panic!("results cell of {} is not links", trace_row.requirement)
+            };
+            assert_eq!(links.len(), trace_row.results.len());
+            for (link, x) in links.iter().zip(&trace_row.results) {
+                let i = results
+                    .row_ids
+                    .iter()
+                    .position(|id| *id == link.anchor)
+                    .unwrap_or_else(|| panic!("{} names no result row", link.anchor));
+                assert_eq!(i as u64, x.result_index);
+                assert_eq!(results.rows[i][1].text(), x.check_id);
+                assert_eq!(results.rows[i][4].text(), x.target);
+                assert_eq!(link.status, Some(x.status));
+                assert!(link
+                    .text
+                    .starts_with(&format!("#{i} {} @ {}", x.check_id, x.target)));
+            }
+            assert_eq!(row[5].text(), trace_row.evidence);
+        }
+        let urs1 = trace.rows[0][3].text();
+        assert!(
+            urs1.contains("#2 s3.encryption @ evidence_bucket: FAIL"),
+            "{urs1}"
+        );
+        assert!(
+            urs1.contains(
+                "#1 iq.resource_properties @ evidence_bucket VersioningConfiguration: PASS"
+            ),
+            "{urs1}"
         );
     }
 }

@@ -246,6 +246,14 @@ pub(crate) fn sample_report() -> Report {
         "VersioningConfiguration".into(),
         serde_json::json!({"Status": "Enabled"}),
     );
+    let traced = |requirement: &str| -> Vec<TraceResult> {
+        results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.requirements.iter().any(|q| q == requirement))
+            .map(|(i, r)| TraceResult::of(i, r, location))
+            .collect()
+    };
     Report {
         format: REPORT_FORMAT.into(),
         report_id: "20250304T101112Z-1a2b3c4d".into(),
@@ -258,6 +266,7 @@ pub(crate) fn sample_report() -> Report {
                 "specification changed".into(),
             ],
             sequence: 2,
+            discovery_tags: Default::default(),
         },
         spec: SpecInfo {
             name: "LIMS production".into(),
@@ -324,6 +333,7 @@ pub(crate) fn sample_report() -> Report {
                 ],
                 status: Status::Failed,
                 evidence: location.into(),
+                results: traced("URS-001"),
             },
             TraceRow {
                 requirement: "URS-002".into(),
@@ -332,6 +342,7 @@ pub(crate) fn sample_report() -> Report {
                 checks: vec!["iq.stack_status@stack:lims-core".into()],
                 status: Status::Passed,
                 evidence: location.into(),
+                results: traced("URS-002"),
             },
         ],
         results,

@@ -1,7 +1,9 @@
 //! HTML report: one self-contained file (inline CSS, no scripts, no external assets) that
 //! reads well in a browser and prints cleanly (table headers repeat on every page, rows and
 //! headings are not split). Sections carry stable ids: `application`, `iq`, `oq`, `results`,
-//! `summary`, `traceability`, `suppressions`, `drift`, `notes`, `integrity`.
+//! `summary`, `traceability`, `suppressions`, `drift`, `notes`, `integrity`; each row of the
+//! results table is anchored `result-INDEX` (its index in the JSON report's `results`), and
+//! the traceability matrix links every result of a requirement to its row.
 
 use std::fmt::Write;
 
@@ -40,6 +42,9 @@ table.fields th { width: 16em; background: #f6f8fa; }
 .badge.status-error { background: var(--error); }
 .badge.status-suppressed { background: var(--supp); }
 .empty { color: #57606a; font-style: italic; }
+td.refs a { text-decoration: none; }
+td.refs a:hover { text-decoration: underline; }
+tr:target { background: #fff8c5; }
 footer { margin-top: 2em; border-top: 1px solid var(--line); padding-top: 0.5em; color: #57606a; font-size: 8.5pt; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
@@ -183,8 +188,13 @@ fn table(h: &mut String, t: &Table) {
         let _ = write!(h, "<th scope=\"col\">{}</th>", escape(c.title));
     }
     h.push_str("</tr>\n</thead>\n<tbody>\n");
-    for row in &t.rows {
-        h.push_str("<tr>");
+    for (i, row) in t.rows.iter().enumerate() {
+        match t.row_ids.get(i) {
+            Some(id) => {
+                let _ = write!(h, "<tr id=\"{}\">", escape(id));
+            }
+            None => h.push_str("<tr>"),
+        }
         for cell in row {
             match cell {
                 Cell::Text(text) => {
@@ -197,6 +207,25 @@ fn table(h: &mut String, t: &Table) {
                         status_class(*s),
                         document::status_label(*s)
                     );
+                }
+                Cell::Links(links) => {
+                    h.push_str("<td class=\"refs\">");
+                    for (j, l) in links.iter().enumerate() {
+                        if j > 0 {
+                            h.push('\n');
+                        }
+                        let class = l
+                            .status
+                            .map(|s| format!(" class=\"{}\"", status_class(s)))
+                            .unwrap_or_default();
+                        let _ = write!(
+                            h,
+                            "<a href=\"#{}\"{class}>{}</a>",
+                            escape(&l.anchor),
+                            escape(&l.text)
+                        );
+                    }
+                    h.push_str("</td>");
                 }
             }
         }
@@ -250,15 +279,16 @@ mod tests {
             })
             .collect();
         assert_eq!(rows.len(), report.results.len());
-        for (row, r) in rows.iter().zip(&report.results) {
-            assert_eq!(row[0], r.check_id);
-            assert_eq!(row[4], r.identifier);
-            assert_eq!(row[6], r.expected, "expected value survives escaping");
+        for (i, (row, r)) in rows.iter().zip(&report.results).enumerate() {
+            assert_eq!(row[0], i.to_string());
+            assert_eq!(row[1], r.check_id);
+            assert_eq!(row[5], r.identifier);
+            assert_eq!(row[7], r.expected, "expected value survives escaping");
             assert!(
-                row[7].starts_with(&r.actual),
+                row[8].starts_with(&r.actual),
                 "actual value survives escaping"
             );
-            assert_eq!(row[8], document::status_label(r.status));
+            assert_eq!(row[9], document::status_label(r.status));
         }
         let headers: Vec<String> = html
             .select(&sel("section#results thead th"))
@@ -267,6 +297,7 @@ mod tests {
         assert_eq!(
             headers,
             [
+                "#",
                 "Check",
                 "Title",
                 "Stage",
@@ -314,6 +345,34 @@ mod tests {
             reason,
             "Retention enforced by the archive account; see CAPA-17 \"lock\" <plan> & memo"
         );
+    }
+
+    #[test]
+    fn traceability_links_resolve_to_result_rows() {
+        let report = sample_report();
+        let html = Html::parse_document(&render(&report));
+        let rows: Vec<_> = html.select(&sel("section#traceability tbody tr")).collect();
+        assert_eq!(rows.len(), report.traceability.len());
+        for (tr, row) in rows.iter().zip(&report.traceability) {
+            let links: Vec<_> = tr.select(&sel("td.refs a")).collect();
+            assert_eq!(links.len(), row.results.len(), "{}", row.requirement);
+            for (a, x) in links.iter().zip(&row.results) {
+                let href = a.value().attr("href").unwrap();
+                assert_eq!(href, format!("#result-{}", x.result_index));
+                let target = html
+                    .select(&sel(&format!("section#results tr{href}")))
+                    .next()
+                    .unwrap_or_else(|| panic!("{href} names no result row"));
+                let cells: Vec<String> = target
+                    .select(&sel("td"))
+                    .map(|td| td.text().collect())
+                    .collect();
+                assert_eq!(cells[1], x.check_id);
+                assert_eq!(cells[4], x.target);
+                assert_eq!(cells[9], document::status_label(x.status));
+                assert!(a.value().attr("class").unwrap().contains(x.status.as_str()));
+            }
+        }
     }
 
     #[test]

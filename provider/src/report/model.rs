@@ -58,6 +58,10 @@ pub struct QualificationInfo {
     pub reasons: Vec<String>,
     /// Sequence number of this report in the qualification's chain (1 for the first).
     pub sequence: i64,
+    /// Tags of tag-based discovery (`discovery.tags`): every discovered resource carries all
+    /// of them. Empty when the qualification does not discover. Import restores them.
+    #[serde(default)]
+    pub discovery_tags: std::collections::BTreeMap<String, String>,
 }
 
 /// The specification qualified against.
@@ -138,7 +142,8 @@ pub struct Summary {
     pub failed: i64,
     pub error: i64,
     pub suppressed: i64,
-    /// `passed` when nothing failed or errored; `failed` when something failed; else `error`.
+    /// `failed` when something failed; else `error` when something could not be evaluated
+    /// or there is no result at all (nothing was qualified); else `passed`.
     pub status: Status,
 }
 
@@ -157,7 +162,8 @@ impl Summary {
         }
         s.status = if s.failed > 0 {
             Status::Failed
-        } else if s.error > 0 {
+        } else if s.error > 0 || s.total == 0 {
+            // No result: nothing was qualified, which is never a pass.
             Status::Error
         } else {
             Status::Passed
@@ -166,18 +172,59 @@ impl Summary {
     }
 }
 
-/// A row of the traceability matrix.
+/// A row of the traceability matrix: requirement → controls → checks → results → evidence.
 #[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct TraceRow {
     pub requirement: String,
     pub text: String,
     pub controls: Vec<String>,
-    /// `CHECK_ID@TARGET` of every result tracing to the requirement.
+    /// `CHECK_ID@TARGET` of every result tracing to the requirement, sorted and without
+    /// repeats (a compact list; `results` has each result).
     pub checks: Vec<String>,
-    /// Overall status of those results.
+    /// Combined status of `results`: `failed` if one failed, else `error` if one could not be
+    /// evaluated, else `passed`; `error` when no result traces to the requirement.
     pub status: Status,
-    /// Location of the evidence (this report).
+    /// Location of the evidence: this report.
     pub evidence: String,
+    /// Every result tracing to the requirement, in report order.
+    #[serde(default)]
+    pub results: Vec<TraceResult>,
+}
+
+/// One result in the traceability matrix, with a reference to its evidence.
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
+pub struct TraceResult {
+    pub check_id: String,
+    /// Spec key of the resource or stack (`stack:NAME`), as in the result.
+    pub target: String,
+    pub resource_type: String,
+    pub identifier: String,
+    /// Property path, for `iq.resource_properties` and stack property checks.
+    #[serde(default)]
+    pub property: Option<String>,
+    pub status: Status,
+    /// Index of the result in the report's `results` (0-based).
+    pub result_index: u64,
+    /// Where the result is: the report location with the JSON Pointer of the result as
+    /// fragment, `LOCATION#/results/INDEX`. The HTML report anchors the same result as
+    /// `#result-INDEX`.
+    pub evidence: String,
+}
+
+impl TraceResult {
+    /// The matrix entry of `result`, the `index`-th of the report filed at `location`.
+    pub fn of(index: usize, result: &CheckResult, location: &str) -> TraceResult {
+        TraceResult {
+            check_id: result.check_id.clone(),
+            target: result.target.clone(),
+            resource_type: result.resource_type.clone(),
+            identifier: result.identifier.clone(),
+            property: result.property.clone(),
+            status: result.status,
+            result_index: index as u64,
+            evidence: format!("{location}#/results/{index}"),
+        }
+    }
 }
 
 /// A suppression and how it was applied.
@@ -206,4 +253,62 @@ pub struct DriftItem {
     pub qualified: String,
     /// Value now.
     pub current: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{SeverityClass, Stage};
+
+    fn result(status: Status) -> CheckResult {
+        CheckResult {
+            check_id: "s3.versioning".into(),
+            title: "t".into(),
+            stage: Stage::Oq,
+            severity: SeverityClass::Security,
+            target: "b".into(),
+            resource_type: "AWS::S3::Bucket".into(),
+            identifier: "b".into(),
+            property: None,
+            status,
+            expected: "e".into(),
+            actual: "a".into(),
+            detail: None,
+            controls: vec![],
+            requirements: vec![],
+            remediation: "r".into(),
+            suppression: None,
+        }
+    }
+
+    fn summary(statuses: &[Status]) -> Summary {
+        let results: Vec<CheckResult> = statuses.iter().map(|s| result(*s)).collect();
+        Summary::of(&results)
+    }
+
+    #[test]
+    fn summary_counts_each_status() {
+        use Status::*;
+        let s = summary(&[Passed, Passed, Failed, Error, Suppressed]);
+        assert_eq!(
+            (s.total, s.passed, s.failed, s.error, s.suppressed),
+            (5, 2, 1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn summary_status_is_failed_then_error_then_passed() {
+        use Status::*;
+        assert_eq!(summary(&[Passed, Error, Failed]).status, Failed);
+        assert_eq!(summary(&[Passed, Error]).status, Error);
+        assert_eq!(summary(&[Passed, Suppressed]).status, Passed);
+        assert_eq!(summary(&[Suppressed]).status, Passed);
+    }
+
+    #[test]
+    fn summary_without_results_is_not_passed() {
+        let s = summary(&[]);
+        assert_eq!(s.total, 0);
+        assert_eq!(s.status, Status::Error, "nothing qualified is never a pass");
+    }
 }

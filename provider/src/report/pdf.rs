@@ -498,6 +498,11 @@ impl Layout {
                             font: BOLD,
                             color: status_color(*s),
                         },
+                        Cell::Links(_) => Styled {
+                            text: cell.text().into_owned(),
+                            font: REGULAR,
+                            color: INK,
+                        },
                     })
                     .collect()
             })
@@ -858,6 +863,13 @@ mod tests {
         );
         for r in &report.results {
             assert!(text.contains(&r.check_id), "{} missing", r.check_id);
+        }
+        // The traceability matrix names each result by its row of the results table.
+        for row in &report.traceability {
+            for x in &row.results {
+                let line = format!("#{} {} @ {}", x.result_index, x.check_id, x.target);
+                assert!(text.contains(&line), "{line} missing from the matrix");
+            }
         }
         for section in [
             "Application information",

@@ -7,7 +7,7 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use crate::evidence::sanitize;
+use crate::evidence::{is_report_of, partition_prefix};
 use crate::provider::config::{evidence_store_block, EvidenceStoreConfig};
 use crate::provider::schema_builder::*;
 use crate::provider::Shared;
@@ -60,7 +60,7 @@ pub fn schema() -> Schema {
         block: block(
             "The summary of the latest (or a named) qualification report in the evidence store. The report's `.sha256` is checked when present. Use it to gate a pipeline on the last qualification.",
             [
-                ("qualification", string(Optional, "Name of the qualification whose latest report is read. Required unless `location` is set.")),
+                ("qualification", string(Optional, "Name of the qualification whose latest report is read: the one with the highest `sequence` in its chain, then the latest finish time. Required unless `location` is set.")),
                 ("application", string(Optional, "Application partition to search (as in the report keys). Required with `qualification`.")),
                 ("environment", string(Optional, "Environment partition to search. Required with `qualification`.")),
                 ("location", string(OptionalComputed, "Location of a named report (`s3://BUCKET/KEY.json` or a path); computed as the latest report's location otherwise.")),
@@ -82,6 +82,70 @@ pub fn schema() -> Schema {
             [("evidence_store", NestedBlock::Optional(evidence_store_block("Store to read from; defaults to the provider's `evidence_store`.")))],
         ),
     }
+}
+
+/// What choosing the latest report reads from each report.
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+struct ReportHead {
+    report_id: String,
+    qualification: HeadQualification,
+    run: HeadRun,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+struct HeadQualification {
+    name: String,
+    sequence: i64,
+}
+
+#[derive(Deserialize, Clone, Debug, PartialEq)]
+struct HeadRun {
+    finished_at: String,
+}
+
+/// The key of the latest report of `qualification` among `heads`: the highest
+/// `qualification.sequence`, then the latest `run.finished_at`, then the greatest report id.
+/// Reports of another qualification whose name sanitizes to the same key segment are ignored.
+fn latest_of(heads: Vec<(String, ReportHead)>, qualification: &str) -> Option<String> {
+    heads
+        .into_iter()
+        .filter(|(_, h)| h.qualification.name == qualification)
+        .max_by(|(_, a), (_, b)| {
+            let order = |h: &ReportHead| {
+                (
+                    h.qualification.sequence,
+                    crate::util::parse_time(&h.run.finished_at),
+                    h.report_id.clone(),
+                )
+            };
+            order(a).cmp(&order(b))
+        })
+        .map(|(key, _)| key)
+}
+
+/// Read every candidate report and choose the latest ([`latest_of`]). A candidate that cannot
+/// be read or parsed is an error: it could be the latest, and a gate must not pass on an older
+/// report.
+async fn latest_report(
+    store: &dyn crate::evidence::EvidenceStore,
+    keys: Vec<String>,
+    qualification: &str,
+) -> Result<Option<String>, String> {
+    let mut heads = Vec::with_capacity(keys.len());
+    for key in keys {
+        let bytes = store
+            .get(&key)
+            .await
+            .map_err(|e| format!("{}: {e}", store.location_of(&key)))?;
+        let head: ReportHead = serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "{} is not a qualification report: {e}",
+                store.location_of(&key)
+            )
+        })?;
+        heads.push((key, head));
+    }
+    Ok(latest_of(heads, qualification))
 }
 
 fn text(v: &Str) -> Option<String> {
@@ -136,15 +200,11 @@ impl DataSource for ReportDataSource {
                     }
                 };
                 let store = filing::open(aws, &settings.choice);
-                let prefix = format!(
-                    "application={}/environment={}/",
-                    sanitize(&text(&c.application).unwrap_or_default()),
-                    sanitize(&text(&c.environment).unwrap_or_default())
+                let prefix = partition_prefix(
+                    &text(&c.application).unwrap_or_default(),
+                    &text(&c.environment).unwrap_or_default(),
                 );
-                let segment = format!(
-                    "/{}/",
-                    sanitize(&text(&c.qualification).unwrap_or_default())
-                );
+                let qualification = text(&c.qualification).unwrap_or_default();
                 let keys = match store.list(&prefix).await {
                     Ok(k) => k,
                     Err(e) => {
@@ -152,19 +212,22 @@ impl DataSource for ReportDataSource {
                         return None;
                     }
                 };
-                // Keys sort by date partition, then by report id (which starts with the time).
-                let latest = keys
-                    .iter()
-                    .filter(|k| k.ends_with(".json") && k.contains(&segment))
-                    .max_by_key(|k| {
-                        (
-                            k.split('/').nth(2).unwrap_or_default().to_string(),
-                            k.rsplit('/').next().unwrap_or_default().to_string(),
-                        )
-                    });
+                let candidates: Vec<String> = keys
+                    .into_iter()
+                    .filter(|k| is_report_of(k, &qualification))
+                    .collect();
+                let latest = match latest_report(store.as_ref(), candidates, &qualification).await {
+                    Ok(latest) => latest,
+                    Err(e) => {
+                        diags.root_error("Cannot tell which report is the latest", e);
+                        return None;
+                    }
+                };
                 match latest {
-                    Some(k) => store
-                        .location_of(&format!("{prefix}{}", k.strip_prefix(&prefix).unwrap_or(k))),
+                    Some(k) => store.location_of(&format!(
+                        "{prefix}{}",
+                        k.strip_prefix(&prefix).unwrap_or(&k)
+                    )),
                     None => {
                         diags.root_error(
                             "No report found",
@@ -204,5 +267,59 @@ impl DataSource for ReportDataSource {
         c.sequence = Value::Value(report.qualification.sequence);
         c.previous_report_sha256 = report.previous_report_sha256.clone().into();
         Some(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(name: &str, sequence: i64, finished_at: &str, id: &str) -> ReportHead {
+        ReportHead {
+            report_id: id.into(),
+            qualification: HeadQualification {
+                name: name.into(),
+                sequence,
+            },
+            run: HeadRun {
+                finished_at: finished_at.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn latest_is_the_highest_sequence_then_the_latest_finish() {
+        // Key order (date partition, id) would pick `c`: its clock ran ahead.
+        let heads = vec![
+            (
+                "a".to_string(),
+                head("q", 1, "2026-03-01T10:00:00Z", "20260301T100000Z-1"),
+            ),
+            (
+                "b".to_string(),
+                head("q", 2, "2026-03-01T11:00:00Z", "20260301T110000Z-2"),
+            ),
+            (
+                "c".to_string(),
+                head("q", 1, "2026-03-02T09:00:00Z", "20260302T090000Z-3"),
+            ),
+        ];
+        assert_eq!(latest_of(heads.clone(), "q").as_deref(), Some("b"));
+        // Same sequence (a replaced first run): the one that finished last.
+        let retried = vec![
+            ("a".to_string(), head("q", 1, "2026-03-01T10:00:00Z", "x")),
+            (
+                "b".to_string(),
+                head("q", 1, "2026-03-01T10:05:00+00:00", "a"),
+            ),
+        ];
+        assert_eq!(latest_of(retried, "q").as_deref(), Some("b"));
+        // Another qualification in the same key segment (`q x` and `q_x` both sanitize to `q_x`).
+        let mixed = vec![
+            ("a".to_string(), head("q x", 1, "2026-03-01T10:00:00Z", "1")),
+            ("b".to_string(), head("q_x", 9, "2026-03-01T10:00:00Z", "2")),
+        ];
+        assert_eq!(latest_of(mixed, "q x").as_deref(), Some("a"));
+        assert_eq!(latest_of(vec![], "q"), None);
     }
 }

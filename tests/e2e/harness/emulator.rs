@@ -35,17 +35,58 @@ pub enum Backend {
 
 impl Backend {
     /// Reads `GXP_TEST_BACKEND` (`moto` when unset or empty).
+    ///
+    /// Panics for `aws` unless `TF_ACC=1`: real AWS costs money and needs an explicit
+    /// opt-in (`TF_ACC=1 make testacc` sets both).
     pub fn from_env() -> Backend {
         let raw = std::env::var("GXP_TEST_BACKEND").unwrap_or_default();
-        match raw.trim().to_ascii_lowercase().as_str() {
+        let backend = match raw.trim().to_ascii_lowercase().as_str() {
             "" | "moto" => Backend::Moto,
             "localstack" => Backend::LocalStack,
             "aws" => Backend::Aws,
             other => panic!(
                 "\n\n*** GXP_TEST_BACKEND={other:?} is not one of moto, localstack, aws. ***\n"
             ),
+        };
+        if backend == Backend::Aws {
+            require_acceptance_opt_in(std::env::var("TF_ACC").ok().as_deref());
         }
+        backend
     }
+}
+
+/// Panics unless `tf_acc` (the value of `TF_ACC`) is `1`.
+fn require_acceptance_opt_in(tf_acc: Option<&str>) {
+    if tf_acc != Some("1") {
+        panic!(
+            "\n\n*** Refusing to run against real AWS: GXP_TEST_BACKEND=aws needs TF_ACC=1 \
+             (TF_ACC is {tf_acc:?}). ***\n\
+             The tests create billable resources in the account of your ambient credentials.\n\
+             Opt in with `TF_ACC=1 make testacc`, or unset GXP_TEST_BACKEND to use moto.\n"
+        );
+    }
+}
+
+/// Prints the loud `SKIPPED: <test>: <reason>` line of a test that returns early.
+///
+/// Written to the process's stderr directly, not with `eprintln!`, which the test
+/// harness captures and only shows for failing tests.
+pub fn skipped(test: &str, reason: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {test}: {reason} (GXP_TEST_BACKEND selects {:?})",
+        Backend::from_env()
+    );
+}
+
+/// Whether the tests run against moto; otherwise prints a loud `SKIPPED` line naming
+/// `test` and `reason` to stderr, for tests that only make sense against moto.
+pub fn moto_or_skip(test: &str, reason: &str) -> bool {
+    if Backend::from_env() == Backend::Moto {
+        return true;
+    }
+    skipped(test, reason);
+    false
 }
 
 /// A running AWS endpoint; dropping it stops the emulator.
@@ -322,4 +363,24 @@ fn answers_http(addr: SocketAddr) -> bool {
     }
     let mut head = [0u8; 5];
     stream.read_exact(&mut head).is_ok() && &head == b"HTTP/"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_aws_needs_tf_acc_1() {
+        require_acceptance_opt_in(Some("1"));
+        for refused in [None, Some(""), Some("0"), Some("true")] {
+            let panic = std::panic::catch_unwind(|| require_acceptance_opt_in(refused))
+                .expect_err("must refuse without TF_ACC=1");
+            let message = panic.downcast_ref::<String>().expect("String panic");
+            assert!(
+                message.contains("Refusing to run against real AWS")
+                    && message.contains("TF_ACC=1"),
+                "{message}"
+            );
+        }
+    }
 }

@@ -4,10 +4,13 @@
 //! * [`Workspace`] is a temporary Terraform working directory wired to the
 //!   provider binary built by Cargo through `dev_overrides`.
 //! * [`TfRun`] is the captured result of one Terraform invocation.
+//! * [`HttpRecorder`] is a loopback HTTP server (or recording proxy) that keeps every
+//!   request it receives, e.g. SNS deliveries or the STS calls of `configure`.
 //!
 //! Environment knobs:
 //! * `GXP_TEST_BACKEND` — `moto` (default), `localstack` (needs the cargo feature
-//!   `localstack` and Docker) or `aws` (ambient credentials, real money).
+//!   `localstack` and Docker) or `aws` (ambient credentials, real money; refused
+//!   unless `TF_ACC=1`, as `make testacc` sets).
 //! * `GXP_MOTO_SERVER` — path of the `moto_server` executable.
 //! * `TF_ACC_TERRAFORM_PATH` — Terraform (or OpenTofu) executable to use.
 //! * `GXP_KEEP_WORKDIR=1` — keep the workspace directory of a failing test.
@@ -16,6 +19,7 @@
 #![allow(dead_code)]
 
 mod emulator;
+mod http;
 #[cfg(feature = "localstack")]
 mod localstack;
 mod terraform;
@@ -23,7 +27,8 @@ mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use emulator::{Backend, Emulator};
+pub use emulator::{moto_or_skip, skipped, Backend, Emulator};
+pub use http::HttpRecorder;
 pub use terraform::{terraform_path, TfRun};
 pub use workspace::Workspace;
 

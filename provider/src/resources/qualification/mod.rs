@@ -286,8 +286,13 @@ pub fn plan_reasons(
     reasons(&inputs)
 }
 
-/// Settings of one run, from the planned state.
-fn run_settings(planned: &QualificationState, prior: Option<&QualificationState>) -> RunSettings {
+/// Settings of one run, from the planned state, the prior state and the prior private state
+/// (the snapshot of the previous qualification, for the drift the report records).
+fn run_settings(
+    planned: &QualificationState,
+    prior: Option<&QualificationState>,
+    private: Option<Private>,
+) -> RunSettings {
     RunSettings {
         name: text(&planned.name).unwrap_or_default().to_string(),
         spec_document: text(&planned.spec_document).unwrap_or_default().to_string(),
@@ -318,9 +323,11 @@ fn run_settings(planned: &QualificationState, prior: Option<&QualificationState>
             .as_ref_option()
             .copied()
             .unwrap_or(1),
+        continue_chain: prior.is_none(),
         report_formats: known_strings(&planned.report_formats).unwrap_or_default(),
         signing_key_id: text(&planned.signing_key_id).map(str::to_string),
         notify_topic_arn: text(&planned.notify_topic_arn).map(str::to_string),
+        previous_snapshot: private.and_then(|p| p.snapshot),
     }
 }
 
@@ -404,7 +411,9 @@ impl Resource for QualificationResource {
                 ));
             }
         }
-        let planned = pending_run(with_defaults(proposed), reasons, Value::Value(1));
+        // The sequence continues the chain of the reports already filed for this name (a
+        // replacement after a failed first apply, a re-created qualification): read at apply.
+        let planned = pending_run(with_defaults(proposed), reasons, Value::Unknown);
         Some((planned, None))
     }
 
@@ -456,7 +465,7 @@ impl Resource for QualificationResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.configured(diags)?;
-        let settings = run_settings(&planned, None);
+        let settings = run_settings(&planned, None, None);
         let (state, private) = q::apply_run(diags, &configured, settings, planned).await?;
         Some((state, Some(private)))
     }
@@ -475,7 +484,7 @@ impl Resource for QualificationResource {
             return Some((planned, private));
         }
         let configured = self.configured(diags)?;
-        let settings = run_settings(&planned, Some(&prior));
+        let settings = run_settings(&planned, Some(&prior), private);
         let (state, private) = q::apply_run(diags, &configured, settings, planned).await?;
         Some((state, Some(private)))
     }

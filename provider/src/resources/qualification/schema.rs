@@ -71,7 +71,7 @@ pub fn schema() -> Schema {
             ("report_sha256", string(Computed, "SHA-256 of the last report's canonical JSON (also filed beside it as `.sha256`).")),
             ("report_sequence", number(Computed, "Position of the last report in this qualification's chain (1 for the first).")),
             ("requalification_reasons", string_list(Computed, "Why the pending (or last) qualification runs: specification changed, drift (with class, resource and property), stack updated, review period elapsed, last run failed. Known at plan time.")),
-            ("drift", string_list(Computed, "Drift found by the last refresh, every class, as `CLASS: TARGET (TYPE ID) PROPERTY: QUALIFIED -> CURRENT`.")),
+            ("drift", string_list(Computed, "Drift found by the last refresh since the last qualification, every class, as `CLASS: TARGET (TYPE ID) PROPERTY: QUALIFIED -> CURRENT`. Empty after an apply that qualified: that run's observations are the new baseline, and what had drifted since the previous qualification is recorded in its report's `drift`.")),
         ],
         [
             ("discovery", NestedBlock::Optional(discovery)),

@@ -1,0 +1,210 @@
+//! End-to-end scenarios of tag-based discovery in `gxp_qualification`: real Terraform, real
+//! provider, moto. Discovered resources are checked and recorded; import restores the
+//! discovery tags; a failed discovery or a run with nothing to qualify ends in `error`, which
+//! the next plan names as a reason to requalify.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::fixtures;
+use crate::harness::{Emulator, Workspace};
+use crate::qualification::{
+    assert_schema_valid, config, data_bucket, object, protected_bucket, split_s3, DATA, EVIDENCE,
+    S3_STORE,
+};
+
+/// The tags `fixtures::s3::compliant_bucket` puts on its bucket (not on its replica or log
+/// bucket, nor on the evidence and data buckets).
+const DISCOVERY: &str = r#"discovery {
+    tags = {
+      "gxp:app"     = "qualification"
+      "gxp:purpose" = "e2e"
+    }
+  }"#;
+
+/// The reason the plan gives after a run that ended in `error`.
+const ERRORED: &str = "last qualification had checks that could not be evaluated";
+
+const S3_CHECKS: [&str; 7] = [
+    "s3.access_logging",
+    "s3.encryption",
+    "s3.object_lock",
+    "s3.public_access_block",
+    "s3.replication",
+    "s3.tls_only",
+    "s3.versioning",
+];
+
+fn results(q: &Value) -> &Vec<Value> {
+    q["results"].as_array().expect("results")
+}
+
+/// A TCP port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    data_bucket(&sdk, DATA).await;
+    let key = fixtures::kms::compliant_key(&sdk).await;
+    let found = ["lims-found-a", "lims-found-b"];
+    for name in found {
+        fixtures::s3::compliant_bucket(&sdk, name, &key, "lims-found-logs").await;
+    }
+    let ws = Workspace::new(&emu);
+    ws.write("main.tf", &config("", DISCOVERY, S3_STORE));
+    ws.apply().assert_success();
+
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["status"], "passed", "{q:#}");
+    // The data bucket (IQ exists + 1 property + 3 OQ) and 7 S3 checks per discovered bucket.
+    assert_eq!(q["total_count"], 5 + 7 * found.len(), "{q:#}");
+    for name in found {
+        let target = format!("discovered:arn:aws:s3:::{name}");
+        let checks: BTreeSet<&str> = results(&q)
+            .iter()
+            .filter(|r| r["target"] == target.as_str())
+            .map(|r| {
+                assert_eq!(r["status"], "passed", "{r:#}");
+                assert_eq!(r["resource_type"], "AWS::S3::Bucket");
+                assert_eq!(r["identifier"], name);
+                r["check_id"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(checks, S3_CHECKS.into_iter().collect(), "{target}");
+    }
+    assert!(
+        !results(&q)
+            .iter()
+            .any(|r| r["target"].as_str().unwrap().contains("replica")),
+        "untagged buckets are not discovered"
+    );
+
+    let location = q["report_location"].as_str().unwrap().to_string();
+    let (bucket, key) = split_s3(&location);
+    let bytes = object(&sdk, &bucket, &key).await;
+    assert_schema_valid(&bytes);
+    let report: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        report["qualification"]["discovery_tags"],
+        json!({"gxp:app": "qualification", "gxp:purpose": "e2e"})
+    );
+    ws.assert_plan_empty();
+
+    // Import from the report: the discovery tags come back, so the plan has no spurious
+    // "qualification scope changed: discovery tags" and needs no new run.
+    ws.terraform(&["state", "rm", "gxp_qualification.q"])
+        .assert_success();
+    ws.import("gxp_qualification.q", &location).assert_success();
+    let imported = ws.resource_values("gxp_qualification.q");
+    assert_eq!(
+        imported["discovery"],
+        json!([{"tags": {"gxp:app": "qualification", "gxp:purpose": "e2e"}}])
+    );
+    assert_eq!(imported["total_count"], q["total_count"]);
+    let plan = ws.plan();
+    plan.assert_not_contains("qualification scope changed")
+        .assert_not_contains("requalification_reasons");
+    ws.apply().assert_success();
+    assert_eq!(
+        ws.resource_values("gxp_qualification.q")["report_location"],
+        location.as_str(),
+        "settings-only update, no new run"
+    );
+    ws.assert_plan_empty();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_failure_ends_in_error_and_the_next_plan_requalifies() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    data_bucket(&sdk, DATA).await;
+    // GetResources goes to a port nothing listens on: discovery fails, deterministically.
+    let provider = format!(
+        "{S3_STORE}\n  max_retries = 0\n  endpoints {{\n    resourcegroupstaggingapi = \"http://127.0.0.1:{}\"\n  }}",
+        closed_port()
+    );
+    let qualification = format!("{DISCOVERY}\n  enforce = false");
+    let ws = Workspace::new(&emu);
+    ws.write("main.tf", &config("", &qualification, &provider));
+    ws.apply().assert_success();
+
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(
+        q["status"], "error",
+        "a failed discovery never passes: {q:#}"
+    );
+    assert_eq!(q["error_count"], 1, "{q:#}");
+    assert_eq!(q["failed_count"], 0);
+    assert_eq!(
+        q["passed_count"], 5,
+        "the expected bucket is still qualified"
+    );
+    let scope: Vec<&Value> = results(&q)
+        .iter()
+        .filter(|r| r["check_id"] == "iq.scope")
+        .collect();
+    assert_eq!(scope.len(), 1, "{q:#}");
+    let r = scope[0];
+    assert_eq!(r["target"], "discovery");
+    assert_eq!(r["status"], "error");
+    assert_eq!(r["stage"], "IQ");
+    assert_eq!(r["identifier"], "gxp:app=qualification, gxp:purpose=e2e");
+    assert!(
+        r["actual"].as_str().unwrap().contains("GetResources"),
+        "{r:#}"
+    );
+    let (bucket, key) = split_s3(q["report_location"].as_str().unwrap());
+    let report: Value = serde_json::from_slice(&object(&sdk, &bucket, &key).await).unwrap();
+    assert_eq!(report["summary"]["status"], "error");
+
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes(), "{}", plan.combined());
+    plan.assert_contains(ERRORED);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tagged() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    // A specification without expected resources or stacks: discovery is the whole scope.
+    let spec_only = config("", &format!("{DISCOVERY}\n  enforce = false"), S3_STORE);
+    let start = spec_only
+        .find("  expected_resource {")
+        .expect("expected_resource block");
+    let end = start + spec_only[start..].find("\n  }\n").expect("block end") + "\n  }\n".len();
+    let cfg = format!("{}{}", &spec_only[..start], &spec_only[end..]);
+    assert!(!cfg.contains("expected_resource"), "{cfg}");
+    let ws = Workspace::new(&emu);
+    ws.write("main.tf", &cfg);
+    ws.apply().assert_success();
+
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(
+        q["status"], "error",
+        "nothing qualified never passes: {q:#}"
+    );
+    assert_eq!(q["total_count"], 1, "{q:#}");
+    let r = &results(&q)[0];
+    assert_eq!(r["check_id"], "iq.scope");
+    assert_eq!(r["target"], "scope");
+    assert_eq!(r["actual"], "nothing to qualify");
+    ws.plan().assert_contains(ERRORED);
+
+    // Tag a bucket: the next run qualifies it and passes.
+    let key = fixtures::kms::compliant_key(&sdk).await;
+    fixtures::s3::compliant_bucket(&sdk, "lims-tagged-later", &key, "lims-later-logs").await;
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["status"], "passed", "{q:#}");
+    assert_eq!(q["total_count"], 7, "{q:#}");
+    ws.assert_plan_empty();
+}
