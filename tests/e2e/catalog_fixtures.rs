@@ -115,10 +115,21 @@ fn qualify(
         .expect("the report is filed in the local store");
     crate::qualification::assert_schema_valid(&filed);
     let mut out = BTreeMap::new();
-    for r in q["results"].as_array().expect("results") {
+    for (key, r) in q["results"].as_object().expect("results map") {
         let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+        // Keyed CHECK_ID@TARGET, with #PROPERTY for property checks.
+        let expected_key = match r["property"].as_str() {
+            Some(p) => format!("{}@{}#{p}", s("check_id"), s("target")),
+            None => format!("{}@{}", s("check_id"), s("target")),
+        };
+        assert_eq!(key, &expected_key, "{r:#}");
         out.insert((s("target"), s("check_id"), s("property")), s("status"));
     }
+    assert_eq!(
+        out.len() as u64,
+        q["total_count"].as_u64().unwrap(),
+        "one state entry per result"
+    );
     // A run with failures stays pending ("last qualification failed"); a passing one does not.
     if q["status"] == "passed" {
         ws.assert_plan_empty();

@@ -36,8 +36,13 @@ const S3_CHECKS: [&str; 7] = [
     "s3.versioning",
 ];
 
-fn results(q: &Value) -> &Vec<Value> {
-    q["results"].as_array().expect("results")
+/// The state's `results` map, as a list of its entries.
+fn results(q: &Value) -> Vec<&Value> {
+    q["results"]
+        .as_object()
+        .expect("results map")
+        .values()
+        .collect()
 }
 
 /// A TCP port nothing listens on (bound, then released).
@@ -68,7 +73,7 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
     for name in found {
         let target = format!("discovered:arn:aws:s3:::{name}");
         let checks: BTreeSet<&str> = results(&q)
-            .iter()
+            .into_iter()
             .filter(|r| r["target"] == target.as_str())
             .map(|r| {
                 assert_eq!(r["status"], "passed", "{r:#}");
@@ -81,7 +86,7 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
     }
     assert!(
         !results(&q)
-            .iter()
+            .into_iter()
             .any(|r| r["target"].as_str().unwrap().contains("replica")),
         "untagged buckets are not discovered"
     );
@@ -148,7 +153,7 @@ async fn discovery_failure_ends_in_error_and_the_next_plan_requalifies() {
         "the expected bucket is still qualified"
     );
     let scope: Vec<&Value> = results(&q)
-        .iter()
+        .into_iter()
         .filter(|r| r["check_id"] == "iq.scope")
         .collect();
     assert_eq!(scope.len(), 1, "{q:#}");
@@ -193,7 +198,7 @@ async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tag
         "nothing qualified never passes: {q:#}"
     );
     assert_eq!(q["total_count"], 1, "{q:#}");
-    let r = &results(&q)[0];
+    let r = &q["results"]["iq.scope@scope"];
     assert_eq!(r["check_id"], "iq.scope");
     assert_eq!(r["target"], "scope");
     assert_eq!(r["actual"], "nothing to qualify");

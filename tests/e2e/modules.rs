@@ -97,7 +97,7 @@ fn expected_resources(ws: &Workspace, name: &str) -> Vec<Value> {
 /// `(target, check_id)` → status of the qualification's results.
 fn results(q: &Value) -> BTreeMap<(String, String), Vec<String>> {
     let mut out: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    for r in q["results"].as_array().expect("results") {
+    for r in q["results"].as_object().expect("results map").values() {
         let s = |k: &str| r[k].as_str().unwrap_or_default().to_string();
         out.entry((s("target"), s("check_id")))
             .or_default()

@@ -1129,3 +1129,47 @@ output "gate_sha" { value = data.gxp_report.latest.sha256 }
     assert_eq!(verify.status.code(), Some(0), "{text}");
     assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 1);
 }
+
+/// A state written by schema version 1 (`results` a list) is upgraded by Terraform through
+/// the provider to version 2 (`results` a map keyed `CHECK_ID@TARGET[#PROPERTY]`), with no
+/// requalification.
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_state_version_1_results_list_is_upgraded_to_the_map() {
+    let emu = Emulator::start();
+    let (ws, _sdk) = passing(&emu, "", "").await;
+    let current = ws.resource_values("gxp_qualification.q");
+    let map = current["results"].as_object().expect("results map").clone();
+    assert_eq!(map.len() as u64, current["total_count"].as_u64().unwrap());
+
+    // Rewrite the state as version 1 wrote it.
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let resource = state["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["type"] == "gxp_qualification")
+        .expect("qualification in state");
+    let instance = &mut resource["instances"][0];
+    assert_eq!(instance["schema_version"], 2);
+    instance["schema_version"] = 1.into();
+    instance["attributes"]["results"] = Value::Array(map.values().cloned().collect());
+    state["serial"] = (state["serial"].as_u64().unwrap() + 1).into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+
+    // Refresh upgrades and persists it; nothing to requalify.
+    ws.terraform(&["apply", "-refresh-only", "-auto-approve", "-no-color"])
+        .assert_success();
+    let upgraded = ws.resource_values("gxp_qualification.q");
+    assert_eq!(upgraded["results"], Value::Object(map), "{upgraded:#}");
+    let state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let instance = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "gxp_qualification")
+        .unwrap()["instances"][0]
+        .clone();
+    assert_eq!(instance["schema_version"], 2);
+    ws.assert_plan_empty();
+}

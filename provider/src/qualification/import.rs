@@ -9,7 +9,7 @@ use crate::observe::{Target, TargetOrigin};
 use crate::provider::Configured;
 use crate::report::Report;
 use crate::resources::qualification::state::{
-    DiscoveryConfig, Findings, Private, QualificationState, ResultState,
+    results_map, DiscoveryConfig, Findings, Private, QualificationState,
 };
 use crate::util::sha256_hex;
 
@@ -109,7 +109,7 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
         failed_count: Value::Value(report.summary.failed),
         error_count: Value::Value(report.summary.error),
         suppressed_count: Value::Value(report.summary.suppressed),
-        results: Value::Value(report.results.iter().map(ResultState::from).collect()),
+        results: Value::Value(results_map(&report.results)),
         qualified_at: s(&report.run.finished_at),
         qualified_spec_digest: s(&report.spec.digest),
         report_id: s(&report.report_id),

@@ -22,7 +22,7 @@ use crate::evidence::{report_key, StoreError};
 use crate::provider::config::EvidenceStoreConfig;
 use crate::provider::Configured;
 use crate::report::{self, *};
-use crate::resources::qualification::state::{Findings, Private, QualificationState, ResultState};
+use crate::resources::qualification::state::{results_map, Findings, Private, QualificationState};
 use crate::spec::canonical::from_canonical_json;
 use crate::util::{now_utc, rfc3339, sha256_hex};
 
@@ -368,7 +368,7 @@ pub async fn apply_run(
     state.failed_count = Value::Value(summary.failed);
     state.error_count = Value::Value(summary.error);
     state.suppressed_count = Value::Value(summary.suppressed);
-    state.results = Value::Value(report.results.iter().map(ResultState::from).collect());
+    state.results = Value::Value(results_map(&report.results));
     state.qualified_at = Value::Value(rfc3339(finished));
     state.qualified_spec_digest = Value::Value(s.spec_digest.clone());
     state.observed_fingerprint = Value::Value(snapshot.fingerprint());

@@ -514,4 +514,43 @@ impl Resource for QualificationResource {
             }
         }
     }
+
+    async fn upgrade<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_state: tf_provider::RawValue,
+    ) -> Option<Self::State<'a>> {
+        const WHAT: &str = "Cannot upgrade gxp_qualification state";
+        let mut json: serde_json::Value = match &prior_state {
+            tf_provider::RawValue::Json(bytes) => match serde_json::from_slice(bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    diags.root_error(WHAT, format!("The prior state is not JSON: {e}"));
+                    return None;
+                }
+            },
+            tf_provider::RawValue::MessagePack(_) => {
+                diags.root_error(WHAT, "A legacy (non-JSON) state cannot be upgraded.");
+                return None;
+            }
+        };
+        if version > schema::SCHEMA_VERSION {
+            diags.root_error(
+                WHAT,
+                format!("The state has schema version {version}, newer than this provider's {}: use a newer provider.", schema::SCHEMA_VERSION),
+            );
+            return None;
+        }
+        if version < 2 {
+            state::upgrade_results_list(&mut json);
+        }
+        match serde_json::from_value::<QualificationState>(json) {
+            Ok(state) => Some(state),
+            Err(e) => {
+                diags.root_error(WHAT, e.to_string());
+                None
+            }
+        }
+    }
 }

@@ -7,8 +7,9 @@ use tf_provider::schema::{AttributeType, NestedBlock, Schema};
 use crate::provider::config::evidence_store_block;
 use crate::provider::schema_builder::*;
 
-/// Current schema version.
-pub const SCHEMA_VERSION: i64 = 1;
+/// Current schema version. 2: `results` is a map keyed by `CHECK_ID@TARGET[#PROPERTY]`
+/// (a list in 1; see `state::upgrade_results_list`).
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Attribute names of one entry of `results`.
 pub const RESULT_FIELDS: [(&str, &str); 10] = [
@@ -27,7 +28,7 @@ pub const RESULT_FIELDS: [(&str, &str); 10] = [
 /// The schema.
 pub fn schema() -> Schema {
     use Mode::*;
-    let result_type = AttributeType::List(Box::new(AttributeType::Object(
+    let result_type = AttributeType::Map(Box::new(AttributeType::Object(
         RESULT_FIELDS
             .iter()
             .map(|(n, _)| (n.to_string(), AttributeType::String))
@@ -62,7 +63,7 @@ pub fn schema() -> Schema {
             ("failed_count", number(Computed, "Number of failed results.")),
             ("error_count", number(Computed, "Number of results that could not be evaluated.")),
             ("suppressed_count", number(Computed, "Number of results suppressed by the specification.")),
-            ("results", attr(result_type, Computed, "Every check result of the last qualification: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
+            ("results", attr(result_type, Computed, "Every check result of the last qualification, keyed by `CHECK_ID@TARGET` (`CHECK_ID@TARGET#PROPERTY` for property checks), e.g. `results[\"s3.versioning@records_bucket\"].status`: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
             ("qualified_at", string(Computed, "When the last qualification finished (RFC 3339).")),
             ("qualified_spec_digest", string(Computed, "Digest of the specification the last qualification ran against.")),
             ("observed_fingerprint", string(Computed, "SHA-256 of what the checks observed; refresh recomputes it, so a change means drift.")),

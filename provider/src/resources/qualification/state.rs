@@ -1,5 +1,7 @@
 //! Terraform state of `gxp_qualification` and its private state.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
@@ -35,7 +37,7 @@ pub struct QualificationState {
     pub failed_count: Value<i64>,
     pub error_count: Value<i64>,
     pub suppressed_count: Value<i64>,
-    pub results: Value<Vec<ResultState>>,
+    pub results: Value<BTreeMap<String, ResultState>>,
     pub qualified_at: Str,
     pub qualified_spec_digest: Str,
     pub observed_fingerprint: Str,
@@ -88,6 +90,62 @@ impl From<&CheckResult> for ResultState {
     }
 }
 
+/// Key of a result in the `results` map: `CHECK_ID@TARGET`, then `#PROPERTY` for property
+/// checks, e.g. `s3.versioning@records_bucket` or
+/// `iq.resource_properties@records_bucket#VersioningConfiguration.Status`.
+pub fn result_key(r: &CheckResult) -> String {
+    match &r.property {
+        Some(p) => format!("{}@{}#{p}", r.check_id, r.target),
+        None => format!("{}@{}", r.check_id, r.target),
+    }
+}
+
+/// The `results` map of a run. A map, not a list: Terraform compares and renders a map by
+/// key, a list by a longest-common-subsequence diff whose cost grows with the square of
+/// its length (minutes for every plan at tens of thousands of results). Keys are unique;
+/// should two results ever share one, the later gets `~2`, `~3`, ... appended.
+pub fn results_map(results: &[CheckResult]) -> BTreeMap<String, ResultState> {
+    let mut map = BTreeMap::new();
+    for r in results {
+        let base = result_key(r);
+        let mut key = base.clone();
+        let mut n = 1;
+        while map.contains_key(&key) {
+            n += 1;
+            key = format!("{base}~{n}");
+        }
+        map.insert(key, ResultState::from(r));
+    }
+    map
+}
+
+/// State upgrade from schema version 1, where `results` was a list, to version 2 (a map keyed
+/// by [`result_key`]). Other attributes are unchanged.
+pub fn upgrade_results_list(state: &mut serde_json::Value) {
+    let Some(list) = state.get("results").and_then(|r| r.as_array()).cloned() else {
+        return;
+    };
+    let text =
+        |e: &serde_json::Value, k: &str| e.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let mut map = serde_json::Map::new();
+    for entry in list {
+        let check = text(&entry, "check_id").unwrap_or_default();
+        let target = text(&entry, "target").unwrap_or_default();
+        let base = match text(&entry, "property") {
+            Some(p) => format!("{check}@{target}#{p}"),
+            None => format!("{check}@{target}"),
+        };
+        let mut key = base.clone();
+        let mut n = 1;
+        while map.contains_key(&key) {
+            n += 1;
+            key = format!("{base}~{n}");
+        }
+        map.insert(key, entry);
+    }
+    state["results"] = serde_json::Value::Object(map);
+}
+
 /// What refresh found since the qualification.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct Findings {
@@ -103,4 +161,68 @@ pub struct Private {
     pub snapshot: Option<Snapshot>,
     #[serde(default)]
     pub findings: Findings,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::report::formats::sample_report;
+
+    #[test]
+    fn results_are_keyed_by_check_target_and_property() {
+        let report = sample_report();
+        let map = results_map(&report.results);
+        assert_eq!(map.len(), report.results.len());
+        for r in &report.results {
+            let entry = &map[&result_key(r)];
+            assert_eq!(entry.check_id, Value::Value(r.check_id.clone()));
+            assert_eq!(entry.status, Value::Value(r.status.as_str().to_string()));
+        }
+        let with_property = report.results.iter().find(|r| r.property.is_some());
+        if let Some(r) = with_property {
+            assert!(result_key(r).contains('#'), "{}", result_key(r));
+        }
+    }
+
+    #[test]
+    fn colliding_keys_are_numbered_not_dropped() {
+        let report = sample_report();
+        let twice = [report.results[0].clone(), report.results[0].clone()];
+        let map = results_map(&twice);
+        let base = result_key(&twice[0]);
+        assert_eq!(
+            map.keys().cloned().collect::<Vec<_>>(),
+            vec![base.clone(), format!("{base}~2")]
+        );
+    }
+
+    #[test]
+    fn version_1_results_list_becomes_the_map() {
+        let mut state = json!({
+            "name": "q",
+            "results": [
+                {"check_id": "s3.versioning", "target": "data", "property": null, "status": "passed"},
+                {"check_id": "iq.resource_properties", "target": "data", "property": "A.B", "status": "failed"},
+                {"check_id": "s3.versioning", "target": "data", "property": null, "status": "error"}
+            ]
+        });
+        upgrade_results_list(&mut state);
+        assert_eq!(
+            state,
+            json!({
+                "name": "q",
+                "results": {
+                    "s3.versioning@data": {"check_id": "s3.versioning", "target": "data", "property": null, "status": "passed"},
+                    "iq.resource_properties@data#A.B": {"check_id": "iq.resource_properties", "target": "data", "property": "A.B", "status": "failed"},
+                    "s3.versioning@data~2": {"check_id": "s3.versioning", "target": "data", "property": null, "status": "error"}
+                }
+            })
+        );
+        // Null results (a planned, never applied run) stay null.
+        let mut pending = json!({"name": "q", "results": null});
+        upgrade_results_list(&mut pending);
+        assert_eq!(pending, json!({"name": "q", "results": null}));
+    }
 }
