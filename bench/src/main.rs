@@ -67,7 +67,17 @@ async fn main() -> Result<()> {
 
         let ws = terraform::Workspace::new(&emu.endpoint, concurrency)?;
         let (apply_wall_ms, apply) = ws.apply()?;
-        let (plan_wall_ms, refresh) = ws.plan()?;
+        // The raw baseline is the best of several runs; the plan (a refresh) is the better
+        // of two, so both sides get the same allowance for the emulator's noise.
+        let (plan_wall_ms, refresh) = {
+            let first = ws.plan()?;
+            let second = ws.plan()?;
+            if second.1.millis < first.1.millis {
+                second
+            } else {
+                first
+            }
+        };
         let raw_after_ms =
             baseline::best_of(2, || baseline::raw_calls(&sdk, &buckets, concurrency)).await;
         let raw_ms = raw_ms.min(raw_after_ms);

@@ -524,3 +524,52 @@ async fn report_data_source_latest_by_sequence_named_and_failed_gate() {
 
     assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 4);
 }
+
+/// An expired suppression no longer suppresses: the check counts as failed, with the expiry
+/// in its detail, and the report lists the suppression as expired.
+#[tokio::test(flavor = "multi_thread")]
+async fn report_e2e_expired_suppression_counts_as_a_failure() {
+    let emu = Emulator::start();
+    let expired = SUPPRESSION.replace("2099-12-31", "2020-01-31");
+    let sdk = emu.sdk_config().await;
+    crate::qualification::protected_bucket(&sdk, EVIDENCE).await;
+    crate::qualification::data_bucket(&sdk, DATA).await;
+    s3(&sdk)
+        .delete_public_access_block()
+        .bucket(DATA)
+        .send()
+        .await
+        .unwrap();
+    let ws = Workspace::new(&emu);
+    ws.write("main.tf", &config(&expired, FORMATS, S3_STORE));
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["status"], "failed", "{q:#}");
+    assert_eq!(q["suppressed_count"], 0, "{q:#}");
+    assert_eq!(
+        q["results"]["s3.public_access_block@data_bucket"]["status"], "failed",
+        "{q:#}"
+    );
+    let (report, _, html, ..) = artifacts(&sdk, q["report_location"].as_str().unwrap()).await;
+    let result = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check_id"] == "s3.public_access_block")
+        .expect("the public access block result");
+    assert_eq!(result["status"], "failed");
+    assert!(
+        result["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("suppression expired on 2020-01-31"),
+        "{result:#}"
+    );
+    let record = &report["suppressions"][0];
+    assert_eq!(record["state"], "expired", "{:#}", report["suppressions"]);
+    assert_eq!(
+        record["reason"],
+        "Public read needed for the published SOP site until CR-2026-077"
+    );
+    assert!(html.contains("expired"), "the HTML report shows the expiry");
+}
