@@ -159,6 +159,50 @@ pub async fn apply_run(
         Err(e) => diags.root_warning("Spooled reports are still waiting", e),
     }
 
+    let application = configured
+        .labels
+        .application
+        .clone()
+        .unwrap_or_else(|| spec.system.application_id.clone());
+    let environment = configured
+        .labels
+        .environment
+        .clone()
+        .unwrap_or_else(|| spec.system.environment.clone());
+    // Where the chain continues is settled before any check runs: a run whose report could
+    // not be chained is not started.
+    if s.continue_chain {
+        // A new (or replaced) qualification continues the chain of its reports already in
+        // the store or spooled for it, so a report never claims a sequence twice.
+        match filing::chain_head(
+            store.as_ref(),
+            &spool,
+            &s.name,
+            &application,
+            &environment,
+            refused.as_ref(),
+        )
+        .await
+        {
+            Ok((head, unread)) => {
+                if let Some(why) = unread {
+                    diags.root_warning(
+                        "The report chain was read from the spool only",
+                        format!("{why}\n\nThis run's report will be spooled; it continues the chain of the reports spooled for {}.", store.describe()),
+                    );
+                }
+                s.sequence = head.as_ref().map_or(1, |h| h.sequence + 1);
+                s.previous_report_sha256 = head.map(|h| h.sha256);
+            }
+            Err(e) => {
+                diags.root_error(
+                    "The report chain could not be read",
+                    format!("{e}\n\nThe report of qualification `{}` must continue the chain of its reports in {}, so no check was run and nothing was filed. Allow listing and reading the store's reports, then apply again.", s.name, store.describe()),
+                );
+                return None;
+            }
+        }
+    }
     let clock = std::time::Instant::now();
     let started = now_utc();
     let observed = run::observe_all(aws, &spec, &s.discovery_tags, s.concurrency).await;
@@ -197,48 +241,6 @@ pub async fn apply_run(
         .unwrap_or_default();
     let (targets, observations): (Vec<_>, Vec<_>) = observed.targets.into_iter().unzip();
     let report_id = new_report_id(&s.name, finished);
-    let application = configured
-        .labels
-        .application
-        .clone()
-        .unwrap_or_else(|| spec.system.application_id.clone());
-    let environment = configured
-        .labels
-        .environment
-        .clone()
-        .unwrap_or_else(|| spec.system.environment.clone());
-    if s.continue_chain {
-        // A new (or replaced) qualification continues the chain of its reports already in
-        // the store or spooled for it, so a report never claims a sequence twice.
-        match filing::chain_head(
-            store.as_ref(),
-            &spool,
-            &s.name,
-            &application,
-            &environment,
-            refused.as_ref(),
-        )
-        .await
-        {
-            Ok((head, unread)) => {
-                if let Some(why) = unread {
-                    diags.root_warning(
-                        "The report chain was read from the spool only",
-                        format!("{why}\n\nThe report is spooled; it continues the chain of the reports spooled for {}.", store.describe()),
-                    );
-                }
-                s.sequence = head.as_ref().map_or(1, |h| h.sequence + 1);
-                s.previous_report_sha256 = head.map(|h| h.sha256);
-            }
-            Err(e) => {
-                diags.root_error(
-                    "The report chain could not be read",
-                    format!("{e}\n\nThe report of qualification `{}` must continue the chain of its reports in {}; nothing was filed. Allow listing and reading the store's reports, then apply again.", s.name, store.describe()),
-                );
-                return None;
-            }
-        }
-    }
     let date = finished.date().to_string();
     let key = report_key(
         &application,
