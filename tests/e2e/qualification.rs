@@ -652,24 +652,43 @@ async fn qualification_review_period_elapsed_is_a_reason() {
     assert_eq!(assert_filed_reports_valid(&sdk, EVIDENCE).await.len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn qualification_unprotected_store_is_refused_unless_allowed() {
-    let emu = Emulator::start();
-    let sdk = emu.sdk_config().await;
-    s3(&sdk)
+/// An unversioned bucket `plain-evidence` without Object Lock, the data bucket, and a
+/// workspace with its spool directory.
+async fn unprotected_store_workspace(
+    emu: &Emulator,
+    sdk: &SdkConfig,
+) -> (Workspace, std::path::PathBuf) {
+    s3(sdk)
         .create_bucket()
         .bucket("plain-evidence")
         .send()
         .await
         .unwrap();
-    data_bucket(&sdk, DATA).await;
-    let ws = Workspace::new(&emu);
+    data_bucket(sdk, DATA).await;
+    let ws = Workspace::new(emu);
     let spool = ws.path().join("spool");
-    let store = format!(
-        "evidence_store {{\n    s3_bucket = \"plain-evidence\"\n  }}\n  spool_directory = \"{}\"",
+    (ws, spool)
+}
+
+/// Qualification arguments filing in `plain-evidence`, spooling in `spool`.
+fn plain_store(spool: &std::path::Path, allow_unprotected: bool) -> String {
+    let allow = if allow_unprotected {
+        "\n    allow_unprotected_store = true"
+    } else {
+        ""
+    };
+    format!(
+        "evidence_store {{\n    s3_bucket = \"plain-evidence\"{allow}\n  }}\n  spool_directory = \"{}\"",
         spool.display()
-    );
-    ws.write("main.tf", &config("", &store, ""));
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn qualification_unprotected_store_is_refused_unless_allowed() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    let (ws, spool) = unprotected_store_workspace(&emu, &sdk).await;
+    ws.write("main.tf", &config("", &plain_store(&spool, false), ""));
     ws.apply()
         .assert_failure()
         .assert_contains("Evidence could not be filed")
@@ -684,8 +703,7 @@ async fn qualification_unprotected_store_is_refused_unless_allowed() {
         "the report is kept in the spool"
     );
 
-    let allowed = format!("evidence_store {{\n    s3_bucket = \"plain-evidence\"\n    allow_unprotected_store = true\n  }}\n  spool_directory = \"{}\"", spool.display());
-    ws.write("main.tf", &config("", &allowed, ""));
+    ws.write("main.tf", &config("", &plain_store(&spool, true), ""));
     ws.apply().assert_success();
     let q = ws.resource_values("gxp_qualification.q");
     let (bucket, key) = split_s3(q["report_location"].as_str().unwrap());
@@ -764,20 +782,8 @@ async fn qualification_store_failure_spools_and_next_apply_files_it() {
 async fn qualification_spooled_reports_wait_for_an_acceptable_store() {
     let emu = Emulator::start();
     let sdk = emu.sdk_config().await;
-    s3(&sdk)
-        .create_bucket()
-        .bucket("plain-evidence")
-        .send()
-        .await
-        .unwrap();
-    data_bucket(&sdk, DATA).await;
-    let ws = Workspace::new(&emu);
-    let spool = ws.path().join("spool");
-    let refused = format!(
-        "evidence_store {{\n    s3_bucket = \"plain-evidence\"\n  }}\n  spool_directory = \"{}\"",
-        spool.display()
-    );
-    ws.write("main.tf", &config("", &refused, ""));
+    let (ws, spool) = unprotected_store_workspace(&emu, &sdk).await;
+    ws.write("main.tf", &config("", &plain_store(&spool, false), ""));
     ws.apply()
         .assert_failure()
         .assert_contains("is not protected");
@@ -804,8 +810,7 @@ async fn qualification_spooled_reports_wait_for_an_acceptable_store() {
     );
 
     // Allowed: the spooled reports are filed first, then the new one; one intact chain.
-    let allowed = format!("evidence_store {{\n    s3_bucket = \"plain-evidence\"\n    allow_unprotected_store = true\n  }}\n  spool_directory = \"{}\"", spool.display());
-    ws.write("main.tf", &config("", &allowed, ""));
+    ws.write("main.tf", &config("", &plain_store(&spool, true), ""));
     ws.apply()
         .assert_success()
         .assert_contains("Filed 2 spooled report(s)");

@@ -94,10 +94,25 @@ impl From<&CheckResult> for ResultState {
 /// checks, e.g. `s3.versioning@records_bucket` or
 /// `iq.resource_properties@records_bucket#VersioningConfiguration.Status`.
 pub fn result_key(r: &CheckResult) -> String {
-    match &r.property {
-        Some(p) => format!("{}@{}#{p}", r.check_id, r.target),
-        None => format!("{}@{}", r.check_id, r.target),
+    key_of(&r.check_id, &r.target, r.property.as_deref())
+}
+
+fn key_of(check_id: &str, target: &str, property: Option<&str>) -> String {
+    match property {
+        Some(p) => format!("{check_id}@{target}#{p}"),
+        None => format!("{check_id}@{target}"),
     }
+}
+
+/// `base`, or `base~2`, `base~3`, ... if `taken` already holds it.
+fn unique_key(base: String, taken: impl Fn(&str) -> bool) -> String {
+    let mut key = base.clone();
+    let mut n = 1;
+    while taken(&key) {
+        n += 1;
+        key = format!("{base}~{n}");
+    }
+    key
 }
 
 /// The `results` map of a run. A map, not a list: Terraform compares and renders a map by
@@ -107,13 +122,7 @@ pub fn result_key(r: &CheckResult) -> String {
 pub fn results_map(results: &[CheckResult]) -> BTreeMap<String, ResultState> {
     let mut map = BTreeMap::new();
     for r in results {
-        let base = result_key(r);
-        let mut key = base.clone();
-        let mut n = 1;
-        while map.contains_key(&key) {
-            n += 1;
-            key = format!("{base}~{n}");
-        }
+        let key = unique_key(result_key(r), |k| map.contains_key(k));
         map.insert(key, ResultState::from(r));
     }
     map
@@ -129,18 +138,12 @@ pub fn upgrade_results_list(state: &mut serde_json::Value) {
         |e: &serde_json::Value, k: &str| e.get(k).and_then(|v| v.as_str()).map(str::to_string);
     let mut map = serde_json::Map::new();
     for entry in list {
-        let check = text(&entry, "check_id").unwrap_or_default();
-        let target = text(&entry, "target").unwrap_or_default();
-        let base = match text(&entry, "property") {
-            Some(p) => format!("{check}@{target}#{p}"),
-            None => format!("{check}@{target}"),
-        };
-        let mut key = base.clone();
-        let mut n = 1;
-        while map.contains_key(&key) {
-            n += 1;
-            key = format!("{base}~{n}");
-        }
+        let base = key_of(
+            &text(&entry, "check_id").unwrap_or_default(),
+            &text(&entry, "target").unwrap_or_default(),
+            text(&entry, "property").as_deref(),
+        );
+        let key = unique_key(base, |k| map.contains_key(k));
         map.insert(key, entry);
     }
     state["results"] = serde_json::Value::Object(map);
