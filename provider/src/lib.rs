@@ -5,10 +5,8 @@
 //! - [`provider`]: protocol glue — the Terraform provider, its configuration and schema helpers.
 //! - [`resources`]: Terraform resource and data source glue on top of the engine.
 //! - [`spec`]: the specification as Terraform hands it over, and its validation.
-//! - [`qualification`]: a qualification run as the resource drives it.
 
 pub mod provider;
-pub mod qualification;
 pub mod resources;
 pub mod spec;
 

@@ -30,6 +30,16 @@ pub struct StoreSettings {
     pub allow_unprotected: bool,
 }
 
+/// The resource's own store, else the provider's default.
+pub fn choose(
+    resource: Option<StoreSettings>,
+    default: Option<StoreSettings>,
+) -> Result<StoreSettings, String> {
+    resource.or(default).ok_or_else(|| {
+        "No evidence store is configured: set `evidence_store` on the qualification or in the provider block.".into()
+    })
+}
+
 /// Open the chosen store.
 pub fn open(aws: &AwsContext, choice: &StoreChoice) -> Box<dyn EvidenceStore> {
     match choice {
@@ -259,6 +269,21 @@ mod tests {
             store: store.describe(),
             files,
         }
+    }
+
+    #[test]
+    fn the_resource_store_comes_before_the_default_and_one_is_needed() {
+        let local = |d: &str| StoreSettings {
+            choice: StoreChoice::Local {
+                directory: d.into(),
+            },
+            allow_unprotected: false,
+        };
+        assert_eq!(choose(Some(local("a")), Some(local("b"))), Ok(local("a")));
+        assert_eq!(choose(None, Some(local("b"))), Ok(local("b")));
+        assert!(choose(None, None)
+            .unwrap_err()
+            .contains("No evidence store is configured"));
     }
 
     #[tokio::test]

@@ -1,0 +1,116 @@
+//! A qualification run as `gxp_qualification` drives it: the engine's run
+//! ([`gxp_core::qualification::apply_run`]) with the provider's configuration, its outcome
+//! turned into state and diagnostics.
+
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use gxp_core::checks::Status;
+use gxp_core::qualification::{self as q, Findings, RunContext, RunSettings, Severity};
+use gxp_core::report::CheckResult;
+
+use super::state::{results_map, Private, QualificationState};
+use crate::provider::Configured;
+
+/// At most this many per-check diagnostics; the rest are summarised.
+pub const MAX_CHECK_DIAGNOSTICS: usize = 50;
+
+/// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
+/// filing failures) are reported as diagnostics alongside the returned state, so the
+/// state records the failed run.
+pub async fn apply_run(
+    diags: &mut Diagnostics,
+    configured: &Configured,
+    settings: RunSettings,
+    planned: QualificationState,
+) -> Option<(QualificationState, Private)> {
+    let Some(aws) = configured.aws.as_ref() else {
+        diags.root_error(
+            "The gxp provider configuration is not known yet",
+            "Provider values depend on resources not yet created; apply those first.",
+        );
+        return None;
+    };
+    let ctx = RunContext {
+        aws,
+        labels: configured.labels.clone(),
+        provider_version: crate::PROVIDER_VERSION.into(),
+        terraform_version: configured.terraform_version.clone(),
+    };
+    let outcome = q::apply_run(&ctx, settings).await;
+    for m in outcome.messages {
+        match m.severity {
+            Severity::Error => diags.root_error(m.summary, m.detail),
+            Severity::Warning => diags.root_warning(m.summary, m.detail),
+        }
+    }
+    let done = outcome.completed?;
+    let summary = &done.report.summary;
+    let mut state = planned;
+    state.status = Value::Value(summary.status.as_str().into());
+    state.total_count = Value::Value(summary.total);
+    state.passed_count = Value::Value(summary.passed);
+    state.failed_count = Value::Value(summary.failed);
+    state.error_count = Value::Value(summary.error);
+    state.suppressed_count = Value::Value(summary.suppressed);
+    state.results = Value::Value(results_map(&done.report.results));
+    state.qualified_at = Value::Value(done.qualified_at.clone());
+    state.qualified_spec_digest = Value::Value(done.spec_digest.clone());
+    state.observed_fingerprint = Value::Value(done.fingerprint.clone());
+    state.report_id = Value::Value(done.report.report_id.clone());
+    state.report_location = Value::Value(done.location.clone());
+    state.report_sha256 = Value::Value(done.report_sha256.clone());
+    state.report_sequence = Value::Value(done.sequence);
+    // No pending drift: this run's observations are the new baseline (the plan said so).
+    // What had drifted since the previous qualification is recorded in the report.
+    state.drift = Value::Value(vec![]);
+    if done.enforced_failure() {
+        report_failures(diags, &done.report.results);
+    }
+    Some((
+        state,
+        Private {
+            snapshot: Some(done.snapshot),
+            findings: Findings::default(),
+        },
+    ))
+}
+
+/// One diagnostic per failed or unevaluable check.
+pub fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
+    let bad: Vec<&CheckResult> = results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Failed | Status::Error))
+        .collect();
+    for r in bad.iter().take(MAX_CHECK_DIAGNOSTICS) {
+        let what = match &r.property {
+            Some(p) => format!("{} {p}", r.check_id),
+            None => r.check_id.clone(),
+        };
+        let summary = match r.status {
+            Status::Failed => format!("Qualification check failed: {what} on {}", r.target),
+            _ => format!(
+                "Qualification check could not be evaluated: {what} on {}",
+                r.target
+            ),
+        };
+        let mut detail = format!(
+            "{} ({} {})\nexpected: {}\nactual:   {}",
+            r.title, r.resource_type, r.identifier, r.expected, r.actual
+        );
+        if let Some(d) = &r.detail {
+            detail.push_str(&format!("\ndetail:   {d}"));
+        }
+        detail.push_str(&format!("\nremediation: {}", r.remediation));
+        diags.root_error(summary, detail);
+    }
+    if bad.len() > MAX_CHECK_DIAGNOSTICS {
+        diags.root_error(
+            format!(
+                "{} more checks failed or could not be evaluated",
+                bad.len() - MAX_CHECK_DIAGNOSTICS
+            ),
+            "See the filed report for every result.",
+        );
+    }
+}
