@@ -19,6 +19,7 @@ use aws_types::origin::Origin;
 use aws_types::os_shim_internal::{Env, Fs};
 
 use super::errors::{classify, AwsErrorKind};
+use super::wellformed::{RetryMalformed, WellFormedAnswers};
 
 /// AWS services the provider talks to; names as in the hashicorp/aws `endpoints` block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -514,7 +515,9 @@ macro_rules! client {
         impl AwsContext {
             #[doc = concat!("A `", stringify!($krate), "` client with the configured endpoint.")]
             pub fn $fn(&self) -> $krate::Client {
-                let mut b = $krate::config::Builder::from(&self.sdk);
+                let mut b = $krate::config::Builder::from(&self.sdk)
+                    .interceptor(WellFormedAnswers { service: $service })
+                    .retry_classifier(RetryMalformed);
                 if let Some(url) = self.endpoints.get(&$service) {
                     b = b.endpoint_url(url.clone());
                 }

@@ -24,6 +24,9 @@ pub enum AwsErrorKind {
     NotFound,
     /// The endpoint does not implement the operation.
     Unsupported,
+    /// A successful answer whose body is not well-formed for the service's protocol
+    /// (see [`super::wellformed`]); it was not used.
+    Malformed,
     /// Anything else.
     Other,
 }
@@ -86,6 +89,13 @@ pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> ClassifiedError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let Some(malformed) = super::wellformed::find_malformed(err) {
+        return ClassifiedError {
+            kind: AwsErrorKind::Malformed,
+            code: None,
+            message: shorten(&malformed.to_string(), 600),
+        };
+    }
     let message = DisplayErrorContext(err).to_string();
     let lower = message.to_ascii_lowercase();
     let (kind, code) = match err {
