@@ -453,12 +453,12 @@ fn index_page_lists_every_endpoint_service() {
         .iter()
         .find(|s| heading_words(&s.title).contains(&"endpoints"))
         .expect("index.md has an `### endpoints` section");
-    let documented: BTreeSet<&str> = gxp::aws::context::Service::ALL
+    let documented: BTreeSet<&str> = gxp_core::aws::context::Service::ALL
         .iter()
         .filter(|s| bullet(&endpoints.own, s.config_name()).is_some())
         .map(|s| s.config_name())
         .collect();
-    for service in gxp::aws::context::Service::ALL {
+    for service in gxp_core::aws::context::Service::ALL {
         assert!(
             documented.contains(service.config_name()),
             "endpoints.{} is not listed in index.md",
@@ -480,7 +480,7 @@ fn check_catalog_is_listed_on_the_expected_spec_page() {
         .filter(|t| t.starts_with("| `"))
         .collect();
     let mut missing = Vec::new();
-    for check in gxp::catalog::all() {
+    for check in gxp_core::catalog::all() {
         let id = format!("`{}`", check.id);
         let Some(row) = rows.iter().find(|r| r.starts_with(&format!("| {id} |"))) else {
             missing.push(format!("check {id} has no row in the check catalog table"));

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 
 use aws_config::retry::RetryConfig;
 use aws_config::SdkConfig;
-use gxp::aws::AwsContext;
-use gxp::checks::{evaluate_id, Outcome, Status};
-use gxp::observe::{collect::collect, Existence, Observation, Target, TargetOrigin};
+use gxp_core::aws::AwsContext;
+use gxp_core::checks::{evaluate_id, Outcome, Status};
+use gxp_core::observe::{collect::collect, Existence, Observation, Target, TargetOrigin};
 use serde_json::json;
 
 use crate::fixtures::{cloudtrail, config, logs};

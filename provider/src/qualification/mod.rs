@@ -1,30 +1,27 @@
 //! Qualification: observe, evaluate, report, file. The Terraform resource is a thin layer
-//! over [`apply_run`], [`refresh`] and [`import`].
+//! over [`apply_run`], [`refresh`] and [`import`]; the phases are in
+//! [`gxp_core::qualification`].
 
-pub mod assemble;
-pub mod drift;
-pub mod filing;
 pub mod import;
-pub mod notify;
-pub mod reasons;
-pub mod run;
-pub mod snapshot;
+
+use gxp_core::qualification::{assemble, drift, filing, notify, run, snapshot};
 
 use std::collections::BTreeMap;
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use crate::catalog::Stage;
-use crate::checks::Status;
-use crate::evidence::spool::Spool;
-use crate::evidence::{report_key, StoreError};
 use crate::provider::config::EvidenceStoreConfig;
+use crate::provider::shared::EvidenceStoreDefaults;
 use crate::provider::Configured;
-use crate::report::{self, *};
 use crate::resources::qualification::state::{results_map, Findings, Private, QualificationState};
-use crate::spec::canonical::from_canonical_json;
-use crate::util::{now_utc, rfc3339, sha256_hex};
+use gxp_core::catalog::Stage;
+use gxp_core::checks::Status;
+use gxp_core::evidence::spool::Spool;
+use gxp_core::evidence::{report_key, StoreError};
+use gxp_core::report::{self, *};
+use gxp_core::spec::canonical::from_canonical_json;
+use gxp_core::util::{now_utc, rfc3339, sha256_hex};
 
 /// At most this many per-check diagnostics; the rest are summarised.
 pub const MAX_CHECK_DIAGNOSTICS: usize = 50;
@@ -76,7 +73,7 @@ pub fn new_report_id(name: &str, at: time::OffsetDateTime) -> String {
 
 /// Spool ids carry the qualification name so refresh can count a qualification's own.
 pub fn spool_id(name: &str, report_id: &str) -> String {
-    format!("{}--{report_id}", crate::evidence::sanitize(name))
+    format!("{}--{report_id}", gxp_core::evidence::sanitize(name))
 }
 
 /// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
@@ -109,8 +106,7 @@ pub async fn apply_run(
             return None;
         }
     };
-    let store_settings = match filing::choose(s.evidence_store.as_ref(), &configured.evidence_store)
-    {
+    let store_settings = match choose_store(s.evidence_store.as_ref(), &configured.evidence_store) {
         Ok(x) => x,
         Err(e) => {
             diags.root_error("No evidence store", e);
@@ -138,7 +134,7 @@ pub async fn apply_run(
             )
         }
         Err(e) => (
-            crate::evidence::Protection {
+            gxp_core::evidence::Protection {
                 summary: format!("unknown: {e}"),
                 ..Default::default()
             },
@@ -315,8 +311,8 @@ pub async fn apply_run(
     ];
     let base = key.strip_suffix(".json").unwrap_or(&key).to_string();
     for name in s.report_formats.iter().filter(|f| f.as_str() != "json") {
-        let rendered = crate::report::formats::Format::parse(name)
-            .and_then(|f| crate::report::formats::render(&report, f).map(|bytes| (f, bytes)));
+        let rendered = gxp_core::report::formats::Format::parse(name)
+            .and_then(|f| gxp_core::report::formats::render(&report, f).map(|bytes| (f, bytes)));
         match rendered {
             Ok((f, bytes)) => files.push((
                 format!("{base}.{}", f.extension()),
@@ -327,8 +323,8 @@ pub async fn apply_run(
         }
     }
     if let Some(key_id) = &s.signing_key_id {
-        match crate::integrity::sign::sign(aws, key_id, &sha).await {
-            Ok(sig) => files.push((crate::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),
+        match gxp_core::integrity::sign::sign(aws, key_id, &sha).await {
+            Ok(sig) => files.push((gxp_core::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),
             Err(e) => diags.root_error(
                 "The report could not be signed",
                 format!("KMS Sign with {key_id}: {e}\n\nThe report is filed unsigned; fix the key or its permissions and requalify."),
@@ -384,7 +380,7 @@ pub async fn apply_run(
     if s.enforce && summary.status != Status::Passed {
         report_failures(diags, &report.results);
     }
-    crate::util::bench_log("apply", clock);
+    gxp_core::util::bench_log("apply", clock);
     Some((
         state,
         Private {
@@ -435,7 +431,7 @@ fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
 
 /// Reports of qualification `name` waiting in the spool.
 pub fn spooled_count(spool_directory: &str, name: &str) -> usize {
-    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    let prefix = format!("{}--", gxp_core::evidence::sanitize(name));
     Spool::new(spool_directory)
         .pending()
         .0
@@ -466,7 +462,7 @@ impl Refreshed {
 
 /// Re-observe what the last qualification observed and compare.
 pub async fn refresh(
-    aws: &crate::aws::AwsContext,
+    aws: &gxp_core::aws::AwsContext,
     qualified: &snapshot::Snapshot,
     concurrency: usize,
     spool_directory: &str,
@@ -474,7 +470,7 @@ pub async fn refresh(
 ) -> Result<Refreshed, String> {
     let clock = std::time::Instant::now();
     let current = run::observe_snapshot(aws, qualified, concurrency).await?;
-    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    let prefix = format!("{}--", gxp_core::evidence::sanitize(name));
     let spooled_reports = Spool::new(spool_directory)
         .pending()
         .0
@@ -487,6 +483,55 @@ pub async fn refresh(
         spooled_reports,
         fingerprint: current.fingerprint(),
     };
-    crate::util::bench_log("refresh", clock);
+    gxp_core::util::bench_log("refresh", clock);
     Ok(found)
+}
+
+fn text(v: &crate::spec::config::Str) -> Option<String> {
+    v.as_ref_option().filter(|s| !s.is_empty()).cloned()
+}
+
+/// The resource's `evidence_store` block, else the provider's default.
+pub fn choose_store(
+    resource: Option<&EvidenceStoreConfig>,
+    provider: &EvidenceStoreDefaults,
+) -> Result<filing::StoreSettings, String> {
+    if let Some(r) = resource {
+        let allow = matches!(r.allow_unprotected_store.as_ref_option(), Some(true));
+        if let Some(bucket) = text(&r.s3_bucket) {
+            return Ok(filing::StoreSettings {
+                choice: filing::StoreChoice::S3 {
+                    bucket,
+                    prefix: text(&r.s3_prefix),
+                    kms_key_id: text(&r.kms_key_id),
+                },
+                allow_unprotected: allow,
+            });
+        }
+        if let Some(directory) = text(&r.local_directory) {
+            return Ok(filing::StoreSettings {
+                choice: filing::StoreChoice::Local { directory },
+                allow_unprotected: allow,
+            });
+        }
+    }
+    if let Some(bucket) = &provider.s3_bucket {
+        return Ok(filing::StoreSettings {
+            choice: filing::StoreChoice::S3 {
+                bucket: bucket.clone(),
+                prefix: provider.s3_prefix.clone(),
+                kms_key_id: provider.kms_key_id.clone(),
+            },
+            allow_unprotected: provider.allow_unprotected_store,
+        });
+    }
+    if let Some(directory) = &provider.local_directory {
+        return Ok(filing::StoreSettings {
+            choice: filing::StoreChoice::Local {
+                directory: directory.clone(),
+            },
+            allow_unprotected: provider.allow_unprotected_store,
+        });
+    }
+    Err("No evidence store is configured: set `evidence_store` on the qualification or in the provider block.".into())
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
-use super::canonical::{canonical_json, digest, from_canonical_json, to_model, Incomplete};
 use super::config::*;
+use super::config::{to_model, Incomplete};
 use super::validate::{validate, Problem};
+use gxp_core::spec::canonical::{canonical_json, digest, from_canonical_json};
 
 fn s(v: &str) -> Str {
     Value::Value(v.to_string())
@@ -27,7 +28,7 @@ fn map(items: &[(&str, &str)]) -> StrMap {
 }
 
 fn now() -> time::OffsetDateTime {
-    crate::util::parse_time("2026-06-01T00:00:00Z").unwrap()
+    gxp_core::util::parse_time("2026-06-01T00:00:00Z").unwrap()
 }
 
 /// A complete, valid specification.
@@ -187,7 +188,7 @@ fn digest_is_stable_across_runs_for_a_fixed_spec() {
     ]
     .concat();
     assert_eq!(
-        crate::util::sha256_hex(b"{\"Resources\":{}}"),
+        gxp_core::util::sha256_hex(b"{\"Resources\":{}}"),
         TEMPLATE_SHA256
     );
     let model = to_model(&sample()).unwrap();
@@ -201,7 +202,7 @@ fn digest_is_stable_across_runs_for_a_fixed_spec() {
 #[test]
 fn template_body_is_digested_as_its_sha256() {
     let mut a = sample();
-    let body_hash = crate::util::sha256_hex(b"{\"Resources\":{}}");
+    let body_hash = gxp_core::util::sha256_hex(b"{\"Resources\":{}}");
     let da = digest(&to_model(&a).unwrap());
     if let Value::Value(st) = &mut a.expected_stack {
         st[0].template_body = Value::Null;

@@ -9,10 +9,10 @@ use regex::Regex;
 use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
-use super::canonical::parse_properties;
 use super::config::{SpecConfig, Str, StrList, StrMap};
-use crate::catalog;
-use crate::util::parse_time;
+use gxp_core::catalog;
+use gxp_core::spec::canonical::parse_properties;
+use gxp_core::util::parse_time;
 
 /// One validation finding.
 #[derive(Debug, Clone, PartialEq, Eq)]

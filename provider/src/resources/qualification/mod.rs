@@ -11,11 +11,11 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::catalog::{SeverityClass, Stage};
 use crate::provider::{Configured, Shared};
-use crate::qualification::reasons::{parse_interval, reasons, ReasonInputs};
 use crate::qualification::{self as q, RunSettings};
 use crate::spec::config::{Str, StrList};
+use gxp_core::catalog::{SeverityClass, Stage};
+use gxp_core::qualification::reasons::{parse_interval, reasons, ReasonInputs};
 use state::{Private, QualificationState};
 
 /// Default stages.
@@ -169,11 +169,11 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
         }
     }
     if let (Some(doc), Some(digest)) = (text(&cfg.spec_document), text(&cfg.spec_digest)) {
-        let actual = crate::util::sha256_hex(doc.as_bytes());
+        let actual = gxp_core::util::sha256_hex(doc.as_bytes());
         if actual != digest {
             diags.error("Specification digest mismatch", format!("`spec_digest` is {digest} but the SHA-256 of `spec_document` is {actual}. Pass `digest` and `canonical_json` of the same gxp_expected_spec."), AttributePath::new("spec_digest"));
         }
-        match crate::spec::canonical::from_canonical_json(doc) {
+        match gxp_core::spec::canonical::from_canonical_json(doc) {
             Err(e) => diags.error(
                 "Invalid specification document",
                 e,
@@ -276,9 +276,9 @@ pub fn plan_reasons(
         drift: &private.findings.drift,
         updated_stacks: &private.findings.updated_stacks,
         requalify_on: &classes,
-        qualified_at: text(&prior.qualified_at).and_then(crate::util::parse_time),
+        qualified_at: text(&prior.qualified_at).and_then(gxp_core::util::parse_time),
         review_interval: text(&proposed.requalify_after).and_then(parse_interval),
-        now: Some(crate::util::now_utc()),
+        now: Some(gxp_core::util::now_utc()),
         last_status: text(&prior.status),
         spooled_reports: private.findings.spooled_reports,
         scope_changes,
@@ -380,7 +380,7 @@ impl Resource for QualificationResource {
                     found
                         .drift
                         .iter()
-                        .map(|d| Value::Value(q::drift::describe(d)))
+                        .map(|d| Value::Value(gxp_core::qualification::drift::describe(d)))
                         .collect(),
                 );
                 state.observed_fingerprint = Value::Value(found.fingerprint.clone());

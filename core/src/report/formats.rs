@@ -108,8 +108,8 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, String> {
 
 /// A hand-made report with one result of every status, stacks, suppressions, drift and text
 /// that needs escaping in every format. Shared by the renderer tests.
-#[cfg(test)]
-pub(crate) fn sample_report() -> Report {
+#[cfg(any(test, feature = "testing"))]
+pub fn sample_report() -> Report {
     use std::collections::BTreeMap;
 
     use super::*;

@@ -93,8 +93,7 @@ pub fn parse_interval(text: &str) -> Option<time::Duration> {
     match unit {
         "d" => Some(time::Duration::days(n)),
         "w" => Some(time::Duration::weeks(n)),
-        _ => crate::provider::config::parse_duration(t)
-            .map(|d| time::Duration::seconds(d.as_secs() as i64)),
+        _ => crate::util::parse_duration(t).map(|d| time::Duration::seconds(d.as_secs() as i64)),
     }
     .filter(|d| d.is_positive())
 }

@@ -9,8 +9,6 @@ use crate::evidence::spool::{self, Spool, SpooledFiling};
 use crate::evidence::{is_report_of, partition_prefix, EvidenceStore, Protection, StoreError};
 use crate::integrity::chain::{self, Collected, Head};
 use crate::integrity::{sha256_key, verify};
-use crate::provider::config::EvidenceStoreConfig;
-use crate::provider::shared::EvidenceStoreDefaults;
 
 /// Where reports go.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,55 +28,6 @@ pub enum StoreChoice {
 pub struct StoreSettings {
     pub choice: StoreChoice,
     pub allow_unprotected: bool,
-}
-
-fn text(v: &crate::spec::config::Str) -> Option<String> {
-    v.as_ref_option().filter(|s| !s.is_empty()).cloned()
-}
-
-/// The resource's `evidence_store` block, else the provider's default.
-pub fn choose(
-    resource: Option<&EvidenceStoreConfig>,
-    provider: &EvidenceStoreDefaults,
-) -> Result<StoreSettings, String> {
-    if let Some(r) = resource {
-        let allow = matches!(r.allow_unprotected_store.as_ref_option(), Some(true));
-        if let Some(bucket) = text(&r.s3_bucket) {
-            return Ok(StoreSettings {
-                choice: StoreChoice::S3 {
-                    bucket,
-                    prefix: text(&r.s3_prefix),
-                    kms_key_id: text(&r.kms_key_id),
-                },
-                allow_unprotected: allow,
-            });
-        }
-        if let Some(directory) = text(&r.local_directory) {
-            return Ok(StoreSettings {
-                choice: StoreChoice::Local { directory },
-                allow_unprotected: allow,
-            });
-        }
-    }
-    if let Some(bucket) = &provider.s3_bucket {
-        return Ok(StoreSettings {
-            choice: StoreChoice::S3 {
-                bucket: bucket.clone(),
-                prefix: provider.s3_prefix.clone(),
-                kms_key_id: provider.kms_key_id.clone(),
-            },
-            allow_unprotected: provider.allow_unprotected_store,
-        });
-    }
-    if let Some(directory) = &provider.local_directory {
-        return Ok(StoreSettings {
-            choice: StoreChoice::Local {
-                directory: directory.clone(),
-            },
-            allow_unprotected: provider.allow_unprotected_store,
-        });
-    }
-    Err("No evidence store is configured: set `evidence_store` on the qualification or in the provider block.".into())
 }
 
 /// Open the chosen store.

@@ -61,6 +61,32 @@ pub fn bench_log(phase: &str, started: std::time::Instant) {
     }
 }
 
+/// Parse a duration such as `1h`, `15m`, `1h30m`, `900s`.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let mut total = 0u64;
+    let mut digits = String::new();
+    let mut any = false;
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let n: u64 = digits.parse().ok()?;
+        digits.clear();
+        total += match ch {
+            'h' => n * 3600,
+            'm' => n * 60,
+            's' => n,
+            _ => return None,
+        };
+        any = true;
+    }
+    if !digits.is_empty() || !any {
+        return None;
+    }
+    Some(std::time::Duration::from_secs(total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
