@@ -19,7 +19,9 @@ use gxp_core::catalog::{self, Stage};
 use gxp_core::checks::Status;
 use gxp_core::observe::stack::{PART_DRIFT, PART_STACK};
 use gxp_core::observe::{Existence, Observation, StackObservation, Target, TargetOrigin};
-use gxp_core::qualification::assemble::{self, DiscoveryOutcome};
+use gxp_core::qualification::assemble::{self, RunRecord};
+use gxp_core::qualification::evaluate;
+use gxp_core::qualification::observe::{DiscoveryOutcome, Observed};
 use gxp_core::report::formats::{render, Format};
 use gxp_core::report::{self, *};
 use gxp_core::spec::model::{
@@ -725,28 +727,19 @@ fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-/// Assemble the report of a scenario exactly as a qualification run does, with the run's
-/// clock, ids and store fixed.
+/// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
+/// run's clock, ids and store fixed.
 fn assemble_report(s: Scenario) -> Report {
     let stages = Stage::ALL.to_vec();
     let finished = time(FINISHED);
-    let mut results = Vec::new();
-    for (t, o) in &s.targets {
-        results.extend(assemble::target_results(t, o, &stages));
-    }
-    for expected in &s.spec.stacks {
-        if let Some(obs) = s.stacks.iter().find(|o| o.name == expected.name) {
-            results.extend(assemble::stack_results(expected, obs, &stages));
-        }
-    }
-    let suppressions = assemble::apply_suppressions(&mut results, &s.spec.suppressions, finished);
-    let scope =
-        assemble::scope_results(&s.spec, &s.discovery_tags, &s.discovery, &results, &stages);
-    results.extend(scope);
-    let summary = Summary::of(&results);
-    let (targets, observations): (Vec<_>, Vec<_>) = s.targets.into_iter().unzip();
-    Report {
-        format: report::REPORT_FORMAT.into(),
+    let observed = Observed {
+        targets: s.targets,
+        stacks: s.stacks,
+        notes: s.notes,
+        discovery: s.discovery,
+    };
+    let evaluated = evaluate::evaluate(&s.spec, &observed, &stages, &s.discovery_tags, finished);
+    let record = RunRecord {
         report_id: "20260102T030405Z-0badc0de".into(),
         qualification: QualificationInfo {
             name: "golden".into(),
@@ -759,12 +752,7 @@ fn assemble_report(s: Scenario) -> Report {
             sequence: 3,
             discovery_tags: s.discovery_tags.clone(),
         },
-        spec: SpecInfo {
-            name: s.spec.name.clone(),
-            version: s.spec.version.clone(),
-            digest: gxp_core::spec::canonical::digest(&s.spec),
-            approval: s.spec.approval.clone(),
-        },
+        spec_digest: gxp_core::spec::canonical::digest(&s.spec),
         system: SystemInfo {
             application: "lims".into(),
             environment: "prod".into(),
@@ -787,11 +775,6 @@ fn assemble_report(s: Scenario) -> Report {
             protection: "versioning enabled; Object Lock COMPLIANCE 3650 days".into(),
             unprotected_store_allowed: false,
         },
-        stacks: s.stacks,
-        traceability: assemble::traceability(&s.spec, &results, LOCATION),
-        results,
-        summary,
-        suppressions,
         drift: vec![DriftItem {
             target: "bucket-ok".into(),
             resource_type: "AWS::S3::Bucket".into(),
@@ -804,10 +787,8 @@ fn assemble_report(s: Scenario) -> Report {
         previous_report_sha256: Some(
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
         ),
-        targets,
-        observations,
-        notes: s.notes,
-    }
+    };
+    assemble::report(record, &s.spec, evaluated, observed)
 }
 
 /// Every format of one report: (file name, bytes).

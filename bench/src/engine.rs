@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use gxp_core::aws::context::{AwsContext, CallerIdentity};
 use gxp_core::catalog::Stage;
-use gxp_core::qualification::{assemble, run};
+use gxp_core::qualification::{evaluate, observe};
 use gxp_core::spec::model::Spec;
 
 use crate::fixture::TAG;
@@ -21,11 +21,17 @@ pub async fn qualify(sdk: &aws_config::SdkConfig, concurrency: usize) -> (f64, u
     };
     let tags: BTreeMap<String, String> = [(TAG.0.to_string(), TAG.1.to_string())].into();
     let started = Instant::now();
-    let observed = run::observe_all(&aws, &Spec::default(), &tags, concurrency).await;
-    let results: usize = observed
-        .targets
-        .iter()
-        .map(|(t, o)| assemble::target_results(t, o, &Stage::ALL).len())
-        .sum();
-    (started.elapsed().as_secs_f64() * 1000.0, results)
+    let spec = Spec::default();
+    let observed = observe::observe_all(&aws, &spec, &tags, concurrency).await;
+    let evaluated = evaluate::evaluate(
+        &spec,
+        &observed,
+        &Stage::ALL,
+        &tags,
+        gxp_core::util::now_utc(),
+    );
+    (
+        started.elapsed().as_secs_f64() * 1000.0,
+        evaluated.results.len(),
+    )
 }

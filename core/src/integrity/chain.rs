@@ -636,6 +636,46 @@ pub(crate) mod testing {
         .expect("valid report")
     }
 
+    /// The files of report `sequence` of `name`, keyed as a run files them (report and
+    /// `.sha256`), and the report's SHA-256.
+    pub fn filing_files(
+        name: &str,
+        sequence: i64,
+        previous: Option<&str>,
+    ) -> (Vec<crate::evidence::spool::EvidenceFile>, String) {
+        let at = format!("2026-01-01T00:{sequence:02}:00Z");
+        let r = report(name, sequence, previous, &at);
+        let key =
+            crate::evidence::report_key("lims", "prod", "2026-01-01", name, &r.report_id, "json");
+        let bytes = canonical_bytes(&r);
+        let sha = crate::util::sha256_hex(&bytes);
+        let side = format!("{sha}  {}.json\n", r.report_id).into_bytes();
+        (
+            vec![
+                (key.clone(), bytes, "application/json".into()),
+                (
+                    crate::integrity::sha256_key(&key),
+                    side,
+                    "text/plain".into(),
+                ),
+            ],
+            sha,
+        )
+    }
+
+    /// A filing of `files` spooled for `store`.
+    pub fn spooled(
+        store: &dyn crate::evidence::EvidenceStore,
+        id: &str,
+        files: Vec<crate::evidence::spool::EvidenceFile>,
+    ) -> crate::evidence::spool::SpooledFiling {
+        crate::evidence::spool::SpooledFiling {
+            id: id.into(),
+            store: store.describe(),
+            files,
+        }
+    }
+
     /// A report collected at `dir/REPORT_ID.json` with a correct `.sha256` file.
     pub fn collected(dir: &str, report: &Report) -> Collected {
         let bytes = canonical_bytes(report);

@@ -10,11 +10,17 @@
 //! report is detected.
 //!
 //! - [`sign`]: sign a report digest with an asymmetric KMS key and verify a signature (I/O).
-//! - [`chain`]: hash, chain and signature-digest checks over collected reports (pure).
+//! - [`chain`]: hash, chain and signature-digest checks over collected reports, and the head
+//!   of a chain (pure).
+//! - [`collect`]: read reports and their companions from a store (the one reader).
+//! - [`head`]: where a qualification's chain continues, from its reports in the store and in
+//!   the spool (used by every run before it checks anything).
 //! - [`verify`]: the `verify` subcommand: collect reports from a file, a directory or S3,
 //!   run the checks, verify signatures through KMS, print a summary.
 
 pub mod chain;
+pub mod collect;
+pub mod head;
 pub mod sign;
 pub mod verify;
 

@@ -1,14 +1,18 @@
-//! Choose, open and write the evidence store; spool what cannot be filed.
-
-use std::collections::BTreeSet;
+//! The evidence store of a run — which one, opened how, acceptable or not — and the last
+//! phase of a run: file the report with its companions and other formats, or keep it in the
+//! spool.
 
 use crate::aws::AwsContext;
 use crate::evidence::local::LocalStore;
 use crate::evidence::s3::S3Store;
-use crate::evidence::spool::{self, Spool, SpooledFiling};
-use crate::evidence::{is_report_of, partition_prefix, EvidenceStore, Protection, StoreError};
-use crate::integrity::chain::{self, Collected, Head};
-use crate::integrity::{sha256_key, verify};
+use crate::evidence::spool::{self, EvidenceFile, Spool, SpooledFiling};
+use crate::evidence::{EvidenceStore, Protection, StoreError};
+use crate::report::formats::{self, Format};
+use crate::report::Report;
+use crate::util::sha256_hex;
+
+use super::settle::Settled;
+use super::Message;
 
 /// Where reports go.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,152 +67,6 @@ pub fn acceptable(choice: &StoreChoice, protection: &Protection, allow_unprotect
     matches!(choice, StoreChoice::Local { .. }) || protection.is_protected() || allow_unprotected
 }
 
-/// File every spooled filing meant for this store; returns how many were filed.
-/// A store this run may not file in (`refused`: unprotected without `allow_unprotected_store`,
-/// or unreachable) receives nothing either: its spooled filings stay in the spool, and the
-/// error says how many wait.
-pub async fn drain_spool(
-    store: &dyn EvidenceStore,
-    spool: &Spool,
-    refused: Option<&StoreError>,
-) -> Result<usize, String> {
-    let (pending, _corrupt) = spool.pending();
-    let pending: Vec<SpooledFiling> = pending
-        .into_iter()
-        .filter(|f| f.store == store.describe())
-        .collect();
-    if let Some(why) = refused {
-        if pending.is_empty() {
-            return Ok(0);
-        }
-        return Err(format!(
-            "{} spooled report(s) stay in the spool {}: {why}",
-            pending.len(),
-            spool.dir().display()
-        ));
-    }
-    let mut filed = 0;
-    for f in pending {
-        spool::file_all(store, &f.files)
-            .await
-            .map_err(|e| format!("spooled report {} could not be filed yet: {e}", f.id))?;
-        spool.remove(&f.id).map_err(|e| {
-            format!(
-                "spooled report {} filed but not removed from the spool: {e}",
-                f.id
-            )
-        })?;
-        filed += 1;
-    }
-    Ok(filed)
-}
-
-/// Reports of qualification `name` (in `application` and `environment`) filed in `store`.
-async fn filed_reports(
-    store: &dyn EvidenceStore,
-    name: &str,
-    application: &str,
-    environment: &str,
-) -> Result<Vec<Collected>, String> {
-    let listed = store
-        .list(&partition_prefix(application, environment))
-        .await
-        .map_err(|e| format!("cannot list {}: {e}", store.describe()))?;
-    let keys: Vec<String> = listed
-        .iter()
-        .filter(|k| is_report_of(k, name))
-        .cloned()
-        .collect();
-    let known: BTreeSet<String> = listed.into_iter().collect();
-    let (reports, unreadable) = verify::collect(store, &keys, Some(&known)).await;
-    if let Some(f) = unreadable.first() {
-        return Err(format!("cannot read {}: {}", f.location, f.message));
-    }
-    // A report read cut short (or altered) would put the chain's head on bytes that are not
-    // the filed report's: the next report would not link to it.
-    for r in &reports {
-        let recorded = r.sha256_file.as_deref().and_then(chain::parse_sha256_file);
-        if let Some((recorded, _)) = recorded {
-            let actual = crate::util::sha256_hex(&r.bytes);
-            if recorded != actual {
-                return Err(format!(
-                    "cannot read {}: its SHA-256 {actual} differs from the recorded {recorded} (the read was cut short, or the report was altered)",
-                    r.location
-                ));
-            }
-        }
-    }
-    Ok(reports)
-}
-
-/// Reports of qualification `name` spooled for `store` (filed by a later apply), at the
-/// locations they will have there.
-fn spooled_reports(
-    store: &dyn EvidenceStore,
-    spool: &Spool,
-    name: &str,
-    application: &str,
-    environment: &str,
-) -> Vec<Collected> {
-    let prefix = partition_prefix(application, environment);
-    let mut reports = Vec::new();
-    for filing in spool.pending().0 {
-        if filing.store != store.describe() {
-            continue;
-        }
-        for (key, bytes, _) in &filing.files {
-            if !key.starts_with(&prefix) || !is_report_of(key, name) {
-                continue;
-            }
-            let companion = sha256_key(key);
-            reports.push(Collected {
-                location: store.location_of(key),
-                bytes: bytes.clone(),
-                sha256_file: filing
-                    .files
-                    .iter()
-                    .find(|(k, _, _)| *k == companion)
-                    .map(|(_, b, _)| String::from_utf8_lossy(b).into_owned()),
-                signature: None,
-            });
-        }
-    }
-    reports
-}
-
-/// Where the report chain of qualification `name` (in `application` and `environment`)
-/// continues: the report with the highest sequence among those filed in `store` and those
-/// spooled for it. Read after the spool was drained, with the verifier's reader and chain
-/// order, so the next report is `sequence + 1` and links to the head's SHA-256.
-///
-/// When the store cannot be listed or read this is an error, except when this run's report
-/// is `refused` by the store anyway (it goes to the spool): then the head is the spool's and
-/// the second value says why the store was not read.
-pub async fn chain_head(
-    store: &dyn EvidenceStore,
-    spool: &Spool,
-    name: &str,
-    application: &str,
-    environment: &str,
-    refused: Option<&StoreError>,
-) -> Result<(Option<Head>, Option<String>), String> {
-    let (mut reports, unread) = match filed_reports(store, name, application, environment).await {
-        Ok(reports) => (reports, None),
-        Err(e) if refused.is_some() => (Vec::new(), Some(e)),
-        Err(e) => return Err(e),
-    };
-    for r in spooled_reports(store, spool, name, application, environment) {
-        // A filing interrupted before its removal from the spool is in both.
-        if !reports.iter().any(|f| f.location == r.location) {
-            reports.push(r);
-        }
-    }
-    Ok((
-        chain::head(&reports, name, application, environment),
-        unread,
-    ))
-}
-
 /// File `files` (protection already checked) or keep them in the spool.
 /// Returns the location of the first file, or the spool path with the error.
 pub async fn file_or_spool(
@@ -244,46 +102,120 @@ pub async fn file_or_spool(
     }
 }
 
+/// What filing a report gave.
+#[derive(Debug, Clone)]
+pub struct Filing {
+    /// SHA-256 of the report's canonical bytes.
+    pub sha256: String,
+    /// Where the report is: its location in the store, or its spool path.
+    pub location: String,
+    /// Formats that could not be rendered, a signature that could not be made, a filing
+    /// that went to the spool.
+    pub messages: Vec<Message>,
+}
+
+/// What is filed beside the JSON report.
+#[derive(Debug, Clone, Default)]
+pub struct Companions<'a> {
+    /// Formats rendered beside the JSON (`json` itself is ignored).
+    pub formats: &'a [String],
+    /// KMS key that signs the report digest.
+    pub signing_key_id: Option<&'a str>,
+}
+
+/// The report's files: the canonical JSON, its `.sha256`, the other formats and the
+/// signature; with the report's SHA-256 and what could not be made.
+async fn files_of(
+    aws: &AwsContext,
+    report: &Report,
+    key: &str,
+    with: &Companions<'_>,
+) -> (Vec<EvidenceFile>, String, Vec<Message>) {
+    let mut messages = Vec::new();
+    let bytes = crate::report::canonical_bytes(report);
+    let sha = sha256_hex(&bytes);
+    let file_name = key.rsplit('/').next().unwrap_or(key).to_string();
+    let mut files = vec![
+        (key.to_string(), bytes, "application/json".to_string()),
+        (
+            format!("{key}.sha256"),
+            format!("{sha}  {file_name}\n").into_bytes(),
+            "text/plain".to_string(),
+        ),
+    ];
+    let base = key.strip_suffix(".json").unwrap_or(key).to_string();
+    for name in with.formats.iter().filter(|f| f.as_str() != "json") {
+        let rendered =
+            Format::parse(name).and_then(|f| formats::render(report, f).map(|bytes| (f, bytes)));
+        match rendered {
+            Ok((f, bytes)) => files.push((
+                format!("{base}.{}", f.extension()),
+                bytes,
+                f.content_type().to_string(),
+            )),
+            Err(e) => messages.push(Message::error(
+                format!("The {name} report could not be rendered"),
+                e,
+            )),
+        }
+    }
+    if let Some(key_id) = with.signing_key_id {
+        match crate::integrity::sign::sign(aws, key_id, &sha).await {
+            Ok(sig) => files.push((
+                crate::integrity::signature_key(key),
+                sig.to_bytes(),
+                "application/json".to_string(),
+            )),
+            Err(e) => messages.push(Message::error(
+                "The report could not be signed",
+                format!("KMS Sign with {key_id}: {e}\n\nThe report is filed unsigned; fix the key or its permissions and requalify."),
+            )),
+        }
+    }
+    (files, sha, messages)
+}
+
+/// Phase: file the report at `key` in the settled store, with its companions, or keep it in
+/// the spool (as filing `spool_id`) when the store refuses it or the filing fails.
+pub async fn file_report(
+    aws: &AwsContext,
+    settled: Settled,
+    spool: &Spool,
+    spool_id: &str,
+    report: &Report,
+    key: &str,
+    with: &Companions<'_>,
+) -> Filing {
+    let (files, sha256, mut messages) = files_of(aws, report, key, with).await;
+    let location = match file_or_spool(
+        settled.store.as_ref(),
+        spool,
+        spool_id,
+        files,
+        settled.refused,
+    )
+    .await
+    {
+        Ok(location) => location,
+        Err((spool_path, why)) => {
+            let summary = &report.summary;
+            messages.push(Message::error(
+                "Evidence could not be filed",
+                format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {spool_path}; the next apply files it first.", summary.total, summary.status.as_str()),
+            ));
+            spool_path
+        }
+    };
+    Filing {
+        sha256,
+        location,
+        messages,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::report_key;
-    use crate::integrity::chain::testing::report;
-    use crate::report::canonical_bytes;
-    use crate::util::sha256_hex;
-
-    /// The files of report `sequence` of `name`, keyed as the provider files them.
-    fn files(
-        name: &str,
-        sequence: i64,
-        previous: Option<&str>,
-    ) -> (Vec<spool::EvidenceFile>, String) {
-        let at = format!("2026-01-01T00:{sequence:02}:00Z");
-        let r = report(name, sequence, previous, &at);
-        let key = report_key("lims", "prod", "2026-01-01", name, &r.report_id, "json");
-        let bytes = canonical_bytes(&r);
-        let sha = sha256_hex(&bytes);
-        let side = format!("{sha}  {}.json\n", r.report_id).into_bytes();
-        (
-            vec![
-                (key.clone(), bytes, "application/json".into()),
-                (sha256_key(&key), side, "text/plain".into()),
-            ],
-            sha,
-        )
-    }
-
-    fn spooled(
-        store: &dyn EvidenceStore,
-        id: &str,
-        files: Vec<spool::EvidenceFile>,
-    ) -> SpooledFiling {
-        SpooledFiling {
-            id: id.into(),
-            store: store.describe(),
-            files,
-        }
-    }
 
     #[test]
     fn the_resource_store_comes_before_the_default_and_one_is_needed() {
@@ -300,106 +232,19 @@ mod tests {
             .contains("No evidence store is configured"));
     }
 
-    #[tokio::test]
-    async fn the_chain_continues_after_filed_and_spooled_reports() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalStore::new(dir.path().join("store"));
-        let spool = Spool::new(dir.path().join("spool"));
-        let head = |refused| chain_head(&store, &spool, "q", "lims", "prod", refused);
-        assert_eq!(head(None).await.unwrap(), (None, None));
-
-        let (first, sha1) = files("q", 1, None);
-        spool::file_all(&store, &first).await.unwrap();
-        let (other, _) = files("other", 7, None);
-        spool::file_all(&store, &other).await.unwrap();
-        let (h, unread) = head(None).await.unwrap();
-        let h = h.unwrap();
-        assert_eq!(
-            (h.sequence, h.sha256.as_str(), unread),
-            (1, sha1.as_str(), None)
-        );
-
-        // Spooled but not filed yet: the chain continues after it.
-        let (second, sha2) = files("q", 2, Some(&sha1));
-        spool
-            .spool(spooled(&store, "q--2", second.clone()))
-            .unwrap();
-        let h = head(None).await.unwrap().0.unwrap();
-        assert_eq!((h.sequence, h.sha256), (2, sha2.clone()));
-        assert_eq!(h.location, store.location_of(&second[0].0));
-
-        // Filed and still spooled (interrupted removal): counted once.
-        spool::file_all(&store, &second).await.unwrap();
-        assert_eq!(head(None).await.unwrap().0.unwrap().sequence, 2);
-        assert_eq!(
-            chain_head(&store, &spool, "q", "lims", "qa", None)
-                .await
-                .unwrap(),
-            (None, None),
-            "another environment is another chain"
-        );
-    }
-
-    #[tokio::test]
-    async fn an_unreadable_store_is_an_error_unless_the_report_is_spooled_anyway() {
-        let dir = tempfile::tempdir().unwrap();
-        // A file where the store's directory should be: it cannot be listed.
-        let root = dir.path().join("store");
-        std::fs::write(&root, b"").unwrap();
-        let store = LocalStore::new(&root);
-        let spool = Spool::new(dir.path().join("spool"));
-        let (first, sha1) = files("q", 1, None);
-        spool.spool(spooled(&store, "q--1", first)).unwrap();
-        assert!(chain_head(&store, &spool, "q", "lims", "prod", None)
-            .await
-            .unwrap_err()
-            .contains("cannot list"));
-        let refused = StoreError::Unavailable("down".into());
-        let (h, unread) = chain_head(&store, &spool, "q", "lims", "prod", Some(&refused))
-            .await
-            .unwrap();
-        assert_eq!(h.unwrap().sha256, sha1);
-        assert!(unread.unwrap().contains("cannot list"));
-    }
-
-    #[tokio::test]
-    async fn a_report_that_does_not_match_its_hash_is_no_chain_head() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalStore::new(dir.path().join("store"));
-        let spool = Spool::new(dir.path().join("spool"));
-        let (mut first, _) = files("q", 1, None);
-        // The report as a cut read would deliver it: half its bytes.
-        let half = first[0].1.len() / 2;
-        first[0].1.truncate(half);
-        spool::file_all(&store, &first).await.unwrap();
-        let err = chain_head(&store, &spool, "q", "lims", "prod", None)
-            .await
-            .unwrap_err();
-        assert!(err.contains("differs from the recorded"), "{err}");
-    }
-
-    #[tokio::test]
-    async fn a_refused_store_receives_no_spooled_report() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalStore::new(dir.path().join("store"));
-        let spool = Spool::new(dir.path().join("spool"));
-        let refused = StoreError::Unprotected {
-            store: store.describe(),
-            why: "no Object Lock".into(),
+    #[test]
+    fn a_local_directory_is_acceptable_without_protection_a_bucket_is_not() {
+        let unprotected = Protection::default();
+        let local = StoreChoice::Local {
+            directory: "/e".into(),
         };
-        assert_eq!(drain_spool(&store, &spool, Some(&refused)).await, Ok(0));
-        let (first, _) = files("q", 1, None);
-        spool.spool(spooled(&store, "q--1", first)).unwrap();
-        let kept = drain_spool(&store, &spool, Some(&refused))
-            .await
-            .unwrap_err();
-        assert!(kept.contains("1 spooled report(s) stay"), "{kept}");
-        assert!(kept.contains("no Object Lock"), "{kept}");
-        assert_eq!(spool.pending().0.len(), 1);
-        assert!(store.list("").await.unwrap().is_empty());
-
-        assert_eq!(drain_spool(&store, &spool, None).await, Ok(1));
-        assert!(spool.pending().0.is_empty());
-        assert_eq!(store.list("").await.unwrap().len(), 2);
+        let bucket = StoreChoice::S3 {
+            bucket: "b".into(),
+            prefix: None,
+            kms_key_id: None,
+        };
+        assert!(acceptable(&local, &unprotected, false));
+        assert!(!acceptable(&bucket, &unprotected, false));
+        assert!(acceptable(&bucket, &unprotected, true));
     }
 }

@@ -1,15 +1,34 @@
-//! Qualification: observe, evaluate, report, file — the run behind `gxp_qualification`,
-//! independent of Terraform. [`apply_run`] runs a qualification, [`refresh`] compares what a
-//! previous one observed with the live state; callers turn their [`Message`]s into
-//! diagnostics.
+//! Qualification: the run behind `gxp_qualification`, independent of Terraform.
+//!
+//! [`apply_run`] is a pipeline of phases, each a module with its own input and output types,
+//! each testable alone:
+//!
+//! | Phase | Module | In | Out |
+//! |---|---|---|---|
+//! | prepare | [`prepare`] | [`RunSettings`] | [`prepare::Prepared`]: specification, store settings |
+//! | settle the spool | [`settle`] | store settings, spool | [`settle::Settled`]: open store, protection, what still waits |
+//! | find the chain head | [`chain`] (over [`crate::integrity::head`]) | settled store, chain | [`chain::Link`]: sequence, previous SHA-256 |
+//! | observe | [`observe`] | specification, discovery tags | [`observe::Observed`] |
+//! | evaluate | [`evaluate`] | specification, observations, stages, clock | [`evaluate::Evaluated`]: results, suppressions |
+//! | assemble the report | [`assemble`] | [`assemble::RunRecord`], results, observations | [`crate::report::Report`] |
+//! | file it | [`filing`] | settled store, report, formats, signing key | [`filing::Filing`]: SHA-256, location |
+//! | notify | [`notify`] | report, filing | SNS message |
+//!
+//! [`refresh`] compares what a previous run observed with the live state ([`drift`]);
+//! [`reasons`] says why a qualification is due; [`import`] reads a filed report back.
+//! Callers turn the run's [`Message`]s into diagnostics.
 
 pub mod assemble;
+pub mod chain;
 pub mod drift;
+pub mod evaluate;
 pub mod filing;
 pub mod import;
 pub mod notify;
+pub mod observe;
+pub mod prepare;
 pub mod reasons;
-pub mod run;
+pub mod settle;
 pub mod snapshot;
 
 use std::collections::BTreeMap;
@@ -18,10 +37,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::AwsContext;
 use crate::catalog::Stage;
+use crate::evidence::report_key;
 use crate::evidence::spool::Spool;
-use crate::evidence::{report_key, StoreError};
-use crate::report::{self, *};
-use crate::spec::canonical::from_canonical_json;
+use crate::integrity::head::ChainOf;
+use crate::report::*;
 use crate::util::{now_utc, rfc3339, sha256_hex};
 
 /// How serious a [`Message`] is.
@@ -37,6 +56,26 @@ pub struct Message {
     pub severity: Severity,
     pub summary: String,
     pub detail: String,
+}
+
+impl Message {
+    /// An error: the run failed, or part of it did.
+    pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Message {
+        Message {
+            severity: Severity::Error,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// A warning: the run went on.
+    pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Message {
+        Message {
+            severity: Severity::Warning,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
+    }
 }
 
 /// Labels printed on reports instead of the specification's application and environment.
@@ -94,24 +133,6 @@ pub struct RunOutcome {
     pub completed: Option<Completed>,
 }
 
-impl RunOutcome {
-    fn error(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
-        self.messages.push(Message {
-            severity: Severity::Error,
-            summary: summary.into(),
-            detail: detail.into(),
-        });
-    }
-
-    fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
-        self.messages.push(Message {
-            severity: Severity::Warning,
-            summary: summary.into(),
-            detail: detail.into(),
-        });
-    }
-}
-
 /// What refresh found since the qualification, kept until the next run.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct Findings {
@@ -122,7 +143,7 @@ pub struct Findings {
 }
 
 /// What one run needs from configuration and prior state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RunSettings {
     pub name: String,
     pub spec_document: String,
@@ -174,74 +195,23 @@ pub fn spool_id(name: &str, report_id: &str) -> String {
     format!("{}--{report_id}", crate::evidence::sanitize(name))
 }
 
-/// Run a qualification: settle the spool, find where the report chain continues, observe,
-/// evaluate, assemble the report, file it (or spool it), notify. Problems are returned as
+/// Run a qualification: prepare, settle the spool, find the chain head, observe, evaluate,
+/// assemble the report, file it (or spool it), notify. Problems are returned as
 /// [`Message`]s beside the result; a run that could not start has no [`Completed`] part.
-pub async fn apply_run(ctx: &RunContext<'_>, mut s: RunSettings) -> RunOutcome {
-    let aws = ctx.aws;
+pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
     let mut out = RunOutcome::default();
-    if sha256_hex(s.spec_document.as_bytes()) != s.spec_digest {
-        out.error(
-            "Specification digest mismatch",
-            "`spec_digest` is not the SHA-256 of `spec_document`.",
-        );
-        return out;
-    }
-    let spec = match from_canonical_json(&s.spec_document) {
-        Ok(spec) => spec,
-        Err(e) => {
-            out.error("Invalid specification document", e);
+    let prepared = match prepare::prepare(&s) {
+        Ok(p) => p,
+        Err(m) => {
+            out.messages.push(m);
             return out;
         }
     };
-    let store_settings = match filing::choose(s.evidence_store.take(), s.default_store.take()) {
-        Ok(x) => x,
-        Err(e) => {
-            out.error("No evidence store", e);
-            return out;
-        }
-    };
-    let store = filing::open(aws, &store_settings.choice);
+    let spec = prepared.spec;
     let spool = Spool::new(&s.spool_directory);
-    // The store is checked before anything is filed in it, spooled reports included: a store
-    // this run may not file in keeps them in the spool.
-    let (protection, refused) = match store.protection().await {
-        Ok(p)
-            if filing::acceptable(&store_settings.choice, &p, store_settings.allow_unprotected) =>
-        {
-            (p, None)
-        }
-        Ok(p) => {
-            let why = format!("{} — versioning and Object Lock are required (set allow_unprotected_store = true to accept it)", p.summary);
-            (
-                p,
-                Some(StoreError::Unprotected {
-                    store: store.describe(),
-                    why,
-                }),
-            )
-        }
-        Err(e) => (
-            crate::evidence::Protection {
-                summary: format!("unknown: {e}"),
-                ..Default::default()
-            },
-            Some(e),
-        ),
-    };
 
-    match filing::drain_spool(store.as_ref(), &spool, refused.as_ref()).await {
-        Ok(0) => {}
-        Ok(n) => out.warning(
-            format!("Filed {n} spooled report(s)"),
-            format!(
-                "Reports kept in {} after an earlier filing failure are now in {}.",
-                s.spool_directory,
-                store.describe()
-            ),
-        ),
-        Err(e) => out.warning("Spooled reports are still waiting", e),
-    }
+    let settled = settle::settle(ctx.aws, &prepared.store, &spool).await;
+    out.messages.extend(settled.message(&s.spool_directory));
 
     let application = ctx
         .labels
@@ -253,77 +223,42 @@ pub async fn apply_run(ctx: &RunContext<'_>, mut s: RunSettings) -> RunOutcome {
         .environment
         .clone()
         .unwrap_or_else(|| spec.system.environment.clone());
-    // Where the chain continues is settled before any check runs: a run whose report could
-    // not be chained is not started.
-    if s.continue_chain {
-        // A new (or replaced) qualification continues the chain of its reports already in
-        // the store or spooled for it, so a report never claims a sequence twice.
-        match filing::chain_head(
-            store.as_ref(),
-            &spool,
-            &s.name,
-            &application,
-            &environment,
-            refused.as_ref(),
-        )
-        .await
-        {
-            Ok((head, unread)) => {
-                if let Some(why) = unread {
-                    out.warning(
-                        "The report chain was read from the spool only",
-                        format!("{why}\n\nThis run's report will be spooled; it continues the chain of the reports spooled for {}.", store.describe()),
-                    );
-                }
-                s.sequence = head.as_ref().map_or(1, |h| h.sequence + 1);
-                s.previous_report_sha256 = head.map(|h| h.sha256);
-            }
-            Err(e) => {
-                out.error(
-                    "The report chain could not be read",
-                    format!("{e}\n\nThe report of qualification `{}` must continue the chain of its reports in {}, so no check was run and nothing was filed. Allow listing and reading the store's reports, then apply again.", s.name, store.describe()),
-                );
-                return out;
-            }
+    let of = ChainOf {
+        qualification: &s.name,
+        application: &application,
+        environment: &environment,
+    };
+    let prior = chain::Link {
+        sequence: s.sequence,
+        previous_report_sha256: s.previous_report_sha256.clone(),
+    };
+    let link = match chain::link(&settled, &of, s.continue_chain, prior).await {
+        Ok((link, warning)) => {
+            out.messages.extend(warning);
+            link
         }
-    }
+        Err(m) => {
+            out.messages.push(m);
+            return out;
+        }
+    };
+
     let clock = std::time::Instant::now();
     let started = now_utc();
-    let observed = run::observe_all(aws, &spec, &s.discovery_tags, s.concurrency).await;
+    let observed = observe::observe_all(ctx.aws, &spec, &s.discovery_tags, s.concurrency).await;
     let finished = now_utc();
 
-    let mut results = Vec::new();
-    for (t, o) in &observed.targets {
-        results.extend(assemble::target_results(t, o, &s.stages));
-    }
-    for expected in &spec.stacks {
-        if let Some(obs) = observed.stacks.iter().find(|o| o.name == expected.name) {
-            results.extend(assemble::stack_results(expected, obs, &s.stages));
-        }
-    }
-    let suppressions = assemble::apply_suppressions(&mut results, &spec.suppressions, finished);
-    // After the suppressions: a failed discovery or an empty run cannot be suppressed.
-    let scope = assemble::scope_results(
-        &spec,
-        &s.discovery_tags,
-        &observed.discovery,
-        &results,
-        &s.stages,
-    );
-    results.extend(scope);
-    let summary = Summary::of(&results);
+    let evaluated = evaluate::evaluate(&spec, &observed, &s.stages, &s.discovery_tags, finished);
 
-    // The snapshot is taken now; the observations then move into the report (no copies:
-    // they are the largest part of a qualification's memory).
+    // The snapshot is taken now; the observations then move into the report.
     let snapshot = observed.snapshot(&s.discovery_tags);
     // Drift since the previous qualification is recorded in this run's report; this run's
     // snapshot becomes the baseline, so the state reports no pending drift after it.
-    let drift_since_previous = s
+    let drift = s
         .previous_snapshot
         .as_ref()
         .map(|previous| drift::since_previous(previous, &snapshot))
         .unwrap_or_default();
-    let (targets, observations): (Vec<_>, Vec<_>) = observed.targets.into_iter().unzip();
     let report_id = new_report_id(&s.name, finished);
     let date = finished.date().to_string();
     let key = report_key(
@@ -334,24 +269,90 @@ pub async fn apply_run(ctx: &RunContext<'_>, mut s: RunSettings) -> RunOutcome {
         &report_id,
         "json",
     );
-    let location = store.location_of(&key);
-    let report = Report {
-        format: report::REPORT_FORMAT.into(),
-        report_id: report_id.clone(),
+    let store = StoreInfo {
+        location: settled.store.location_of(&key),
+        protected: settled.protection.is_protected(),
+        protection: settled.protection.summary.clone(),
+        unprotected_store_allowed: settled.allow_unprotected && !settled.protection.is_protected(),
+    };
+    let clock_times = (rfc3339(started), rfc3339(finished));
+    let record = run_record(
+        ctx,
+        &s,
+        &spec,
+        (application, environment),
+        &link,
+        clock_times,
+        store,
+        drift,
+        &report_id,
+    );
+    let report = assemble::report(record, &spec, evaluated, observed);
+
+    let companions = filing::Companions {
+        formats: &s.report_formats,
+        signing_key_id: s.signing_key_id.as_deref(),
+    };
+    let filing = filing::file_report(
+        ctx.aws,
+        settled,
+        &spool,
+        &spool_id(&s.name, &report_id),
+        &report,
+        &key,
+        &companions,
+    )
+    .await;
+    out.messages.extend(filing.messages);
+
+    if let Some(topic) = &s.notify_topic_arn {
+        let sent = notify::publish(ctx.aws, topic, &report, &filing.location, &filing.sha256).await;
+        if let Err(e) = sent {
+            out.messages.push(Message::warning(
+                "The qualification notification was not sent",
+                format!("SNS Publish to {topic}: {e}"),
+            ));
+        }
+    }
+    crate::util::bench_log("apply", clock);
+    out.completed = Some(Completed {
+        fingerprint: snapshot.fingerprint(),
+        snapshot,
+        report,
+        report_sha256: filing.sha256,
+        location: filing.location,
+        sequence: link.sequence,
+        qualified_at: rfc3339(finished),
+        spec_digest: s.spec_digest,
+        enforce: s.enforce,
+    });
+    out
+}
+
+/// What the report records about this run.
+#[allow(clippy::too_many_arguments)]
+fn run_record(
+    ctx: &RunContext<'_>,
+    s: &RunSettings,
+    spec: &crate::spec::model::Spec,
+    (application, environment): (String, String),
+    link: &chain::Link,
+    (started_at, finished_at): (String, String),
+    evidence_store: StoreInfo,
+    drift: Vec<DriftItem>,
+    report_id: &str,
+) -> assemble::RunRecord {
+    assemble::RunRecord {
+        report_id: report_id.to_string(),
         qualification: QualificationInfo {
             name: s.name.clone(),
             stages: s.stages.clone(),
             enforce: s.enforce,
             reasons: s.reasons.clone(),
-            sequence: s.sequence,
+            sequence: link.sequence,
             discovery_tags: s.discovery_tags.clone(),
         },
-        spec: SpecInfo {
-            name: spec.name.clone(),
-            version: spec.version.clone(),
-            digest: s.spec_digest.clone(),
-            approval: spec.approval.clone(),
-        },
+        spec_digest: s.spec_digest.clone(),
         system: SystemInfo {
             application,
             environment,
@@ -359,107 +360,19 @@ pub async fn apply_run(ctx: &RunContext<'_>, mut s: RunSettings) -> RunOutcome {
             risk_class: spec.system.risk_class.clone(),
         },
         run: RunInfo {
-            started_at: rfc3339(started),
-            finished_at: rfc3339(finished),
-            caller_arn: aws.identity.arn.clone(),
-            account: aws.identity.account.clone(),
-            region: aws.region(),
+            started_at,
+            finished_at,
+            caller_arn: ctx.aws.identity.arn.clone(),
+            account: ctx.aws.identity.account.clone(),
+            region: ctx.aws.region(),
             provider_version: ctx.provider_version.clone(),
             terraform_version: ctx.terraform_version.clone(),
             configuration_commit: s.configuration_commit.clone(),
         },
-        evidence_store: StoreInfo {
-            location: location.clone(),
-            protected: protection.is_protected(),
-            protection: protection.summary.clone(),
-            unprotected_store_allowed: store_settings.allow_unprotected
-                && !protection.is_protected(),
-        },
-        stacks: observed.stacks,
-        traceability: assemble::traceability(&spec, &results, &location),
-        results,
-        summary: summary.clone(),
-        suppressions,
-        drift: drift_since_previous,
-        previous_report_sha256: s.previous_report_sha256.clone(),
-        targets,
-        observations,
-        notes: observed.notes,
-    };
-    let bytes = report::canonical_bytes(&report);
-    let sha = sha256_hex(&bytes);
-    let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
-    let mut files = vec![
-        (key.clone(), bytes, "application/json".to_string()),
-        (
-            format!("{key}.sha256"),
-            format!("{sha}  {file_name}\n").into_bytes(),
-            "text/plain".to_string(),
-        ),
-    ];
-    let base = key.strip_suffix(".json").unwrap_or(&key).to_string();
-    for name in s.report_formats.iter().filter(|f| f.as_str() != "json") {
-        let rendered = crate::report::formats::Format::parse(name)
-            .and_then(|f| crate::report::formats::render(&report, f).map(|bytes| (f, bytes)));
-        match rendered {
-            Ok((f, bytes)) => files.push((
-                format!("{base}.{}", f.extension()),
-                bytes,
-                f.content_type().to_string(),
-            )),
-            Err(e) => out.error(format!("The {name} report could not be rendered"), e),
-        }
+        evidence_store,
+        drift,
+        previous_report_sha256: link.previous_report_sha256.clone(),
     }
-    if let Some(key_id) = &s.signing_key_id {
-        match crate::integrity::sign::sign(aws, key_id, &sha).await {
-            Ok(sig) => files.push((crate::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),
-            Err(e) => out.error(
-                "The report could not be signed",
-                format!("KMS Sign with {key_id}: {e}\n\nThe report is filed unsigned; fix the key or its permissions and requalify."),
-            ),
-        }
-    }
-    let filed_at = match filing::file_or_spool(
-        store.as_ref(),
-        &spool,
-        &spool_id(&s.name, &report_id),
-        files,
-        refused,
-    )
-    .await
-    {
-        Ok(loc) => loc,
-        Err((spool_path, why)) => {
-            out.error(
-                "Evidence could not be filed",
-                format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {spool_path}; the next apply files it first.", summary.total, summary.status.as_str()),
-            );
-            spool_path
-        }
-    };
-
-    if let Some(topic) = &s.notify_topic_arn {
-        if let Err(e) = notify::publish(aws, topic, &report, &filed_at, &sha).await {
-            out.warning(
-                "The qualification notification was not sent",
-                format!("SNS Publish to {topic}: {e}"),
-            );
-        }
-    }
-
-    crate::util::bench_log("apply", clock);
-    out.completed = Some(Completed {
-        fingerprint: snapshot.fingerprint(),
-        snapshot,
-        report,
-        report_sha256: sha,
-        location: filed_at,
-        sequence: s.sequence,
-        qualified_at: rfc3339(finished),
-        spec_digest: s.spec_digest,
-        enforce: s.enforce,
-    });
-    out
 }
 
 /// Reports of qualification `name` waiting in the spool.
@@ -502,14 +415,8 @@ pub async fn refresh(
     name: &str,
 ) -> Result<Refreshed, String> {
     let clock = std::time::Instant::now();
-    let current = run::observe_snapshot(aws, qualified, concurrency).await?;
-    let prefix = format!("{}--", crate::evidence::sanitize(name));
-    let spooled_reports = Spool::new(spool_directory)
-        .pending()
-        .0
-        .iter()
-        .filter(|f| f.id.starts_with(&prefix))
-        .count();
+    let current = observe::observe_snapshot(aws, qualified, concurrency).await?;
+    let spooled_reports = spooled_count(spool_directory, name);
     let found = Refreshed {
         drift: drift::drift(qualified, &current),
         updated_stacks: drift::updated_stacks(qualified, &current),
