@@ -384,3 +384,59 @@ fn suppression_of_undefined_resource_or_check_is_reported() {
     assert!(summaries.contains(&"Suppression of an undefined resource".to_string()));
     assert!(summaries.contains(&"Unknown check id".to_string()));
 }
+
+#[test]
+fn unparsable_check_parameter_values_are_reported_with_the_parameter_and_form() {
+    let at = |k: &str| {
+        AttributePath::new("expected_resource")
+            .index(0)
+            .attribute("check_parameters")
+            .key(k.to_string())
+    };
+    for (check, key, value, form) in [
+        (
+            "s3.object_lock",
+            "s3.object_lock.min_retention_days",
+            "2555d",
+            "expected a whole number of days from 1 to 36500",
+        ),
+        (
+            "s3.object_lock",
+            "s3.object_lock.mode",
+            "LEGAL_HOLD",
+            "expected one of COMPLIANCE, GOVERNANCE",
+        ),
+        (
+            "s3.encryption",
+            "s3.encryption.kms_key_id",
+            "my key",
+            "expected a KMS key id, key ARN, alias/NAME or alias ARN",
+        ),
+    ] {
+        let mut cfg = sample();
+        if let Value::Value(r) = &mut cfg.expected_resource {
+            r[0].checks = list(&["s3.encryption", "s3.versioning", check]);
+            r[0].check_parameters = map(&[(key, value)]);
+        }
+        let p = single_problem(&cfg);
+        assert_eq!(p.summary, "Invalid check parameter value");
+        assert_eq!(p.path, at(key));
+        assert!(
+            p.detail
+                .contains(&format!("`{value}` is not a valid value for `{key}`"))
+                && p.detail.contains(form),
+            "{}",
+            p.detail
+        );
+        // A valid value passes.
+        let mut cfg = sample();
+        if let Value::Value(r) = &mut cfg.expected_resource {
+            r[0].checks = list(&["s3.encryption", "s3.versioning", "s3.object_lock"]);
+            r[0].check_parameters = map(&[
+                ("s3.object_lock.min_retention_days", "2555"),
+                ("s3.object_lock.mode", "governance"),
+            ]);
+        }
+        assert!(problems(&cfg).is_empty(), "{:?}", problems(&cfg));
+    }
+}

@@ -423,10 +423,23 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                 }
             }
         }
-        for (k, _) in map_items(&r.check_parameters) {
+        for (k, v) in map_items(&r.check_parameters) {
             let known_param = k.rsplit_once('.').and_then(|(check, param)| {
-                catalog::get(check).map(|def| (check, def.params.iter().any(|pd| pd.name == param)))
+                catalog::get(check).map(|def| (check, def.param(param)))
             });
+            if let (Some((_, Some(param))), Value::Value(value)) = (known_param, v) {
+                if let Some(Err(e)) = catalog::params::parse_entry(k, value) {
+                    c.add(
+                        p().attribute("check_parameters").key(k.to_string()),
+                        "Invalid check parameter value",
+                        format!(
+                            "`{value}` is not a valid value for `{k}` ({}): expected {}. {}",
+                            e.reason, e.expected, param.description
+                        ),
+                    );
+                }
+            }
+            let known_param = known_param.map(|(check, param)| (check, param.is_some()));
             let problem = match known_param {
                 None => Some(format!(
                     "`{k}` must be CHECK_ID.PARAMETER with a catalog check id."
