@@ -440,3 +440,14 @@ fn unparsable_check_parameter_values_are_reported_with_the_parameter_and_form() 
         assert!(problems(&cfg).is_empty(), "{:?}", problems(&cfg));
     }
 }
+
+#[test]
+fn dot_specification_names_are_refused() {
+    for name in [".", ".."] {
+        let mut cfg = sample();
+        cfg.name = s(name);
+        let p = single_problem(&cfg);
+        assert_eq!(p.summary, "Invalid specification name");
+        assert_eq!(p.path, path(&["name"]));
+    }
+}

@@ -102,6 +102,15 @@ fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>
 
 /// Plan-time validation of the configuration.
 fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
+    if let Value::Value(name) = &cfg.name {
+        if let Some(why) = gxp_core::evidence::qualification_name_problem(name) {
+            diags.error(
+                "Invalid qualification name",
+                format!("`{name}` {why}. Use a name such as `lims-prod`."),
+                AttributePath::new("name"),
+            );
+        }
+    }
     if let Err((i, s)) = parse_stages(&cfg.stages) {
         diags.error(
             "Invalid stage",
@@ -588,6 +597,28 @@ mod tests {
         let mut diags = Diagnostics::default();
         validate_config(&mut diags, &cfg);
         diags
+    }
+
+    #[test]
+    fn dot_names_are_refused_at_plan_with_the_attribute_path() {
+        for name in [".", ".."] {
+            let cfg = QualificationState {
+                name: Value::Value(name.into()),
+                ..Default::default()
+            };
+            let mut diags = Diagnostics::default();
+            validate_config(&mut diags, &cfg);
+            assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+            assert_eq!(diags.errors[0].summary, "Invalid qualification name");
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
+        }
+        let cfg = QualificationState {
+            name: Value::Value("lims-prod".into()),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &cfg);
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
     }
 
     #[test]
