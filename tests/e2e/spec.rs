@@ -693,6 +693,18 @@ const INVALID_CASES: &[InvalidCase] = &[
         attribute: "template_body",
     },
     InvalidCase {
+        name: "empty identifier",
+        edit: |p| {
+            p.resources[0] = r#"expected_resource {
+    key        = "bucket"
+    type       = "AWS::S3::Bucket"
+    identifier = "" # HERE
+  }"#
+        },
+        summary: "Empty identifier",
+        attribute: "identifier",
+    },
+    InvalidCase {
         name: "retention days with a unit",
         edit: |p| {
             p.resources[0] = r#"expected_resource {

@@ -451,3 +451,21 @@ fn dot_specification_names_are_refused() {
         assert_eq!(p.path, path(&["name"]));
     }
 }
+
+#[test]
+fn an_empty_identifier_is_reported_at_its_attribute() {
+    for empty in ["", "  "] {
+        let mut cfg = sample();
+        if let Value::Value(r) = &mut cfg.expected_resource {
+            r[0].identifier = s(empty);
+        }
+        let p = single_problem(&cfg);
+        assert_eq!(p.summary, "Empty identifier");
+        assert_eq!(
+            p.path,
+            AttributePath::new("expected_resource")
+                .index(0)
+                .attribute("identifier")
+        );
+    }
+}

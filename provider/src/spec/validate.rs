@@ -350,6 +350,13 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                 );
             }
         }
+        if matches!(&r.identifier, Value::Value(id) if id.trim().is_empty()) {
+            c.add(
+                p().attribute("identifier"),
+                "Empty identifier",
+                "`identifier` is set but empty: give the resource's physical id or ARN, or leave it out and set `stack_name` and `logical_id`.",
+            );
+        }
         if let Some(id) = known_str(&r.identifier) {
             if id.starts_with("arn:") && !is_arn(id) {
                 c.add(
