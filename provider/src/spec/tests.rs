@@ -469,3 +469,50 @@ fn an_empty_identifier_is_reported_at_its_attribute() {
         );
     }
 }
+
+#[test]
+fn refused_identifiers_get_their_true_reason() {
+    use super::validate::identifier_problem;
+    for (text, reason) in [
+        ("lims prod", "contains a space"),
+        ("lims\tprod", "contains whitespace (U+0009)"),
+        ("lims\0prod", "contains the control character U+0000"),
+        ("lïms", "contains the non-ASCII character `ï` (U+00EF)"),
+        ("URS–001", "contains the non-ASCII character `–` (U+2013)"),
+        ("a#b", "contains `#`"),
+        ("-x", "must start with an ASCII letter or digit, not `-`"),
+        (
+            "é",
+            "must start with an ASCII letter or digit, not the non-ASCII character `é`",
+        ),
+        ("", "is empty"),
+    ] {
+        let why = identifier_problem(text).unwrap_or_else(|| panic!("{text:?} accepted"));
+        assert!(why.contains(reason), "{text:?}: {why}");
+        assert!(
+            !why.contains("no spaces") || text.contains(' '),
+            "{text:?}: {why}"
+        );
+    }
+    assert_eq!(identifier_problem("URS-001"), None);
+    assert_eq!(identifier_problem("arn:aws:s3:::b/x.y_z"), None);
+
+    // Through validation: the requirement id and the resource key say why.
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.requirement {
+        r[0].id = s("URS\u{0}001");
+    }
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[0].key = s("bücket");
+    }
+    let found = problems(&cfg);
+    let detail = |summary: &str| {
+        found
+            .iter()
+            .find(|p| p.summary == summary)
+            .map(|p| p.detail.clone())
+            .unwrap_or_else(|| panic!("no {summary}: {found:?}"))
+    };
+    assert!(detail("Invalid requirement id").contains("control character U+0000"));
+    assert!(detail("Invalid resource key").contains("non-ASCII character `ü` (U+00FC)"));
+}
