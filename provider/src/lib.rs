@@ -4,8 +4,10 @@
 //! crate `gxp_core`; this crate is the Terraform layer on top of it:
 //! - [`provider`]: protocol glue — the Terraform provider, its configuration and schema helpers.
 //! - [`resources`]: Terraform resource and data source glue on top of the engine.
-//! - [`spec`]: the specification as Terraform hands it over, and its validation.
+//! - [`spec`]: the specification as Terraform hands it over, converted for the engine.
+//! - [`diagnostics`]: configuration problems at their attribute paths.
 
+pub mod diagnostics;
 pub mod provider;
 pub mod resources;
 pub mod spec;

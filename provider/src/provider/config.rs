@@ -10,8 +10,8 @@ use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
 use super::schema_builder::*;
+use crate::diagnostics::Problem;
 use crate::spec::config::{Str, StrList};
-use crate::spec::validate::Problem;
 use gxp_core::aws::context::{AssumeRole, AwsSettings, Service};
 use gxp_core::qualification::filing::{StoreChoice, StoreSettings};
 use gxp_core::util::parse_duration;
@@ -248,7 +248,7 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
         if let Some(ar) = blocks.first() {
             let p = || AttributePath::new("assume_role").index(0);
             let role_arn = text(&ar.role_arn).unwrap_or_default();
-            if !crate::spec::validate::is_arn(&role_arn) || !role_arn.contains(":role/") {
+            if !gxp_core::spec::validate::is_arn(&role_arn) || !role_arn.contains(":role/") {
                 add(
                     p().attribute("role_arn"),
                     "Malformed role ARN",

@@ -1,13 +1,16 @@
 //! The specification as Terraform hands it over: every value may be null or unknown.
 //!
 //! These structs mirror the `gxp_expected_spec` schema one to one (field name = attribute
-//! name) and are (de)serialized by `tf_provider`. [`super::model`] holds the fully known form.
+//! name) and are (de)serialized by `tf_provider`. [`draft`] converts them into the engine's
+//! planned form ([`gxp_core::spec::draft::SpecDraft`]), which is validated and turned into
+//! the known model there.
 
 use std::collections::BTreeMap;
 
-use gxp_core::spec::canonical::parse_properties;
-use gxp_core::spec::model::*;
-use gxp_core::util::sha256_hex;
+use gxp_core::spec::draft::{
+    ApprovalDraft, ExpectedResourceDraft, ExpectedStackDraft, Field, RequirementDraft, SpecDraft,
+    SuppressionDraft, SystemDraft, Text, TextList, TextMap,
+};
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
@@ -107,179 +110,137 @@ pub struct SuppressionConfig {
     pub expires: Str,
 }
 
-/// Why a configuration could not be turned into a [`Spec`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Incomplete {
-    /// Some value is not known until apply.
-    Unknown,
-    /// Some value is missing or malformed (validation reports it with its path).
-    Invalid(String),
-}
-
-type R<T> = Result<T, Incomplete>;
-
-fn known(v: &Str, what: &str) -> R<String> {
+/// A Terraform value as a planned value of the engine.
+fn field<T, U>(v: &Value<T>, known: impl FnOnce(&T) -> U) -> Field<U> {
     match v {
-        Value::Value(s) => Ok(s.clone()),
-        Value::Unknown => Err(Incomplete::Unknown),
-        Value::Null => Err(Incomplete::Invalid(format!("{what} is missing"))),
+        Value::Value(x) => Field::Known(known(x)),
+        Value::Null => Field::Null,
+        Value::Unknown => Field::Unknown,
     }
 }
 
-fn optional(v: &Str) -> R<Option<String>> {
-    match v {
-        Value::Value(s) if s.is_empty() => Ok(None),
-        Value::Value(s) => Ok(Some(s.clone())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(Incomplete::Unknown),
+fn text(v: &Str) -> Text {
+    field(v, String::clone)
+}
+
+fn text_list(v: &StrList) -> TextList {
+    field(v, |items| items.iter().map(text).collect())
+}
+
+fn text_map(v: &StrMap) -> TextMap {
+    field(v, |m| m.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+}
+
+fn blocks<T, U>(v: &Value<Vec<T>>, each: impl Fn(&T) -> U) -> Field<Vec<U>> {
+    field(v, |items| items.iter().map(each).collect())
+}
+
+/// The engine's planned form of a `gxp_expected_spec` configuration: every value as it is,
+/// null and unknown included.
+pub fn draft(cfg: &SpecConfig) -> SpecDraft {
+    SpecDraft {
+        name: text(&cfg.name),
+        version: text(&cfg.version),
+        description: text(&cfg.description),
+        system: field(&cfg.system, |s| SystemDraft {
+            application_id: text(&s.application_id),
+            environment: text(&s.environment),
+            gamp_category: field(&s.gamp_category, |n| *n),
+            risk_class: text(&s.risk_class),
+        }),
+        approval: field(&cfg.approval, |a| ApprovalDraft {
+            approved_by: text(&a.approved_by),
+            approved_at: text(&a.approved_at),
+            change_reference: text(&a.change_reference),
+            reason: text(&a.reason),
+        }),
+        requirement: blocks(&cfg.requirement, |r| RequirementDraft {
+            id: text(&r.id),
+            text: text(&r.text),
+            controls: text_list(&r.controls),
+            severity: text(&r.severity),
+        }),
+        expected_resource: blocks(&cfg.expected_resource, |r| ExpectedResourceDraft {
+            key: text(&r.key),
+            resource_type: text(&r.resource_type),
+            identifier: text(&r.identifier),
+            stack_name: text(&r.stack_name),
+            logical_id: text(&r.logical_id),
+            properties: text(&r.properties),
+            checks: text_list(&r.checks),
+            check_parameters: text_map(&r.check_parameters),
+            requirements: text_list(&r.requirements),
+        }),
+        expected_stack: blocks(&cfg.expected_stack, |s| ExpectedStackDraft {
+            name: text(&s.name),
+            template_sha256: text(&s.template_sha256),
+            template_body: text(&s.template_body),
+            outputs: text_map(&s.outputs),
+            parameters: text_map(&s.parameters),
+            resources: text_map(&s.resources),
+            requirements: text_list(&s.requirements),
+        }),
+        suppression: blocks(&cfg.suppression, |s| SuppressionDraft {
+            check: text(&s.check),
+            resource_key: text(&s.resource_key),
+            reason: text(&s.reason),
+            approved_by: text(&s.approved_by),
+            expires: text(&s.expires),
+        }),
     }
 }
 
-fn string_set(v: &StrList) -> R<Vec<String>> {
-    let mut out = Vec::new();
-    match v {
-        Value::Value(items) => {
-            for item in items {
-                if let Some(s) = optional(item)? {
-                    out.push(s);
-                }
-            }
-        }
-        Value::Null => {}
-        Value::Unknown => return Err(Incomplete::Unknown),
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn string_map(v: &StrMap) -> R<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    match v {
-        Value::Value(items) => {
-            for (k, item) in items {
-                match item {
-                    Value::Value(s) => {
-                        out.insert(k.clone(), s.clone());
-                    }
-                    Value::Null => {
-                        out.insert(k.clone(), String::new());
-                    }
-                    Value::Unknown => return Err(Incomplete::Unknown),
-                }
-            }
-        }
-        Value::Null => {}
-        Value::Unknown => return Err(Incomplete::Unknown),
-    }
-    Ok(out)
-}
-
-fn blocks<T>(v: &Value<Vec<T>>) -> R<&[T]> {
-    match v {
-        Value::Value(items) => Ok(items),
-        Value::Null => Ok(&[]),
-        Value::Unknown => Err(Incomplete::Unknown),
-    }
-}
-
-/// Build the known model from configuration, in canonical order.
-pub fn to_model(cfg: &SpecConfig) -> R<Spec> {
-    let system = match &cfg.system {
-        Value::Value(s) => System {
-            application_id: known(&s.application_id, "system.application_id")?,
-            environment: known(&s.environment, "system.environment")?,
-            gamp_category: match s.gamp_category {
-                Value::Value(n) => Some(n),
-                Value::Null => None,
-                Value::Unknown => return Err(Incomplete::Unknown),
-            },
-            risk_class: optional(&s.risk_class)?,
-        },
-        Value::Null => return Err(Incomplete::Invalid("system block is missing".into())),
-        Value::Unknown => return Err(Incomplete::Unknown),
-    };
-    let approval = match &cfg.approval {
-        Value::Value(a) => Approval {
-            approved_by: known(&a.approved_by, "approval.approved_by")?,
-            approved_at: known(&a.approved_at, "approval.approved_at")?,
-            change_reference: known(&a.change_reference, "approval.change_reference")?,
-            reason: optional(&a.reason)?,
-        },
-        Value::Null => return Err(Incomplete::Invalid("approval block is missing".into())),
-        Value::Unknown => return Err(Incomplete::Unknown),
-    };
-
-    let mut requirements = Vec::new();
-    for r in blocks(&cfg.requirement)? {
-        requirements.push(Requirement {
-            id: known(&r.id, "requirement.id")?,
-            text: known(&r.text, "requirement.text")?,
-            controls: string_set(&r.controls)?,
-            severity: optional(&r.severity)?.unwrap_or_else(|| "functional".into()),
-        });
-    }
-    requirements.sort_by(|a, b| a.id.cmp(&b.id));
-
-    let mut resources = Vec::new();
-    for r in blocks(&cfg.expected_resource)? {
-        let properties = match optional(&r.properties)? {
-            Some(text) => Some(parse_properties(&text).map_err(Incomplete::Invalid)?),
-            None => None,
+    #[test]
+    fn the_draft_keeps_null_unknown_and_known_values_where_they_are() {
+        let s = |v: &str| Value::Value(v.to_string());
+        let cfg = SpecConfig {
+            name: s("lims"),
+            version: Value::Unknown,
+            system: Value::Value(SystemConfig {
+                application_id: s("lims"),
+                gamp_category: Value::Value(4),
+                ..Default::default()
+            }),
+            expected_resource: Value::Value(vec![ExpectedResourceConfig {
+                key: s("b"),
+                resource_type: s("AWS::S3::Bucket"),
+                checks: Value::Value(vec![s("s3.versioning"), Value::Unknown]),
+                check_parameters: Value::Value(
+                    [("s3.object_lock.mode".to_string(), Value::Null)].into(),
+                ),
+                ..Default::default()
+            }]),
+            suppression: Value::Unknown,
+            ..Default::default()
         };
-        resources.push(ExpectedResource {
-            key: known(&r.key, "expected_resource.key")?,
-            resource_type: known(&r.resource_type, "expected_resource.type")?,
-            identifier: optional(&r.identifier)?,
-            stack_name: optional(&r.stack_name)?,
-            logical_id: optional(&r.logical_id)?,
-            properties,
-            checks: string_set(&r.checks)?,
-            check_parameters: string_map(&r.check_parameters)?,
-            requirements: string_set(&r.requirements)?,
-        });
+        let d = draft(&cfg);
+        assert_eq!(d.name, Field::Known("lims".into()));
+        assert_eq!(d.version, Field::Unknown);
+        assert_eq!(d.description, Field::Null);
+        let system = d.system.known().unwrap();
+        assert_eq!(
+            (
+                &system.application_id,
+                &system.environment,
+                &system.gamp_category
+            ),
+            (&Field::Known("lims".into()), &Field::Null, &Field::Known(4))
+        );
+        let r = &d.expected_resource.known().unwrap()[0];
+        assert_eq!(r.resource_type, Field::Known("AWS::S3::Bucket".into()));
+        assert_eq!(
+            r.checks,
+            Field::Known(vec![Field::Known("s3.versioning".into()), Field::Unknown])
+        );
+        assert_eq!(
+            r.check_parameters,
+            Field::Known([("s3.object_lock.mode".to_string(), Field::Null)].into())
+        );
+        assert!(d.suppression.is_unknown());
+        assert!(d.approval.is_null());
     }
-    resources.sort_by(|a, b| a.key.cmp(&b.key));
-
-    let mut stacks = Vec::new();
-    for s in blocks(&cfg.expected_stack)? {
-        let template_sha256 = match (optional(&s.template_sha256)?, optional(&s.template_body)?) {
-            (Some(h), _) => Some(h.to_ascii_lowercase()),
-            (None, Some(body)) => Some(sha256_hex(body.as_bytes())),
-            (None, None) => None,
-        };
-        stacks.push(ExpectedStack {
-            name: known(&s.name, "expected_stack.name")?,
-            template_sha256,
-            outputs: string_map(&s.outputs)?,
-            parameters: string_map(&s.parameters)?,
-            resources: string_map(&s.resources)?,
-            requirements: string_set(&s.requirements)?,
-        });
-    }
-    stacks.sort_by(|a, b| a.name.cmp(&b.name));
-
-    let mut suppressions = Vec::new();
-    for s in blocks(&cfg.suppression)? {
-        suppressions.push(Suppression {
-            check: known(&s.check, "suppression.check")?,
-            resource_key: known(&s.resource_key, "suppression.resource_key")?,
-            reason: known(&s.reason, "suppression.reason")?,
-            approved_by: known(&s.approved_by, "suppression.approved_by")?,
-            expires: optional(&s.expires)?,
-        });
-    }
-    suppressions.sort_by(|a, b| (&a.check, &a.resource_key).cmp(&(&b.check, &b.resource_key)));
-
-    Ok(Spec {
-        name: known(&cfg.name, "name")?,
-        version: known(&cfg.version, "version")?,
-        description: optional(&cfg.description)?,
-        system,
-        approval,
-        requirements,
-        resources,
-        stacks,
-        suppressions,
-    })
 }

@@ -1,8 +1,4 @@
-//! The specification as Terraform hands it over: configuration form, its conversion into the
-//! engine's model, and plan-time validation.
+//! The specification as Terraform hands it over, and its conversion into the engine's planned
+//! form ([`gxp_core::spec::draft`]), where it is validated and canonicalised.
 
 pub mod config;
-pub mod validate;
-
-#[cfg(test)]
-mod tests;

@@ -152,7 +152,7 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
         }
     }
     if let Some(arn) = text(&cfg.notify_topic_arn) {
-        if !crate::spec::validate::is_arn(arn)
+        if !gxp_core::spec::validate::is_arn(arn)
             || !arn.starts_with("arn:aws")
             || !arn.contains(":sns:")
         {
