@@ -1,5 +1,5 @@
-//! The AWS endpoint the tests talk to: a moto server child process, a
-//! LocalStack container, or real AWS.
+//! The AWS endpoint the tests talk to: a moto server child process, LocalStack
+//! (on the host, or in a container where Docker runs), or real AWS.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -27,7 +27,8 @@ const PORT_ATTEMPTS: usize = 3;
 pub enum Backend {
     /// A `moto_server` child process (default).
     Moto,
-    /// A LocalStack container (cargo feature `localstack`, needs Docker).
+    /// LocalStack's community runtime, on the host from `make tools`' venv (a container
+    /// with the cargo feature `localstack` where a Docker engine runs).
     LocalStack,
     /// Real AWS with ambient credentials.
     Aws,
@@ -53,6 +54,31 @@ impl Backend {
         }
         backend
     }
+
+    /// Whether this backend lacks `service`, so that scenarios needing it cannot run.
+    pub fn lacks(self, service: Service) -> bool {
+        match self {
+            Backend::Moto | Backend::Aws => false,
+            // LocalStack's community runtime has no CloudTrail and no RDS (its health
+            // endpoint lists the services it offers).
+            Backend::LocalStack => matches!(service, Service::CloudTrail | Service::Rds),
+        }
+    }
+}
+
+/// An AWS service a scenario needs beyond those every backend offers (S3, KMS,
+/// CloudFormation, EC2, IAM, STS, Config, CloudWatch Logs, SNS, SQS and the tagging API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// AWS CloudTrail (trails, their status and event selectors).
+    CloudTrail,
+    /// Amazon RDS (DB instances).
+    Rds,
+}
+
+impl Service {
+    /// Every service some backend lacks, for listings.
+    pub const ALL: [Service; 2] = [Service::CloudTrail, Service::Rds];
 }
 
 /// Panics unless `tf_acc` (the value of `TF_ACC`) is `1`.
@@ -70,13 +96,15 @@ fn require_acceptance_opt_in(tf_acc: Option<&str>) {
 /// Prints the loud `SKIPPED: <test>: <reason>` line of a test that returns early.
 ///
 /// Written to the process's stderr directly, not with `eprintln!`, which the test
-/// harness captures and only shows for failing tests.
+/// harness captures and only shows for failing tests, and in one write, so that the line
+/// stays whole beside libtest's output: `scripts/test.sh` counts these lines as skipped
+/// tests.
 pub fn skipped(test: &str, reason: &str) {
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: {test}: {reason} (GXP_TEST_BACKEND selects {:?})",
+    let line = format!(
+        "\nSKIPPED: {test}: {reason} (GXP_TEST_BACKEND selects {:?})\n",
         Backend::from_env()
     );
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// Whether the tests run against moto; otherwise prints a loud `SKIPPED` line naming
@@ -89,6 +117,14 @@ pub fn moto_or_skip(test: &str, reason: &str) -> bool {
     false
 }
 
+/// The name libtest gives the thread of the running test (`module::test_name`).
+fn current_test() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("<unnamed test>")
+        .to_string()
+}
+
 /// A running AWS endpoint; dropping it stops the emulator.
 pub struct Emulator {
     /// Base URL such as `http://127.0.0.1:PORT`; empty for real AWS.
@@ -97,8 +133,7 @@ pub struct Emulator {
     pub region: String,
     backend: Backend,
     process: Option<MotoProcess>,
-    #[cfg(feature = "localstack")]
-    container: Option<super::localstack::LocalStack>,
+    localstack: Option<super::localstack::LocalStack>,
 }
 
 /// A moto server child and the directory holding its log.
@@ -121,10 +156,33 @@ impl Emulator {
                     .unwrap_or_else(|_| EMULATED_REGION.to_string()),
                 backend: Backend::Aws,
                 process: None,
-                #[cfg(feature = "localstack")]
-                container: None,
+                localstack: None,
             },
         }
+    }
+
+    /// Starts the backend for a scenario that needs `services`, or — when the backend
+    /// lacks one of them — prints a loud `SKIPPED: <test>: ...` line (counted as skipped
+    /// in the `make test` summary) and returns `None`; the test then returns.
+    ///
+    /// ```ignore
+    /// let Some(emulator) = Emulator::start_needing(&[Service::CloudTrail]) else { return };
+    /// ```
+    pub fn start_needing(services: &[Service]) -> Option<Emulator> {
+        let backend = Backend::from_env();
+        let lacking: Vec<Service> = services
+            .iter()
+            .copied()
+            .filter(|s| backend.lacks(*s))
+            .collect();
+        if lacking.is_empty() {
+            return Some(Emulator::start());
+        }
+        skipped(
+            &current_test(),
+            &format!("needs {lacking:?}, which the {backend:?} backend does not offer"),
+        );
+        None
     }
 
     /// Starts a moto server with extra environment variables (e.g.
@@ -142,9 +200,13 @@ impl Emulator {
         self.backend
     }
 
-    /// Process id of the emulator child process (moto only).
+    /// Process id of the emulator process (moto, or LocalStack on the host); killing it
+    /// takes the endpoint down.
     pub fn pid(&self) -> Option<u32> {
-        self.process.as_ref().map(|p| p.child.id())
+        self.process
+            .as_ref()
+            .map(|p| p.child.id())
+            .or_else(|| self.localstack.as_ref().and_then(|l| l.pid()))
     }
 
     /// Environment for processes (Terraform) that should talk to this endpoint.
@@ -217,24 +279,15 @@ impl Drop for Emulator {
     }
 }
 
-#[cfg(feature = "localstack")]
 fn start_localstack() -> Emulator {
-    let container = super::localstack::LocalStack::start();
+    let localstack = super::localstack::LocalStack::start();
     Emulator {
-        endpoint: container.endpoint.clone(),
+        endpoint: localstack.endpoint.clone(),
         region: EMULATED_REGION.to_string(),
         backend: Backend::LocalStack,
         process: None,
-        container: Some(container),
+        localstack: Some(localstack),
     }
-}
-
-#[cfg(not(feature = "localstack"))]
-fn start_localstack() -> Emulator {
-    panic!(
-        "\n\n*** GXP_TEST_BACKEND=localstack needs the cargo feature `localstack`. ***\n\
-         Run: cargo test -p terraform-provider-gxp --features localstack --test e2e\n"
-    )
 }
 
 /// The `moto_server` executable: `GXP_MOTO_SERVER`, `<repo>/.venv/bin/moto_server`,
@@ -297,8 +350,7 @@ fn start_moto(env: &[(&str, &str)]) -> Emulator {
                     region: EMULATED_REGION.to_string(),
                     backend: Backend::Moto,
                     process: Some(process),
-                    #[cfg(feature = "localstack")]
-                    container: None,
+                    localstack: None,
                 }
             }
             Err(reason) => {
@@ -323,7 +375,7 @@ fn start_moto(env: &[(&str, &str)]) -> Emulator {
 }
 
 /// A port that was free on 127.0.0.1 a moment ago.
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))
         .and_then(|l| l.local_addr())
         .expect("bind an ephemeral port on 127.0.0.1")

@@ -20,14 +20,13 @@
 
 mod emulator;
 mod http;
-#[cfg(feature = "localstack")]
 mod localstack;
 mod terraform;
 mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use emulator::{moto_or_skip, skipped, Backend, Emulator};
+pub use emulator::{moto_or_skip, skipped, Backend, Emulator, Service};
 pub use http::HttpRecorder;
 pub use terraform::{terraform_path, TfRun};
 pub use workspace::Workspace;
