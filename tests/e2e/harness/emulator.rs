@@ -55,30 +55,56 @@ impl Backend {
         backend
     }
 
-    /// Whether this backend lacks `service`, so that scenarios needing it cannot run.
-    pub fn lacks(self, service: Service) -> bool {
+    /// Whether this backend lacks `need`, so that scenarios needing it cannot run.
+    pub fn lacks(self, need: Needs) -> bool {
         match self {
             Backend::Moto | Backend::Aws => false,
-            // LocalStack's community runtime has no CloudTrail and no RDS (its health
-            // endpoint lists the services it offers).
-            Backend::LocalStack => matches!(service, Service::CloudTrail | Service::Rds),
+            // LocalStack 2026.3.0's community runtime (checked against its health endpoint
+            // and by calling the APIs): no CloudTrail, no RDS ("not included in your
+            // current license plan"), AWS Config without DescribeDeliveryChannelStatus
+            // (HTTP 501), a tagging API whose GetResources does not list S3 buckets, and
+            // a CloudFormation that refuses updates changing no resource.
+            Backend::LocalStack => matches!(
+                need,
+                Needs::CloudTrail
+                    | Needs::Rds
+                    | Needs::ConfigDeliveryChannelStatus
+                    | Needs::S3InTaggingApi
+                    | Needs::TemplateOnlyStackUpdate
+            ),
         }
     }
 }
 
-/// An AWS service a scenario needs beyond those every backend offers (S3, KMS,
-/// CloudFormation, EC2, IAM, STS, Config, CloudWatch Logs, SNS, SQS and the tagging API).
+/// What a scenario needs beyond what every backend offers (S3, KMS, CloudFormation, EC2,
+/// IAM, STS, AWS Config recorders, channels and rules, CloudWatch Logs, SNS, SQS and the
+/// tagging API for everything but S3). [`Emulator::start_needing`] skips the scenario,
+/// loudly, on a backend that lacks one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
+pub enum Needs {
     /// AWS CloudTrail (trails, their status and event selectors).
     CloudTrail,
     /// Amazon RDS (DB instances).
     Rds,
+    /// AWS Config's DescribeDeliveryChannelStatus (the `config.delivery_channel` check).
+    ConfigDeliveryChannelStatus,
+    /// Tag-based discovery of S3 buckets through the Resource Groups Tagging API's
+    /// GetResources (AWS lists S3 buckets there).
+    S3InTaggingApi,
+    /// A CloudFormation UpdateStack whose template differs in bytes but changes no
+    /// resource (AWS deploys it; LocalStack answers "No updates are to be performed").
+    TemplateOnlyStackUpdate,
 }
 
-impl Service {
-    /// Every service some backend lacks, for listings.
-    pub const ALL: [Service; 2] = [Service::CloudTrail, Service::Rds];
+impl Needs {
+    /// Every need, for listings.
+    pub const ALL: [Needs; 5] = [
+        Needs::CloudTrail,
+        Needs::Rds,
+        Needs::ConfigDeliveryChannelStatus,
+        Needs::S3InTaggingApi,
+        Needs::TemplateOnlyStackUpdate,
+    ];
 }
 
 /// Panics unless `tf_acc` (the value of `TF_ACC`) is `1`.
@@ -161,16 +187,16 @@ impl Emulator {
         }
     }
 
-    /// Starts the backend for a scenario that needs `services`, or — when the backend
+    /// Starts the backend for a scenario that needs `needs`, or — when the backend
     /// lacks one of them — prints a loud `SKIPPED: <test>: ...` line (counted as skipped
     /// in the `make test` summary) and returns `None`; the test then returns.
     ///
     /// ```ignore
-    /// let Some(emulator) = Emulator::start_needing(&[Service::CloudTrail]) else { return };
+    /// let Some(emulator) = Emulator::start_needing(&[Needs::CloudTrail]) else { return };
     /// ```
-    pub fn start_needing(services: &[Service]) -> Option<Emulator> {
+    pub fn start_needing(needs: &[Needs]) -> Option<Emulator> {
         let backend = Backend::from_env();
-        let lacking: Vec<Service> = services
+        let lacking: Vec<Needs> = needs
             .iter()
             .copied()
             .filter(|s| backend.lacks(*s))

@@ -26,7 +26,7 @@ mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use emulator::{moto_or_skip, skipped, Backend, Emulator, Service};
+pub use emulator::{moto_or_skip, skipped, Backend, Emulator, Needs};
 pub use http::HttpRecorder;
 pub use terraform::{terraform_path, TfRun};
 pub use workspace::Workspace;
