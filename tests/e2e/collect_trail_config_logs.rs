@@ -178,12 +178,10 @@ async fn collect_trail_compliant_weakened_and_missing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn collect_config_recorder_and_channel_compliant_weakened_and_missing() {
-    let Some(emu) = Emulator::start_needing(&[Needs::ConfigDeliveryChannelStatus]) else {
-        return;
-    };
+    let emu = Emulator::start();
     let base = emu.sdk_config().await;
-    // moto 5.2.1 has no DescribeDeliveryChannelStatus.
-    let channel_status_readable = emu.backend() != Backend::Moto;
+    // Neither moto 5.2.1 nor LocalStack 2026.3.0 has DescribeDeliveryChannelStatus.
+    let channel_status_readable = emu.backend() == Backend::Aws;
     let recorder_check = ["config.recorder_recording"];
     let channel_check = ["config.delivery_channel"];
 

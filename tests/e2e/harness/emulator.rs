@@ -61,14 +61,12 @@ impl Backend {
             Backend::Moto | Backend::Aws => false,
             // LocalStack 2026.3.0's community runtime (checked against its health endpoint
             // and by calling the APIs): no CloudTrail, no RDS ("not included in your
-            // current license plan"), AWS Config without DescribeDeliveryChannelStatus
-            // (HTTP 501), a tagging API whose GetResources does not list S3 buckets, and
-            // a CloudFormation that refuses updates changing no resource.
+            // current license plan"), a tagging API whose GetResources does not list S3
+            // buckets, and a CloudFormation that refuses updates changing no resource.
             Backend::LocalStack => matches!(
                 need,
                 Needs::CloudTrail
                     | Needs::Rds
-                    | Needs::ConfigDeliveryChannelStatus
                     | Needs::S3InTaggingApi
                     | Needs::TemplateOnlyStackUpdate
             ),
@@ -77,8 +75,9 @@ impl Backend {
 }
 
 /// What a scenario needs beyond what every backend offers (S3, KMS, CloudFormation, EC2,
-/// IAM, STS, AWS Config recorders, channels and rules, CloudWatch Logs, SNS, SQS and the
-/// tagging API for everything but S3). [`Emulator::start_needing`] skips the scenario,
+/// IAM, STS, AWS Config, CloudWatch Logs, SNS, SQS and the tagging API for everything but
+/// S3). Both emulators lack AWS Config's DescribeDeliveryChannelStatus; the scenarios expect
+/// `config.delivery_channel` to be `error` on every emulator instead. [`Emulator::start_needing`] skips the scenario,
 /// loudly, on a backend that lacks one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
@@ -86,8 +85,6 @@ pub enum Needs {
     CloudTrail,
     /// Amazon RDS (DB instances).
     Rds,
-    /// AWS Config's DescribeDeliveryChannelStatus (the `config.delivery_channel` check).
-    ConfigDeliveryChannelStatus,
     /// Tag-based discovery of S3 buckets through the Resource Groups Tagging API's
     /// GetResources (AWS lists S3 buckets there).
     S3InTaggingApi,
@@ -98,10 +95,9 @@ pub enum Needs {
 
 impl Needs {
     /// Every need, for listings.
-    pub const ALL: [Needs; 5] = [
+    pub const ALL: [Needs; 4] = [
         Needs::CloudTrail,
         Needs::Rds,
-        Needs::ConfigDeliveryChannelStatus,
         Needs::S3InTaggingApi,
         Needs::TemplateOnlyStackUpdate,
     ];
