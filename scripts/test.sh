@@ -2,8 +2,9 @@
 # make test: the offline test suite, then the Terraform format check and `terraform test`.
 #
 #   1. cargo test --workspace (unit, docs, module-structure and emulator end-to-end tests)
-#   2. scripts/check-tf-fmt.sh   (`terraform fmt -check -recursive modules examples`)
-#   3. scripts/terraform-test.sh (modules/*/tests/*.tftest.hcl; skipped, loudly, when the
+#   2. Python unit tests of the tooling (scripts/test_*.py, e.g. the aws schema converter)
+#   3. scripts/check-tf-fmt.sh   (`terraform fmt -check -recursive modules examples`)
+#   4. scripts/terraform-test.sh (modules/*/tests/*.tftest.hcl; skipped, loudly, when the
 #                                 hashicorp/aws provider cannot be installed)
 #
 # Every step runs even when an earlier one failed, so one run reports everything. The last
@@ -29,6 +30,10 @@ status=0
 cargo_status="${PIPESTATUS[0]}"
 [ "$cargo_status" -eq 0 ] || status=1
 
+# Python unit tests of the tooling scripts (the venv comes from `make tools`).
+"$ROOT/.venv/bin/python" -m unittest discover -s scripts -p 'test_*.py' 2>&1 | tee "$LOG_DIR/python.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 if ! bash scripts/check-tf-fmt.sh; then
     status=1
 fi
@@ -50,6 +55,23 @@ read -r tf_passed tf_failed tf_skipped < <(
     sed -n 's/^terraform test: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' \
         "$LOG_DIR/tftest.log" | tail -n1 | awk '{print $1 + 0, $2 + 0, $3 + 0}'
 )
+# unittest: "Ran 18 tests in 1.7s" then "OK", "OK (skipped=1)" or "FAILED (failures=1, errors=2)"
+read -r py_passed py_failed py_skipped < <(
+    awk '/^Ran [0-9]+ tests? in/ {ran = $2}
+         /^(OK|FAILED)/ {
+             for (i = 1; i <= NF; i++) {
+                 if (match($i, /failures=[0-9]+/)) f += substr($i, RSTART + 9, RLENGTH - 9)
+                 if (match($i, /errors=[0-9]+/)) f += substr($i, RSTART + 7, RLENGTH - 7)
+                 if (match($i, /skipped=[0-9]+/)) s += substr($i, RSTART + 8, RLENGTH - 8)
+             }
+             done = 1
+         }
+         END {if (!done) f = (f > 0 ? f : 1); p = ran - f - s; print (p < 0 ? 0 : p), f + 0, s + 0}' \
+        "$LOG_DIR/python.log"
+)
+passed=$((passed + py_passed))
+failed=$((failed + py_failed))
+skipped=$((skipped + py_skipped))
 passed=$((passed + tf_passed))
 failed=$((failed + tf_failed))
 skipped=$((skipped + tf_skipped))
