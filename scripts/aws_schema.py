@@ -23,8 +23,11 @@ Terraform names:
 * nested objects without getter comments (the provider's own blocks) take optional or
   required from their TypeScript interface (`readonly roleArn?: string`).
 
-What the TypeScript does not keep is left out: descriptions, `sensitive`, deprecation and
-schema versions (all 0).
+What the TypeScript does not keep is left out: descriptions, `sensitive`, deprecation,
+schema versions (all 0) and the item bounds of the provider's own blocks. cdktf types a
+few very deep recursive blocks as `any` (the wafv2 `statement`, the quicksight
+`definition`): they become `dynamic` attributes, and a set of blocks holding one becomes a
+list (Terraform allows no dynamic attribute in a set).
 
 Usage: aws_schema.py PACKAGE.tgz OUT.json
 """
@@ -430,6 +433,43 @@ def _attribute(cty, flags) -> dict:
     return out
 
 
+def _holds_dynamic(block: dict) -> bool:
+    """Whether a block's own attributes (or its single/list blocks') hold a dynamic type."""
+
+    def dynamic(t) -> bool:
+        if t == "dynamic":
+            return True
+        if isinstance(t, list):
+            inner = t[1]
+            if isinstance(inner, dict):
+                return any(dynamic(v) for v in inner.values())
+            if t[0] == "tuple":
+                return any(dynamic(v) for v in inner)
+            return dynamic(inner)
+        return False
+
+    if any(dynamic(a["type"]) for a in block.get("attributes", {}).values()):
+        return True
+    return any(
+        _holds_dynamic(b["block"])
+        for b in block.get("block_types", {}).values()
+        if b["nesting_mode"] != "set"
+    )
+
+
+def _sets_without_dynamic(block: dict) -> list[str]:
+    """Terraform rejects a set of blocks that holds a dynamic attribute. cdktf types a few
+    very deep recursive blocks as `any` (wafv2 `statement`): their set becomes a list.
+    Returns the blocks changed."""
+    changed = []
+    for name, b in block.get("block_types", {}).items():
+        changed += [f"{name}.{c}" for c in _sets_without_dynamic(b["block"])]
+        if b["nesting_mode"] == "set" and _holds_dynamic(b["block"]):
+            b["nesting_mode"] = "list"
+            changed.append(name)
+    return changed
+
+
 def convert_module(ts: str, label: str = "?") -> tuple[str, str, dict, list[str]] | None:
     """(kind, Terraform name, schema, problems) of the resource, data source or provider a
     generated module declares; None for a module without one."""
@@ -446,6 +486,7 @@ def convert_module(ts: str, label: str = "?") -> tuple[str, str, dict, list[str]
         synth = {e.name: e for e in synth_entries(body[synth_at:])} if synth_at >= 0 else {}
         skip = PROVIDER_META if kind == "provider" else set()
         block = converter.block(name, synth, members(body), {}, skip)
+        _sets_without_dynamic(block)
         return kind, type_match.group(1), {"version": 0, "block": block}, converter.problems
     return None
 

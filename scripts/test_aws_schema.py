@@ -311,6 +311,16 @@ class ConverterOnSamples(unittest.TestCase):
             {"role_arn": ("string", ("optional",)), "session_name": ("string", ("required",))},
         )
 
+    def test_a_set_of_blocks_holding_a_dynamic_attribute_becomes_a_list(self):
+        block = {"block_types": {"rule": {"nesting_mode": "set", "block": {
+            "attributes": {"statement": {"type": "dynamic", "optional": True}},
+        }}, "tag": {"nesting_mode": "set", "block": {
+            "attributes": {"key": {"type": "string", "optional": True}},
+        }}}}
+        self.assertEqual(aws_schema._sets_without_dynamic(block), ["rule"])
+        self.assertEqual(block["block_types"]["rule"]["nesting_mode"], "list")
+        self.assertEqual(block["block_types"]["tag"]["nesting_mode"], "set")
+
     def test_storage_types(self):
         self.assertEqual(aws_schema.type_of_storage("list", "stringList"), ["list", "string"])
         self.assertEqual(aws_schema.type_of_storage("set", "numberList"), ["set", "number"])
@@ -330,6 +340,7 @@ class ConverterOnThePackage(unittest.TestCase):
     NAMES = {
         "s3-bucket", "s3-bucket-versioning", "kms-key", "cloudtrail", "config-config-rule",
         "vpc", "flow-log", "default-security-group", "data-aws-iam-policy-document", "provider",
+        "wafv2-rule-group",
     }
 
     @classmethod
@@ -429,6 +440,11 @@ class ConverterOnThePackage(unittest.TestCase):
         principals = statement["block_types"]["principals"]
         self.assertEqual(principals["nesting_mode"], "set")
         self.assertEqual(attributes(principals["block"])["identifiers"], (["set", "string"], ("required",)))
+
+    def test_aws_wafv2_rule_group_rule_is_a_list_as_it_holds_an_untyped_statement(self):
+        rule = self.resources["aws_wafv2_rule_group"]["block_types"]["rule"]
+        self.assertEqual(rule["nesting_mode"], "list")
+        self.assertEqual(attributes(rule["block"])["statement"], ("dynamic", ("optional",)))
 
     def test_provider(self):
         attrs = attributes(self.provider)
