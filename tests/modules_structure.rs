@@ -1650,7 +1650,9 @@ fn moved_problems(parent: &Module, internals: &[(String, Module)]) -> Vec<String
         .collect();
     for (from, to) in moved_pairs(parent) {
         if own.contains(&from) {
-            problems.push(format!("moved from {from}, which the module still declares"));
+            problems.push(format!(
+                "moved from {from}, which the module still declares"
+            ));
         }
         let parts: Vec<&str> = to.splitn(3, '.').collect();
         let (Some(call), Some(rest)) = (parts.get(1), parts.get(2)) else {
