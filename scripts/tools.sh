@@ -10,6 +10,8 @@
 #                          and server.test.pem, a self-signed key + certificate passed as
 #                          CUSTOM_SSL_CERT_PATH (LocalStack's own generator fails on
 #                          current pyOpenSSL)
+#   .tools/aws-schema/     hashicorp/aws 5.100.0 schema (from @cdktf/provider-aws 20.1.0) for
+#                          the schema-only aws stand-in of module validation
 #
 # Idempotent: a second run only checks stamps and takes well under a second.
 # Environment:
@@ -236,4 +238,58 @@ else
     mv -f "$LS_CERT.tmp.$$" "$LS_CERT"
     rm -rf "$tmp"
     say "localstack certificate .tools/localstack/server.test.pem: written"
+fi
+
+# --- 6. hashicorp/aws schema, offline -------------------------------------------------
+# The schema-only stand-in for hashicorp/aws (tools/aws-schema-provider) serves the schema of
+# hashicorp/aws 5.100.0, which @cdktf/provider-aws 20.1.0 carries in its generated sources.
+# The package comes from the npm registry (`npm pack`) or, without npm, as the identical
+# tarball inside the PyPI wheel cdktf-cdktf-provider-aws 20.1.0; scripts/aws_schema.py turns
+# it into `terraform providers schema -json` form. Cached under .tools/aws-schema/ with a
+# stamp of the package integrity and the converter's hash.
+AWS_SCHEMA_DIR="$ROOT/.tools/aws-schema"
+CDKTF_AWS_VERSION="20.1.0"
+CDKTF_AWS_TGZ="$AWS_SCHEMA_DIR/cdktf-provider-aws-$CDKTF_AWS_VERSION.tgz"
+CDKTF_AWS_INTEGRITY="sha512-ONRJFu5qz/4nqis5f9OxRk8rOZQnuOiDoRtOu3z53fiFxzow0vvA2afnkfntoZGOsynDerqyWPX4/y8A6k6+8g=="
+AWS_SCHEMA_JSON="$AWS_SCHEMA_DIR/schema.json"
+AWS_SCHEMA_STAMP="$AWS_SCHEMA_DIR/.stamp"
+integrity_of() {
+    "$VENV/bin/python" -c 'import base64,hashlib,sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1],"rb").read()).digest()).decode())' "$1"
+}
+want="$CDKTF_AWS_INTEGRITY $(sha256_of "$ROOT/scripts/aws_schema.py")"
+if [ -f "$AWS_SCHEMA_JSON" ] && [ "$(cat "$AWS_SCHEMA_STAMP" 2>/dev/null || true)" = "$want" ]; then
+    say "hashicorp/aws schema: already present (.tools/aws-schema/schema.json)"
+else
+    mkdir -p "$AWS_SCHEMA_DIR"
+    rm -f "$AWS_SCHEMA_STAMP"
+    started=$SECONDS
+    if [ ! -f "$CDKTF_AWS_TGZ" ] || [ "$(integrity_of "$CDKTF_AWS_TGZ")" != "$CDKTF_AWS_INTEGRITY" ]; then
+        rm -f "$CDKTF_AWS_TGZ"
+        fetch_dir="$(mktemp -d)"
+        if command -v npm >/dev/null 2>&1; then
+            say "hashicorp/aws schema: fetching @cdktf/provider-aws@$CDKTF_AWS_VERSION (npm, 34 MB)..."
+            (cd "$fetch_dir" && npm pack --silent "@cdktf/provider-aws@$CDKTF_AWS_VERSION" >/dev/null) \
+                || die "npm pack @cdktf/provider-aws@$CDKTF_AWS_VERSION failed"
+            mv "$fetch_dir"/cdktf-provider-aws-"$CDKTF_AWS_VERSION".tgz "$CDKTF_AWS_TGZ"
+        else
+            say "hashicorp/aws schema: fetching cdktf-cdktf-provider-aws==$CDKTF_AWS_VERSION (PyPI, 55 MB)..."
+            "$VENV/bin/python" -m pip download --disable-pip-version-check -q --no-deps \
+                --only-binary=:all: -d "$fetch_dir" "cdktf-cdktf-provider-aws==$CDKTF_AWS_VERSION" \
+                || die "pip download cdktf-cdktf-provider-aws==$CDKTF_AWS_VERSION failed"
+            "$VENV/bin/python" - "$fetch_dir" "$CDKTF_AWS_TGZ" "$CDKTF_AWS_VERSION" <<'PY'
+import glob, shutil, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/*.whl")[0]
+with zipfile.ZipFile(wheel) as z, z.open(f"cdktf_cdktf_provider_aws/_jsii/provider-aws@{sys.argv[3]}.jsii.tgz") as src, open(sys.argv[2], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+        fi
+        rm -rf "$fetch_dir"
+        got="$(integrity_of "$CDKTF_AWS_TGZ")"
+        [ "$got" = "$CDKTF_AWS_INTEGRITY" ] \
+            || { rm -f "$CDKTF_AWS_TGZ"; die "@cdktf/provider-aws $CDKTF_AWS_VERSION: integrity $got, expected $CDKTF_AWS_INTEGRITY"; }
+    fi
+    "$VENV/bin/python" "$ROOT/scripts/aws_schema.py" "$CDKTF_AWS_TGZ" "$AWS_SCHEMA_JSON" \
+        || die "converting the hashicorp/aws schema failed (scripts/aws_schema.py)"
+    printf '%s\n' "$want" >"$AWS_SCHEMA_STAMP"
+    say "hashicorp/aws schema: done in $((SECONDS - started)) s"
 fi
