@@ -10,8 +10,8 @@ use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
 use super::schema_builder::*;
-use crate::diagnostics::Problem;
-use crate::spec::config::{Str, StrList};
+use crate::convert::diagnostics::Problem;
+use crate::convert::values::{non_empty_string as text, non_empty_strings as texts, Str, StrList};
 use gxp_core::aws::context::{AssumeRole, AwsSettings, Service};
 use gxp_core::qualification::filing::{StoreChoice, StoreSettings};
 use gxp_core::util::parse_duration;
@@ -60,7 +60,6 @@ pub struct EvidenceStoreConfig {
 
 /// The store an `evidence_store` block names (an S3 bucket before a local directory), if any.
 pub fn store_settings(block: &EvidenceStoreConfig) -> Option<StoreSettings> {
-    let text = |v: &Str| v.as_ref_option().filter(|s| !s.is_empty()).cloned();
     let choice = if let Some(bucket) = text(&block.s3_bucket) {
         StoreChoice::S3 {
             bucket,
@@ -182,20 +181,6 @@ pub fn has_unknowns(cfg: &ProviderConfig) -> bool {
     let json = serde_json::to_string(cfg).unwrap_or_default();
     // Unknown values serialize as the msgpack extension placeholder `_ExtStruct`.
     json.contains("_ExtStruct")
-}
-
-fn text(v: &Str) -> Option<String> {
-    match v {
-        Value::Value(s) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn texts(v: &StrList) -> Vec<String> {
-    match v {
-        Value::Value(items) => items.iter().filter_map(text).collect(),
-        _ => vec![],
-    }
 }
 
 /// Check the configuration for conflicts and malformed values; convert it to settings.

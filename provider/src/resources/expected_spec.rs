@@ -9,9 +9,8 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{StructEmpty, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
+use crate::convert::spec::{draft, SpecConfig};
 use crate::provider::schema_builder::*;
-use crate::spec::config::draft;
-use crate::spec::config::SpecConfig;
 use gxp_core::spec::canonical;
 use gxp_core::spec::draft::{to_model, Incomplete};
 use gxp_core::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
@@ -169,7 +168,7 @@ impl Resource for ExpectedSpecResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        crate::diagnostics::report(
+        crate::convert::diagnostics::report(
             diags,
             validate::validate(&draft(&config), gxp_core::util::now_utc()),
         );

@@ -7,10 +7,10 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
+use crate::convert::values::{non_empty_string as text, Str};
 use crate::provider::config::{evidence_store_block, store_settings, EvidenceStoreConfig};
 use crate::provider::schema_builder::*;
 use crate::provider::Shared;
-use crate::spec::config::Str;
 use gxp_core::evidence::{is_report_of, partition_prefix};
 use gxp_core::qualification::filing;
 use gxp_core::qualification::import::read_report;
@@ -146,10 +146,6 @@ async fn latest_report(
         heads.push((key, head));
     }
     Ok(latest_of(heads, qualification))
-}
-
-fn text(v: &Str) -> Option<String> {
-    v.as_ref_option().filter(|s| !s.is_empty()).cloned()
 }
 
 #[async_trait]

@@ -13,9 +13,9 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
+use crate::convert::values::{known_strings, non_empty as text, string_list as strings, StrList};
 use crate::provider::config::store_settings;
 use crate::provider::{Configured, Shared};
-use crate::spec::config::{Str, StrList};
 use gxp_core::catalog::{SeverityClass, Stage};
 use gxp_core::qualification::filing::StoreSettings;
 use gxp_core::qualification::reasons::{parse_interval, reasons, ReasonInputs};
@@ -49,25 +49,6 @@ impl QualificationResource {
         }
         c
     }
-}
-
-fn known_strings(v: &StrList) -> Option<Vec<String>> {
-    match v {
-        Value::Value(items) => items.iter().map(|s| s.as_ref_option().cloned()).collect(),
-        Value::Null => Some(vec![]),
-        Value::Unknown => None,
-    }
-}
-
-fn text(v: &Str) -> Option<&str> {
-    match v {
-        Value::Value(s) if !s.is_empty() => Some(s),
-        _ => None,
-    }
-}
-
-fn strings(items: &[&str]) -> StrList {
-    Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
 }
 
 /// Parse `stages`.

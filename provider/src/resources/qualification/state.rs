@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
+use crate::convert::values::{Str, StrList, StrMap};
 use crate::provider::config::EvidenceStoreConfig;
-use crate::spec::config::{Str, StrList, StrMap};
 use gxp_core::qualification::snapshot::Snapshot;
 use gxp_core::qualification::Findings;
 use gxp_core::report::CheckResult;

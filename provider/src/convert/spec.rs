@@ -5,8 +5,6 @@
 //! planned form ([`gxp_core::spec::draft::SpecDraft`]), which is validated and turned into
 //! the known model there.
 
-use std::collections::BTreeMap;
-
 use gxp_core::spec::draft::{
     ApprovalDraft, ExpectedResourceDraft, ExpectedStackDraft, Field, RequirementDraft, SpecDraft,
     SuppressionDraft, SystemDraft, Text, TextList, TextMap,
@@ -14,12 +12,7 @@ use gxp_core::spec::draft::{
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
-/// A string that may be null or unknown.
-pub type Str = Value<String>;
-/// A list of strings; the list and each element may be null or unknown.
-pub type StrList = Value<Vec<Str>>;
-/// A map of strings; the map and each value may be null or unknown.
-pub type StrMap = Value<BTreeMap<String, Str>>;
+pub use super::values::{Str, StrList, StrMap};
 
 /// State and configuration of `gxp_expected_spec`.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
