@@ -32,6 +32,20 @@ pub struct Check {
     /// Evaluates an observation of a resource that exists ([`evaluate`] decides a missing
     /// or unknown resource before).
     pub evaluate: fn(&Observation, &Params) -> Outcome,
+    /// Its unit fixtures, which the registry's coverage test runs for every check.
+    #[cfg(test)]
+    pub fixtures: UnitFixtures,
+}
+
+/// The unit fixtures every registered check must have: observed properties (JSON, with the
+/// catalog's default parameters) on which it passes and fails, and the property whose read
+/// error makes it `error`. The registry's coverage test runs them for every check.
+#[cfg(test)]
+#[derive(Debug)]
+pub struct UnitFixtures {
+    pub pass: &'static str,
+    pub fail: &'static str,
+    pub unreadable: &'static str,
 }
 
 /// Result status of one check on one resource.

@@ -52,6 +52,56 @@ mod tests {
         assert!(get("s3.nonexistent").is_none());
     }
 
+    fn observed(c: &Check, properties: &str) -> Observation {
+        let t = Target {
+            identifier: "gxp-data".into(),
+            ..target(
+                c.def
+                    .resource_types
+                    .first()
+                    .copied()
+                    .unwrap_or("AWS::S3::Bucket"),
+            )
+        };
+        let mut o = Observation::exists(&t);
+        o.arn = Some("arn:aws:s3:::gxp-data".into());
+        let props: serde_json::Value = serde_json::from_str(properties)
+            .unwrap_or_else(|e| panic!("{}: fixture is not JSON: {e}", c.def.id));
+        for (k, v) in props.as_object().expect("fixture is an object") {
+            o.set(k, v.clone());
+        }
+        o
+    }
+
+    #[test]
+    fn every_registered_check_passes_fails_and_errors_on_its_unit_fixtures() {
+        for c in CHECKS {
+            let id = c.def.id;
+            let params = Params::resolve(&c.def, &Default::default()).unwrap();
+            let pass = evaluate(&c.def, &observed(c, c.fixtures.pass), &params);
+            assert_eq!(
+                pass.status,
+                Status::Passed,
+                "{id} on its pass fixture: {pass:?}"
+            );
+            let fail = evaluate(&c.def, &observed(c, c.fixtures.fail), &params);
+            assert_eq!(
+                fail.status,
+                Status::Failed,
+                "{id} on its fail fixture: {fail:?}"
+            );
+            let mut unreadable = observed(c, c.fixtures.pass);
+            unreadable.error(c.fixtures.unreadable, "AccessDenied: Access Denied");
+            let error = evaluate(&c.def, &unreadable, &params);
+            assert_eq!(
+                error.status,
+                Status::Error,
+                "{id} with {} unreadable: {error:?}",
+                c.fixtures.unreadable
+            );
+        }
+    }
+
     #[test]
     fn a_missing_or_unknown_resource_never_reaches_an_evaluator() {
         for c in CHECKS {

@@ -31,6 +31,12 @@ pub static CHECK: Check = Check {
         }],
     },
     evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures {
+        pass: r#"{"LoggingConfiguration": {"DestinationBucketName": "gxp-logs", "LogFilePrefix": "gxp-data/"}}"#,
+        fail: r#"{"LoggingConfiguration": {"DestinationBucketName": "gxp-data"}}"#,
+        unreadable: "LoggingConfiguration",
+    },
 };
 
 fn evaluate(obs: &Observation, params: &Params) -> Outcome {

@@ -33,6 +33,12 @@ pub static CHECK: Check = Check {
         }],
     },
     evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures {
+        pass: r#"{"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}}"#,
+        fail: r#"{"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}"#,
+        unreadable: "BucketEncryption",
+    },
 };
 
 fn evaluate(obs: &Observation, params: &Params) -> Outcome {

@@ -41,6 +41,12 @@ pub static CHECK: Check = Check {
         ],
     },
     evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures {
+        pass: r#"{"ObjectLockEnabled": true, "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 30}}}}"#,
+        fail: r#"{}"#,
+        unreadable: "ObjectLockConfiguration",
+    },
 };
 
 fn evaluate(obs: &Observation, params: &Params) -> Outcome {

@@ -25,6 +25,12 @@ pub static CHECK: Check = Check {
         params: &[],
     },
     evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures {
+        pass: r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
+        fail: r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": false, "RestrictPublicBuckets": true}}"#,
+        unreadable: "PublicAccessBlockConfiguration",
+    },
 };
 
 fn evaluate(obs: &Observation, _params: &Params) -> Outcome {

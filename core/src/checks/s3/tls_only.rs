@@ -27,6 +27,12 @@ pub static CHECK: Check = Check {
         params: &[],
     },
     evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures {
+        pass: r#"{"BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::gxp-data", "arn:aws:s3:::gxp-data/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}"#,
+        fail: r#"{"BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::gxp-data/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}"#,
+        unreadable: "BucketPolicy",
+    },
 };
 
 fn evaluate(obs: &Observation, _params: &Params) -> Outcome {

@@ -23,6 +23,12 @@ pub static CHECK: Check = Check {
         params: &[],
     },
     evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures {
+        pass: r#"{"VersioningConfiguration": {"Status": "Enabled"}}"#,
+        fail: r#"{"VersioningConfiguration": {"Status": "Suspended"}}"#,
+        unreadable: "VersioningConfiguration",
+    },
 };
 
 fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
