@@ -465,12 +465,12 @@ fn index_page_lists_every_endpoint_service() {
         .iter()
         .find(|s| heading_words(&s.title).contains(&"endpoints"))
         .expect("index.md has an `### endpoints` section");
-    let documented: BTreeSet<&str> = gxp::aws::context::Service::ALL
+    let documented: BTreeSet<&str> = gxp_core::aws::context::Service::ALL
         .iter()
         .filter(|s| bullet(&endpoints.own, s.config_name()).is_some())
         .map(|s| s.config_name())
         .collect();
-    for service in gxp::aws::context::Service::ALL {
+    for service in gxp_core::aws::context::Service::ALL {
         assert!(
             documented.contains(service.config_name()),
             "endpoints.{} is not listed in index.md",
@@ -492,7 +492,7 @@ fn check_catalog_is_listed_on_the_expected_spec_page() {
         .filter(|t| t.starts_with("| `"))
         .collect();
     let mut missing = Vec::new();
-    for check in gxp::catalog::all() {
+    for check in gxp_core::catalog::all() {
         let id = format!("`{}`", check.id);
         let Some(row) = rows.iter().find(|r| r.starts_with(&format!("| {id} |"))) else {
             missing.push(format!("check {id} has no row in the check catalog table"));
@@ -510,6 +510,38 @@ fn check_catalog_is_listed_on_the_expected_spec_page() {
     assert!(
         missing.is_empty(),
         "docs/resources/expected_spec.md:\n  {}",
+        missing.join("\n  ")
+    );
+}
+
+#[test]
+fn check_parameter_forms_are_listed_on_the_expected_spec_page() {
+    // Each catalog parameter has a row `| `CHECK_ID.PARAMETER` | FORM | DEFAULT |` with the
+    // form its parser accepts and its default, so the page says what plan time refuses.
+    let text = read_page("resources/expected_spec.md");
+    let mut missing = Vec::new();
+    let mut rows = 0;
+    for check in gxp_core::catalog::all() {
+        for param in check.params {
+            let default = param
+                .default
+                .map_or("none".to_string(), |d| format!("`{d}`"));
+            let row = format!(
+                "| `{}.{}` | {} | {default} |",
+                check.id,
+                param.name,
+                param.kind.form()
+            );
+            rows += 1;
+            if !text.lines().any(|l| l.trim() == row) {
+                missing.push(row);
+            }
+        }
+    }
+    assert!(rows > 0);
+    assert!(
+        missing.is_empty(),
+        "docs/resources/expected_spec.md lacks (or has outdated) parameter rows:\n  {}",
         missing.join("\n  ")
     );
 }

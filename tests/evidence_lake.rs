@@ -10,10 +10,10 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use gxp::evidence::local::LocalStore;
-use gxp::evidence::{report_key, EvidenceStore};
-use gxp::report::formats::Format;
-use gxp::report::{CheckResult, Report, Summary};
+use gxp_core::evidence::local::LocalStore;
+use gxp_core::evidence::{report_key, EvidenceStore};
+use gxp_core::report::formats::Format;
+use gxp_core::report::{CheckResult, Report, Summary};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -57,7 +57,7 @@ fn report(
         .collect();
     let report_id = format!(
         "{stamp}-{}",
-        &gxp::util::sha256_hex(qualification.as_bytes())[..8]
+        &gxp_core::util::sha256_hex(qualification.as_bytes())[..8]
     );
     let summary = Summary::of(&results);
     let value = json!({
@@ -91,7 +91,7 @@ async fn file(store: &LocalStore, r: &Report) {
         ),
         (
             Format::Jsonl,
-            gxp::report::jsonl::render(r).unwrap(),
+            gxp_core::report::jsonl::render(r).unwrap(),
             "application/x-ndjson",
         ),
     ] {
@@ -346,7 +346,7 @@ fn the_guide_gives_athena_ddl_and_both_queries() {
         assert!(guide.contains(needle), "the Athena part lacks `{needle}`");
     }
     // The Athena table has a column for every JSON Lines member but the partition columns.
-    let record = gxp::report::jsonl::record(
+    let record = gxp_core::report::jsonl::record(
         &report("q", "a", "e", "2026-03-01T00:00:00Z", &[("s3.versioning", "t", "passed")]),
         &serde_json::from_value(json!({
             "check_id": "s3.versioning", "title": "t", "stage": "OQ", "severity": "security",

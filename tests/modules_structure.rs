@@ -547,7 +547,7 @@ fn check_problems(d: &Declaration) -> Vec<String> {
         ));
     }
     for c in &d.checks {
-        match gxp::catalog::get(c) {
+        match gxp_core::catalog::get(c) {
             None => out.push(format!(
                 "expected resource `{}`: `{c}` is not a catalog check",
                 d.key

@@ -56,7 +56,7 @@ fn runtime() -> Option<tokio::runtime::Runtime> {
 /// `verify`: the auditor's report verifier (exit 0 clean, 1 findings, 2 cannot run).
 fn verify(args: &[String]) -> ExitCode {
     match runtime() {
-        Some(rt) => ExitCode::from(rt.block_on(gxp::integrity::verify::command(args))),
+        Some(rt) => ExitCode::from(rt.block_on(gxp_core::integrity::verify::command(args))),
         None => ExitCode::from(2),
     }
 }

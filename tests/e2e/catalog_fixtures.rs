@@ -11,7 +11,7 @@ use aws_config::SdkConfig;
 
 use crate::fixtures;
 use crate::harness::{Emulator, Needs, Workspace};
-use gxp::spec::model::ExpectedStack;
+use gxp_core::spec::model::ExpectedStack;
 
 /// One expected resource in the specification.
 struct Res {

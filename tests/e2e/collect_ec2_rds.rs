@@ -4,10 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use gxp::aws::AwsContext;
-use gxp::catalog;
-use gxp::checks::{evaluate_id, Status};
-use gxp::observe::{collect::collect, discovery, Existence, Observation, Target, TargetOrigin};
+use gxp_core::aws::AwsContext;
+use gxp_core::catalog;
+use gxp_core::checks::{evaluate_id, Status};
+use gxp_core::observe::{
+    collect::collect, discovery, Existence, Observation, Target, TargetOrigin,
+};
 use serde_json::json;
 
 use crate::fixtures::{ec2 as fx_ec2, rds as fx_rds};

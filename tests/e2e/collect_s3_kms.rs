@@ -16,10 +16,10 @@
 
 use std::collections::BTreeMap;
 
-use gxp::aws::AwsContext;
-use gxp::checks::{evaluate_id, Outcome, Status};
-use gxp::observe::collect::collect;
-use gxp::observe::{Existence, Observation, Target, TargetOrigin};
+use gxp_core::aws::AwsContext;
+use gxp_core::checks::{evaluate_id, Outcome, Status};
+use gxp_core::observe::collect::collect;
+use gxp_core::observe::{Existence, Observation, Target, TargetOrigin};
 use serde_json::json;
 
 use crate::fixtures::{kms, s3};

@@ -2,13 +2,13 @@
 
 use std::time::{Duration, Instant};
 
-use gxp::aws::AwsContext;
-use gxp::checks::iq::evaluate_stack;
-use gxp::checks::{Outcome, Status};
-use gxp::observe::stack::{collect_stack, physical_id};
-use gxp::observe::StackObservation;
-use gxp::spec::model::ExpectedStack;
-use gxp::util::{parse_time, sha256_hex};
+use gxp_core::aws::AwsContext;
+use gxp_core::checks::iq::evaluate_stack;
+use gxp_core::checks::{Outcome, Status};
+use gxp_core::observe::stack::{collect_stack, physical_id};
+use gxp_core::observe::StackObservation;
+use gxp_core::spec::model::ExpectedStack;
+use gxp_core::util::{parse_time, sha256_hex};
 
 use crate::fixtures::stack as fx;
 use crate::harness::{Backend, Emulator, Needs};
@@ -105,7 +105,7 @@ async fn collect_stack_reports_the_deployed_stack_and_each_iq_failure() {
 
     let updated = obs.last_updated.as_deref().expect("last updated time");
     let updated = parse_time(updated).expect("RFC 3339");
-    let age = gxp::util::now_utc() - updated;
+    let age = gxp_core::util::now_utc() - updated;
     assert!(age.whole_seconds().abs() < 600, "last updated {updated}");
 
     // CloudFormation drift detection: moto does not implement it.

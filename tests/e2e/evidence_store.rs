@@ -5,11 +5,11 @@ use aws_sdk_s3::types::{
     BucketVersioningStatus, DefaultRetention, ObjectLockConfiguration, ObjectLockEnabled,
     ObjectLockRetentionMode, ObjectLockRule, ServerSideEncryption, VersioningConfiguration,
 };
-use gxp::aws::AwsContext;
-use gxp::evidence::local::LocalStore;
-use gxp::evidence::s3::S3Store;
-use gxp::evidence::spool::{file_all, Spool, SpooledFiling};
-use gxp::evidence::{EvidenceStore, StoreError};
+use gxp_core::aws::AwsContext;
+use gxp_core::evidence::local::LocalStore;
+use gxp_core::evidence::s3::S3Store;
+use gxp_core::evidence::spool::{file_all, Spool, SpooledFiling};
+use gxp_core::evidence::{EvidenceStore, StoreError};
 
 use crate::harness::Emulator;
 

@@ -8,11 +8,11 @@
 use std::path::{Path, PathBuf};
 
 use aws_sdk_kms::types::{KeySpec, KeyUsageType};
-use gxp::aws::AwsContext;
-use gxp::evidence::s3::S3Store;
-use gxp::evidence::{report_key, EvidenceStore};
-use gxp::integrity::sign::{sign, verify_signature, SignatureFile};
-use gxp::report::{canonical_bytes, Report};
+use gxp_core::aws::AwsContext;
+use gxp_core::evidence::s3::S3Store;
+use gxp_core::evidence::{report_key, EvidenceStore};
+use gxp_core::integrity::sign::{sign, verify_signature, SignatureFile};
+use gxp_core::report::{canonical_bytes, Report};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

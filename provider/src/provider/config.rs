@@ -10,9 +10,10 @@ use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
 use super::schema_builder::*;
-use crate::aws::context::{AssumeRole, AwsSettings, Service};
 use crate::spec::config::{Str, StrList};
 use crate::spec::validate::Problem;
+use gxp_core::aws::context::{AssumeRole, AwsSettings, Service};
+use gxp_core::util::parse_duration;
 
 /// Provider configuration as Terraform hands it over.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -174,32 +175,6 @@ fn texts(v: &StrList) -> Vec<String> {
         Value::Value(items) => items.iter().filter_map(text).collect(),
         _ => vec![],
     }
-}
-
-/// Parse a duration such as `1h`, `15m`, `1h30m`, `900s`.
-pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
-    let mut total = 0u64;
-    let mut digits = String::new();
-    let mut any = false;
-    for ch in s.chars() {
-        if ch.is_ascii_digit() {
-            digits.push(ch);
-            continue;
-        }
-        let n: u64 = digits.parse().ok()?;
-        digits.clear();
-        total += match ch {
-            'h' => n * 3600,
-            'm' => n * 60,
-            's' => n,
-            _ => return None,
-        };
-        any = true;
-    }
-    if !digits.is_empty() || !any {
-        return None;
-    }
-    Some(std::time::Duration::from_secs(total))
 }
 
 /// Check the configuration for conflicts and malformed values; convert it to settings.

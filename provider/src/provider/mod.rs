@@ -11,8 +11,8 @@ use tf_provider::schema::Schema;
 use tf_provider::value::ValueEmpty;
 use tf_provider::{Diagnostics, DynamicDataSource, DynamicResource, Provider};
 
-use crate::aws::context::AwsContext;
 use config::ProviderConfig;
+use gxp_core::aws::context::AwsContext;
 pub use shared::{Configured, Shared};
 
 /// The `gxp` provider.

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use tf_provider::value::Value;
 
 use super::config::ProviderConfig;
-use crate::aws::context::AwsContext;
+use gxp_core::aws::context::AwsContext;
 
 /// Defaults for the evidence store, from the provider's `evidence_store` block.
 #[derive(Debug, Clone, Default, PartialEq)]

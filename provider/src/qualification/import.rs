@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use tf_provider::value::Value;
 
 use super::snapshot::{SnapStack, SnapTarget, Snapshot};
-use crate::observe::{Target, TargetOrigin};
 use crate::provider::Configured;
-use crate::report::Report;
 use crate::resources::qualification::state::{
     results_map, DiscoveryConfig, Findings, Private, QualificationState,
 };
-use crate::util::sha256_hex;
+use gxp_core::observe::{Target, TargetOrigin};
+use gxp_core::report::Report;
+use gxp_core::util::sha256_hex;
 
 /// Read bytes from `s3://BUCKET/KEY` or a local path.
 pub async fn read_location(configured: &Configured, location: &str) -> Result<Vec<u8>, String> {
@@ -30,7 +30,7 @@ pub async fn read_location(configured: &Configured, location: &str) -> Result<Ve
             .key(key)
             .send()
             .await
-            .map_err(|e| crate::aws::classify(&e).to_string())?;
+            .map_err(|e| gxp_core::aws::classify(&e).to_string())?;
         let body = out.body.collect().await.map_err(|e| e.to_string())?;
         Ok(body.into_bytes().to_vec())
     } else {
@@ -166,8 +166,8 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::formats::sample_report;
     use crate::resources::qualification::plan_reasons;
+    use gxp_core::report::formats::sample_report;
 
     fn tags() -> BTreeMap<String, String> {
         [("gxp:app", "lims"), ("gxp:env", "prod")]
@@ -228,7 +228,7 @@ mod tests {
     #[test]
     fn reports_filed_before_discovery_tags_were_recorded_still_import() {
         let mut json: serde_json::Value =
-            serde_json::from_slice(&crate::report::canonical_bytes(&sample_report())).unwrap();
+            serde_json::from_slice(&gxp_core::report::canonical_bytes(&sample_report())).unwrap();
         json["qualification"]
             .as_object_mut()
             .unwrap()

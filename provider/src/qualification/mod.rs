@@ -1,30 +1,29 @@
 //! Qualification: observe, evaluate, report, file. The Terraform resource is a thin layer
-//! over [`apply_run`], [`refresh`] and [`import`].
+//! over [`apply_run`], [`refresh`] and [`import`]; the phases are in
+//! [`gxp_core::qualification`].
 
-pub mod assemble;
-pub mod drift;
-pub mod filing;
 pub mod import;
-pub mod notify;
-pub mod reasons;
-pub mod run;
-pub mod snapshot;
+
+use gxp_core::qualification::sequence::{ChainId, Place};
+use gxp_core::qualification::{assemble, drift, filing, notify, run, snapshot};
+use gxp_core::report::formats::Format;
 
 use std::collections::BTreeMap;
 
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
-use crate::catalog::Stage;
-use crate::checks::Status;
-use crate::evidence::spool::Spool;
-use crate::evidence::{report_key, StoreError};
 use crate::provider::config::EvidenceStoreConfig;
+use crate::provider::shared::EvidenceStoreDefaults;
 use crate::provider::Configured;
-use crate::report::{self, *};
 use crate::resources::qualification::state::{results_map, Findings, Private, QualificationState};
-use crate::spec::canonical::from_canonical_json;
-use crate::util::{now_utc, rfc3339, sha256_hex};
+use gxp_core::catalog::Stage;
+use gxp_core::checks::Status;
+use gxp_core::evidence::spool::Spool;
+use gxp_core::evidence::{report_key, StoreError};
+use gxp_core::report::{self, *};
+use gxp_core::spec::canonical::from_canonical_json;
+use gxp_core::util::{now_utc, rfc3339, sha256_hex};
 
 /// At most this many per-check diagnostics; the rest are summarised.
 pub const MAX_CHECK_DIAGNOSTICS: usize = 50;
@@ -43,12 +42,12 @@ pub struct RunSettings {
     pub configuration_commit: Option<String>,
     pub spool_directory: String,
     pub evidence_store: Option<EvidenceStoreConfig>,
+    /// The last report of this qualification as the prior state records it, and the sequence
+    /// after it (1 without prior state). Only a report the store refuses anyway is sealed
+    /// there, when the state's is later than the spool's; every run otherwise continues the
+    /// chain as its store has it, and every report takes its place when it is filed.
     pub previous_report_sha256: Option<String>,
     pub sequence: i64,
-    /// Continue the chain of the reports already filed (or spooled) for this qualification
-    /// in its store instead of `sequence` and `previous_report_sha256`: a new or replaced
-    /// resource, which has no prior state.
-    pub continue_chain: bool,
     /// Formats filed beside the JSON report.
     pub report_formats: Vec<String>,
     /// KMS key that signs the report digest.
@@ -76,7 +75,7 @@ pub fn new_report_id(name: &str, at: time::OffsetDateTime) -> String {
 
 /// Spool ids carry the qualification name so refresh can count a qualification's own.
 pub fn spool_id(name: &str, report_id: &str) -> String {
-    format!("{}--{report_id}", crate::evidence::sanitize(name))
+    format!("{}--{report_id}", gxp_core::evidence::sanitize(name))
 }
 
 /// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
@@ -85,7 +84,7 @@ pub fn spool_id(name: &str, report_id: &str) -> String {
 pub async fn apply_run(
     diags: &mut Diagnostics,
     configured: &Configured,
-    mut s: RunSettings,
+    s: RunSettings,
     planned: QualificationState,
 ) -> Option<(QualificationState, Private)> {
     let Some(aws) = configured.aws.as_ref() else {
@@ -109,8 +108,7 @@ pub async fn apply_run(
             return None;
         }
     };
-    let store_settings = match filing::choose(s.evidence_store.as_ref(), &configured.evidence_store)
-    {
+    let store_settings = match choose_store(s.evidence_store.as_ref(), &configured.evidence_store) {
         Ok(x) => x,
         Err(e) => {
             diags.root_error("No evidence store", e);
@@ -138,7 +136,7 @@ pub async fn apply_run(
             )
         }
         Err(e) => (
-            crate::evidence::Protection {
+            gxp_core::evidence::Protection {
                 summary: format!("unknown: {e}"),
                 ..Default::default()
             },
@@ -146,17 +144,26 @@ pub async fn apply_run(
         ),
     };
 
-    match filing::drain_spool(store.as_ref(), &spool, refused.as_ref()).await {
-        Ok(0) => {}
-        Ok(n) => diags.root_warning(
-            format!("Filed {n} spooled report(s)"),
-            format!(
-                "Reports kept in {} after an earlier filing failure are now in {}.",
-                s.spool_directory,
-                store.describe()
-            ),
-        ),
-        Err(e) => diags.root_warning("Spooled reports are still waiting", e),
+    let drained = filing::drain_spool(store.as_ref(), &spool, refused.as_ref(), Some(aws)).await;
+    if drained.filed > 0 {
+        let mut detail = format!(
+            "Reports kept in {} after an earlier filing failure are now in {}.",
+            s.spool_directory,
+            store.describe()
+        );
+        if !drained.moved.is_empty() {
+            detail.push_str(&format!(
+                "\n\nTheir chain had moved on while they waited, so they took the next free places (each says so in its notes):\n  {}",
+                drained.moved.join("\n  ")
+            ));
+        }
+        diags.root_warning(format!("Filed {} spooled report(s)", drained.filed), detail);
+    }
+    for (summary, detail) in drained.problems {
+        diags.root_error(summary, detail);
+    }
+    if let Some(why) = drained.waiting {
+        diags.root_warning("Spooled reports are still waiting", why);
     }
 
     let application = configured
@@ -169,40 +176,34 @@ pub async fn apply_run(
         .environment
         .clone()
         .unwrap_or_else(|| spec.system.environment.clone());
-    // Where the chain continues is settled before any check runs: a run whose report could
-    // not be chained is not started.
-    if s.continue_chain {
-        // A new (or replaced) qualification continues the chain of its reports already in
-        // the store or spooled for it, so a report never claims a sequence twice.
-        match filing::chain_head(
-            store.as_ref(),
-            &spool,
-            &s.name,
-            &application,
-            &environment,
-            refused.as_ref(),
-        )
-        .await
-        {
-            Ok((head, unread)) => {
-                if let Some(why) = unread {
-                    diags.root_warning(
-                        "The report chain was read from the spool only",
-                        format!("{why}\n\nThis run's report will be spooled; it continues the chain of the reports spooled for {}.", store.describe()),
-                    );
-                }
-                s.sequence = head.as_ref().map_or(1, |h| h.sequence + 1);
-                s.previous_report_sha256 = head.map(|h| h.sha256);
-            }
-            Err(e) => {
-                diags.root_error(
-                    "The report chain could not be read",
-                    format!("{e}\n\nThe report of qualification `{}` must continue the chain of its reports in {}, so no check was run and nothing was filed. Allow listing and reading the store's reports, then apply again.", s.name, store.describe()),
-                );
-                return None;
-            }
+    // Where the chain continues is read before any check runs: a run whose report could not
+    // take its place in the chain is not started. The report is sealed there for now; its
+    // place is claimed when it is filed (a concurrent writer of the same name may take this
+    // one meanwhile, and the report then takes the next).
+    let chain = ChainId {
+        qualification: s.name.clone(),
+        application: application.clone(),
+        environment: environment.clone(),
+    };
+    let tentative = match filing::chain_head(store.as_ref(), &spool, &chain, refused.as_ref()).await
+    {
+        Ok((head, None)) => Place::after(head.as_ref()),
+        // The store refuses this run's report anyway: it is spooled, and takes its place in
+        // the chain when it is filed. Sealed after the spooled reports (or the state's last
+        // report, when later) for now.
+        Ok((head, Some(_unread))) => Place::after(head.as_ref()).later(Place {
+            sequence: s.sequence,
+            previous_sha256: s.previous_report_sha256.clone(),
+            not_before: None,
+        }),
+        Err(e) => {
+            diags.root_error(
+                "The report chain could not be read",
+                format!("{e}\n\nThe report of qualification `{}` must take its place in the chain of its reports in {}, so no check was run and nothing was filed. Allow listing and reading the store's objects (s3:ListBucket and s3:GetObject), then apply again.", s.name, store.describe()),
+            );
+            return None;
         }
-    }
+    };
     let clock = std::time::Instant::now();
     let started = now_utc();
     let observed = run::observe_all(aws, &spec, &s.discovery_tags, s.concurrency).await;
@@ -259,7 +260,8 @@ pub async fn apply_run(
             stages: s.stages.clone(),
             enforce: s.enforce,
             reasons: s.reasons.clone(),
-            sequence: s.sequence,
+            sequence: tentative.sequence,
+            sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
         },
         spec: SpecInfo {
@@ -297,62 +299,48 @@ pub async fn apply_run(
         summary: summary.clone(),
         suppressions,
         drift: drift_since_previous,
-        previous_report_sha256: s.previous_report_sha256.clone(),
+        previous_report_sha256: tentative.previous_sha256.clone(),
         targets,
         observations,
         notes: observed.notes,
     };
-    let bytes = report::canonical_bytes(&report);
-    let sha = sha256_hex(&bytes);
-    let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
-    let mut files = vec![
-        (key.clone(), bytes, "application/json".to_string()),
-        (
-            format!("{key}.sha256"),
-            format!("{sha}  {file_name}\n").into_bytes(),
-            "text/plain".to_string(),
-        ),
-    ];
-    let base = key.strip_suffix(".json").unwrap_or(&key).to_string();
+    let mut report = report;
+    let mut formats = Vec::new();
     for name in s.report_formats.iter().filter(|f| f.as_str() != "json") {
-        let rendered = crate::report::formats::Format::parse(name)
-            .and_then(|f| crate::report::formats::render(&report, f).map(|bytes| (f, bytes)));
-        match rendered {
-            Ok((f, bytes)) => files.push((
-                format!("{base}.{}", f.extension()),
-                bytes,
-                f.content_type().to_string(),
-            )),
+        match Format::parse(name) {
+            Ok(f) => formats.push(f),
             Err(e) => diags.root_error(format!("The {name} report could not be rendered"), e),
         }
     }
-    if let Some(key_id) = &s.signing_key_id {
-        match crate::integrity::sign::sign(aws, key_id, &sha).await {
-            Ok(sig) => files.push((crate::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),
-            Err(e) => diags.root_error(
-                "The report could not be signed",
-                format!("KMS Sign with {key_id}: {e}\n\nThe report is filed unsigned; fix the key or its permissions and requalify."),
-            ),
-        }
-    }
-    let filed_at = match filing::file_or_spool(
+    let filed = filing::file_report(
         store.as_ref(),
         &spool,
+        Some(aws),
+        &mut report,
+        &key,
+        &tentative,
+        &formats,
+        s.signing_key_id.as_deref(),
         &spool_id(&s.name, &report_id),
-        files,
-        refused,
+        refused.as_ref(),
     )
-    .await
-    {
-        Ok(loc) => loc,
-        Err((spool_path, why)) => {
-            diags.root_error(
-                "Evidence could not be filed",
-                format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {spool_path}; the next apply files it first.", summary.total, summary.status.as_str()),
-            );
-            spool_path
-        }
-    };
+    .await;
+    for (summary, detail) in filed.problems {
+        diags.root_error(summary, detail);
+    }
+    if let Some(why) = &filed.spooled {
+        let place = if filed.unplaced {
+            "; it takes its place in the report chain when it is filed"
+        } else {
+            ""
+        };
+        diags.root_error(
+            "Evidence could not be filed",
+            format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {}; the next apply files it first{place}.", summary.total, summary.status.as_str(), filed.location),
+        );
+    }
+    let sha = filed.sealed.sha256.clone();
+    let filed_at = filed.location;
 
     if let Some(topic) = &s.notify_topic_arn {
         if let Err(e) = notify::publish(aws, topic, &report, &filed_at, &sha).await {
@@ -377,14 +365,14 @@ pub async fn apply_run(
     state.report_id = Value::Value(report_id);
     state.report_location = Value::Value(filed_at);
     state.report_sha256 = Value::Value(sha);
-    state.report_sequence = Value::Value(s.sequence);
+    state.report_sequence = Value::Value(report.qualification.sequence);
     // No pending drift: this run's observations are the new baseline (the plan said so).
     // What had drifted since the previous qualification is recorded in the report.
     state.drift = Value::Value(vec![]);
     if s.enforce && summary.status != Status::Passed {
         report_failures(diags, &report.results);
     }
-    crate::util::bench_log("apply", clock);
+    gxp_core::util::bench_log("apply", clock);
     Some((
         state,
         Private {
@@ -423,19 +411,59 @@ fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
         diags.root_error(summary, detail);
     }
     if bad.len() > MAX_CHECK_DIAGNOSTICS {
-        diags.root_error(
-            format!(
-                "{} more checks failed or could not be evaluated",
-                bad.len() - MAX_CHECK_DIAGNOSTICS
-            ),
-            "See the filed report for every result.",
-        );
+        let (summary, detail) = beyond_the_cap(&bad[MAX_CHECK_DIAGNOSTICS..]);
+        diags.root_error(summary, detail);
     }
+}
+
+/// Summary and detail of the results behind the diagnostic cap: which checks, how many
+/// failed and how many could not be evaluated, so no failing check goes unnamed.
+fn beyond_the_cap(hidden: &[&CheckResult]) -> (String, String) {
+    let mut by_check: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in hidden {
+        let counts = by_check.entry(r.check_id.as_str()).or_default();
+        match r.status {
+            Status::Failed => counts.0 += 1,
+            _ => counts.1 += 1,
+        }
+    }
+    const NAMED_IN_SUMMARY: usize = 10;
+    let mut named: Vec<String> = by_check
+        .iter()
+        .take(NAMED_IN_SUMMARY)
+        .map(|(id, (f, e))| format!("{id} ×{}", f + e))
+        .collect();
+    if by_check.len() > NAMED_IN_SUMMARY {
+        named.push(format!("{} more", by_check.len() - NAMED_IN_SUMMARY));
+    }
+    let summary = format!(
+        "{} more checks failed or could not be evaluated: {}",
+        hidden.len(),
+        named.join(", ")
+    );
+    let lines: Vec<String> = by_check
+        .iter()
+        .map(|(id, (failed, error))| {
+            let mut parts = Vec::new();
+            if *failed > 0 {
+                parts.push(format!("{failed} failed"));
+            }
+            if *error > 0 {
+                parts.push(format!("{error} could not be evaluated"));
+            }
+            format!("  {id}: {}", parts.join(", "))
+        })
+        .collect();
+    let detail = format!(
+        "Beyond the first {MAX_CHECK_DIAGNOSTICS} diagnostics, by check:\n{}\n\nSee the filed report for every result.",
+        lines.join("\n")
+    );
+    (summary, detail)
 }
 
 /// Reports of qualification `name` waiting in the spool.
 pub fn spooled_count(spool_directory: &str, name: &str) -> usize {
-    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    let prefix = format!("{}--", gxp_core::evidence::sanitize(name));
     Spool::new(spool_directory)
         .pending()
         .0
@@ -466,7 +494,7 @@ impl Refreshed {
 
 /// Re-observe what the last qualification observed and compare.
 pub async fn refresh(
-    aws: &crate::aws::AwsContext,
+    aws: &gxp_core::aws::AwsContext,
     qualified: &snapshot::Snapshot,
     concurrency: usize,
     spool_directory: &str,
@@ -474,7 +502,7 @@ pub async fn refresh(
 ) -> Result<Refreshed, String> {
     let clock = std::time::Instant::now();
     let current = run::observe_snapshot(aws, qualified, concurrency).await?;
-    let prefix = format!("{}--", crate::evidence::sanitize(name));
+    let prefix = format!("{}--", gxp_core::evidence::sanitize(name));
     let spooled_reports = Spool::new(spool_directory)
         .pending()
         .0
@@ -487,6 +515,124 @@ pub async fn refresh(
         spooled_reports,
         fingerprint: current.fingerprint(),
     };
-    crate::util::bench_log("refresh", clock);
+    gxp_core::util::bench_log("refresh", clock);
     Ok(found)
+}
+
+fn text(v: &crate::spec::config::Str) -> Option<String> {
+    v.as_ref_option().filter(|s| !s.is_empty()).cloned()
+}
+
+/// The resource's `evidence_store` block, else the provider's default.
+pub fn choose_store(
+    resource: Option<&EvidenceStoreConfig>,
+    provider: &EvidenceStoreDefaults,
+) -> Result<filing::StoreSettings, String> {
+    if let Some(r) = resource {
+        let allow = matches!(r.allow_unprotected_store.as_ref_option(), Some(true));
+        if let Some(bucket) = text(&r.s3_bucket) {
+            return Ok(filing::StoreSettings {
+                choice: filing::StoreChoice::S3 {
+                    bucket,
+                    prefix: text(&r.s3_prefix),
+                    kms_key_id: text(&r.kms_key_id),
+                },
+                allow_unprotected: allow,
+            });
+        }
+        if let Some(directory) = text(&r.local_directory) {
+            return Ok(filing::StoreSettings {
+                choice: filing::StoreChoice::Local { directory },
+                allow_unprotected: allow,
+            });
+        }
+    }
+    if let Some(bucket) = &provider.s3_bucket {
+        return Ok(filing::StoreSettings {
+            choice: filing::StoreChoice::S3 {
+                bucket: bucket.clone(),
+                prefix: provider.s3_prefix.clone(),
+                kms_key_id: provider.kms_key_id.clone(),
+            },
+            allow_unprotected: provider.allow_unprotected_store,
+        });
+    }
+    if let Some(directory) = &provider.local_directory {
+        return Ok(filing::StoreSettings {
+            choice: filing::StoreChoice::Local {
+                directory: directory.clone(),
+            },
+            allow_unprotected: provider.allow_unprotected_store,
+        });
+    }
+    Err("No evidence store is configured: set `evidence_store` on the qualification or in the provider block.".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gxp_core::catalog::{SeverityClass, Stage};
+
+    fn result(check: &str, target: usize, status: Status) -> CheckResult {
+        CheckResult {
+            check_id: check.into(),
+            title: "t".into(),
+            stage: Stage::Oq,
+            severity: SeverityClass::Security,
+            target: format!("r{target}"),
+            resource_type: "AWS::S3::Bucket".into(),
+            identifier: format!("b{target}"),
+            property: None,
+            status,
+            expected: "e".into(),
+            actual: "a".into(),
+            detail: None,
+            controls: vec![],
+            requirements: vec![],
+            remediation: "r".into(),
+            suppression: None,
+        }
+    }
+
+    #[test]
+    fn the_checks_behind_the_diagnostic_cap_are_named_with_their_counts() {
+        // 50 versioning failures fill the cap; the other checks would go unnamed.
+        let mut results: Vec<CheckResult> = (0..50)
+            .map(|i| result("s3.versioning", i, Status::Failed))
+            .collect();
+        results.extend((0..3).map(|i| result("s3.public_access_block", i, Status::Failed)));
+        results.extend((0..2).map(|i| result("kms.rotation", i, Status::Error)));
+        results.push(result("kms.rotation", 9, Status::Failed));
+        results.push(result("s3.tls_only", 0, Status::Passed));
+        let mut diags = Diagnostics::default();
+        report_failures(&mut diags, &results);
+        assert_eq!(diags.errors.len(), MAX_CHECK_DIAGNOSTICS + 1);
+        let last = diags.errors.last().unwrap();
+        assert_eq!(
+            last.summary,
+            "6 more checks failed or could not be evaluated: kms.rotation ×3, s3.public_access_block ×3"
+        );
+        assert!(
+            last.detail.contains("  kms.rotation: 1 failed, 2 could not be evaluated\n  s3.public_access_block: 3 failed"),
+            "{}",
+            last.detail
+        );
+        assert!(!last.detail.contains("s3.tls_only"));
+
+        // Under the cap: one diagnostic per result, no summary.
+        let mut diags = Diagnostics::default();
+        report_failures(&mut diags, &results[..10]);
+        assert_eq!(diags.errors.len(), 10);
+    }
+
+    #[test]
+    fn many_checks_behind_the_cap_are_all_in_the_detail() {
+        let mut results: Vec<CheckResult> = (0..50)
+            .map(|i| result("s3.versioning", i, Status::Failed))
+            .collect();
+        results.extend((0..12).map(|i| result(&format!("x.check_{i:02}"), i, Status::Failed)));
+        let (summary, detail) = beyond_the_cap(&results[50..].iter().collect::<Vec<_>>());
+        assert!(summary.ends_with("x.check_09 ×1, 2 more"), "{summary}");
+        assert!(detail.contains("x.check_11: 1 failed"), "{detail}");
+    }
 }

@@ -8,9 +8,9 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
-use crate::catalog;
 use crate::provider::schema_builder::*;
 use crate::spec::config::{Str, StrList};
+use gxp_core::catalog;
 
 /// The `gxp_check_catalog` data source.
 pub struct CheckCatalogDataSource;

@@ -10,10 +10,11 @@ use tf_provider::value::{StructEmpty, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::provider::schema_builder::*;
-use crate::spec::canonical::{self, Incomplete};
 use crate::spec::config::SpecConfig;
-use crate::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
+use crate::spec::config::{to_model, Incomplete};
 use crate::spec::validate;
+use gxp_core::spec::canonical;
+use gxp_core::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
 
 /// The `gxp_expected_spec` resource.
 #[derive(Debug, Default, Clone)]
@@ -133,10 +134,10 @@ pub fn compute(
     prior: Option<&SpecConfig>,
 ) -> Option<SpecConfig> {
     state.id = state.name.clone();
-    match canonical::to_model(&state) {
+    match to_model(&state) {
         Ok(spec) => {
             let text = canonical::canonical_json(&spec);
-            let digest = crate::util::sha256_hex(text.as_bytes());
+            let digest = gxp_core::util::sha256_hex(text.as_bytes());
             state.revision = match prior {
                 None => Value::Value(1),
                 Some(p) => match (&p.digest, p.revision) {
@@ -174,7 +175,10 @@ impl Resource for ExpectedSpecResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        report_problems(diags, validate::validate(&config, crate::util::now_utc()));
+        report_problems(
+            diags,
+            validate::validate(&config, gxp_core::util::now_utc()),
+        );
         Some(())
     }
 
@@ -264,10 +268,10 @@ impl Resource for ExpectedSpecResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        if !validate::is_identifier(&id) {
+        if let Some(why) = validate::identifier_problem(&id) {
             diags.root_error(
                 "Invalid import id",
-                format!("Import a specification by its name (e.g. `lims-prod`); `{id}` is not a valid name."),
+                format!("Import a specification by its name (e.g. `lims-prod`); `{}` is not a valid name: it {why}.", id.escape_debug()),
             );
             return None;
         }

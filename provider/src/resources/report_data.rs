@@ -7,13 +7,13 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use crate::evidence::{is_report_of, partition_prefix};
 use crate::provider::config::{evidence_store_block, EvidenceStoreConfig};
 use crate::provider::schema_builder::*;
 use crate::provider::Shared;
-use crate::qualification::filing;
 use crate::qualification::import::read_report;
 use crate::spec::config::Str;
+use gxp_core::evidence::{is_report_of, partition_prefix};
+use gxp_core::qualification::filing;
 
 /// The `gxp_report` data source.
 pub struct ReportDataSource {
@@ -114,7 +114,7 @@ fn latest_of(heads: Vec<(String, ReportHead)>, qualification: &str) -> Option<St
             let order = |h: &ReportHead| {
                 (
                     h.qualification.sequence,
-                    crate::util::parse_time(&h.run.finished_at),
+                    gxp_core::util::parse_time(&h.run.finished_at),
                     h.report_id.clone(),
                 )
             };
@@ -127,7 +127,7 @@ fn latest_of(heads: Vec<(String, ReportHead)>, qualification: &str) -> Option<St
 /// be read or parsed is an error: it could be the latest, and a gate must not pass on an older
 /// report.
 async fn latest_report(
-    store: &dyn crate::evidence::EvidenceStore,
+    store: &dyn gxp_core::evidence::EvidenceStore,
     keys: Vec<String>,
     qualification: &str,
 ) -> Result<Option<String>, String> {
@@ -192,13 +192,15 @@ impl DataSource for ReportDataSource {
                     return None;
                 };
                 let store_cfg = c.evidence_store.as_ref_option().and_then(|b| b.first());
-                let settings = match filing::choose(store_cfg, &configured.evidence_store) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        diags.root_error("No evidence store", e);
-                        return None;
-                    }
-                };
+                let settings =
+                    match crate::qualification::choose_store(store_cfg, &configured.evidence_store)
+                    {
+                        Ok(s) => s,
+                        Err(e) => {
+                            diags.root_error("No evidence store", e);
+                            return None;
+                        }
+                    };
                 let store = filing::open(aws, &settings.choice);
                 let prefix = partition_prefix(
                     &text(&c.application).unwrap_or_default(),

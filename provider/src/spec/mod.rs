@@ -1,10 +1,7 @@
-//! The approved specification: configuration form, known model, canonical form and digest,
-//! validation, and state upgrades. Pure logic: no I/O.
+//! The specification as Terraform hands it over: configuration form, its conversion into the
+//! engine's model, and plan-time validation.
 
-pub mod canonical;
 pub mod config;
-pub mod model;
-pub mod upgrade;
 pub mod validate;
 
 #[cfg(test)]

@@ -11,11 +11,11 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::catalog::{SeverityClass, Stage};
 use crate::provider::{Configured, Shared};
-use crate::qualification::reasons::{parse_interval, reasons, ReasonInputs};
 use crate::qualification::{self as q, RunSettings};
 use crate::spec::config::{Str, StrList};
+use gxp_core::catalog::{SeverityClass, Stage};
+use gxp_core::qualification::reasons::{parse_interval, reasons, ReasonInputs};
 use state::{Private, QualificationState};
 
 /// Default stages.
@@ -102,6 +102,15 @@ fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>
 
 /// Plan-time validation of the configuration.
 fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
+    if let Value::Value(name) = &cfg.name {
+        if let Some(why) = gxp_core::evidence::qualification_name_problem(name) {
+            diags.error(
+                "Invalid qualification name",
+                format!("`{name}` {why}. Use a name such as `lims-prod`."),
+                AttributePath::new("name"),
+            );
+        }
+    }
     if let Err((i, s)) = parse_stages(&cfg.stages) {
         diags.error(
             "Invalid stage",
@@ -169,17 +178,30 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
         }
     }
     if let (Some(doc), Some(digest)) = (text(&cfg.spec_document), text(&cfg.spec_digest)) {
-        let actual = crate::util::sha256_hex(doc.as_bytes());
+        let actual = gxp_core::util::sha256_hex(doc.as_bytes());
         if actual != digest {
             diags.error("Specification digest mismatch", format!("`spec_digest` is {digest} but the SHA-256 of `spec_document` is {actual}. Pass `digest` and `canonical_json` of the same gxp_expected_spec."), AttributePath::new("spec_digest"));
         }
-        match crate::spec::canonical::from_canonical_json(doc) {
+        match gxp_core::spec::canonical::from_canonical_json(doc) {
             Err(e) => diags.error(
                 "Invalid specification document",
                 e,
                 AttributePath::new("spec_document"),
             ),
             Ok(spec) => {
+                // A document that did not come through gxp_expected_spec's validation (written
+                // by hand, or by an older provider) gets the same check of its parameters.
+                for r in &spec.resources {
+                    for (k, v) in &r.check_parameters {
+                        if let Some(Err(e)) = gxp_core::catalog::params::parse_entry(k, v) {
+                            diags.error(
+                                "Invalid check parameter value",
+                                format!("Resource `{}` of the specification document: {e}.", r.key),
+                                AttributePath::new("spec_document"),
+                            );
+                        }
+                    }
+                }
                 if let Some(id) = text(&cfg.spec_id) {
                     if id != spec.name {
                         diags.error(
@@ -276,9 +298,9 @@ pub fn plan_reasons(
         drift: &private.findings.drift,
         updated_stacks: &private.findings.updated_stacks,
         requalify_on: &classes,
-        qualified_at: text(&prior.qualified_at).and_then(crate::util::parse_time),
+        qualified_at: text(&prior.qualified_at).and_then(gxp_core::util::parse_time),
         review_interval: text(&proposed.requalify_after).and_then(parse_interval),
-        now: Some(crate::util::now_utc()),
+        now: Some(gxp_core::util::now_utc()),
         last_status: text(&prior.status),
         spooled_reports: private.findings.spooled_reports,
         scope_changes,
@@ -318,12 +340,9 @@ fn run_settings(
         previous_report_sha256: prior
             .and_then(|p| text(&p.report_sha256))
             .map(str::to_string),
-        sequence: planned
-            .report_sequence
-            .as_ref_option()
-            .copied()
-            .unwrap_or(1),
-        continue_chain: prior.is_none(),
+        sequence: prior
+            .and_then(|p| p.report_sequence.as_ref_option().copied())
+            .map_or(1, |n| n + 1),
         report_formats: known_strings(&planned.report_formats).unwrap_or_default(),
         signing_key_id: text(&planned.signing_key_id).map(str::to_string),
         notify_topic_arn: text(&planned.notify_topic_arn).map(str::to_string),
@@ -380,7 +399,7 @@ impl Resource for QualificationResource {
                     found
                         .drift
                         .iter()
-                        .map(|d| Value::Value(q::drift::describe(d)))
+                        .map(|d| Value::Value(gxp_core::qualification::drift::describe(d)))
                         .collect(),
                 );
                 state.observed_fingerprint = Value::Value(found.fingerprint.clone());
@@ -412,7 +431,7 @@ impl Resource for QualificationResource {
             }
         }
         // The sequence continues the chain of the reports already filed for this name (a
-        // replacement after a failed first apply, a re-created qualification): read at apply.
+        // replacement after a failed first apply, a re-created qualification): claimed at apply.
         let planned = pending_run(with_defaults(proposed), reasons, Value::Unknown);
         Some((planned, None))
     }
@@ -434,14 +453,12 @@ impl Resource for QualificationResource {
         let private = prior_private.clone().unwrap_or_default();
         let proposed = with_defaults(proposed);
         let reasons = plan_reasons(&prior, &private, &proposed);
+        // The report's place in the chain is claimed when it is filed (another working
+        // directory may take the next one first): known after apply.
         let planned = if reasons.is_empty() {
             proposed
         } else {
-            let seq = match prior.report_sequence {
-                Value::Value(n) => Value::Value(n + 1),
-                _ => Value::Value(1),
-            };
-            pending_run(proposed, reasons, seq)
+            pending_run(proposed, reasons, Value::Unknown)
         };
         Some((planned, prior_private, replace))
     }
@@ -552,5 +569,72 @@ impl Resource for QualificationResource {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal canonical document with one bucket and `params` on it.
+    fn document(params: &str) -> String {
+        format!(
+            r#"{{"format":"gxp.spec/v1","spec":{{"approval":{{"approved_at":"2026-05-01","approved_by":"qa","change_reference":"CR-1"}},"name":"lims-prod","requirements":[],"resources":[{{"check_parameters":{params},"checks":["s3.object_lock"],"identifier":"lims-data","key":"data","requirements":[],"type":"AWS::S3::Bucket"}}],"stacks":[],"suppressions":[],"system":{{"application_id":"lims","environment":"prod"}},"version":"1"}}}}"#
+        )
+    }
+
+    fn diagnostics(doc: &str) -> Diagnostics {
+        let cfg = QualificationState {
+            spec_document: Value::Value(doc.to_string()),
+            spec_digest: Value::Value(gxp_core::util::sha256_hex(doc.as_bytes())),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &cfg);
+        diags
+    }
+
+    #[test]
+    fn dot_names_are_refused_at_plan_with_the_attribute_path() {
+        for name in [".", ".."] {
+            let cfg = QualificationState {
+                name: Value::Value(name.into()),
+                ..Default::default()
+            };
+            let mut diags = Diagnostics::default();
+            validate_config(&mut diags, &cfg);
+            assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+            assert_eq!(diags.errors[0].summary, "Invalid qualification name");
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
+        }
+        let cfg = QualificationState {
+            name: Value::Value("lims-prod".into()),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &cfg);
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    }
+
+    #[test]
+    fn a_document_with_an_unparsable_parameter_is_refused_at_plan() {
+        let diags = diagnostics(&document(
+            r#"{"s3.object_lock.min_retention_days":"2555d"}"#,
+        ));
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        let e = &diags.errors[0];
+        assert_eq!(e.summary, "Invalid check parameter value");
+        assert_eq!(e.attribute, AttributePath::new("spec_document"));
+        assert!(
+            e.detail.contains("Resource `data`")
+                && e.detail
+                    .contains("`s3.object_lock.min_retention_days` = \"2555d\"")
+                && e.detail
+                    .contains("expected a whole number of days from 1 to 36500"),
+            "{}",
+            e.detail
+        );
+        let ok = diagnostics(&document(r#"{"s3.object_lock.min_retention_days":"2555"}"#));
+        assert!(ok.errors.is_empty(), "{:?}", ok.errors);
     }
 }

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
 use crate::provider::config::EvidenceStoreConfig;
-use crate::qualification::snapshot::Snapshot;
-use crate::report::{CheckResult, DriftItem};
 use crate::spec::config::{Str, StrList, StrMap};
+use gxp_core::qualification::snapshot::Snapshot;
+use gxp_core::report::{CheckResult, DriftItem};
 
 /// State and configuration of `gxp_qualification`.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -171,7 +171,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::report::formats::sample_report;
+    use gxp_core::report::formats::sample_report;
 
     #[test]
     fn results_are_keyed_by_check_target_and_property() {

@@ -1,0 +1,698 @@
+//! Check catalog: the metadata of every qualification check the provider knows (pure data).
+//!
+//! Each [`CheckDef`] says what is verified (precisely, including the AWS API call the
+//! evaluator makes), at which qualification stage ([`Stage`]), which CloudFormation
+//! resource types it applies to, how a failure is classified ([`SeverityClass`]), which
+//! regulatory controls it supports, how to remediate a failure, and which tuning
+//! parameters it accepts. Evaluators live elsewhere; nothing here calls AWS.
+//!
+//! # Stages
+//! - **IQ** (installation qualification): the deployed state equals the approved
+//!   specification (CloudFormation stack status, template hash, resources, outputs,
+//!   parameters, drift, live resource properties).
+//! - **OQ** (operational qualification): security- and compliance-relevant
+//!   *configuration* of a resource, read back through the service API after deployment.
+//! - **PQ** (performance qualification): the resource is *operating* in production
+//!   conditions (trail logging, recorder recording, replication active, flow logs
+//!   active, Multi-AZ on, VPC endpoints available).
+//!
+//! # Control reference formats
+//! [`is_known_control`] accepts exactly these shapes (no surrounding whitespace):
+//!
+//! | Framework | Shape | Examples |
+//! |---|---|---|
+//! | 21 CFR Part 11 | `21CFR11.<section>` then zero or more parenthesised subsections; the first is lowercase letters, later ones lowercase letters or digits (each 1–6 chars) | `21CFR11.30`, `21CFR11.10(a)`, `21CFR11.10(k)(1)`, `21CFR11.300(b)` |
+//! | EU GMP Annex 11 | `Annex11-<n>` with an optional `.<m>` | `Annex11-9`, `Annex11-4.8` |
+//! | HIPAA Security Rule | `HIPAA-164.<3 digits>` then zero or more parenthesised groups of lowercase letters or digits (1–6 chars) | `HIPAA-164.312(b)`, `HIPAA-164.312(a)(2)(iv)`, `HIPAA-164.308` |
+//! | MHRA GxP Data Integrity Guidance | `MHRA-DIG-<word>` | `MHRA-DIG-AuditTrail` |
+//! | ISO 13485 | `ISO13485-<n>` followed by zero or more `.<m>` | `ISO13485-4`, `ISO13485-4.2.5` |
+//! | GAMP 5 | `GAMP5-<word>` | `GAMP5-Category1` |
+//!
+//! `<section>`, `<n>`, `<m>` are one or more ASCII digits; `<word>` is one or more ASCII
+//! letters, digits or underscores. Anything else (`21CFR11`, `Annex 11-9`,
+//! `HIPAA164.312`, `21CFR11.10(`, the empty string) is rejected.
+
+mod definitions;
+pub mod params;
+
+pub use params::{ParamError, ParamKind, ParamValue};
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Version of the catalog content; bumped when check semantics change.
+pub const CATALOG_VERSION: &str = "1";
+
+/// Qualification stage a check belongs to.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Stage {
+    /// Installation qualification: installed as specified.
+    Iq,
+    /// Operational qualification: configured to operate within its parameters.
+    Oq,
+    /// Performance qualification: performing in production conditions.
+    Pq,
+}
+
+impl Stage {
+    /// All stages in qualification order.
+    pub const ALL: [Stage; 3] = [Stage::Iq, Stage::Oq, Stage::Pq];
+
+    /// `"IQ"`, `"OQ"` or `"PQ"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Iq => "IQ",
+            Stage::Oq => "OQ",
+            Stage::Pq => "PQ",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Stage {
+    type Err = ParseCatalogEnumError;
+
+    /// Case-insensitive: `iq`, `IQ`, `Iq` all parse.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Stage::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| ParseCatalogEnumError {
+                kind: "stage",
+                value: s.to_string(),
+                expected: "IQ, OQ, PQ",
+            })
+    }
+}
+
+/// Drift/severity class (GxP practice): security -> CAPA, functional -> review, cosmetic -> log.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityClass {
+    /// Encryption off, port opened, public access, audit trail lost: immediate action and a CAPA.
+    Security,
+    /// Resource deleted, configuration changed: human review.
+    Functional,
+    /// Tags, descriptions: log only.
+    Cosmetic,
+}
+
+impl SeverityClass {
+    /// All classes, most severe first.
+    pub const ALL: [SeverityClass; 3] = [
+        SeverityClass::Security,
+        SeverityClass::Functional,
+        SeverityClass::Cosmetic,
+    ];
+
+    /// `"security"`, `"functional"` or `"cosmetic"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeverityClass::Security => "security",
+            SeverityClass::Functional => "functional",
+            SeverityClass::Cosmetic => "cosmetic",
+        }
+    }
+}
+
+impl fmt::Display for SeverityClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SeverityClass {
+    type Err = ParseCatalogEnumError;
+
+    /// Case-insensitive.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SeverityClass::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| ParseCatalogEnumError {
+                kind: "severity class",
+                value: s.to_string(),
+                expected: "security, functional, cosmetic",
+            })
+    }
+}
+
+/// Error parsing a [`Stage`] or [`SeverityClass`] from text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseCatalogEnumError {
+    kind: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+impl fmt::Display for ParseCatalogEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown {} {:?} (expected one of: {})",
+            self.kind, self.value, self.expected
+        )
+    }
+}
+
+impl std::error::Error for ParseCatalogEnumError {}
+
+/// A tuning parameter of a check. Values are passed as strings of the form `kind` declares
+/// (parsed by [`ParamKind::parse`]); `default` is used when unset (`None`: the parameter is
+/// optional and the check behaves as described when it is absent). A set value that does not
+/// parse is refused at plan time and makes the check `error`, never the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CheckParam {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub default: Option<&'static str>,
+    pub kind: ParamKind,
+}
+
+/// Metadata of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CheckDef {
+    /// Stable id, `<service-or-stage>.<name>`, e.g. `s3.versioning`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What is verified, precisely, including which API call; states the stage.
+    pub description: &'static str,
+    pub stage: Stage,
+    /// `s3`, `cloudtrail`, `kms`, `config`, `ec2`, `logs`, `rds`, `cloudformation`, or `any`.
+    pub service: &'static str,
+    /// CloudFormation type names it applies to; empty for account-level or type-generic checks.
+    pub resource_types: &'static [&'static str],
+    pub severity: SeverityClass,
+    /// Regulatory control references (formats: see the module documentation).
+    pub controls: &'static [&'static str],
+    pub remediation: &'static str,
+    pub params: &'static [CheckParam],
+}
+
+impl CheckDef {
+    /// The parameter called `name`, if the check has one.
+    pub fn param(&self, name: &str) -> Option<&'static CheckParam> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Whether the check applies to CloudFormation type `cfn_type`.
+    pub fn applies_to(&self, cfn_type: &str) -> bool {
+        self.resource_types.contains(&cfn_type)
+    }
+}
+
+/// Every check in the catalog, in a stable order (IQ first, then by service).
+pub fn all() -> &'static [CheckDef] {
+    definitions::CHECKS
+}
+
+/// The check with id `id`.
+pub fn get(id: &str) -> Option<&'static CheckDef> {
+    definitions::CHECKS.iter().find(|c| c.id == id)
+}
+
+/// OQ and PQ checks that apply to CloudFormation type `cfn_type` (used for tag-based
+/// discovery: each discovered resource gets these checks). IQ checks are not included.
+pub fn for_resource_type(cfn_type: &str) -> impl Iterator<Item = &'static CheckDef> + '_ {
+    definitions::CHECKS
+        .iter()
+        .filter(move |c| c.stage != Stage::Iq && c.applies_to(cfn_type))
+}
+
+/// Whether `reference` has the shape of a known regulatory control reference
+/// (see the module documentation for the accepted formats). Checks the format only.
+pub fn is_known_control(reference: &str) -> bool {
+    if let Some(rest) = reference.strip_prefix("21CFR11.") {
+        let rest = match take_digits(rest) {
+            Some(r) => r,
+            None => return false,
+        };
+        paren_groups(rest, true)
+    } else if let Some(rest) = reference.strip_prefix("Annex11-") {
+        match take_digits(rest) {
+            Some("") => true,
+            Some(r) => matches!(r.strip_prefix('.').map(take_digits), Some(Some(""))),
+            None => false,
+        }
+    } else if let Some(rest) = reference.strip_prefix("HIPAA-164.") {
+        let b = rest.as_bytes();
+        b.len() >= 3 && b[..3].iter().all(u8::is_ascii_digit) && paren_groups(&rest[3..], false)
+    } else if let Some(rest) = reference.strip_prefix("MHRA-DIG-") {
+        is_word(rest)
+    } else if let Some(rest) = reference.strip_prefix("GAMP5-") {
+        is_word(rest)
+    } else if let Some(rest) = reference.strip_prefix("ISO13485-") {
+        let mut rest = match take_digits(rest) {
+            Some(r) => r,
+            None => return false,
+        };
+        while !rest.is_empty() {
+            rest = match rest.strip_prefix('.').and_then(take_digits) {
+                Some(r) => r,
+                None => return false,
+            };
+        }
+        true
+    } else {
+        false
+    }
+}
+
+/// Strip one or more leading ASCII digits; `None` when there are none.
+fn take_digits(s: &str) -> Option<&str> {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    (n > 0).then(|| &s[n..])
+}
+
+/// `s` is zero or more `(<1-6 lowercase ASCII letters or digits>)` groups and nothing else.
+/// With `first_alpha`, the first group must be letters only (Part 11 paragraph letters).
+fn paren_groups(mut s: &str, first_alpha: bool) -> bool {
+    let mut first = true;
+    while !s.is_empty() {
+        let Some(inner_and_rest) = s.strip_prefix('(') else {
+            return false;
+        };
+        let Some(close) = inner_and_rest.find(')') else {
+            return false;
+        };
+        let inner = &inner_and_rest[..close];
+        let ok_len = (1..=6).contains(&inner.len());
+        let ok_chars = if first && first_alpha {
+            inner.bytes().all(|b| b.is_ascii_lowercase())
+        } else {
+            inner
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        };
+        if !ok_len || !ok_chars {
+            return false;
+        }
+        s = &inner_and_rest[close + 1..];
+        first = false;
+    }
+    true
+}
+
+/// One or more ASCII letters, digits or underscores.
+fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_unique_and_well_formed() {
+        let re = regex::Regex::new(r"^[a-z0-9]+\.[a-z0-9_]+$").unwrap();
+        let mut seen = HashSet::new();
+        for c in all() {
+            assert!(re.is_match(c.id), "malformed id {}", c.id);
+            assert!(seen.insert(c.id), "duplicate id {}", c.id);
+        }
+    }
+
+    #[test]
+    fn required_ids_present() {
+        let required = [
+            "iq.stack_status",
+            "iq.template_hash",
+            "iq.stack_resources",
+            "iq.stack_outputs",
+            "iq.stack_parameters",
+            "iq.stack_drift",
+            "iq.resource_exists",
+            "iq.resource_properties",
+            "iq.scope",
+            "s3.encryption",
+            "s3.versioning",
+            "s3.public_access_block",
+            "s3.tls_only",
+            "s3.object_lock",
+            "s3.access_logging",
+            "s3.replication",
+            "cloudtrail.exists",
+            "cloudtrail.logging",
+            "cloudtrail.multi_region",
+            "cloudtrail.log_file_validation",
+            "cloudtrail.kms",
+            "cloudtrail.cloudwatch_logs",
+            "cloudtrail.s3_data_events",
+            "kms.enabled",
+            "kms.rotation",
+            "config.recorder_recording",
+            "config.delivery_channel",
+            "ec2.vpc_flow_logs",
+            "ec2.sg_no_admin_ingress",
+            "ec2.default_sg_closed",
+            "ec2.vpc_endpoints_available",
+            "logs.retention",
+            "logs.kms",
+            "rds.storage_encrypted",
+            "rds.multi_az",
+            "rds.backup_retention",
+            "rds.deletion_protection",
+        ];
+        for id in required {
+            assert!(get(id).is_some(), "missing check {id}");
+        }
+    }
+
+    #[test]
+    fn get_finds_each_id() {
+        for c in all() {
+            assert_eq!(get(c.id).map(|d| d.id), Some(c.id));
+        }
+        assert!(get("s3.nonexistent").is_none());
+        assert!(get("").is_none());
+    }
+
+    #[test]
+    fn every_check_has_part11_and_annex11() {
+        for c in all() {
+            assert!(
+                c.controls.iter().any(|r| r.starts_with("21CFR11.")),
+                "{} lacks a Part 11 control",
+                c.id
+            );
+            assert!(
+                c.controls.iter().any(|r| r.starts_with("Annex11-")),
+                "{} lacks an Annex 11 control",
+                c.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_control_is_known_and_unique_per_check() {
+        for c in all() {
+            let mut seen = HashSet::new();
+            for r in c.controls {
+                assert!(is_known_control(r), "{}: malformed control {r:?}", c.id);
+                assert!(seen.insert(*r), "{}: duplicate control {r}", c.id);
+            }
+        }
+    }
+
+    #[test]
+    fn control_format_accepts_documented_shapes() {
+        for ok in [
+            "21CFR11.10(a)",
+            "21CFR11.10(e)",
+            "21CFR11.30",
+            "21CFR11.300(b)",
+            "21CFR11.10(k)(1)",
+            "Annex11-9",
+            "Annex11-4.8",
+            "Annex11-12",
+            "HIPAA-164.312(a)(2)(iv)",
+            "HIPAA-164.312(b)",
+            "HIPAA-164.312(e)(1)",
+            "HIPAA-164.308",
+            "MHRA-DIG-AuditTrail",
+            "MHRA-DIG-ALCOA_plus",
+            "ISO13485-4",
+            "ISO13485-4.2",
+            "ISO13485-4.2.5",
+            "GAMP5-Category1",
+        ] {
+            assert!(is_known_control(ok), "should accept {ok:?}");
+        }
+    }
+
+    #[test]
+    fn control_format_rejects_malformed() {
+        for bad in [
+            "21CFR11",
+            "Annex 11-9",
+            "HIPAA164.312",
+            "",
+            "21CFR11.10(",
+            "21CFR11.",
+            "21CFR11.10()",
+            "21CFR11.10(A)",
+            "21CFR11.10(1)",
+            "21CFR11.10(a",
+            "21CFR11.10a",
+            "21CFR11.10(a) ",
+            " 21CFR11.10(a)",
+            "21 CFR 11.10(a)",
+            "21CFR11.10(a)(",
+            "21CFR11.10(toolong)",
+            "Annex11-",
+            "Annex11-9.",
+            "Annex11-4.8.1",
+            "Annex11-x",
+            "annex11-9",
+            "HIPAA-164.31",
+            "HIPAA-164.312(",
+            "HIPAA-164.312()",
+            "HIPAA-164.3121",
+            "HIPAA-164.312(IV)",
+            "MHRA-DIG-",
+            "MHRA-DIG-Audit Trail",
+            "MHRA-DIG-a-b",
+            "ISO13485-",
+            "ISO13485-4.",
+            "ISO13485-4..2",
+            "ISO13485-a",
+            "GAMP5-",
+            "GAMP5-Cat 1",
+            "SOX-404",
+        ] {
+            assert!(!is_known_control(bad), "should reject {bad:?}");
+        }
+    }
+
+    #[test]
+    fn s3_bucket_gets_the_seven_s3_checks() {
+        let mut ids: Vec<_> = for_resource_type("AWS::S3::Bucket").map(|c| c.id).collect();
+        ids.sort_unstable();
+        assert_eq!(
+            ids,
+            [
+                "s3.access_logging",
+                "s3.encryption",
+                "s3.object_lock",
+                "s3.public_access_block",
+                "s3.replication",
+                "s3.tls_only",
+                "s3.versioning",
+            ]
+        );
+        assert_eq!(for_resource_type("AWS::Nope::Nothing").count(), 0);
+    }
+
+    #[test]
+    fn for_resource_type_excludes_iq_and_covers_typed_checks() {
+        for c in all() {
+            for t in c.resource_types {
+                let found = for_resource_type(t).any(|d| d.id == c.id);
+                assert_eq!(found, c.stage != Stage::Iq, "{} / {t}", c.id);
+            }
+        }
+    }
+
+    #[test]
+    fn metadata_is_complete_and_consistent() {
+        let services = [
+            "s3",
+            "cloudtrail",
+            "kms",
+            "config",
+            "ec2",
+            "logs",
+            "rds",
+            "cloudformation",
+            "any",
+        ];
+        for c in all() {
+            assert!(!c.title.trim().is_empty(), "{} title", c.id);
+            assert!(!c.description.trim().is_empty(), "{} description", c.id);
+            assert!(!c.remediation.trim().is_empty(), "{} remediation", c.id);
+            assert!(
+                services.contains(&c.service),
+                "{} service {}",
+                c.id,
+                c.service
+            );
+            assert!(
+                c.description.starts_with(&format!("{}.", c.stage.as_str())),
+                "{}: description must start by naming its stage",
+                c.id
+            );
+            let prefix = c.id.split('.').next().unwrap();
+            if prefix != "iq" {
+                assert_eq!(prefix, c.service, "{}: id prefix vs service", c.id);
+                assert!(
+                    !c.resource_types.is_empty(),
+                    "{}: OQ/PQ check without a resource type",
+                    c.id
+                );
+            } else {
+                assert_eq!(c.stage, Stage::Iq, "{}", c.id);
+            }
+            for t in c.resource_types {
+                let parts: Vec<_> = t.split("::").collect();
+                assert!(
+                    parts.len() == 3 && parts[0] == "AWS",
+                    "{}: bad CloudFormation type {t}",
+                    c.id
+                );
+            }
+            let mut names = HashSet::new();
+            for p in c.params {
+                assert!(names.insert(p.name), "{}: duplicate param {}", c.id, p.name);
+                assert!(
+                    !p.description.trim().is_empty(),
+                    "{}.{} description",
+                    c.id,
+                    p.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn param_defaults_parse() {
+        for c in all() {
+            for p in c.params {
+                if let Some(d) = p.default {
+                    p.parse(c.id, d)
+                        .unwrap_or_else(|e| panic!("default of {}.{}: {e}", c.id, p.name));
+                }
+            }
+        }
+        let value = |id: &str, name: &str| {
+            let p = get(id).unwrap().param(name).unwrap();
+            p.default.map(|d| p.parse(id, d).unwrap())
+        };
+        assert_eq!(
+            value("logs.retention", "min_days"),
+            Some(ParamValue::Days(365))
+        );
+        assert_eq!(
+            value("rds.backup_retention", "min_days"),
+            Some(ParamValue::Days(7))
+        );
+        assert_eq!(
+            value("s3.object_lock", "min_retention_days"),
+            Some(ParamValue::Days(1))
+        );
+        assert_eq!(
+            value("ec2.sg_no_admin_ingress", "admin_ports"),
+            Some(ParamValue::Ports(vec![(22, 22), (3389, 3389)]))
+        );
+        assert_eq!(
+            value("s3.object_lock", "mode"),
+            Some(ParamValue::Choice("COMPLIANCE"))
+        );
+        assert_eq!(value("s3.encryption", "kms_key_id"), None);
+    }
+
+    #[test]
+    fn every_parameter_kind_is_used_and_each_refuses_the_issue_examples() {
+        let kinds: Vec<ParamKind> = all()
+            .iter()
+            .flat_map(|c| c.params.iter().map(|p| p.kind))
+            .collect();
+        for example in [
+            ParamKind::Days { min: 1, max: 1 },
+            ParamKind::Boolean,
+            ParamKind::OneOf(&[]),
+            ParamKind::Sha256Hex,
+            ParamKind::KmsKey,
+            ParamKind::PortList,
+            ParamKind::BucketName,
+            ParamKind::BucketNameOrArn,
+        ] {
+            assert!(
+                kinds
+                    .iter()
+                    .any(|k| std::mem::discriminant(k) == std::mem::discriminant(&example)),
+                "no parameter is {example:?}"
+            );
+        }
+        let p = |id: &str, name: &str| get(id).unwrap().param(name).unwrap();
+        assert!(p("s3.object_lock", "min_retention_days")
+            .parse("s3.object_lock", "2555d")
+            .is_err());
+        assert!(p("logs.retention", "min_days")
+            .parse("logs.retention", "abc")
+            .is_err());
+    }
+
+    #[test]
+    fn stages_as_specified() {
+        let pq = [
+            "cloudtrail.logging",
+            "config.recorder_recording",
+            "ec2.vpc_endpoints_available",
+            "s3.replication",
+            "ec2.vpc_flow_logs",
+            "rds.multi_az",
+        ];
+        for c in all() {
+            let expected = if c.id.starts_with("iq.") {
+                Stage::Iq
+            } else if pq.contains(&c.id) {
+                Stage::Pq
+            } else {
+                Stage::Oq
+            };
+            assert_eq!(c.stage, expected, "{}", c.id);
+        }
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for s in Stage::ALL {
+            assert_eq!(s.as_str().parse::<Stage>(), Ok(s));
+            assert_eq!(s.as_str().to_lowercase().parse::<Stage>(), Ok(s));
+            assert_eq!(serde_json_string(&s), format!("\"{}\"", s.as_str()));
+        }
+        assert!("XQ".parse::<Stage>().is_err());
+        for c in SeverityClass::ALL {
+            assert_eq!(c.as_str().parse::<SeverityClass>(), Ok(c));
+            assert_eq!(c.as_str().to_uppercase().parse::<SeverityClass>(), Ok(c));
+            assert_eq!(serde_json_string(&c), format!("\"{}\"", c.as_str()));
+        }
+        assert!("critical".parse::<SeverityClass>().is_err());
+        assert_eq!(CATALOG_VERSION, "1");
+    }
+
+    fn serde_json_string<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+}

@@ -1,0 +1,294 @@
+//! Check evaluation: pure functions from observations to outcomes.
+//!
+//! Each service module exposes `evaluate(check_id, observation, params) -> Option<Outcome>`
+//! (`None` when the id is not one of its checks). [`evaluate`] dispatches by id prefix.
+
+pub mod cloudtrail;
+pub mod config;
+pub mod ec2;
+pub mod iq;
+pub mod kms;
+pub mod logs;
+pub mod rds;
+pub mod s3;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::catalog::{self, CheckDef, ParamError, ParamValue};
+use crate::observe::{Existence, Observation};
+
+/// Result status of one check on one resource.
+#[derive(
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Passed,
+    Failed,
+    /// The check could not be evaluated (access denied, timeout, unsupported, ...).
+    Error,
+    /// Deliberately not applied, with an approved, unexpired suppression.
+    Suppressed,
+}
+
+impl Status {
+    /// `passed`, `failed`, `error`, `suppressed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Error => "error",
+            Status::Suppressed => "suppressed",
+        }
+    }
+}
+
+/// What a check found.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    /// Expected value, human-readable (e.g. `Enabled`).
+    pub expected: String,
+    /// Actual value, human-readable (e.g. `Suspended`, `not configured`).
+    pub actual: String,
+    /// Extra explanation (error message, which rule matched, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Outcome {
+    /// Passed or failed depending on `ok`.
+    pub fn verdict(ok: bool, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        Outcome {
+            status: if ok { Status::Passed } else { Status::Failed },
+            expected: expected.into(),
+            actual: actual.into(),
+            detail: None,
+        }
+    }
+
+    /// Could not be evaluated.
+    pub fn error(expected: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Outcome {
+            status: Status::Error,
+            expected: expected.into(),
+            actual: "could not be evaluated".into(),
+            detail: Some(message),
+        }
+    }
+
+    /// Attach a detail.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Parameters of a check, parsed: defaults from the catalog, overridden by `CHECK_ID.PARAM`
+/// values. Built by [`Params::resolve`], which refuses a value that does not parse (the
+/// check is then `error`; a malformed value never becomes the default).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params(BTreeMap<&'static str, ParamValue>);
+
+impl Params {
+    /// Resolve and parse the parameters of `def` from a target's `CHECK_ID.PARAM` map.
+    pub fn resolve(
+        def: &CheckDef,
+        overrides: &BTreeMap<String, String>,
+    ) -> Result<Params, ParamError> {
+        let mut map = BTreeMap::new();
+        for p in def.params {
+            let raw = overrides
+                .get(&format!("{}.{}", def.id, p.name))
+                .map(String::as_str)
+                .or(p.default);
+            if let Some(raw) = raw {
+                map.insert(p.name, p.parse(def.id, raw)?);
+            }
+        }
+        Ok(Params(map))
+    }
+
+    /// A parsed value.
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.0.get(name)
+    }
+
+    /// A text value (key, bucket, digest); `None` when unset.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            ParamValue::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// A number of days; `None` when unset.
+    pub fn days(&self, name: &str) -> Option<i64> {
+        match self.get(name)? {
+            ParamValue::Days(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// One of a parameter's allowed values; `None` when unset.
+    pub fn choice(&self, name: &str) -> Option<&'static str> {
+        match self.get(name)? {
+            ParamValue::Choice(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// A boolean; `None` when unset.
+    pub fn boolean(&self, name: &str) -> Option<bool> {
+        match self.get(name)? {
+            ParamValue::Boolean(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// Port ranges; `None` when unset.
+    pub fn ports(&self, name: &str) -> Option<&[(u16, u16)]> {
+        match self.get(name)? {
+            ParamValue::Ports(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Helpers shared by the service evaluators.
+pub mod support {
+    use super::*;
+
+    /// The property at `path`, or an error outcome when it could not be read.
+    /// `Ok(None)` means: readable, not configured.
+    pub fn property<'a>(
+        obs: &'a Observation,
+        path: &str,
+        expected: &str,
+    ) -> Result<Option<&'a Json>, Outcome> {
+        if let Some(err) = obs.error_for(path) {
+            return Err(Outcome::error(expected, err.to_string()));
+        }
+        Ok(obs.get(path))
+    }
+
+    /// A string property; `Ok(None)` when not configured.
+    pub fn string<'a>(
+        obs: &'a Observation,
+        path: &str,
+        expected: &str,
+    ) -> Result<Option<&'a str>, Outcome> {
+        Ok(property(obs, path, expected)?.and_then(Json::as_str))
+    }
+
+    /// A boolean property (`true`/`false` or `"true"`/`"false"`); `Ok(None)` when not configured.
+    pub fn boolean(obs: &Observation, path: &str, expected: &str) -> Result<Option<bool>, Outcome> {
+        Ok(property(obs, path, expected)?.and_then(|v| match v {
+            Json::Bool(b) => Some(*b),
+            Json::String(s) => s.parse().ok(),
+            _ => None,
+        }))
+    }
+
+    /// A number property; `Ok(None)` when not configured.
+    pub fn integer(obs: &Observation, path: &str, expected: &str) -> Result<Option<i64>, Outcome> {
+        Ok(property(obs, path, expected)?.and_then(|v| match v {
+            Json::Number(n) => n.as_i64(),
+            Json::String(s) => s.parse().ok(),
+            _ => None,
+        }))
+    }
+
+    /// Display a JSON value compactly for expected/actual columns.
+    pub fn show(v: Option<&Json>) -> String {
+        match v {
+            None | Some(Json::Null) => "not configured".into(),
+            Some(Json::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }
+    }
+
+    /// Whether a KMS key reference (id, alias or ARN) matches `expected` (id, alias or ARN).
+    /// A bare key id matches an ARN ending in `key/<id>`; an alias matches `alias/<name>`.
+    pub fn kms_key_matches(actual: &str, expected: &str) -> bool {
+        if actual == expected {
+            return true;
+        }
+        let tail = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
+        let norm = |s: &str| {
+            let t = tail(s);
+            t.strip_prefix("key/").map(str::to_string).unwrap_or(t)
+        };
+        norm(actual) == norm(expected)
+    }
+}
+
+/// Evaluate one catalog check on an observation.
+///
+/// A missing resource fails every check; a resource whose existence is unknown errors.
+pub fn evaluate(def: &CheckDef, obs: &Observation, params: &Params) -> Outcome {
+    match &obs.existence {
+        Existence::Missing => {
+            return Outcome::verdict(false, "resource exists", "resource not found");
+        }
+        Existence::Unknown(err) => return Outcome::error("resource exists", err.clone()),
+        Existence::Exists => {}
+    }
+    let id = def.id;
+    let found = match def.service {
+        "s3" => s3::evaluate(id, obs, params),
+        "cloudtrail" => cloudtrail::evaluate(id, obs, params),
+        "kms" => kms::evaluate(id, obs, params),
+        "config" => config::evaluate(id, obs, params),
+        "ec2" => ec2::evaluate(id, obs, params),
+        "logs" => logs::evaluate(id, obs, params),
+        "rds" => rds::evaluate(id, obs, params),
+        _ => None,
+    };
+    found.unwrap_or_else(|| {
+        Outcome::error(
+            def.title,
+            format!("check `{id}` has no evaluator for {}", obs.resource_type),
+        )
+    })
+}
+
+/// Evaluate a check with a target's `CHECK_ID.PARAM` values. A value that does not parse
+/// makes the check `error` (it is not evaluated, with the default or otherwise).
+pub fn evaluate_with(
+    def: &CheckDef,
+    obs: &Observation,
+    overrides: &BTreeMap<String, String>,
+) -> Outcome {
+    match Params::resolve(def, overrides) {
+        Ok(params) => evaluate(def, obs, &params),
+        Err(e) => Outcome::error(
+            def.title,
+            format!("{e}; the check was not evaluated (a malformed parameter never becomes its default)"),
+        ),
+    }
+}
+
+/// Evaluate a check by id (convenience for tests and the runner).
+pub fn evaluate_id(id: &str, obs: &Observation, overrides: &BTreeMap<String, String>) -> Outcome {
+    match catalog::get(id) {
+        Some(def) => evaluate_with(def, obs, overrides),
+        None => Outcome::error(id, format!("unknown check `{id}`")),
+    }
+}

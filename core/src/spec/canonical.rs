@@ -1,0 +1,96 @@
+//! Canonical JSON form of a specification and its SHA-256 digest.
+//!
+//! The canonical form (documented in `docs/resources/expected_spec.md`) is:
+//! - a JSON object `{"format":"gxp.spec/v1","spec":{...}}`, UTF-8, no insignificant whitespace;
+//! - object members sorted by key (byte order), at every depth, including `properties`;
+//! - null and empty optional values omitted;
+//! - collections whose order carries no meaning sorted by their identity: requirements by
+//!   id, resources by key, stacks by name, suppressions by (check, resource key); string
+//!   lists (controls, checks, requirement ids) sorted and de-duplicated;
+//! - a stack's `template_body` replaced by its lowercase SHA-256 (`template_sha256`).
+//!
+//! The same specification therefore has the same digest whatever the order of blocks or
+//! attributes in HCL, the machine or the run.
+
+use serde_json::Value as Json;
+
+use super::model::*;
+use crate::util::sha256_hex;
+
+/// Identifier of the canonical format; part of the digested bytes.
+pub const CANONICAL_FORMAT: &str = "gxp.spec/v1";
+
+/// Parse a `properties` JSON document; it must be an object.
+pub fn parse_properties(text: &str) -> Result<Json, String> {
+    let value: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    if !value.is_object() {
+        return Err("must be a JSON object (use jsonencode({ ... }))".into());
+    }
+    Ok(value)
+}
+
+/// Write `value` as canonical JSON: sorted object keys, no whitespace.
+pub fn write_canonical(value: &Json, out: &mut String) {
+    match value {
+        Json::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Json::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Canonical JSON text of any serializable value.
+pub fn canonical_string<T: serde::Serialize>(value: &T) -> String {
+    let json = serde_json::to_value(value).unwrap_or(Json::Null);
+    let mut out = String::new();
+    write_canonical(&json, &mut out);
+    out
+}
+
+/// Canonical JSON text of a specification.
+pub fn canonical_json(spec: &Spec) -> String {
+    canonical_string(&serde_json::json!({ "format": CANONICAL_FORMAT, "spec": spec }))
+}
+
+/// SHA-256 digest (lowercase hex) of the canonical form.
+pub fn digest(spec: &Spec) -> String {
+    sha256_hex(canonical_json(spec).as_bytes())
+}
+
+/// Parse a canonical document back into a specification (used by qualification).
+pub fn from_canonical_json(text: &str) -> Result<Spec, String> {
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        format: String,
+        spec: Spec,
+    }
+    let doc: Doc = serde_json::from_str(text).map_err(|e| format!("not a canonical spec: {e}"))?;
+    if doc.format != CANONICAL_FORMAT {
+        return Err(format!(
+            "unsupported spec format `{}` (expected `{CANONICAL_FORMAT}`)",
+            doc.format
+        ));
+    }
+    Ok(doc.spec)
+}
