@@ -3,6 +3,7 @@
 # print the executions and findings of every target.
 #
 #   scripts/fuzz.sh              run every target FUZZ_SECONDS seconds, one after the other
+#   scripts/fuzz.sh --build      only build the targets
 #   scripts/fuzz.sh --minimize   rewrite fuzz/corpus/TARGET as the smallest set of inputs that
 #                                covers what the committed corpus and the last runs covered
 #                                (libFuzzer -set_cover_merge); regression-* inputs are kept
@@ -22,9 +23,10 @@
 #   FUZZ_TARGETS    space-separated targets (default: every fuzz/fuzz_targets/*.rs)
 #   FUZZ_SANITIZER  none (default; the code under test is safe Rust) or address, leak, ...
 #   FUZZ_MAX_LEN    largest input in bytes (default 8192)
-#   FUZZ_CODEGEN_UNITS  codegen units per crate (default 8; cargo-fuzz's own default, 1,
-#                   makes rustc hold all of aws-sdk-ec2 in one LLVM module: slow, and on
-#                   these shared machines it was killed twice)
+#   FUZZ_CODEGEN_UNITS  codegen units per instrumented crate (default 8; cargo-fuzz's own
+#                   default, 1, builds slower for little gain). The AWS SDK crates are
+#                   built uninstrumented, unoptimised, with 16 (scripts/fuzz-rustc.sh,
+#                   fuzz/Cargo.toml).
 #   FUZZ_KEEP_GOING 1: keep fuzzing after a failing input (libFuzzer -fork=1 -ignore_crashes=1)
 #   FUZZ_ARGS       extra libFuzzer arguments
 # Exit status: non-zero when a target found a failing input or could not be built.
@@ -48,10 +50,12 @@ say() { printf 'fuzz: %s\n' "$*"; }
 die() { printf 'fuzz: error: %s\n' "$*" >&2; exit 2; }
 
 minimize=0
+build_only=0
 case "${1:-}" in
     --minimize) minimize=1 ;;
+    --build) build_only=1 ;;
     "") ;;
-    *) die "unknown argument $1 (use --minimize or nothing)" ;;
+    *) die "unknown argument $1 (use --build, --minimize or nothing)" ;;
 esac
 
 # --- cargo-fuzz ----------------------------------------------------------------------
@@ -63,6 +67,11 @@ fi
 if ! rustc -V | grep -q nightly; then
     export RUSTC_BOOTSTRAP=1
 fi
+# The AWS SDK crates are built without coverage instrumentation (scripts/fuzz-rustc.sh).
+if [ -n "${RUSTC_WRAPPER:-}" ] && [ "$RUSTC_WRAPPER" != "$ROOT/scripts/fuzz-rustc.sh" ]; then
+    export GXP_FUZZ_INNER_WRAPPER="$RUSTC_WRAPPER"
+fi
+export RUSTC_WRAPPER="$ROOT/scripts/fuzz-rustc.sh"
 
 if [ -n "${FUZZ_TARGETS:-}" ]; then
     read -r -a targets <<<"$FUZZ_TARGETS"
@@ -78,6 +87,7 @@ fuzz_flags=(--fuzz-dir "$FUZZ_DIR" --target-dir "$WORK/build" --sanitizer "$FUZZ
 
 say "building ${#targets[@]} targets (release, debug assertions, sanitizer $FUZZ_SANITIZER)"
 "$CARGO" fuzz build "${fuzz_flags[@]}" || die "cargo fuzz build failed"
+[ "$build_only" = 1 ] && exit 0
 
 # --- minimise the committed corpus ----------------------------------------------------
 if [ "$minimize" = 1 ]; then
