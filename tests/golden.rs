@@ -750,6 +750,7 @@ fn assemble_report(s: Scenario) -> Report {
                 "drift (security): bucket-ok BucketEncryption".into(),
             ],
             sequence: 3,
+            sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
         },
         spec_digest: gxp_core::spec::canonical::digest(&s.spec),

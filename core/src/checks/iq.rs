@@ -206,13 +206,16 @@ pub fn compare_properties(expected: &Json, obs: &Observation) -> Vec<(String, Ou
     };
     for (name, want) in top {
         let actual = obs.properties.get(name);
-        leaves(name.clone(), want, actual, obs, &mut out);
+        leaves(name, name.clone(), want, actual, obs, &mut out);
     }
     out
 }
 
-/// Walk `want` and `actual` together, pushing one outcome per expected leaf.
+/// Walk `want` and `actual` together, pushing one outcome per expected leaf. `top` is the
+/// top-level property the walk is in: its read error, if any, is every leaf's outcome (the
+/// name is taken as given, not re-parsed from `path`, as property names may hold `.` or `[`).
 fn leaves(
+    top: &str,
     path: String,
     want: &Json,
     actual: Option<&Json>,
@@ -223,26 +226,26 @@ fn leaves(
         Json::Object(map) if !map.is_empty() => {
             for (key, sub) in map {
                 let next = actual.and_then(|a| a.get(key));
-                leaves(format!("{path}.{key}"), sub, next, obs, out);
+                leaves(top, format!("{path}.{key}"), sub, next, obs, out);
             }
         }
         Json::Array(items) if !items.is_empty() => {
             for (i, sub) in items.iter().enumerate() {
                 let next = actual.and_then(|a| a.get(i));
-                leaves(format!("{path}[{i}]"), sub, next, obs, out);
+                leaves(top, format!("{path}[{i}]"), sub, next, obs, out);
             }
         }
         _ => {
-            let outcome = leaf(&path, want, actual, obs);
+            let outcome = leaf(top, want, actual, obs);
             out.push((path, outcome));
         }
     }
 }
 
 /// The outcome of one expected leaf value.
-fn leaf(path: &str, want: &Json, actual: Option<&Json>, obs: &Observation) -> Outcome {
+fn leaf(top: &str, want: &Json, actual: Option<&Json>, obs: &Observation) -> Outcome {
     let expected = show(Some(want));
-    if let Some(err) = obs.error_for(path) {
+    if let Some(err) = obs.errors.get(top) {
         return Outcome::error(expected, err.to_string());
     }
     match &obs.existence {
@@ -728,6 +731,21 @@ mod tests {
         assert_eq!(
             results[0].1.detail.as_deref(),
             Some("GetBucketEncryption: AccessDenied")
+        );
+    }
+
+    /// Fuzz finding (target `properties`): the read error of a property whose name holds `.`
+    /// or `[` was looked up under the path's first segment, so its leaves were compared with
+    /// whatever was there — and passed.
+    #[test]
+    fn read_errors_of_properties_named_with_dots_or_brackets_are_error() {
+        let mut obs = bucket(json!({"a.b": 7, "[1]": {"Status": "x"}}));
+        obs.error("a.b", "AccessDenied");
+        obs.error("[1]", "AccessDenied");
+        let expected = json!({"a.b": 7, "[1]": {"Status": "x"}});
+        assert_eq!(
+            statuses(&compare_properties(&expected, &obs)),
+            vec![("a.b", Status::Error), ("[1].Status", Status::Error)]
         );
     }
 

@@ -1,24 +1,18 @@
-//! Where a qualification's report chain continues: the report with the highest sequence
-//! among those filed in the store and those waiting in the spool for it, read with the
-//! verifier's reader ([`super::collect`]) and put in the verifier's chain order
-//! ([`super::chain::head`]), so the next report is `sequence + 1` and links to the head's
-//! SHA-256. Every run asks this once, before it checks anything.
+//! Where a qualification's report chain continues: its head in the store — the highest
+//! claim ([`super::sequence`]), or in a store written before claims existed the highest filed
+//! report, read with the verifier's reader ([`super::collect`]) and put in the verifier's
+//! chain order ([`super::chain::head`]) — or, when later, the head of its reports waiting in
+//! the spool. Every run asks this before it checks anything, and again when it claims its
+//! report's place.
 
 use std::collections::BTreeSet;
 
-use super::chain::{self, Collected, Head};
+use super::chain::{self, Collected};
 use super::collect::collect;
+use super::sequence::{self, ChainId, Head, Place};
 use super::sha256_key;
 use crate::evidence::spool::SpooledFiling;
 use crate::evidence::{is_report_of, partition_prefix, EvidenceStore, StoreError};
-
-/// The chain of one qualification in one application and environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChainOf<'a> {
-    pub qualification: &'a str,
-    pub application: &'a str,
-    pub environment: &'a str,
-}
 
 /// The head of a chain, and why the store was not read when only the spool was.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,29 +24,25 @@ pub struct Continuation {
 }
 
 impl Continuation {
-    /// The sequence of the next report.
-    pub fn next_sequence(&self) -> i64 {
-        self.head.as_ref().map_or(1, |h| h.sequence + 1)
-    }
-
-    /// The SHA-256 the next report links to.
-    pub fn previous_sha256(&self) -> Option<String> {
-        self.head.as_ref().map(|h| h.sha256.clone())
+    /// The place of the next report: after the head.
+    pub fn place(&self) -> Place {
+        Place::after(self.head.as_ref())
     }
 }
 
-/// Reports of the chain filed in `store`, each matching its recorded SHA-256.
-async fn filed_reports(
+/// Reports of `chain` filed in `store`, each matching its recorded SHA-256 (read to find the
+/// head of a chain that has no claims yet: a store written before claims existed).
+pub async fn filed_reports(
     store: &dyn EvidenceStore,
-    of: &ChainOf<'_>,
+    chain: &ChainId,
 ) -> Result<Vec<Collected>, String> {
     let listed = store
-        .list(&partition_prefix(of.application, of.environment))
+        .list(&partition_prefix(&chain.application, &chain.environment))
         .await
         .map_err(|e| format!("cannot list {}: {e}", store.describe()))?;
     let keys: Vec<String> = listed
         .iter()
-        .filter(|k| is_report_of(k, of.qualification))
+        .filter(|k| is_report_of(k, &chain.qualification))
         .cloned()
         .collect();
     let known: BTreeSet<String> = listed.into_iter().collect();
@@ -77,18 +67,26 @@ async fn filed_reports(
     Ok(reports)
 }
 
-/// Reports of the chain among the filings `waiting` in the spool for `store` (filed by a
-/// later apply), at the locations they will have there.
+/// The head of `chain` in `store` alone: its highest claim, else its highest filed report.
+pub async fn store_head(
+    store: &dyn EvidenceStore,
+    chain: &ChainId,
+) -> Result<Option<Head>, String> {
+    sequence::store_head(store, chain, || filed_reports(store, chain)).await
+}
+
+/// Reports of `chain` among the filings `waiting` in the spool for `store` (filed by a later
+/// apply), at the locations they will have there.
 fn spooled_reports(
     store: &dyn EvidenceStore,
     waiting: &[SpooledFiling],
-    of: &ChainOf<'_>,
+    chain: &ChainId,
 ) -> Vec<Collected> {
-    let prefix = partition_prefix(of.application, of.environment);
+    let prefix = partition_prefix(&chain.application, &chain.environment);
     let mut reports = Vec::new();
     for filing in waiting.iter().filter(|f| f.store == store.describe()) {
         for (key, bytes, _) in &filing.files {
-            if !key.starts_with(&prefix) || !is_report_of(key, of.qualification) {
+            if !key.starts_with(&prefix) || !is_report_of(key, &chain.qualification) {
                 continue;
             }
             let companion = sha256_key(key);
@@ -107,33 +105,35 @@ fn spooled_reports(
     reports
 }
 
-/// Where the chain `of` continues, after the spool was settled: `waiting` are the filings
-/// still in the spool.
+/// Whether reports of `chain` are among the filings `waiting` in the spool for `store`.
+pub fn spooled_for(store: &dyn EvidenceStore, waiting: &[SpooledFiling], chain: &ChainId) -> bool {
+    !spooled_reports(store, waiting, chain).is_empty()
+}
+
+/// Where `chain` continues, after the spool was settled: its head in the store
+/// ([`store_head`]) or, when later, the head of its reports among the filings `waiting` in the
+/// spool.
 ///
-/// When the store cannot be listed or read this is an error, except when this run's report
-/// is `refused` by the store anyway (it goes to the spool): then the head is the spool's and
+/// When the store cannot be read this is an error, except when this run's report is
+/// `refused` by the store anyway (it goes to the spool): then the head is the spool's and
 /// [`Continuation::store_unread`] says why the store was not read.
 pub async fn find(
     store: &dyn EvidenceStore,
     waiting: &[SpooledFiling],
-    of: &ChainOf<'_>,
+    chain: &ChainId,
     refused: Option<&StoreError>,
 ) -> Result<Continuation, String> {
-    let (mut reports, store_unread) = match filed_reports(store, of).await {
-        Ok(reports) => (reports, None),
-        Err(e) if refused.is_some() => (Vec::new(), Some(e)),
+    let (stored, store_unread) = match store_head(store, chain).await {
+        Ok(head) => (head, None),
+        Err(e) if refused.is_some() => (None, Some(e)),
         Err(e) => return Err(e),
     };
-    for r in spooled_reports(store, waiting, of) {
-        // A filing interrupted before its removal from the spool is in both.
-        if !reports.iter().any(|f| f.location == r.location) {
-            reports.push(r);
-        }
-    }
-    Ok(Continuation {
-        head: chain::head(&reports, of.qualification, of.application, of.environment),
-        store_unread,
-    })
+    let spooled = sequence::head_of(&spooled_reports(store, waiting, chain), chain);
+    let head = match (stored, spooled) {
+        (Some(a), Some(b)) => Some(if b.sequence > a.sequence { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    Ok(Continuation { head, store_unread })
 }
 
 #[cfg(test)]
@@ -143,16 +143,18 @@ mod tests {
     use crate::evidence::spool::{self, Spool};
     use crate::integrity::chain::testing::{filing_files, spooled};
 
-    const Q: ChainOf<'static> = ChainOf {
-        qualification: "q",
-        application: "lims",
-        environment: "prod",
-    };
+    fn chain_in(environment: &str) -> ChainId {
+        ChainId {
+            qualification: "q".into(),
+            application: "lims".into(),
+            environment: environment.into(),
+        }
+    }
 
     async fn head_of(
         store: &dyn EvidenceStore,
         spool: &Spool,
-        of: &ChainOf<'_>,
+        of: &ChainId,
         refused: Option<&StoreError>,
     ) -> Result<Continuation, String> {
         find(store, &spool.pending().0, of, refused).await
@@ -163,18 +165,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalStore::new(dir.path().join("store"));
         let spool = Spool::new(dir.path().join("spool"));
-        let first_run = head_of(&store, &spool, &Q, None).await.unwrap();
+        let first_run = head_of(&store, &spool, &chain_in("prod"), None)
+            .await
+            .unwrap();
         assert_eq!(first_run, Continuation::default());
-        assert_eq!(
-            (first_run.next_sequence(), first_run.previous_sha256()),
-            (1, None)
-        );
+        assert_eq!(first_run.place(), Place::first());
 
         let (first, sha1) = filing_files("q", 1, None);
         spool::file_all(&store, &first).await.unwrap();
         let (other, _) = filing_files("other", 7, None);
         spool::file_all(&store, &other).await.unwrap();
-        let c = head_of(&store, &spool, &Q, None).await.unwrap();
+        let c = head_of(&store, &spool, &chain_in("prod"), None)
+            .await
+            .unwrap();
         let h = c.head.clone().unwrap();
         assert_eq!(
             (h.sequence, h.sha256.as_str(), c.store_unread),
@@ -186,20 +189,22 @@ mod tests {
         spool
             .spool(spooled(&store, "q--2", second.clone()))
             .unwrap();
-        let c = head_of(&store, &spool, &Q, None).await.unwrap();
+        let c = head_of(&store, &spool, &chain_in("prod"), None)
+            .await
+            .unwrap();
         let h = c.head.clone().unwrap();
         assert_eq!((h.sequence, h.sha256.clone()), (2, sha2.clone()));
         assert_eq!(h.location, store.location_of(&second[0].0));
-        assert_eq!((c.next_sequence(), c.previous_sha256()), (3, Some(sha2)));
+        let next = c.place();
+        assert_eq!((next.sequence, next.previous_sha256), (3, Some(sha2)));
 
         // Filed and still spooled (interrupted removal): counted once.
         spool::file_all(&store, &second).await.unwrap();
-        let c = head_of(&store, &spool, &Q, None).await.unwrap();
+        let c = head_of(&store, &spool, &chain_in("prod"), None)
+            .await
+            .unwrap();
         assert_eq!(c.head.unwrap().sequence, 2);
-        let qa = ChainOf {
-            environment: "qa",
-            ..Q
-        };
+        let qa = chain_in("qa");
         assert_eq!(
             head_of(&store, &spool, &qa, None).await.unwrap(),
             Continuation::default(),
@@ -217,12 +222,14 @@ mod tests {
         let spool = Spool::new(dir.path().join("spool"));
         let (first, sha1) = filing_files("q", 1, None);
         spool.spool(spooled(&store, "q--1", first)).unwrap();
-        assert!(head_of(&store, &spool, &Q, None)
+        assert!(head_of(&store, &spool, &chain_in("prod"), None)
             .await
             .unwrap_err()
             .contains("cannot list"));
         let refused = StoreError::Unavailable("down".into());
-        let c = head_of(&store, &spool, &Q, Some(&refused)).await.unwrap();
+        let c = head_of(&store, &spool, &chain_in("prod"), Some(&refused))
+            .await
+            .unwrap();
         assert_eq!(c.head.unwrap().sha256, sha1);
         assert!(c.store_unread.unwrap().contains("cannot list"));
     }
@@ -237,7 +244,9 @@ mod tests {
         let half = first[0].1.len() / 2;
         first[0].1.truncate(half);
         spool::file_all(&store, &first).await.unwrap();
-        let err = head_of(&store, &spool, &Q, None).await.unwrap_err();
+        let err = head_of(&store, &spool, &chain_in("prod"), None)
+            .await
+            .unwrap_err();
         assert!(err.contains("differs from the recorded"), "{err}");
     }
 
@@ -248,7 +257,9 @@ mod tests {
         let elsewhere = LocalStore::new(dir.path().join("elsewhere"));
         let (first, _) = filing_files("q", 1, None);
         let waiting = vec![spooled(&elsewhere, "q--1", first)];
-        let c = find(&store, &waiting, &Q, None).await.unwrap();
+        let c = find(&store, &waiting, &chain_in("prod"), None)
+            .await
+            .unwrap();
         assert_eq!(c.head, None);
     }
 }

@@ -13,14 +13,17 @@
 //! - [`chain`]: hash, chain and signature-digest checks over collected reports, and the head
 //!   of a chain (pure).
 //! - [`collect`]: read reports and their companions from a store (the one reader).
-//! - [`head`]: where a qualification's chain continues, from its reports in the store and in
-//!   the spool (used by every run before it checks anything).
+//! - [`sequence`]: a report's place in its chain, claimed once in the store (the chain
+//!   cannot fork): claims, places, sealing a report at its place.
+//! - [`head`]: where a qualification's chain continues, from its claims and reports in the
+//!   store and in the spool (used by every run before it checks anything, and when it files).
 //! - [`verify`]: the `verify` subcommand: collect reports from a file, a directory or S3,
 //!   run the checks, verify signatures through KMS, print a summary.
 
 pub mod chain;
 pub mod collect;
 pub mod head;
+pub mod sequence;
 pub mod sign;
 pub mod verify;
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use super::chain::{self, Chain, Finding, FindingKind};
+use super::chain::{self, Chain, Collected, Finding, FindingKind};
 use super::collect::collect;
 use super::sign::{verify_signature, SignatureFile};
 use super::REPORT_EXTENSION;
@@ -282,32 +282,9 @@ pub async fn verify(opts: &Options) -> Result<Summary, String> {
     findings.extend(checked.findings);
 
     let require = opts.require_signatures || !opts.signing_keys.is_empty();
-    let mut to_verify = Vec::new();
-    for r in &reports {
-        match &r.signature {
-            None if require => findings.push(Finding::new(
-                &r.location,
-                FindingKind::MissingSignature,
-                "no .sig file, but every report must be signed",
-            )),
-            Some(Ok(sig)) if checked.hashes.get(&r.location) == Some(&sig.report_sha256) => {
-                if trusted.is_empty() || trusted.iter().any(|k| same_key(k, &sig.key_id)) {
-                    to_verify.push((r.location.clone(), sig.clone()));
-                } else {
-                    findings.push(Finding::new(
-                        &r.location,
-                        FindingKind::SignatureUntrusted,
-                        format!(
-                            "signed with {}, which is not an accepted signing key ({})",
-                            sig.key_id,
-                            trusted.join(", ")
-                        ),
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
+    let (mut to_verify, signature_findings) =
+        select_signatures(&reports, &checked.hashes, &trusted, require);
+    findings.extend(signature_findings);
     let signatures_found = reports.iter().filter(|r| r.signature.is_some()).count();
     let mut signatures_verified = 0;
     if !to_verify.is_empty() && aws.is_none() {
@@ -365,6 +342,51 @@ pub async fn verify(opts: &Options) -> Result<Summary, String> {
         chains,
         findings,
     })
+}
+
+/// The signatures to verify with KMS, as (report location, signature), and the findings of
+/// the others: missing where `require`d, or made with a key outside `trusted` (key ARNs;
+/// empty: any key). `hashes` are the reports' recomputed SHA-256, by location. A signature
+/// over another digest, or an unreadable one, is left to [`chain::check`], which reports it;
+/// every other signature is verified, so that a clean result never rests on an unchecked one.
+pub fn select_signatures(
+    reports: &[Collected],
+    hashes: &std::collections::BTreeMap<String, String>,
+    trusted: &[String],
+    require: bool,
+) -> (Vec<(String, SignatureFile)>, Vec<Finding>) {
+    let mut to_verify = Vec::new();
+    let mut findings = Vec::new();
+    for r in reports {
+        match &r.signature {
+            None if require => findings.push(Finding::new(
+                &r.location,
+                FindingKind::MissingSignature,
+                "no .sig file, but every report must be signed",
+            )),
+            Some(Ok(sig))
+                if hashes
+                    .get(&r.location)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(&sig.report_sha256)) =>
+            {
+                if trusted.is_empty() || trusted.iter().any(|k| same_key(k, &sig.key_id)) {
+                    to_verify.push((r.location.clone(), sig.clone()));
+                } else {
+                    findings.push(Finding::new(
+                        &r.location,
+                        FindingKind::SignatureUntrusted,
+                        format!(
+                            "signed with {}, which is not an accepted signing key ({})",
+                            sig.key_id,
+                            trusted.join(", ")
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    (to_verify, findings)
 }
 
 fn unverified(location: &str, why: &str) -> Finding {
@@ -612,6 +634,65 @@ mod tests {
         assert_eq!(
             Source::parse(dir.path().to_str().unwrap()).unwrap(),
             Source::Directory(dir.path().to_path_buf())
+        );
+    }
+
+    fn signature_over(sha: &str, key_id: &str) -> SignatureFile {
+        SignatureFile {
+            format: crate::integrity::sign::SIGNATURE_FORMAT.into(),
+            report_sha256: sha.into(),
+            key_id: key_id.into(),
+            algorithm: "ECDSA_SHA_256".into(),
+            signature: "c2ln".into(),
+            signed_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    /// Fuzz finding (target `chain`): a `.sig` whose digest is written in uppercase hex was
+    /// neither verified with KMS nor reported, so a forged signature verified clean.
+    #[test]
+    fn a_signature_with_an_uppercase_digest_is_still_verified_with_kms() {
+        let mut reports = sample_chain("lims-iq", 2);
+        let checked = chain::check(&reports, true);
+        for r in &mut reports {
+            let sha = checked.hashes[&r.location].to_ascii_uppercase();
+            r.signature = Some(Ok(signature_over(&sha, "arn:aws:kms:us-east-1:1:key/k")));
+        }
+        assert!(chain::check(&reports, true).findings.is_empty());
+        let (to_verify, findings) = select_signatures(&reports, &checked.hashes, &[], true);
+        assert!(findings.is_empty(), "{findings:?}");
+        let sent: Vec<&str> = to_verify.iter().map(|(l, _)| l.as_str()).collect();
+        let all: Vec<&str> = reports.iter().map(|r| r.location.as_str()).collect();
+        assert_eq!(sent, all, "every signature goes to KMS");
+    }
+
+    #[test]
+    fn signatures_are_required_and_must_be_made_with_a_trusted_key() {
+        let mut reports = sample_chain("lims-iq", 3);
+        let checked = chain::check(&reports, true);
+        let sha = |r: &Collected| checked.hashes[&r.location].clone();
+        let trusted = vec!["arn:aws:kms:us-east-1:1:key/good".to_string()];
+        reports[0].signature = Some(Ok(signature_over(&sha(&reports[0]), "good")));
+        reports[1].signature = Some(Ok(signature_over(
+            &sha(&reports[1]),
+            "arn:aws:kms:us-east-1:1:key/bad",
+        )));
+        let (to_verify, findings) = select_signatures(&reports, &checked.hashes, &trusted, true);
+        assert_eq!(to_verify.len(), 1);
+        assert_eq!(to_verify[0].0, reports[0].location);
+        let kinds: Vec<(FindingKind, &str)> = findings
+            .iter()
+            .map(|f| (f.kind, f.location.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (
+                    FindingKind::SignatureUntrusted,
+                    reports[1].location.as_str()
+                ),
+                (FindingKind::MissingSignature, reports[2].location.as_str()),
+            ]
         );
     }
 

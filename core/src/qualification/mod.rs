@@ -7,11 +7,11 @@
 //! |---|---|---|---|
 //! | prepare | [`prepare`] | [`RunSettings`] | [`prepare::Prepared`]: specification, store settings |
 //! | settle the spool | [`settle`] | store settings, spool | [`settle::Settled`]: open store, protection, what still waits |
-//! | find the chain head | [`chain`] (over [`crate::integrity::head`]) | settled store, chain | [`chain::Link`]: sequence, previous SHA-256 |
+//! | find the chain head | [`chain`] (over [`crate::integrity::head`]) | settled store, chain | tentative [`Place`]: sequence, previous SHA-256 |
 //! | observe | [`observe`] | specification, discovery tags | [`observe::Observed`] |
 //! | evaluate | [`evaluate`] | specification, observations, stages, clock | [`evaluate::Evaluated`]: results, suppressions |
 //! | assemble the report | [`assemble`] | [`assemble::RunRecord`], results, observations | [`crate::report::Report`] |
-//! | file it | [`filing`] | settled store, report, formats, signing key | [`filing::Filing`]: SHA-256, location |
+//! | file it | [`filing`] (over [`crate::integrity::sequence`]) | settled store, report, tentative place, formats, signing key | [`filing::Filing`]: SHA-256, location; the report at its claimed place |
 //! | notify | [`notify`] | report, filing | SNS message |
 //!
 //! [`refresh`] compares what a previous run observed with the live state ([`drift`]);
@@ -39,7 +39,7 @@ use crate::aws::AwsContext;
 use crate::catalog::Stage;
 use crate::evidence::report_key;
 use crate::evidence::spool::Spool;
-use crate::integrity::head::ChainOf;
+use crate::integrity::sequence::{ChainId, Place};
 use crate::report::*;
 use crate::util::{now_utc, rfc3339, sha256_hex};
 
@@ -104,7 +104,7 @@ pub struct Completed {
     pub report_sha256: String,
     /// Where the report is: its store location, or its spool path when it could not be filed.
     pub location: String,
-    /// The report's sequence in its chain.
+    /// The report's sequence in its chain (the place it was given when filed).
     pub sequence: i64,
     /// When the run finished (RFC 3339).
     pub qualified_at: String,
@@ -159,12 +159,12 @@ pub struct RunSettings {
     pub evidence_store: Option<filing::StoreSettings>,
     /// The provider's default store, if it names one.
     pub default_store: Option<filing::StoreSettings>,
+    /// The last report of this qualification as the prior state records it, and the sequence
+    /// after it (1 without prior state). Only a report the store refuses anyway is sealed
+    /// there, when the state's is later than the spool's; every run otherwise continues the
+    /// chain as its store has it, and every report takes its place when it is filed.
     pub previous_report_sha256: Option<String>,
     pub sequence: i64,
-    /// Continue the chain of the reports already filed (or spooled) for this qualification
-    /// in its store instead of `sequence` and `previous_report_sha256`: a new or replaced
-    /// resource, which has no prior state.
-    pub continue_chain: bool,
     /// Formats filed beside the JSON report.
     pub report_formats: Vec<String>,
     /// KMS key that signs the report digest.
@@ -211,7 +211,7 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
     let spool = Spool::new(&s.spool_directory);
 
     let settled = settle::settle(ctx.aws, &prepared.store, &spool).await;
-    out.messages.extend(settled.message(&s.spool_directory));
+    out.messages.extend(settled.messages(&s.spool_directory));
 
     let application = ctx
         .labels
@@ -223,20 +223,18 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         .environment
         .clone()
         .unwrap_or_else(|| spec.system.environment.clone());
-    let of = ChainOf {
-        qualification: &s.name,
-        application: &application,
-        environment: &environment,
+    let chain_id = ChainId {
+        qualification: s.name.clone(),
+        application: application.clone(),
+        environment: environment.clone(),
     };
-    let prior = chain::Link {
+    let prior = Place {
         sequence: s.sequence,
-        previous_report_sha256: s.previous_report_sha256.clone(),
+        previous_sha256: s.previous_report_sha256.clone(),
+        not_before: None,
     };
-    let link = match chain::link(&settled, &of, s.continue_chain, prior).await {
-        Ok((link, warning)) => {
-            out.messages.extend(warning);
-            link
-        }
+    let tentative = match chain::place(&settled, &chain_id, prior).await {
+        Ok(place) => place,
         Err(m) => {
             out.messages.push(m);
             return out;
@@ -281,13 +279,13 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         &s,
         &spec,
         (application, environment),
-        &link,
+        &tentative,
         clock_times,
         store,
         drift,
         &report_id,
     );
-    let report = assemble::report(record, &spec, evaluated, observed);
+    let mut report = assemble::report(record, &spec, evaluated, observed);
 
     let companions = filing::Companions {
         formats: &s.report_formats,
@@ -298,8 +296,9 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         settled,
         &spool,
         &spool_id(&s.name, &report_id),
-        &report,
+        &mut report,
         &key,
+        &tentative,
         &companions,
     )
     .await;
@@ -318,10 +317,10 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
     out.completed = Some(Completed {
         fingerprint: snapshot.fingerprint(),
         snapshot,
+        sequence: report.qualification.sequence,
         report,
         report_sha256: filing.sha256,
         location: filing.location,
-        sequence: link.sequence,
         qualified_at: rfc3339(finished),
         spec_digest: s.spec_digest,
         enforce: s.enforce,
@@ -336,7 +335,7 @@ fn run_record(
     s: &RunSettings,
     spec: &crate::spec::model::Spec,
     (application, environment): (String, String),
-    link: &chain::Link,
+    place: &Place,
     (started_at, finished_at): (String, String),
     evidence_store: StoreInfo,
     drift: Vec<DriftItem>,
@@ -349,7 +348,8 @@ fn run_record(
             stages: s.stages.clone(),
             enforce: s.enforce,
             reasons: s.reasons.clone(),
-            sequence: link.sequence,
+            sequence: place.sequence,
+            sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
         },
         spec_digest: s.spec_digest.clone(),
@@ -371,7 +371,7 @@ fn run_record(
         },
         evidence_store,
         drift,
-        previous_report_sha256: link.previous_report_sha256.clone(),
+        previous_report_sha256: place.previous_sha256.clone(),
     }
 }
 

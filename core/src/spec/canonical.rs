@@ -94,3 +94,34 @@ pub fn from_canonical_json(text: &str) -> Result<Spec, String> {
     }
     Ok(doc.spec)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fuzz finding (target `spec`): serde_json's default float parser may be one unit in
+    /// the last place off, so canonical JSON re-parsed gave another canonical text, and the
+    /// specification another digest. With exact parsing the canonical form is a fixpoint.
+    #[test]
+    fn canonical_properties_with_floats_are_a_fixpoint() {
+        for number in [
+            "-6.755160092431027e-212",
+            "-7.580752737037346e+186",
+            "-6.750308483719411e-245",
+            "-1.6209391846721126e+270",
+            "0.1",
+            "1e300",
+        ] {
+            let value = parse_properties(&format!("{{\"x\":{number}}}")).expect("object");
+            let mut once = String::new();
+            write_canonical(&value, &mut once);
+            let mut twice = String::new();
+            write_canonical(
+                &parse_properties(&once).expect("canonical parses"),
+                &mut twice,
+            );
+            assert_eq!(once, twice, "{number}");
+            assert_eq!(once, format!("{{\"x\":{}}}", value["x"]));
+        }
+    }
+}

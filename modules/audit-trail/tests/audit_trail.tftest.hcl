@@ -1,6 +1,15 @@
 # Plan/apply the audit-trail module with mocked providers (no AWS account needed).
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  # KMS key references are typed check parameters: the mocked key gets a well-formed id and
+  # ARN (the mock's random strings are refused at plan time, as a real typo would be).
+  mock_resource "aws_kms_key" {
+    defaults = {
+      key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+      arn    = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+}
 
 # The real gxp provider computes the specification (its digest and canonical document), so
 # the qualification's consistency checks run as in production; no AWS call is made. The
