@@ -128,7 +128,7 @@ pub async fn find(
         Err(e) if refused.is_some() => (None, Some(e)),
         Err(e) => return Err(e),
     };
-    let spooled = sequence::head_of(&spooled_reports(store, waiting, chain), chain);
+    let spooled = chain.head_in(&spooled_reports(store, waiting, chain));
     let head = match (stored, spooled) {
         (Some(a), Some(b)) => Some(if b.sequence > a.sequence { b } else { a }),
         (a, b) => a.or(b),

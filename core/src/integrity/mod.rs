@@ -10,8 +10,9 @@
 //! report is detected.
 //!
 //! - [`sign`]: sign a report digest with an asymmetric KMS key and verify a signature (I/O).
-//! - [`chain`]: hash, chain and signature-digest checks over collected reports, and the head
-//!   of a chain (pure).
+//! - [`chain`]: hash, chain and signature-digest checks over collected reports, the chain
+//!   order ([`chain::order_time`]) and the head of a chain (pure): the one chain walk of the
+//!   verifier and of every run.
 //! - [`collect`]: read reports and their companions from a store (the one reader).
 //! - [`sequence`]: a report's place in its chain, claimed once in the store (the chain
 //!   cannot fork): claims, places, sealing a report at its place.
