@@ -48,6 +48,9 @@ pub enum Fault {
     TruncatedShort(u8),
     /// The service's access-denied error in its protocol's shape.
     AccessDenied,
+    /// HTTP 404 with an empty body and no AWS error code (a gateway's answer, not the
+    /// service's "no such resource").
+    Http404Bare,
 }
 
 impl Fault {
@@ -63,6 +66,7 @@ impl Fault {
             Fault::TruncatedWithLength(p) => format!("truncated-{p}%-with-length"),
             Fault::TruncatedShort(p) => format!("truncated-{p}%-short"),
             Fault::AccessDenied => "access-denied".into(),
+            Fault::Http404Bare => "http-404-bare".into(),
         }
     }
 
@@ -128,8 +132,8 @@ pub struct Rule {
     pub service: String,
     /// Operation name, or any.
     pub operation: Option<String>,
-    /// Text that must appear in the path, query or (decoded) body, e.g. a bucket name.
-    pub needle: Option<String>,
+    /// Texts that must all appear in the path, query or (decoded) body, e.g. a bucket name.
+    pub needles: Vec<String>,
     /// Text that must not appear there.
     pub unless: Option<String>,
     pub action: Action,
@@ -142,7 +146,7 @@ impl Rule {
         Rule {
             service: service.to_string(),
             operation: None,
-            needle: None,
+            needles: Vec::new(),
             unless: None,
             action: action.into(),
             times: Times::Always,
@@ -155,9 +159,9 @@ impl Rule {
         self
     }
 
-    /// Only calls mentioning `needle`.
+    /// Only calls mentioning `needle` (and the needles given before).
     pub fn needle(mut self, needle: &str) -> Rule {
-        self.needle = Some(needle.to_string());
+        self.needles.push(needle.to_string());
         self
     }
 
@@ -173,13 +177,14 @@ impl Rule {
         self
     }
 
-    fn matches(&self, call: &Call) -> bool {
+    /// Whether the rule matches `call` (its budget aside).
+    pub fn matches(&self, call: &Call) -> bool {
         (self.service == "*" || self.service == call.service)
             && self
                 .operation
                 .as_ref()
                 .is_none_or(|op| *op == call.operation)
-            && self.needle.as_ref().is_none_or(|n| call.mentions(n))
+            && self.needles.iter().all(|n| call.mentions(n))
             && self.unless.as_ref().is_none_or(|n| !call.mentions(n))
     }
 }
@@ -203,6 +208,8 @@ pub struct Call {
     pub action: Option<String>,
     /// Status of the emulator's answer when the call was forwarded and answered.
     pub upstream_status: Option<u16>,
+    /// When the proxy received it.
+    pub received: std::time::Instant,
 }
 
 impl Call {
@@ -405,6 +412,7 @@ mod tests {
             fault: None,
             action: None,
             upstream_status: None,
+            received: std::time::Instant::now(),
         }
     }
 

@@ -182,6 +182,7 @@ async fn handle(
         fault: None,
         action: None,
         upstream_status: None,
+        received: std::time::Instant::now(),
     };
     let taken = shared.rules.lock().unwrap().take(&call, &key);
     match &taken {
@@ -242,6 +243,11 @@ async fn handle(
         Fault::Http500 => error(ErrorKind::Internal),
         Fault::Http503 => error(ErrorKind::Unavailable),
         Fault::AccessDenied => error(ErrorKind::AccessDenied),
+        Fault::Http404Bare => Ok(Response::builder()
+            .status(404)
+            .header(CONTENT_LENGTH, 0)
+            .body(full(Bytes::new()))
+            .expect("404 answer")),
         Fault::ResetBefore => end(&ctl, Close::Reset).await,
         Fault::ResetAfter => {
             let answered = forward().await;
@@ -252,12 +258,13 @@ async fn handle(
         }
         Fault::Hold(seconds) => {
             let answered = forward().await;
+            if let Ok(a) = &answered {
+                shared.update(seq, |c| c.upstream_status = Some(a.parts.status.as_u16()));
+            }
+            // The client usually gives up first; the connection task then drops this future.
             tokio::time::sleep(Duration::from_secs(seconds)).await;
             match answered {
-                Ok(a) => {
-                    shared.update(seq, |c| c.upstream_status = Some(a.parts.status.as_u16()));
-                    Ok(respond(a.parts, full(a.body.clone()), a.body.len()))
-                }
+                Ok(a) => Ok(respond(a.parts, full(a.body.clone()), a.body.len())),
                 Err(_) => end(&ctl, Close::Reset).await,
             }
         }
