@@ -19,6 +19,9 @@ use aws_types::origin::Origin;
 use aws_types::os_shim_internal::{Env, Fs};
 
 use super::errors::{classify, AwsErrorKind};
+use super::wellformed::{RetryMalformed, WellFormedAnswers};
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 
 /// AWS services the provider talks to; names as in the hashicorp/aws `endpoints` block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -208,8 +211,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time allowed for one attempt of STS GetCallerIdentity (an endpoint that accepts the
 /// connection but never answers would otherwise hold `configure` for minutes).
 const IDENTITY_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(8);
-/// Time allowed for STS GetCallerIdentity with its retry and credential resolution.
-const IDENTITY_TIMEOUT: Duration = Duration::from_secs(20);
+/// Attempts of STS GetCallerIdentity that may end without an answer (connection refused or
+/// reset, attempt timed out): an endpoint that cannot be reached fails `configure` fast,
+/// whatever `max_retries` allows for answers (throttling, 5xx).
+const IDENTITY_UNANSWERED_ATTEMPTS: u32 = 2;
 
 fn env_nonempty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -456,7 +461,9 @@ impl AwsContext {
         self.sdk.region().map(|r| r.to_string()).unwrap_or_default()
     }
 
-    /// Call STS GetCallerIdentity with a short retry budget.
+    /// Call STS GetCallerIdentity. Throttling and other retryable answers are retried up to
+    /// `max_retries` (the SDK configuration's attempts); attempts without an answer at most
+    /// [`IDENTITY_UNANSWERED_ATTEMPTS`] times, each within [`IDENTITY_ATTEMPT_TIMEOUT`].
     pub async fn caller_identity(&self) -> Result<CallerIdentity, ConfigError> {
         let client = self.sts();
         let result = client
@@ -464,12 +471,11 @@ impl AwsContext {
             .customize()
             .config_override(
                 aws_sdk_sts::config::Builder::default()
-                    .retry_config(RetryConfig::standard().with_max_attempts(2))
+                    .retry_classifier(UnansweredAttempts::new(IDENTITY_UNANSWERED_ATTEMPTS))
                     .timeout_config(
                         TimeoutConfig::builder()
                             .connect_timeout(CONNECT_TIMEOUT)
                             .operation_attempt_timeout(IDENTITY_ATTEMPT_TIMEOUT)
-                            .operation_timeout(IDENTITY_TIMEOUT)
                             .build(),
                     ),
             )
@@ -509,12 +515,53 @@ impl AwsContext {
     }
 }
 
+/// Forbids retrying a call once `limit` attempts ended without an answer (connector errors,
+/// attempt timeouts); answers (throttling, 5xx) are left to the other classifiers.
+#[derive(Debug, Clone)]
+struct UnansweredAttempts {
+    limit: u32,
+    seen: std::sync::Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl UnansweredAttempts {
+    fn new(limit: u32) -> Self {
+        UnansweredAttempts {
+            limit,
+            seen: Default::default(),
+        }
+    }
+}
+
+impl ClassifyRetry for UnansweredAttempts {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let unanswered = matches!(
+            ctx.output_or_error(),
+            Some(Err(e)) if e.is_timeout_error() || e.is_connector_error()
+        );
+        if !unanswered {
+            return RetryAction::NoActionIndicated;
+        }
+        let seen = self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        if seen >= self.limit {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "UnansweredAttempts"
+    }
+}
+
 macro_rules! client {
     ($fn:ident, $krate:ident, $service:expr) => {
         impl AwsContext {
             #[doc = concat!("A `", stringify!($krate), "` client with the configured endpoint.")]
             pub fn $fn(&self) -> $krate::Client {
-                let mut b = $krate::config::Builder::from(&self.sdk);
+                let mut b = $krate::config::Builder::from(&self.sdk)
+                    .interceptor(WellFormedAnswers { service: $service })
+                    .retry_classifier(RetryMalformed);
                 if let Some(url) = self.endpoints.get(&$service) {
                     b = b.endpoint_url(url.clone());
                 }
@@ -545,3 +592,73 @@ client!(
 );
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::fake_endpoint::{Answer, FakeEndpoint};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    const THROTTLED: &str = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+    const IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/ci</Arn><UserId>AIDEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+
+    /// STS answering `Throttling` to the first `throttled` calls, then the identity.
+    async fn sts_throttling(throttled: usize) -> FakeEndpoint {
+        let calls = Arc::new(AtomicUsize::new(0));
+        FakeEndpoint::start(move |_| {
+            if calls.fetch_add(1, Ordering::SeqCst) < throttled {
+                Answer::new(400, "text/xml", THROTTLED)
+            } else {
+                Answer::xml(IDENTITY)
+            }
+        })
+        .await
+    }
+
+    fn settings(url: &str, max_retries: u32) -> AwsSettings {
+        AwsSettings {
+            region: Some("us-east-1".into()),
+            access_key: Some("AKIDTEST".into()),
+            secret_key: Some("secret".into()),
+            endpoints: [(Service::Sts, url.to_string())].into_iter().collect(),
+            max_retries,
+            validate_credentials: true,
+            request_account_id: true,
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn credential_validation_retries_throttling_up_to_max_retries() {
+        let sts = sts_throttling(2).await;
+        let ctx = AwsContext::load(&settings(&sts.url, 2))
+            .await
+            .expect("two throttled calls are retried with max_retries = 2");
+        assert_eq!(ctx.identity.account.as_deref(), Some("123456789012"));
+        assert_eq!(sts.requests().len(), 3);
+
+        let sts = sts_throttling(3).await;
+        let err = AwsContext::load(&settings(&sts.url, 2)).await.unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::Other(m) if m.contains("Throttling")),
+            "{err:?}"
+        );
+        assert_eq!(sts.requests().len(), 3, "max_retries = 2: three attempts");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_sts_is_given_up_after_two_attempts() {
+        // Nothing listens on port 1: the connection is refused, whatever max_retries says.
+        let started = std::time::Instant::now();
+        let err = AwsContext::load(&settings("http://127.0.0.1:1", 25))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::Unreachable { .. }), "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -24,6 +24,9 @@ pub enum AwsErrorKind {
     NotFound,
     /// The endpoint does not implement the operation.
     Unsupported,
+    /// A successful answer whose body is not well-formed for the service's protocol
+    /// (see [`super::wellformed`]); it was not used.
+    Malformed,
     /// Anything else.
     Other,
 }
@@ -86,6 +89,13 @@ pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> ClassifiedError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let Some(malformed) = super::wellformed::find_malformed(err) {
+        return ClassifiedError {
+            kind: AwsErrorKind::Malformed,
+            code: None,
+            message: shorten(&malformed.to_string(), 600),
+        };
+    }
     let message = DisplayErrorContext(err).to_string();
     let lower = message.to_ascii_lowercase();
     let (kind, code) = match err {
@@ -99,8 +109,11 @@ where
                 .map(kind_of_code)
                 .unwrap_or(AwsErrorKind::Other);
             let status = se.raw().status().as_u16();
+            // A 404 without an AWS error code is not "resource missing": every service
+            // names the missing resource in an error code, and answers that legitimately
+            // have no body (S3 HEAD) get the code `NotFound` from the SDK. It stays `Other`:
+            // the check is `error`, never `failed` on a made-up absence.
             let kind = match (kind, status) {
-                (AwsErrorKind::Other, 404) if code.is_none() => AwsErrorKind::NotFound,
                 (AwsErrorKind::Other, 501) => AwsErrorKind::Unsupported,
                 // A 5xx without an AWS error code is an endpoint that does not implement the
                 // operation (emulators answer so); AWS's own 5xx carry InternalFailure etc.
@@ -136,7 +149,12 @@ where
                     Some(body.split_whitespace().collect::<Vec<_>>().join(" "))
                 })
                 .unwrap_or_default();
-            shorten(&format!("HTTP {status}: {detail}"), 600)
+            let note = if status == 404 && code.is_none() {
+                " without an AWS error code (not an answer that says the resource is missing)"
+            } else {
+                ""
+            };
+            shorten(&format!("HTTP {status}{note}: {detail}"), 600)
         }
         _ => shorten(&message, 600),
     };

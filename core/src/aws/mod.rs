@@ -3,6 +3,10 @@
 pub mod context;
 pub mod errors;
 pub mod s3_compat;
+pub mod wellformed;
+
+#[cfg(test)]
+pub mod fake_endpoint;
 
 pub use context::{AwsContext, AwsSettings, Service};
 pub use errors::{classify, AwsErrorKind, ClassifiedError};

@@ -2,8 +2,8 @@
 //!
 //! moto 5.2 answers GetBucketVersioning with the root element `GetBucketVersioningResponse`
 //! instead of `VersioningConfiguration`; the SDK then fails with a parse error on an HTTP 200.
-//! Real AWS never takes this path. Anything other than a well-formed `Enabled`/`Suspended`
-//! status stays an error.
+//! Real AWS never takes this path. Anything other than a well-formed document with an
+//! `Enabled`/`Suspended` status stays an error.
 
 use aws_sdk_s3::error::SdkError;
 use aws_smithy_runtime_api::http::Response;
@@ -22,7 +22,12 @@ pub fn misnamed_versioning_answer<E>(err: &SdkError<E, Response>) -> Option<Vers
     if raw.status().as_u16() != 200 {
         return None;
     }
-    parse_misnamed_versioning(std::str::from_utf8(raw.body().bytes()?).ok()?)
+    let body = raw.body().bytes()?;
+    // A cut answer is malformed, not misnamed, however much of it reads well.
+    if super::wellformed::xml_problem(body).is_some() {
+        return None;
+    }
+    parse_misnamed_versioning(std::str::from_utf8(body).ok()?)
 }
 
 fn element<'a>(body: &'a str, tag: &str) -> Option<Option<&'a str>> {

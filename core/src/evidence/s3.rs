@@ -5,12 +5,15 @@
 //! carries a SHA-256 checksum, which S3 verifies and which buckets with an Object Lock default
 //! retention require; with a KMS key configured, objects are encrypted with SSE-KMS under it.
 //! [`S3Store::protection`] reads versioning and the Object Lock configuration of the bucket.
+//! Reads ask for that checksum (the SDK then checks the body against it) and compare the
+//! bytes received with the object's length, so a read cut short is an error, never evidence.
 
 use async_trait::async_trait;
 use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketVersioningStatus, ChecksumAlgorithm, ObjectLockEnabled, ServerSideEncryption,
+    BucketVersioningStatus, ChecksumAlgorithm, ChecksumMode, ObjectLockEnabled,
+    ServerSideEncryption,
 };
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -145,6 +148,16 @@ pub fn protection_summary(
     format!("{versioning} + {lock}")
 }
 
+/// A read that delivered fewer (or more) bytes than the object's `Content-Length` is an error.
+fn check_length(location: &str, expected: Option<i64>, got: usize) -> Result<(), StoreError> {
+    match expected {
+        Some(n) if usize::try_from(n).ok() != Some(got) => Err(StoreError::Unavailable(format!(
+            "cannot read {location}: {got} bytes received of {n} (the read was cut short)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Whether a failed PUT was refused because the key is taken.
 fn is_conflict(status: Option<u16>, code: Option<&str>) -> bool {
     matches!(status, Some(412))
@@ -245,6 +258,9 @@ impl EvidenceStore for S3Store {
             .get_object()
             .bucket(&self.bucket)
             .key(self.object_key(key))
+            // S3 answers with the SHA-256 the object was filed with; the SDK checks the body
+            // against it, so a body cut short (even with a matching length) is an error.
+            .checksum_mode(ChecksumMode::Enabled)
             .send()
             .await
         {
@@ -257,12 +273,16 @@ impl EvidenceStore for S3Store {
                 )))
             }
         };
+        let expected = out.content_length();
         let body = out
             .body
             .collect()
             .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot read {location}: {e}")))?;
-        Ok(body.into_bytes().to_vec())
+            .map_err(|e| StoreError::Unavailable(format!("cannot read {location}: {e}")))?
+            .into_bytes()
+            .to_vec();
+        check_length(&location, expected, body.len())?;
+        Ok(body)
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
@@ -327,6 +347,57 @@ mod tests {
         assert_eq!(
             protection_summary(Some("Suspended"), false, None, None, None),
             "S3 versioning Suspended + Object Lock not enabled"
+        );
+    }
+
+    #[test]
+    fn short_reads_are_errors() {
+        assert_eq!(check_length("s3://b/k", Some(3), 3), Ok(()));
+        assert_eq!(check_length("s3://b/k", None, 3), Ok(()));
+        assert!(check_length("s3://b/k", Some(10), 4)
+            .unwrap_err()
+            .to_string()
+            .contains("4 bytes received of 10"));
+    }
+
+    /// An S3 endpoint serving `body` for every GetObject, with `checksum` as its SHA-256.
+    async fn serving(
+        body: &'static [u8],
+        checksum: &[u8],
+    ) -> crate::aws::fake_endpoint::FakeEndpoint {
+        use crate::aws::fake_endpoint::{Answer, FakeEndpoint};
+        use aws_smithy_types::base64;
+        use sha2::Digest;
+        let sum = base64::encode(sha2::Sha256::digest(checksum));
+        FakeEndpoint::start(move |_| {
+            let mut a = Answer::new(200, "application/json", body);
+            a.headers
+                .push(("x-amz-checksum-sha256".into(), sum.clone()));
+            a
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_report_read_cut_short_is_an_error() {
+        let full = br#"{"format":"gxp.report/v1","report_id":"r1"}"#;
+        let endpoint = serving(full, full).await;
+        let aws = endpoint.context(1).await;
+        let store = S3Store::new(&aws, "ev", None, None);
+        assert_eq!(store.get("r1.json").await.unwrap(), full);
+        assert_eq!(
+            endpoint.requests()[0].header("x-amz-checksum-mode"),
+            Some("ENABLED")
+        );
+
+        // The same answer cut to half, with a matching Content-Length.
+        let endpoint = serving(&full[..full.len() / 2], full).await;
+        let aws = endpoint.context(1).await;
+        let store = S3Store::new(&aws, "ev", None, None);
+        let err = store.get("r1.json").await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Unavailable(m) if m.contains("cannot read s3://ev/gxp-evidence/r1.json")),
+            "{err}"
         );
     }
 

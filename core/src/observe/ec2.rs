@@ -475,4 +475,70 @@ mod tests {
         );
         assert_eq!(tags_json(&[]), None);
     }
+
+    /// A DescribeSecurityGroups answer as moto 5.2 gives it: tcp/22 open to 0.0.0.0/0.
+    const SG_PORT_22_OPEN: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15"><securityGroupInfo><item><groupId>sg-75bd497b9b3b4ff75</groupId><ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress><tagSet><item><key>Name</key><value>lims-admin</value></item></tagSet><vpcId>vpc-b232af317707e4eba</vpcId><securityGroupArn>arn:aws:ec2:us-east-1:123456789012:security-group/sg-75bd497b9b3b4ff75</securityGroupArn><ownerId>123456789012</ownerId><groupName>lims-admin</groupName><groupDescription>LIMS admin access</groupDescription><ipPermissions><item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort><groups/><ipRanges><item><description>ssh</description><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item><item><ipProtocol>tcp</ipProtocol><fromPort>443</fromPort><toPort>443</toPort><groups/><ipRanges><item><cidrIp>10.0.0.0/8</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item></ipPermissions></item></securityGroupInfo><requestId>request-id</requestId></DescribeSecurityGroupsResponse>"#;
+
+    fn sg_target() -> Target {
+        Target {
+            key: "admin_sg".into(),
+            resource_type: SG.into(),
+            identifier: "sg-75bd497b9b3b4ff75".into(),
+            origin: crate::observe::TargetOrigin::Spec,
+            checks: vec!["ec2.sg_no_admin_ingress".into()],
+            params: Default::default(),
+            expected_properties: None,
+            requirements: vec![],
+        }
+    }
+
+    async fn admin_ingress_outcome(body: String) -> (crate::checks::Outcome, usize) {
+        use crate::aws::fake_endpoint::{Answer, FakeEndpoint};
+        let endpoint = FakeEndpoint::start(move |_| Answer::xml(body.clone())).await;
+        let obs = collect(&endpoint.context(2).await, &sg_target()).await;
+        let outcome =
+            crate::checks::evaluate_id("ec2.sg_no_admin_ingress", &obs, &Default::default());
+        (outcome, endpoint.requests().len())
+    }
+
+    #[tokio::test]
+    async fn a_security_group_answer_cut_short_is_an_error_never_a_pass() {
+        use crate::aws::fake_endpoint::{cut, cut_points};
+        use crate::checks::Status;
+        let mut wrong = Vec::new();
+        for percent in cut_points() {
+            let (outcome, calls) = admin_ingress_outcome(cut(SG_PORT_22_OPEN, percent)).await;
+            let detail = outcome.detail.clone().unwrap_or_default();
+            let named = detail
+                .contains("EC2 DescribeSecurityGroups answered HTTP 200 with a malformed body");
+            // Two attempts: a malformed answer is retried as transient.
+            if outcome.status != Status::Error || !named || calls != 2 {
+                wrong.push(format!(
+                    "cut at {percent:.0}%: {} after {calls} call(s) (actual {:?}; {detail})",
+                    outcome.status.as_str(),
+                    outcome.actual
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[tokio::test]
+    async fn a_complete_security_group_answer_is_evaluated() {
+        use crate::checks::Status;
+        let (outcome, calls) = admin_ingress_outcome(SG_PORT_22_OPEN.to_string()).await;
+        assert_eq!(outcome.status, Status::Failed, "{outcome:?}");
+        assert!(
+            outcome.actual.contains("tcp 22-22 0.0.0.0/0"),
+            "{outcome:?}"
+        );
+        assert_eq!(calls, 1);
+        let closed = SG_PORT_22_OPEN.replace(
+            "<fromPort>22</fromPort><toPort>22</toPort>",
+            "<fromPort>23</fromPort><toPort>23</toPort>",
+        );
+        let (outcome, _) = admin_ingress_outcome(closed).await;
+        assert_eq!(outcome.status, Status::Passed, "{outcome:?}");
+    }
 }

@@ -672,4 +672,152 @@ mod tests {
                    "IgnorePublicAcls": false, "RestrictPublicBuckets": false})
         );
     }
+
+    const NS: &str = "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
+
+    /// S3 answers (as documented by AWS) for a bucket that passes the three checks.
+    fn versioning_body() -> String {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VersioningConfiguration {NS}><Status>Enabled</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>")
+    }
+
+    fn encryption_body() -> String {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ServerSideEncryptionConfiguration {NS}><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab</KMSMasterKeyID></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>")
+    }
+
+    fn object_lock_body() -> String {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ObjectLockConfiguration {NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>")
+    }
+
+    /// A fake S3 answering every configuration read of `lims-data`; the read whose query
+    /// contains `cut_query` answers with `cut_body` instead.
+    fn s3_answer(
+        request: &crate::aws::fake_endpoint::Request,
+        cut_query: &str,
+        cut_body: &str,
+    ) -> crate::aws::fake_endpoint::Answer {
+        use crate::aws::fake_endpoint::Answer;
+        let query = request.target.split_once('?').map_or("", |(_, q)| q);
+        let xml = |body: String| Answer::new(200, "application/xml", body);
+        if request.method == "HEAD" {
+            return Answer::empty(200);
+        }
+        if !cut_query.is_empty() && query.contains(cut_query) {
+            return xml(cut_body.to_string());
+        }
+        if query.contains("versioning") {
+            xml(versioning_body())
+        } else if query.contains("encryption") {
+            xml(encryption_body())
+        } else if query.contains("object-lock") {
+            xml(object_lock_body())
+        } else if query.contains("publicAccessBlock") {
+            xml(format!("<PublicAccessBlockConfiguration {NS}><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>"))
+        } else if query.contains("logging") {
+            xml(format!("<BucketLoggingStatus {NS}/>"))
+        } else if query.contains("replication") {
+            Answer::s3_error(404, "ReplicationConfigurationNotFoundError")
+        } else if query.contains("policy") {
+            Answer::s3_error(404, "NoSuchBucketPolicy")
+        } else if query.contains("tagging") {
+            Answer::s3_error(404, "NoSuchTagSet")
+        } else {
+            Answer::s3_error(400, "UnexpectedRequest")
+        }
+    }
+
+    async fn bucket_outcomes(
+        cut_query: &'static str,
+        cut_body: String,
+    ) -> Vec<(String, crate::checks::Outcome)> {
+        use crate::aws::fake_endpoint::FakeEndpoint;
+        let endpoint = FakeEndpoint::start(move |r| s3_answer(r, cut_query, &cut_body)).await;
+        let target = Target {
+            key: "data".into(),
+            resource_type: BUCKET.into(),
+            identifier: "lims-data".into(),
+            origin: crate::observe::TargetOrigin::Spec,
+            checks: vec![],
+            params: Default::default(),
+            expected_properties: None,
+            requirements: vec![],
+        };
+        let obs = collect(&endpoint.context(2).await, &target).await;
+        let params = [(
+            "s3.object_lock.min_retention_days".to_string(),
+            "30".to_string(),
+        )]
+        .into_iter()
+        .collect();
+        ["s3.versioning", "s3.encryption", "s3.object_lock"]
+            .iter()
+            .map(|id| {
+                (
+                    id.to_string(),
+                    crate::checks::evaluate_id(id, &obs, &params),
+                )
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn s3_answers_cut_short_are_errors_never_made_up_values() {
+        use crate::aws::fake_endpoint::{cut, cut_points};
+        use crate::checks::Status;
+        let cases: [(&str, &str, &str, String); 3] = [
+            (
+                "versioning",
+                "s3.versioning",
+                "GetBucketVersioning",
+                versioning_body(),
+            ),
+            (
+                "encryption",
+                "s3.encryption",
+                "GetBucketEncryption",
+                encryption_body(),
+            ),
+            (
+                "object-lock",
+                "s3.object_lock",
+                "GetObjectLockConfiguration",
+                object_lock_body(),
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (query, check, api, body) in cases {
+            for percent in cut_points() {
+                let outcomes = bucket_outcomes(query, cut(&body, percent)).await;
+                for (id, outcome) in outcomes {
+                    let detail = outcome.detail.clone().unwrap_or_default();
+                    let named = detail
+                        .contains(&format!("S3 {api} answered HTTP 200 with a malformed body"));
+                    let right = if id == check {
+                        outcome.status == Status::Error && named
+                    } else {
+                        outcome.status == Status::Passed
+                    };
+                    if !right {
+                        wrong.push(format!(
+                            "{id} with {api} cut at {percent:.0}%: {} (actual {:?}; {detail})",
+                            outcome.status.as_str(),
+                            outcome.actual
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[tokio::test]
+    async fn complete_s3_answers_are_evaluated() {
+        use crate::checks::Status;
+        for (id, outcome) in bucket_outcomes("", String::new()).await {
+            assert_eq!(outcome.status, Status::Passed, "{id}: {outcome:?}");
+        }
+        let suspended = versioning_body().replace("Enabled</Status>", "Suspended</Status>");
+        let outcomes = bucket_outcomes("versioning", suspended).await;
+        assert_eq!(outcomes[0].1.status, Status::Failed, "{:?}", outcomes[0]);
+        assert_eq!(outcomes[0].1.actual, "Suspended");
+    }
 }

@@ -111,10 +111,24 @@ async fn filed_reports(
         .collect();
     let known: BTreeSet<String> = listed.into_iter().collect();
     let (reports, unreadable) = verify::collect(store, &keys, Some(&known)).await;
-    match unreadable.first() {
-        Some(f) => Err(format!("cannot read {}: {}", f.location, f.message)),
-        None => Ok(reports),
+    if let Some(f) = unreadable.first() {
+        return Err(format!("cannot read {}: {}", f.location, f.message));
     }
+    // A report read cut short (or altered) would put the chain's head on bytes that are not
+    // the filed report's: the next report would not link to it.
+    for r in &reports {
+        let recorded = r.sha256_file.as_deref().and_then(chain::parse_sha256_file);
+        if let Some((recorded, _)) = recorded {
+            let actual = crate::util::sha256_hex(&r.bytes);
+            if recorded != actual {
+                return Err(format!(
+                    "cannot read {}: its SHA-256 {actual} differs from the recorded {recorded} (the read was cut short, or the report was altered)",
+                    r.location
+                ));
+            }
+        }
+    }
+    Ok(reports)
 }
 
 /// Reports of qualification `name` spooled for `store` (filed by a later apply), at the
@@ -321,6 +335,22 @@ mod tests {
             .unwrap();
         assert_eq!(h.unwrap().sha256, sha1);
         assert!(unread.unwrap().contains("cannot list"));
+    }
+
+    #[tokio::test]
+    async fn a_report_that_does_not_match_its_hash_is_no_chain_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::new(dir.path().join("store"));
+        let spool = Spool::new(dir.path().join("spool"));
+        let (mut first, _) = files("q", 1, None);
+        // The report as a cut read would deliver it: half its bytes.
+        let half = first[0].1.len() / 2;
+        first[0].1.truncate(half);
+        spool::file_all(&store, &first).await.unwrap();
+        let err = chain_head(&store, &spool, "q", "lims", "prod", None)
+            .await
+            .unwrap_err();
+        assert!(err.contains("differs from the recorded"), "{err}");
     }
 
     #[tokio::test]
