@@ -182,18 +182,7 @@ pub fn state_of(ws: &Workspace, address: &str) -> Value {
 
 /// `text` with Terraform's diagnostic frames removed and whitespace runs collapsed.
 pub fn squash(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if ('\u{2500}'..='\u{257F}').contains(&c) {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::harness::normalise(text)
 }
 
 /// The last `lines` lines of `text`.

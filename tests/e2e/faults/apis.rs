@@ -8,49 +8,42 @@
 /// `(service, operation)`.
 pub type Api = (&'static str, &'static str);
 
-/// Every read API the collectors, discovery and provider configuration call, by service.
-pub const COLLECTOR_APIS: &[Api] = &[
-    ("sts", "GetCallerIdentity"),
-    ("s3", "HeadBucket"),
-    ("s3", "GetBucketEncryption"),
-    ("s3", "GetBucketVersioning"),
-    ("s3", "GetPublicAccessBlock"),
-    ("s3", "GetObjectLockConfiguration"),
-    ("s3", "GetBucketLogging"),
-    ("s3", "GetBucketReplication"),
-    ("s3", "GetBucketPolicy"),
-    ("s3", "GetBucketTagging"),
-    ("kms", "DescribeKey"),
-    ("kms", "GetKeyRotationStatus"),
-    ("kms", "ListResourceTags"),
-    ("cloudtrail", "DescribeTrails"),
-    ("cloudtrail", "GetTrailStatus"),
-    ("cloudtrail", "GetEventSelectors"),
-    ("cloudtrail", "ListTags"),
-    ("logs", "DescribeLogGroups"),
-    ("logs", "ListTagsForResource"),
-    ("config", "DescribeConfigurationRecorders"),
-    ("config", "DescribeConfigurationRecorderStatus"),
-    ("config", "DescribeDeliveryChannels"),
-    ("config", "DescribeDeliveryChannelStatus"),
-    ("ec2", "DescribeVpcs"),
-    ("ec2", "DescribeFlowLogs"),
-    ("ec2", "DescribeSecurityGroups"),
-    ("ec2", "DescribeVpcEndpoints"),
-    ("rds", "DescribeDBInstances"),
-    ("cloudformation", "DescribeStacks"),
-    ("cloudformation", "GetTemplate"),
-    ("cloudformation", "ListStackResources"),
-    ("cloudformation", "DetectStackDrift"),
-    ("tagging", "GetResources"),
+/// Resource types with a collector, in the order their APIs are listed.
+const COLLECTED_TYPES: [&str; 11] = [
+    "AWS::S3::Bucket",
+    "AWS::KMS::Key",
+    "AWS::CloudTrail::Trail",
+    "AWS::Logs::LogGroup",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::EC2::VPC",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::RDS::DBInstance",
+    STACK,
 ];
+
+/// Every read API the collectors, discovery and provider configuration call: STS
+/// GetCallerIdentity, each collector's ([`ops_of_type`]) and the tagging API's GetResources.
+pub fn collector_apis() -> Vec<Api> {
+    let mut apis = vec![("sts", "GetCallerIdentity")];
+    for ty in COLLECTED_TYPES {
+        for api in ops_of_type(ty) {
+            if !apis.contains(api) {
+                apis.push(*api);
+            }
+        }
+    }
+    apis.push(("tagging", "GetResources"));
+    apis
+}
 
 /// The read APIs of one service.
 pub fn apis_of(service: &str) -> Vec<&'static str> {
-    COLLECTOR_APIS
-        .iter()
+    collector_apis()
+        .into_iter()
         .filter(|(s, _)| *s == service)
-        .map(|(_, op)| *op)
+        .map(|(_, op)| op)
         .collect()
 }
 
@@ -164,6 +157,7 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
 /// Panics naming every collector API a clean run did not call, and every API a clean run
 /// called that the inventory does not list (the fault scenarios would not cover it).
 pub fn assert_inventory_covered(calls: &[crate::harness::faults::Call]) {
+    let all = collector_apis();
     let called: std::collections::BTreeSet<(String, String)> = calls
         .iter()
         .filter(|c| !c.service.is_empty())
@@ -180,13 +174,13 @@ pub fn assert_inventory_covered(calls: &[crate::harness::faults::Call]) {
     let unlisted: Vec<String> = called
         .iter()
         .filter(|(s, op)| {
-            !COLLECTOR_APIS.contains(&(s.as_str(), op.as_str()))
-                && !(s == "s3" && store_apis.contains(&op.as_str()))
-                && op != "DescribeStackDriftDetectionStatus"
+            let listed = all.contains(&(s.as_str(), op.as_str()));
+            let store = s == "s3" && store_apis.contains(&op.as_str());
+            !(listed || store || op == "DescribeStackDriftDetectionStatus")
         })
         .map(|(s, op)| format!("{s}:{op}"))
         .collect();
-    let missing: Vec<String> = COLLECTOR_APIS
+    let missing: Vec<String> = all
         .iter()
         .filter(|(s, op)| !called.contains(&(s.to_string(), op.to_string())))
         .map(|(s, op)| format!("{s}:{op}"))

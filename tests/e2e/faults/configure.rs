@@ -26,7 +26,8 @@ const TRANSIENT: [(Fault, u32); 6] = [
     (Fault::ResetBefore, 1),
     (Fault::ResetAfter, 1),
     (Fault::TruncatedShort(50), 1),
-    // Two throttled attempts, well within the default `max_retries` (5).
+    // Two throttled attempts: within `max_retries` (2), beyond the two attempts
+    // GetCallerIdentity used to be limited to.
     (Fault::Throttle, 2),
 ];
 
@@ -51,7 +52,8 @@ async fn faults_provider_configuration_sts_transient_retried_persistent_named() 
             &one_bucket_spec("fzs-data"),
             &[q],
             &(String::new(), String::new()),
-            "",
+            // Two retries: enough for the transient cases, and persistent ones end sooner.
+            "max_retries = 2",
         ),
     );
     let mut problems = Vec::new();

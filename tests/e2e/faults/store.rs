@@ -345,7 +345,8 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
         );
         ws.write(
             "main.tf",
-            &configuration(&spec, &quals, &("".into(), "".into()), ""),
+            // Two retries: persistence outlasts any number, and the rounds stay short.
+            &configuration(&spec, &quals, &("".into(), "".into()), "max_retries = 2"),
         );
     };
     let mut seen = Seen::new();
@@ -432,10 +433,8 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
             ));
         }
     }
-    if waiting > 0 {
-        if !super::squash(&run.combined()).contains("Evidence could not be filed") {
-            problems.push("faulted apply: no \"Evidence could not be filed\" diagnostic".into());
-        }
+    if waiting > 0 && !super::squash(&run.combined()).contains("Evidence could not be filed") {
+        problems.push("faulted apply: no \"Evidence could not be filed\" diagnostic".into());
     }
 
     // 3. Clean requalification: spooled reports first, then report 3.

@@ -216,7 +216,7 @@ fn failed_apis(r: &Value, calls: &[Call]) -> (Vec<Api>, bool) {
     };
     let mut apis: Vec<Api> = need.all.iter().copied().filter(|a| failed(a)).collect();
     let existence_lost = !need.any.is_empty()
-        && need.any.iter().any(|a| failed(a))
+        && need.any.iter().any(&failed)
         && !need.any.iter().any(|a| {
             calls_for(calls, *a, identifier)
                 .iter()

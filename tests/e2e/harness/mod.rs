@@ -32,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use emulator::{moto_or_skip, skipped, Backend, Emulator};
 pub use http::HttpRecorder;
+pub(crate) use terraform::normalise;
 pub use terraform::{terraform_path, TfRun};
 pub use workspace::Workspace;
 
