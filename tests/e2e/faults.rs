@@ -197,3 +197,21 @@ pub fn log_line(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "faults: {line}");
 }
+
+/// The false passes (as problems) of the report a qualification's `state` points at,
+/// judged by `calls` (pass [`verdicts::apply_phase`] of an apply's calls when the plan's
+/// refresh read the same resources); a state without a report gives none.
+pub async fn false_pass_problems(
+    bench: &Bench,
+    label: &str,
+    state: &Value,
+    calls: &[Call],
+) -> Vec<String> {
+    let Some(report) = verdicts::report_of_state(&bench.sdk, state).await else {
+        return Vec::new();
+    };
+    verdicts::false_passes(&report, calls)
+        .into_iter()
+        .map(|p| format!("{label}: FALSE PASS: {p}"))
+        .collect()
+}

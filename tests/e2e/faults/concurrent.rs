@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::verdicts::assert_chains;
 use super::world::{configuration, one_bucket_spec, Qualification, Store};
-use super::{log_line, state_of, tail, Bench};
+use super::{false_pass_problems, log_line, state_of, tail, Bench};
 use crate::harness::faults::{Action, Rule, Times};
 use crate::harness::{TfRun, Workspace};
 use crate::qualification::{data_bucket, protected_bucket, report_keys};
@@ -128,8 +128,15 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
     write(&a, &[qualification(&a, "q", "shared")], 2);
     write(&b, &[qualification(&b, "q", "shared")], 2);
     barrier(&bench, "shared");
+    let mark = bench.proxy.mark();
     let (ra, rb) = both(&a, &b);
+    let calls = bench.proxy.calls_since(mark);
     bench.proxy.clear_rules();
+    // Both directories' calls interleave: judged by all of them (no read is faulted here).
+    for (label, ws) in [("shared A", &a), ("shared B", &b)] {
+        let state = state_of(ws, "gxp_qualification.q");
+        problems.extend(false_pass_problems(&bench, label, &state, &calls).await);
+    }
     for (label, run, ws) in [("A", &ra, &a), ("B", &rb, &b)] {
         log_line(&format!(
             "concurrent shared {label}: exit {}\n{}",

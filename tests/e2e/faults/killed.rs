@@ -10,9 +10,9 @@ use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use super::verdicts::assert_chains;
+use super::verdicts::{apply_phase, assert_chains};
 use super::world::{configuration, one_bucket_spec, Qualification, Store};
-use super::{log_line, state_of, tail, Bench};
+use super::{false_pass_problems, log_line, state_of, tail, Bench};
 use crate::harness::faults::{Action, FaultProxy, Rule, Times};
 use crate::harness::{moto_or_skip, Emulator};
 use crate::qualification::{data_bucket, protected_bucket, report_keys};
@@ -187,7 +187,10 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
         bench.proxy.add(rule);
         write(round * 2 + 1);
         let began = std::time::Instant::now();
+        let before = state_of(&ws, "gxp_qualification.q")["report_id"].clone();
+        let mark = bench.proxy.mark();
         let killed = ws.apply();
+        let calls = bench.proxy.calls_since(mark);
         bench.proxy.clear_rules();
         log_line(&format!(
             "{label}: exit {} after {:?}\n{}",
@@ -205,6 +208,10 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
         bench.sdk = restarted.sdk_config().await;
         bench.emu = restarted;
 
+        let after = state_of(&ws, "gxp_qualification.q");
+        if after["report_id"] != before {
+            problems.extend(false_pass_problems(&bench, &label, &after, apply_phase(&calls)).await);
+        }
         // State and evidence agree: the state's report is in the store or in the spool.
         let state = state_of(&ws, "gxp_qualification.q");
         let location = state["report_location"].as_str().unwrap_or_default();

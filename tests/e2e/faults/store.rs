@@ -15,9 +15,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::verdicts::assert_chains;
+use super::verdicts::{apply_phase, assert_chains};
 use super::world::{configuration, one_bucket_spec, Qualification, Store};
-use super::{log_line, state_of, Bench};
+use super::{false_pass_problems, log_line, state_of, Bench};
 use crate::harness::faults::{Fault, Rule, Times};
 use crate::harness::TfRun;
 use crate::qualification::{data_bucket, protected_bucket, report_keys};
@@ -382,6 +382,8 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
     let mut waiting = 0;
     for (i, (c, q)) in FILING.iter().zip(&quals).enumerate() {
         let bucket = bucket_of(i);
+        let state = state_of(&ws, &format!("gxp_qualification.{}", q.resource));
+        problems.extend(false_pass_problems(&bench, c.name, &state, apply_phase(&calls)).await);
         let faulted = calls
             .iter()
             .filter(|call| call.fault.is_some() && call.mentions(&bucket))
@@ -444,6 +446,8 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
     record_ids(&ws, &quals, &mut seen);
     for (i, (c, q)) in FILING.iter().zip(&quals).enumerate() {
         let bucket = bucket_of(i);
+        let state = state_of(&ws, &format!("gxp_qualification.{}", q.resource));
+        problems.extend(false_pass_problems(&bench, c.name, &state, apply_phase(&calls)).await);
         if spooled(&spool_dir(ws.path(), c.name)) != 0 {
             problems.push(format!("{}: the spool was not drained", c.name));
         }
@@ -475,6 +479,10 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
     bench.proxy.clear_rules();
     injected += calls.iter().filter(|c| c.fault.is_some()).count();
     record_ids(&ws, &quals, &mut seen);
+    for q in &quals {
+        let state = state_of(&ws, &format!("gxp_qualification.{}", q.resource));
+        problems.extend(false_pass_problems(&bench, &q.name, &state, apply_phase(&calls)).await);
+    }
     log_line(&format!(
         "store created with faults: exit {}\n{}",
         run.status,

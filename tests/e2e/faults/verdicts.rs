@@ -294,3 +294,40 @@ pub fn fault_problems(
     }
     problems
 }
+
+/// The calls of the apply phase of one `terraform apply` (after the provider was configured
+/// for it: the last STS GetCallerIdentity); the plan's refresh reads come before.
+pub fn apply_phase(calls: &[Call]) -> &[Call] {
+    match calls
+        .iter()
+        .rposition(|c| c.service == "sts" && c.operation == "GetCallerIdentity")
+    {
+        Some(i) => &calls[i..],
+        None => calls,
+    }
+}
+
+/// The report a qualification's state points at: in its S3 store, or in the spool (the
+/// entry's first file).
+pub async fn report_of_state(sdk: &aws_config::SdkConfig, state: &Value) -> Option<Value> {
+    let location = state["report_location"].as_str()?;
+    let bytes = if location.starts_with("s3://") {
+        let (bucket, key) = crate::qualification::split_s3(location);
+        crate::qualification::s3(sdk)
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .ok()?
+            .body
+            .collect()
+            .await
+            .ok()?
+            .into_bytes()
+            .to_vec()
+    } else {
+        std::fs::read(std::path::Path::new(location).join("0.bin")).ok()?
+    };
+    serde_json::from_slice(&bytes).ok()
+}
