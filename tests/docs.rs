@@ -502,6 +502,38 @@ fn check_catalog_is_listed_on_the_expected_spec_page() {
     );
 }
 
+#[test]
+fn check_parameter_forms_are_listed_on_the_expected_spec_page() {
+    // Each catalog parameter has a row `| `CHECK_ID.PARAMETER` | FORM | DEFAULT |` with the
+    // form its parser accepts and its default, so the page says what plan time refuses.
+    let text = read_page("resources/expected_spec.md");
+    let mut missing = Vec::new();
+    let mut rows = 0;
+    for check in gxp_core::catalog::all() {
+        for param in check.params {
+            let default = param
+                .default
+                .map_or("none".to_string(), |d| format!("`{d}`"));
+            let row = format!(
+                "| `{}.{}` | {} | {default} |",
+                check.id,
+                param.name,
+                param.kind.form()
+            );
+            rows += 1;
+            if !text.lines().any(|l| l.trim() == row) {
+                missing.push(row);
+            }
+        }
+    }
+    assert!(rows > 0);
+    assert!(
+        missing.is_empty(),
+        "docs/resources/expected_spec.md lacks (or has outdated) parameter rows:\n  {}",
+        missing.join("\n  ")
+    );
+}
+
 // ---- the checker itself: a page that misses things must be reported --------------------
 
 fn sample_schema() -> Schema {

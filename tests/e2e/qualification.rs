@@ -939,6 +939,22 @@ async fn qualification_invalid_configuration_is_answered_at_plan() {
         .assert_failure()
         .assert_contains("Invalid stage")
         .assert_contains("Invalid review interval");
+    // `.` and `..` would name the current or parent folder of the store: refused at plan,
+    // with the attribute, instead of failing at every filing.
+    for name in [".", ".."] {
+        ws.write(
+            "main.tf",
+            &config("", "", S3_STORE).replace(
+                "name          = \"lims-prod\"",
+                &format!("name          = \"{name}\""),
+            ),
+        );
+        let run = ws.validate();
+        run.assert_failure()
+            .assert_contains("Error: Invalid qualification name")
+            .assert_contains("with gxp_qualification.q,")
+            .assert_contains(&format!("name          = \"{name}\""));
+    }
     let tampered = config("", "", S3_STORE).replace(
         "spec_digest   = gxp_expected_spec.s.digest",
         "spec_digest   = \"0000000000000000000000000000000000000000000000000000000000000000\"",

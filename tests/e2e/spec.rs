@@ -692,6 +692,46 @@ const INVALID_CASES: &[InvalidCase] = &[
         summary: "Conflicting template expectations",
         attribute: "template_body",
     },
+    InvalidCase {
+        name: "empty identifier",
+        edit: |p| {
+            p.resources[0] = r#"expected_resource {
+    key        = "bucket"
+    type       = "AWS::S3::Bucket"
+    identifier = "" # HERE
+  }"#
+        },
+        summary: "Empty identifier",
+        attribute: "identifier",
+    },
+    InvalidCase {
+        name: "retention days with a unit",
+        edit: |p| {
+            p.resources[0] = r#"expected_resource {
+    key              = "bucket"
+    type             = "AWS::S3::Bucket"
+    identifier       = "lims-evidence"
+    checks           = ["s3.object_lock"]
+    check_parameters = { "s3.object_lock.min_retention_days" = "2555d" } # HERE
+  }"#
+        },
+        summary: "Invalid check parameter value",
+        attribute: "check_parameters",
+    },
+    InvalidCase {
+        name: "log retention days that are not a number",
+        edit: |p| {
+            p.resources[0] = r#"expected_resource {
+    key              = "logs"
+    type             = "AWS::Logs::LogGroup"
+    identifier       = "/gxp/lims"
+    checks           = ["logs.retention"]
+    check_parameters = { "logs.retention.min_days" = "abc" } # HERE
+  }"#
+        },
+        summary: "Invalid check parameter value",
+        attribute: "check_parameters",
+    },
 ];
 
 /// Asserts `run` failed with exactly one error, `summary`, reported on the
@@ -746,5 +786,62 @@ fn spec_invalid_inputs_each_get_their_own_diagnostic() {
         let run = ws.validate();
         eprintln!("case: {}", case.name);
         assert_single_diagnostic_at(&run, &config, case.summary, case.attribute);
+    }
+}
+
+#[test]
+fn spec_unparsable_check_parameters_are_plan_time_diagnostics_naming_the_form() {
+    let emulator = Emulator::start();
+    let ws = Workspace::new(&emulator);
+    for (resource, key, value, form) in [
+        (
+            r#"expected_resource {
+    key              = "bucket"
+    type             = "AWS::S3::Bucket"
+    identifier       = "lims-evidence"
+    checks           = ["s3.object_lock"]
+    check_parameters = { "s3.object_lock.min_retention_days" = "2555d" }
+  }"#,
+            "s3.object_lock.min_retention_days",
+            "2555d",
+            "expected a whole number of days from 1 to 36500",
+        ),
+        (
+            r#"expected_resource {
+    key              = "logs"
+    type             = "AWS::Logs::LogGroup"
+    identifier       = "/gxp/lims"
+    checks           = ["logs.retention"]
+    check_parameters = { "logs.retention.min_days" = "abc" }
+  }"#,
+            "logs.retention.min_days",
+            "abc",
+            "expected a whole number of days from 1 to 3653",
+        ),
+    ] {
+        let parts = SpecParts {
+            resources: vec![resource],
+            ..Default::default()
+        };
+        ws.write("main.tf", &parts.render());
+        let run = ws.plan();
+        run.assert_failure()
+            .assert_contains("Error: Invalid check parameter value")
+            .assert_contains(&format!("`{value}` is not a valid value for `{key}`"))
+            .assert_contains(form)
+            .assert_contains(&format!("with {ADDR},"));
+        assert_eq!(
+            run.combined().matches("Error: ").count(),
+            1,
+            "{}",
+            run.report()
+        );
+        assert!(
+            !ws.path().join("terraform.tfstate").exists()
+                || !std::fs::read_to_string(ws.path().join("terraform.tfstate"))
+                    .unwrap()
+                    .contains("gxp_expected_spec"),
+            "nothing is created"
+        );
     }
 }

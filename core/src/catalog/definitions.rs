@@ -11,7 +11,7 @@
 //! the evaluator makes. Keep ids stable: they are referenced from specifications,
 //! suppressions and filed evidence.
 
-use super::{CheckDef, CheckParam, SeverityClass, Stage};
+use super::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
 
 const S3_BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const TRAIL: &[&str] = &["AWS::CloudTrail::Trail"];
@@ -60,6 +60,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             description: "Approved SHA-256 of the template body, 64 lowercase hex characters. When unset the \
                 template digest from the approved specification is used; the check fails if neither is given.",
             default: None,
+            kind: ParamKind::Sha256Hex,
         }],
     },
     CheckDef {
@@ -208,6 +209,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             description: "Expected KMS key (key id, key ARN or alias ARN). When set, the bucket's default key \
                 must be this key; when unset any KMS key passes.",
             default: None,
+            kind: ParamKind::KmsKey,
         }],
     },
     CheckDef {
@@ -280,11 +282,13 @@ pub(super) static CHECKS: &[CheckDef] = &[
                 description: "Required default retention mode: COMPLIANCE (cannot be shortened or removed by \
                     any user, including root) or GOVERNANCE.",
                 default: Some("COMPLIANCE"),
+                kind: ParamKind::OneOf(&["COMPLIANCE", "GOVERNANCE"]),
             },
             CheckParam {
                 name: "min_retention_days",
                 description: "Minimum default retention period in days.",
                 default: Some("1"),
+                kind: ParamKind::Days { min: 1, max: 36500 },
             },
         ],
     },
@@ -306,6 +310,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             description: "Expected access-log target bucket name. When unset any target other than the bucket \
                 itself passes.",
             default: None,
+            kind: ParamKind::BucketNameOrArn,
         }],
     },
     CheckDef {
@@ -326,6 +331,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "destination_bucket",
             description: "Expected destination bucket (name or ARN). When unset any enabled destination passes.",
             default: None,
+            kind: ParamKind::BucketNameOrArn,
         }],
     },
     // ------------------------------------------------------------------ CloudTrail
@@ -409,6 +415,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "kms_key_id",
             description: "Expected KMS key (key id or ARN). When unset any KMS key passes.",
             default: None,
+            kind: ParamKind::KmsKey,
         }],
     },
     CheckDef {
@@ -449,6 +456,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             description: "ARN of the bucket whose object-level reads and writes must be recorded. When unset, \
                 data events must be recorded for all S3 buckets.",
             default: None,
+            kind: ParamKind::BucketNameOrArn,
         }],
     },
     // ------------------------------------------------------------------ KMS
@@ -504,6 +512,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             description: "\"true\" or \"false\": whether global resource types (IAM) must be recorded. Set \
                 \"false\" in secondary regions when one home region records them.",
             default: Some("true"),
+            kind: ParamKind::Boolean,
         }],
     },
     CheckDef {
@@ -524,6 +533,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "s3_bucket_name",
             description: "Expected delivery bucket name. When unset any bucket passes.",
             default: None,
+            kind: ParamKind::BucketName,
         }],
     },
     // ------------------------------------------------------------------ VPC / EC2
@@ -545,6 +555,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "traffic_type",
             description: "Required traffic type: ALL, ACCEPT or REJECT.",
             default: Some("ALL"),
+            kind: ParamKind::OneOf(&["ALL", "ACCEPT", "REJECT"]),
         }],
     },
     CheckDef {
@@ -566,6 +577,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "admin_ports",
             description: "Comma-separated list of administrative ports that must not be open to the internet.",
             default: Some("22,3389"),
+            kind: ParamKind::PortList,
         }],
     },
     CheckDef {
@@ -617,6 +629,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "min_days",
             description: "Minimum retention in days.",
             default: Some("365"),
+            kind: ParamKind::Days { min: 1, max: 3653 },
         }],
     },
     CheckDef {
@@ -635,6 +648,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "kms_key_id",
             description: "Expected KMS key ARN. When unset any KMS key passes.",
             default: None,
+            kind: ParamKind::KmsKey,
         }],
     },
     // ------------------------------------------------------------------ RDS
@@ -683,6 +697,7 @@ pub(super) static CHECKS: &[CheckDef] = &[
             name: "min_days",
             description: "Minimum automated backup retention in days (RDS allows 1-35).",
             default: Some("7"),
+            kind: ParamKind::Days { min: 1, max: 35 },
         }],
     },
     CheckDef {

@@ -33,6 +33,9 @@
 //! `HIPAA164.312`, `21CFR11.10(`, the empty string) is rejected.
 
 mod definitions;
+pub mod params;
+
+pub use params::{ParamError, ParamKind, ParamValue};
 
 use std::fmt;
 use std::str::FromStr;
@@ -184,13 +187,16 @@ impl fmt::Display for ParseCatalogEnumError {
 
 impl std::error::Error for ParseCatalogEnumError {}
 
-/// A tuning parameter of a check. Values are passed as strings; `default` is used when unset
-/// (`None`: the parameter is optional and the check behaves as described when it is absent).
+/// A tuning parameter of a check. Values are passed as strings of the form `kind` declares
+/// (parsed by [`ParamKind::parse`]); `default` is used when unset (`None`: the parameter is
+/// optional and the check behaves as described when it is absent). A set value that does not
+/// parse is refused at plan time and makes the check `error`, never the default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CheckParam {
     pub name: &'static str,
     pub description: &'static str,
     pub default: Option<&'static str>,
+    pub kind: ParamKind,
 }
 
 /// Metadata of one check.
@@ -582,58 +588,69 @@ mod tests {
     fn param_defaults_parse() {
         for c in all() {
             for p in c.params {
-                let Some(d) = p.default else { continue };
-                if d.starts_with(|ch: char| ch.is_ascii_digit()) {
-                    for piece in d.split(',') {
-                        assert!(
-                            piece.trim().parse::<u32>().is_ok(),
-                            "{}.{}: {d:?} not numeric",
-                            c.id,
-                            p.name
-                        );
-                    }
+                if let Some(d) = p.default {
+                    p.parse(c.id, d)
+                        .unwrap_or_else(|e| panic!("default of {}.{}: {e}", c.id, p.name));
                 }
             }
         }
-        let days = |id: &str, name: &str| {
-            get(id)
-                .unwrap()
-                .param(name)
-                .unwrap()
-                .default
-                .unwrap()
-                .parse::<u32>()
-                .unwrap()
+        let value = |id: &str, name: &str| {
+            let p = get(id).unwrap().param(name).unwrap();
+            p.default.map(|d| p.parse(id, d).unwrap())
         };
-        assert_eq!(days("logs.retention", "min_days"), 365);
-        assert_eq!(days("rds.backup_retention", "min_days"), 7);
-        assert_eq!(days("s3.object_lock", "min_retention_days"), 1);
-        let ports: Vec<u16> = get("ec2.sg_no_admin_ingress")
-            .unwrap()
-            .param("admin_ports")
-            .unwrap()
-            .default
-            .unwrap()
-            .split(',')
-            .map(|p| p.trim().parse().unwrap())
+        assert_eq!(
+            value("logs.retention", "min_days"),
+            Some(ParamValue::Days(365))
+        );
+        assert_eq!(
+            value("rds.backup_retention", "min_days"),
+            Some(ParamValue::Days(7))
+        );
+        assert_eq!(
+            value("s3.object_lock", "min_retention_days"),
+            Some(ParamValue::Days(1))
+        );
+        assert_eq!(
+            value("ec2.sg_no_admin_ingress", "admin_ports"),
+            Some(ParamValue::Ports(vec![(22, 22), (3389, 3389)]))
+        );
+        assert_eq!(
+            value("s3.object_lock", "mode"),
+            Some(ParamValue::Choice("COMPLIANCE"))
+        );
+        assert_eq!(value("s3.encryption", "kms_key_id"), None);
+    }
+
+    #[test]
+    fn every_parameter_kind_is_used_and_each_refuses_the_issue_examples() {
+        let kinds: Vec<ParamKind> = all()
+            .iter()
+            .flat_map(|c| c.params.iter().map(|p| p.kind))
             .collect();
-        assert_eq!(ports, [22, 3389]);
-        assert_eq!(
-            get("s3.object_lock")
-                .unwrap()
-                .param("mode")
-                .unwrap()
-                .default,
-            Some("COMPLIANCE")
-        );
-        assert_eq!(
-            get("s3.encryption")
-                .unwrap()
-                .param("kms_key_id")
-                .unwrap()
-                .default,
-            None
-        );
+        for example in [
+            ParamKind::Days { min: 1, max: 1 },
+            ParamKind::Boolean,
+            ParamKind::OneOf(&[]),
+            ParamKind::Sha256Hex,
+            ParamKind::KmsKey,
+            ParamKind::PortList,
+            ParamKind::BucketName,
+            ParamKind::BucketNameOrArn,
+        ] {
+            assert!(
+                kinds
+                    .iter()
+                    .any(|k| std::mem::discriminant(k) == std::mem::discriminant(&example)),
+                "no parameter is {example:?}"
+            );
+        }
+        let p = |id: &str, name: &str| get(id).unwrap().param(name).unwrap();
+        assert!(p("s3.object_lock", "min_retention_days")
+            .parse("s3.object_lock", "2555d")
+            .is_err());
+        assert!(p("logs.retention", "min_days")
+            .parse("logs.retention", "abc")
+            .is_err());
     }
 
     #[test]

@@ -13,9 +13,9 @@ pub fn evaluate(id: &str, obs: &Observation, params: &Params) -> Option<Outcome>
         "cloudtrail.logging" => logging(obs),
         "cloudtrail.multi_region" => multi_region(obs),
         "cloudtrail.log_file_validation" => log_file_validation(obs),
-        "cloudtrail.kms" => kms(obs, params.get("kms_key_id")),
+        "cloudtrail.kms" => kms(obs, params.text("kms_key_id")),
         "cloudtrail.cloudwatch_logs" => cloudwatch_logs(obs),
-        "cloudtrail.s3_data_events" => s3_data_events(obs, params.get("bucket_arn")),
+        "cloudtrail.s3_data_events" => s3_data_events(obs, params.text("bucket_arn")),
         _ => return None,
     };
     Some(outcome.unwrap_or_else(|e| e))
@@ -301,13 +301,11 @@ mod tests {
     }
 
     fn run(id: &str, o: &Observation, params: &[(&str, &str)]) -> Outcome {
-        let p = Params(
-            params
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        );
-        evaluate(id, o, &p).expect("known check")
+        let overrides = params
+            .iter()
+            .map(|(k, v)| (format!("{id}.{k}"), v.to_string()))
+            .collect();
+        crate::checks::evaluate_id(id, o, &overrides)
     }
 
     fn status(id: &str, o: &Observation, params: &[(&str, &str)]) -> Status {
@@ -394,17 +392,24 @@ mod tests {
     #[test]
     fn kms() {
         let id = "cloudtrail.kms";
-        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd";
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         let o = obs(json!({ "KMSKeyId": arn }));
         assert_eq!(status(id, &o, &[]), Status::Passed);
         assert_eq!(
-            status(id, &o, &[("kms_key_id", "1234abcd")]),
+            status(
+                id,
+                &o,
+                &[("kms_key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")]
+            ),
             Status::Passed
         );
         assert_eq!(status(id, &o, &[("kms_key_id", arn)]), Status::Passed);
-        let out = run(id, &o, &[("kms_key_id", "other")]);
+        let out = run(id, &o, &[("kms_key_id", "alias/other")]);
         assert_eq!(out.status, Status::Failed);
-        assert_eq!(out.expected, "SSE-KMS with key other");
+        assert_eq!(out.expected, "SSE-KMS with key alias/other");
+        // Not a key reference at all: the check is not evaluated.
+        let out = run(id, &o, &[("kms_key_id", "other")]);
+        assert_eq!(out.status, Status::Error, "{out:?}");
         let none = run(id, &obs(json!({})), &[]);
         assert_eq!(
             (none.status, none.actual.as_str()),

@@ -8,7 +8,7 @@ use crate::observe::Observation;
 pub fn evaluate(id: &str, obs: &Observation, params: &Params) -> Option<Outcome> {
     let outcome = match id {
         "config.recorder_recording" => recorder_recording(obs, params),
-        "config.delivery_channel" => delivery_channel(obs, params.get("s3_bucket_name")),
+        "config.delivery_channel" => delivery_channel(obs, params.text("s3_bucket_name")),
         _ => return None,
     };
     Some(outcome.unwrap_or_else(|e| e))
@@ -57,8 +57,8 @@ impl Findings {
 
 fn recorder_recording(obs: &Observation, params: &Params) -> Result<Outcome, Outcome> {
     let need_global = params
-        .get("include_global_resource_types")
-        .is_none_or(|v| v.trim().eq_ignore_ascii_case("true"));
+        .boolean("include_global_resource_types")
+        .unwrap_or(true);
     let expected = if need_global {
         "recording all supported resource types including global ones, last status not FAILURE"
     } else {

@@ -30,18 +30,8 @@ fn field<'a>(v: &'a Json, key: &str) -> &'a str {
 }
 
 fn vpc_flow_logs(obs: &Observation, params: &Params) -> Outcome {
-    let wanted = params
-        .get("traffic_type")
-        .unwrap_or("ALL")
-        .trim()
-        .to_ascii_uppercase();
+    let wanted = params.choice("traffic_type").unwrap_or("ALL");
     let expected = format!("an ACTIVE flow log capturing {wanted} traffic");
-    if !matches!(wanted.as_str(), "ALL" | "ACCEPT" | "REJECT") {
-        return Outcome::error(
-            expected,
-            format!("parameter traffic_type = {wanted:?} is not ALL, ACCEPT or REJECT"),
-        );
-    }
     let logs = match property(obs, "FlowLogs", &expected) {
         Err(e) => return e,
         Ok(None) => return Outcome::verdict(false, expected, "no flow log"),
@@ -69,7 +59,7 @@ fn vpc_flow_logs(obs: &Observation, params: &Params) -> Outcome {
         let delivery = field(fl, "DeliverLogsStatus");
         field(fl, "FlowLogStatus").eq_ignore_ascii_case("ACTIVE")
             && (delivery.is_empty() || delivery.eq_ignore_ascii_case("SUCCESS"))
-            && (traffic.eq_ignore_ascii_case("ALL") || traffic.eq_ignore_ascii_case(&wanted))
+            && (traffic.eq_ignore_ascii_case("ALL") || traffic.eq_ignore_ascii_case(wanted))
     });
     match good {
         Some(fl) => Outcome::verdict(true, expected, describe(fl)),
@@ -79,27 +69,6 @@ fn vpc_flow_logs(obs: &Observation, params: &Params) -> Outcome {
             Outcome::verdict(false, expected, all.join("; "))
         }
     }
-}
-
-/// A port list such as `22,3389` or `22,8000-8100`.
-fn parse_ports(text: &str) -> Result<Vec<(i64, i64)>, String> {
-    let mut out = Vec::new();
-    for piece in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (lo, hi) = piece.split_once('-').unwrap_or((piece, piece));
-        let parse = |s: &str| s.trim().parse::<u16>().map(i64::from);
-        match (parse(lo), parse(hi)) {
-            (Ok(lo), Ok(hi)) if lo <= hi => out.push((lo, hi)),
-            _ => {
-                return Err(format!(
-                    "parameter admin_ports: {piece:?} is not a port or port range"
-                ))
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err("parameter admin_ports lists no port".into());
-    }
-    Ok(out)
 }
 
 /// Whether a CloudFormation-shaped ingress rule opens one of `ports` to the internet.
@@ -158,12 +127,26 @@ fn show_rule(rule: &Json) -> String {
 }
 
 fn sg_no_admin_ingress(obs: &Observation, params: &Params) -> Outcome {
-    let raw = params.get("admin_ports").unwrap_or("22,3389");
-    let expected = format!("no ingress from 0.0.0.0/0 or ::/0 to ports {raw}");
-    let ports = match parse_ports(raw) {
-        Ok(p) => p,
-        Err(e) => return Outcome::error(expected, e),
-    };
+    let ports: Vec<(i64, i64)> = params
+        .ports("admin_ports")
+        .unwrap_or(&[(22, 22), (3389, 3389)])
+        .iter()
+        .map(|&(lo, hi)| (i64::from(lo), i64::from(hi)))
+        .collect();
+    let shown: Vec<String> = ports
+        .iter()
+        .map(|&(lo, hi)| {
+            if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo}-{hi}")
+            }
+        })
+        .collect();
+    let expected = format!(
+        "no ingress from 0.0.0.0/0 or ::/0 to ports {}",
+        shown.join(",")
+    );
     let rules = match property(obs, "SecurityGroupIngress", &expected) {
         Err(e) => return e,
         Ok(None) => return Outcome::verdict(true, expected, "no ingress rules"),

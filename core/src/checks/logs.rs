@@ -10,8 +10,8 @@ const DEFAULT_MIN_DAYS: i64 = 365;
 /// Evaluate a `logs` check; `None` when `id` is not one of them.
 pub fn evaluate(id: &str, obs: &Observation, params: &Params) -> Option<Outcome> {
     let outcome = match id {
-        "logs.retention" => retention(obs, params.number("min_days", DEFAULT_MIN_DAYS)),
-        "logs.kms" => kms(obs, params.get("kms_key_id")),
+        "logs.retention" => retention(obs, params.days("min_days").unwrap_or(DEFAULT_MIN_DAYS)),
+        "logs.kms" => kms(obs, params.text("kms_key_id")),
         _ => return None,
     };
     Some(outcome.unwrap_or_else(|e| e))
@@ -82,6 +82,23 @@ mod tests {
     }
 
     #[test]
+    fn an_unparsable_min_days_is_an_error_not_the_default() {
+        // "abc" used to be checked as the default, 365 days.
+        let out = run(
+            "logs.retention",
+            &obs(json!({"RetentionInDays": 400})),
+            &[("min_days", "abc")],
+        );
+        assert_eq!(out.status, Status::Error, "{out:?}");
+        assert!(out
+            .detail
+            .unwrap()
+            .contains("`logs.retention.min_days` = \"abc\" is not valid"),);
+        let out = run("logs.retention", &obs(json!({})), &[("min_days", "0")]);
+        assert_eq!(out.status, Status::Error, "out of range: {out:?}");
+    }
+
+    #[test]
     fn retention() {
         let id = "logs.retention";
         let year = obs(json!({"RetentionInDays": 365}));
@@ -117,18 +134,26 @@ mod tests {
     #[test]
     fn kms() {
         let id = "logs.kms";
-        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd";
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
         let o = obs(json!({ "KmsKeyId": arn }));
         assert_eq!(run(id, &o, &[]).status, Status::Passed);
         assert_eq!(run(id, &o, &[("kms_key_id", arn)]).status, Status::Passed);
         assert_eq!(
-            run(id, &o, &[("kms_key_id", "1234abcd")]).status,
+            run(
+                id,
+                &o,
+                &[("kms_key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")]
+            )
+            .status,
             Status::Passed
         );
         let other = run(
             id,
             &o,
-            &[("kms_key_id", "arn:aws:kms:us-east-1:111122223333:key/ffff")],
+            &[(
+                "kms_key_id",
+                "arn:aws:kms:us-east-1:111122223333:key/ffffffff-ffff-ffff-ffff-ffffffffffff",
+            )],
         );
         assert_eq!(other.status, Status::Failed);
         let none = run(id, &obs(json!({})), &[]);

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::catalog::{self, CheckDef};
+use crate::catalog::{self, CheckDef, ParamError, ParamValue};
 use crate::observe::{Existence, Observation};
 
 /// Result status of one check on one resource.
@@ -100,35 +100,74 @@ impl Outcome {
     }
 }
 
-/// Parameters of a check: defaults from the catalog, overridden by `CHECK_ID.PARAM` values.
+/// Parameters of a check, parsed: defaults from the catalog, overridden by `CHECK_ID.PARAM`
+/// values. Built by [`Params::resolve`], which refuses a value that does not parse (the
+/// check is then `error`; a malformed value never becomes the default).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Params(pub BTreeMap<String, String>);
+pub struct Params(BTreeMap<&'static str, ParamValue>);
 
 impl Params {
-    /// Resolve the parameters of `def` from a target's `CHECK_ID.PARAM` map.
-    pub fn resolve(def: &CheckDef, overrides: &BTreeMap<String, String>) -> Params {
+    /// Resolve and parse the parameters of `def` from a target's `CHECK_ID.PARAM` map.
+    pub fn resolve(
+        def: &CheckDef,
+        overrides: &BTreeMap<String, String>,
+    ) -> Result<Params, ParamError> {
         let mut map = BTreeMap::new();
         for p in def.params {
-            if let Some(d) = p.default {
-                map.insert(p.name.to_string(), d.to_string());
-            }
-            if let Some(v) = overrides.get(&format!("{}.{}", def.id, p.name)) {
-                map.insert(p.name.to_string(), v.clone());
+            let raw = overrides
+                .get(&format!("{}.{}", def.id, p.name))
+                .map(String::as_str)
+                .or(p.default);
+            if let Some(raw) = raw {
+                map.insert(p.name, p.parse(def.id, raw)?);
             }
         }
-        Params(map)
+        Ok(Params(map))
     }
 
-    /// A parameter value.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+    /// A parsed value.
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.0.get(name)
     }
 
-    /// A numeric parameter, or `default` when absent or malformed.
-    pub fn number(&self, name: &str, default: i64) -> i64 {
-        self.get(name)
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(default)
+    /// A text value (key, bucket, digest); `None` when unset.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            ParamValue::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// A number of days; `None` when unset.
+    pub fn days(&self, name: &str) -> Option<i64> {
+        match self.get(name)? {
+            ParamValue::Days(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// One of a parameter's allowed values; `None` when unset.
+    pub fn choice(&self, name: &str) -> Option<&'static str> {
+        match self.get(name)? {
+            ParamValue::Choice(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// A boolean; `None` when unset.
+    pub fn boolean(&self, name: &str) -> Option<bool> {
+        match self.get(name)? {
+            ParamValue::Boolean(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// Port ranges; `None` when unset.
+    pub fn ports(&self, name: &str) -> Option<&[(u16, u16)]> {
+        match self.get(name)? {
+            ParamValue::Ports(p) => Some(p),
+            _ => None,
+        }
     }
 }
 
@@ -230,10 +269,26 @@ pub fn evaluate(def: &CheckDef, obs: &Observation, params: &Params) -> Outcome {
     })
 }
 
+/// Evaluate a check with a target's `CHECK_ID.PARAM` values. A value that does not parse
+/// makes the check `error` (it is not evaluated, with the default or otherwise).
+pub fn evaluate_with(
+    def: &CheckDef,
+    obs: &Observation,
+    overrides: &BTreeMap<String, String>,
+) -> Outcome {
+    match Params::resolve(def, overrides) {
+        Ok(params) => evaluate(def, obs, &params),
+        Err(e) => Outcome::error(
+            def.title,
+            format!("{e}; the check was not evaluated (a malformed parameter never becomes its default)"),
+        ),
+    }
+}
+
 /// Evaluate a check by id (convenience for tests and the runner).
 pub fn evaluate_id(id: &str, obs: &Observation, overrides: &BTreeMap<String, String>) -> Outcome {
     match catalog::get(id) {
-        Some(def) => evaluate(def, obs, &Params::resolve(def, overrides)),
+        Some(def) => evaluate_with(def, obs, overrides),
         None => Outcome::error(id, format!("unknown check `{id}`")),
     }
 }

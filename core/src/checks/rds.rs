@@ -52,14 +52,8 @@ fn multi_az(obs: &Observation) -> Outcome {
 }
 
 fn backup_retention(obs: &Observation, params: &Params) -> Outcome {
-    let raw = params.get("min_days").unwrap_or("7").trim();
-    let expected = format!("at least {raw} days");
-    let Ok(min) = raw.parse::<i64>() else {
-        return Outcome::error(
-            expected,
-            format!("parameter min_days = {raw:?} is not a number"),
-        );
-    };
+    let min = params.days("min_days").unwrap_or(7);
+    let expected = format!("at least {min} days");
     match integer(obs, "BackupRetentionPeriod", &expected) {
         Err(e) => e,
         Ok(None) => Outcome::verdict(false, expected, "not reported"),

@@ -26,9 +26,9 @@ pub fn evaluate(id: &str, obs: &Observation, params: &Params) -> Option<Outcome>
 /// Outcome of an evaluator; `Err` carries an early outcome (usually a read error).
 type Eval = Result<Outcome, Outcome>;
 
-/// A non-empty, trimmed parameter.
+/// A text parameter (parsed and trimmed), when set.
 fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
-    params.get(name).map(str::trim).filter(|v| !v.is_empty())
+    params.text(name)
 }
 
 /// `true`, or the string `true` / `Enabled` (any case).
@@ -329,10 +329,8 @@ fn covers(pattern: &str, text: &str, any_suffix: bool) -> bool {
 // ------------------------------------------------------------------ s3.object_lock
 
 fn object_lock(obs: &Observation, params: &Params) -> Eval {
-    let mode = param(params, "mode")
-        .unwrap_or("COMPLIANCE")
-        .to_ascii_uppercase();
-    let min_days = params.number("min_retention_days", 1);
+    let mode = params.choice("mode").unwrap_or("COMPLIANCE");
+    let min_days = params.days("min_retention_days").unwrap_or(1);
     let expected = format!("Enabled, default retention {mode} for at least {min_days} day(s)");
     let flag = support::property(obs, "ObjectLockEnabled", &expected)?;
     let conf = support::property(obs, "ObjectLockConfiguration", &expected)?;
@@ -357,7 +355,7 @@ fn object_lock(obs: &Observation, params: &Params) -> Eval {
         format!("{effective} day(s)")
     };
     Ok(Outcome::verdict(
-        actual_mode.eq_ignore_ascii_case(&mode) && effective >= min_days,
+        actual_mode.eq_ignore_ascii_case(mode) && effective >= min_days,
         expected,
         format!("Enabled, default retention {actual_mode} for {period}"),
     ))
@@ -457,17 +455,12 @@ mod tests {
         o
     }
 
-    fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
     fn run(id: &str, obs: &Observation, p: &[(&str, &str)]) -> Outcome {
-        evaluate(id, obs, &params(p)).expect("s3 check")
+        let overrides = p
+            .iter()
+            .map(|(k, v)| (format!("{id}.{k}"), v.to_string()))
+            .collect();
+        crate::checks::evaluate_id(id, obs, &overrides)
     }
 
     fn errored(id: &str, property: &str, p: &[(&str, &str)]) -> Outcome {
@@ -485,7 +478,8 @@ mod tests {
             {"ServerSideEncryptionByDefault": d, "BucketKeyEnabled": true}]}})
     }
 
-    const KEY_ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1111-2222";
+    const KEY_ARN: &str =
+        "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777";
 
     #[test]
     fn encryption_passes_for_kms_and_matching_key() {
@@ -493,10 +487,17 @@ mod tests {
         let r = run("s3.encryption", &o, &[]);
         assert_eq!(r.status, Status::Passed);
         assert_eq!(r.actual, format!("aws:kms with key {KEY_ARN}"));
-        let r = run("s3.encryption", &o, &[("kms_key_id", "1111-2222")]);
+        let r = run(
+            "s3.encryption",
+            &o,
+            &[("kms_key_id", "1111aaaa-2222-3333-4444-555566667777")],
+        );
         assert_eq!(
             (r.status, r.expected.as_str()),
-            (Status::Passed, "aws:kms with key 1111-2222")
+            (
+                Status::Passed,
+                "aws:kms with key 1111aaaa-2222-3333-4444-555566667777"
+            )
         );
         let dsse = bucket(sse("aws:kms:dsse", None));
         assert_eq!(run("s3.encryption", &dsse, &[]).status, Status::Passed);
@@ -507,7 +508,11 @@ mod tests {
         let r = run("s3.encryption", &bucket(sse("AES256", None)), &[]);
         assert_eq!((r.status, r.actual.as_str()), (Status::Failed, "AES256"));
         let other = bucket(sse("aws:kms", Some(KEY_ARN)));
-        let r = run("s3.encryption", &other, &[("kms_key_id", "9999")]);
+        let r = run(
+            "s3.encryption",
+            &other,
+            &[("kms_key_id", "9999aaaa-9999-9999-9999-999999999999")],
+        );
         assert_eq!(r.status, Status::Failed);
         let managed = bucket(sse("aws:kms", None));
         let r = run("s3.encryption", &managed, &[("kms_key_id", KEY_ARN)]);
@@ -524,9 +529,17 @@ mod tests {
     fn encryption_resolves_aliases_and_errors_when_it_cannot() {
         let mut o = bucket(sse("aws:kms", Some("alias/gxp")));
         o.set("KmsKeyAliases", json!({"alias/gxp": KEY_ARN}));
-        let r = run("s3.encryption", &o, &[("kms_key_id", "1111-2222")]);
+        let r = run(
+            "s3.encryption",
+            &o,
+            &[("kms_key_id", "1111aaaa-2222-3333-4444-555566667777")],
+        );
         assert_eq!(r.status, Status::Passed);
-        let r = run("s3.encryption", &o, &[("kms_key_id", "3333")]);
+        let r = run(
+            "s3.encryption",
+            &o,
+            &[("kms_key_id", "3333aaaa-3333-3333-3333-333333333333")],
+        );
         assert_eq!(r.status, Status::Failed);
 
         let mut o = bucket(sse("aws:kms", Some(KEY_ARN)));
@@ -699,6 +712,26 @@ mod tests {
     fn lock(retention: Json) -> Observation {
         bucket(json!({"ObjectLockEnabled": true, "ObjectLockConfiguration":
             {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": retention}}}))
+    }
+
+    #[test]
+    fn an_unparsable_retention_parameter_is_an_error_not_the_default() {
+        // 30-day retention; "2555d" used to be read as the default of 1 day: a pass.
+        let o = lock(json!({"Mode": "COMPLIANCE", "Days": 30}));
+        let r = run("s3.object_lock", &o, &[("min_retention_days", "2555d")]);
+        assert_eq!(r.status, Status::Error, "{r:?}");
+        let detail = r.detail.unwrap();
+        assert!(
+            detail.contains("`s3.object_lock.min_retention_days` = \"2555d\" is not valid")
+                && detail.contains("expected a whole number of days from 1 to 36500"),
+            "{detail}"
+        );
+        let r = run("s3.object_lock", &o, &[("mode", "LEGAL_HOLD")]);
+        assert_eq!(r.status, Status::Error, "{r:?}");
+        assert_eq!(
+            run("s3.object_lock", &o, &[("min_retention_days", "2555")]).status,
+            Status::Failed
+        );
     }
 
     #[test]

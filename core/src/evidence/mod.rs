@@ -122,6 +122,20 @@ pub fn is_report_of(key: &str, qualification: &str) -> bool {
     key.ends_with(".json") && key.contains(&format!("/{}/", sanitize(qualification)))
 }
 
+/// Why `name` cannot be a qualification name: its reports are filed under a folder (key
+/// segment) named after it, and `.` and `..` name no folder of their own. `None` when it can.
+pub fn qualification_name_problem(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        return Some("is empty".into());
+    }
+    match sanitize(name).as_str() {
+        "." | ".." => Some(format!(
+            "cannot name a qualification: its reports are filed under a folder named after it, and `{name}` names the current or the parent folder"
+        )),
+        _ => None,
+    }
+}
+
 /// Replace characters that do not belong in a key segment.
 pub fn sanitize(segment: &str) -> String {
     let s: String = segment
@@ -157,5 +171,15 @@ mod tests {
         assert!(is_report_of(&key, "lims q"));
         assert!(!is_report_of(&key, "lims"));
         assert!(!is_report_of(&format!("{key}.sha256"), "lims q"));
+    }
+
+    #[test]
+    fn dot_names_cannot_be_qualification_folders() {
+        for bad in [".", "..", "", "  "] {
+            assert!(qualification_name_problem(bad).is_some(), "{bad:?}");
+        }
+        for good in ["lims-prod", "...", ".hidden", "a..b", "lims prod"] {
+            assert_eq!(qualification_name_problem(good), None, "{good:?}");
+        }
     }
 }

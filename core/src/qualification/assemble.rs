@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, CheckDef, Stage};
-use crate::checks::{self, iq, Outcome, Params, Status};
+use crate::checks::{self, iq, Outcome, Status};
 use crate::observe::{Observation, StackObservation, Target, TargetOrigin};
 use crate::report::{CheckResult, SuppressionRecord, TraceResult, TraceRow};
 use crate::spec::model::{ExpectedStack, Spec, Suppression};
@@ -74,7 +74,7 @@ pub fn target_results(target: &Target, obs: &Observation, stages: &[Stage]) -> V
         if !stages.contains(&d.stage) || d.id.starts_with("iq.") {
             continue;
         }
-        let outcome = checks::evaluate(d, obs, &Params::resolve(d, &target.params));
+        let outcome = checks::evaluate_with(d, obs, &target.params);
         out.push(r(d, None, outcome));
     }
     out

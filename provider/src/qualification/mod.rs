@@ -419,14 +419,54 @@ fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
         diags.root_error(summary, detail);
     }
     if bad.len() > MAX_CHECK_DIAGNOSTICS {
-        diags.root_error(
-            format!(
-                "{} more checks failed or could not be evaluated",
-                bad.len() - MAX_CHECK_DIAGNOSTICS
-            ),
-            "See the filed report for every result.",
-        );
+        let (summary, detail) = beyond_the_cap(&bad[MAX_CHECK_DIAGNOSTICS..]);
+        diags.root_error(summary, detail);
     }
+}
+
+/// Summary and detail of the results behind the diagnostic cap: which checks, how many
+/// failed and how many could not be evaluated, so no failing check goes unnamed.
+fn beyond_the_cap(hidden: &[&CheckResult]) -> (String, String) {
+    let mut by_check: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in hidden {
+        let counts = by_check.entry(r.check_id.as_str()).or_default();
+        match r.status {
+            Status::Failed => counts.0 += 1,
+            _ => counts.1 += 1,
+        }
+    }
+    const NAMED_IN_SUMMARY: usize = 10;
+    let mut named: Vec<String> = by_check
+        .iter()
+        .take(NAMED_IN_SUMMARY)
+        .map(|(id, (f, e))| format!("{id} ×{}", f + e))
+        .collect();
+    if by_check.len() > NAMED_IN_SUMMARY {
+        named.push(format!("{} more", by_check.len() - NAMED_IN_SUMMARY));
+    }
+    let summary = format!(
+        "{} more checks failed or could not be evaluated: {}",
+        hidden.len(),
+        named.join(", ")
+    );
+    let lines: Vec<String> = by_check
+        .iter()
+        .map(|(id, (failed, error))| {
+            let mut parts = Vec::new();
+            if *failed > 0 {
+                parts.push(format!("{failed} failed"));
+            }
+            if *error > 0 {
+                parts.push(format!("{error} could not be evaluated"));
+            }
+            format!("  {id}: {}", parts.join(", "))
+        })
+        .collect();
+    let detail = format!(
+        "Beyond the first {MAX_CHECK_DIAGNOSTICS} diagnostics, by check:\n{}\n\nSee the filed report for every result.",
+        lines.join("\n")
+    );
+    (summary, detail)
 }
 
 /// Reports of qualification `name` waiting in the spool.
@@ -534,4 +574,73 @@ pub fn choose_store(
         });
     }
     Err("No evidence store is configured: set `evidence_store` on the qualification or in the provider block.".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gxp_core::catalog::{SeverityClass, Stage};
+
+    fn result(check: &str, target: usize, status: Status) -> CheckResult {
+        CheckResult {
+            check_id: check.into(),
+            title: "t".into(),
+            stage: Stage::Oq,
+            severity: SeverityClass::Security,
+            target: format!("r{target}"),
+            resource_type: "AWS::S3::Bucket".into(),
+            identifier: format!("b{target}"),
+            property: None,
+            status,
+            expected: "e".into(),
+            actual: "a".into(),
+            detail: None,
+            controls: vec![],
+            requirements: vec![],
+            remediation: "r".into(),
+            suppression: None,
+        }
+    }
+
+    #[test]
+    fn the_checks_behind_the_diagnostic_cap_are_named_with_their_counts() {
+        // 50 versioning failures fill the cap; the other checks would go unnamed.
+        let mut results: Vec<CheckResult> = (0..50)
+            .map(|i| result("s3.versioning", i, Status::Failed))
+            .collect();
+        results.extend((0..3).map(|i| result("s3.public_access_block", i, Status::Failed)));
+        results.extend((0..2).map(|i| result("kms.rotation", i, Status::Error)));
+        results.push(result("kms.rotation", 9, Status::Failed));
+        results.push(result("s3.tls_only", 0, Status::Passed));
+        let mut diags = Diagnostics::default();
+        report_failures(&mut diags, &results);
+        assert_eq!(diags.errors.len(), MAX_CHECK_DIAGNOSTICS + 1);
+        let last = diags.errors.last().unwrap();
+        assert_eq!(
+            last.summary,
+            "6 more checks failed or could not be evaluated: kms.rotation ×3, s3.public_access_block ×3"
+        );
+        assert!(
+            last.detail.contains("  kms.rotation: 1 failed, 2 could not be evaluated\n  s3.public_access_block: 3 failed"),
+            "{}",
+            last.detail
+        );
+        assert!(!last.detail.contains("s3.tls_only"));
+
+        // Under the cap: one diagnostic per result, no summary.
+        let mut diags = Diagnostics::default();
+        report_failures(&mut diags, &results[..10]);
+        assert_eq!(diags.errors.len(), 10);
+    }
+
+    #[test]
+    fn many_checks_behind_the_cap_are_all_in_the_detail() {
+        let mut results: Vec<CheckResult> = (0..50)
+            .map(|i| result("s3.versioning", i, Status::Failed))
+            .collect();
+        results.extend((0..12).map(|i| result(&format!("x.check_{i:02}"), i, Status::Failed)));
+        let (summary, detail) = beyond_the_cap(&results[50..].iter().collect::<Vec<_>>());
+        assert!(summary.ends_with("x.check_09 ×1, 2 more"), "{summary}");
+        assert!(detail.contains("x.check_11: 1 failed"), "{detail}");
+    }
 }

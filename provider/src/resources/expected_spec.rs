@@ -268,10 +268,10 @@ impl Resource for ExpectedSpecResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        if !validate::is_identifier(&id) {
+        if let Some(why) = validate::identifier_problem(&id) {
             diags.root_error(
                 "Invalid import id",
-                format!("Import a specification by its name (e.g. `lims-prod`); `{id}` is not a valid name."),
+                format!("Import a specification by its name (e.g. `lims-prod`); `{}` is not a valid name: it {why}.", id.escape_debug()),
             );
             return None;
         }

@@ -384,3 +384,135 @@ fn suppression_of_undefined_resource_or_check_is_reported() {
     assert!(summaries.contains(&"Suppression of an undefined resource".to_string()));
     assert!(summaries.contains(&"Unknown check id".to_string()));
 }
+
+#[test]
+fn unparsable_check_parameter_values_are_reported_with_the_parameter_and_form() {
+    let at = |k: &str| {
+        AttributePath::new("expected_resource")
+            .index(0)
+            .attribute("check_parameters")
+            .key(k.to_string())
+    };
+    for (check, key, value, form) in [
+        (
+            "s3.object_lock",
+            "s3.object_lock.min_retention_days",
+            "2555d",
+            "expected a whole number of days from 1 to 36500",
+        ),
+        (
+            "s3.object_lock",
+            "s3.object_lock.mode",
+            "LEGAL_HOLD",
+            "expected one of COMPLIANCE, GOVERNANCE",
+        ),
+        (
+            "s3.encryption",
+            "s3.encryption.kms_key_id",
+            "my key",
+            "expected a KMS key id, key ARN, alias/NAME or alias ARN",
+        ),
+    ] {
+        let mut cfg = sample();
+        if let Value::Value(r) = &mut cfg.expected_resource {
+            r[0].checks = list(&["s3.encryption", "s3.versioning", check]);
+            r[0].check_parameters = map(&[(key, value)]);
+        }
+        let p = single_problem(&cfg);
+        assert_eq!(p.summary, "Invalid check parameter value");
+        assert_eq!(p.path, at(key));
+        assert!(
+            p.detail
+                .contains(&format!("`{value}` is not a valid value for `{key}`"))
+                && p.detail.contains(form),
+            "{}",
+            p.detail
+        );
+        // A valid value passes.
+        let mut cfg = sample();
+        if let Value::Value(r) = &mut cfg.expected_resource {
+            r[0].checks = list(&["s3.encryption", "s3.versioning", "s3.object_lock"]);
+            r[0].check_parameters = map(&[
+                ("s3.object_lock.min_retention_days", "2555"),
+                ("s3.object_lock.mode", "governance"),
+            ]);
+        }
+        assert!(problems(&cfg).is_empty(), "{:?}", problems(&cfg));
+    }
+}
+
+#[test]
+fn dot_specification_names_are_refused() {
+    for name in [".", ".."] {
+        let mut cfg = sample();
+        cfg.name = s(name);
+        let p = single_problem(&cfg);
+        assert_eq!(p.summary, "Invalid specification name");
+        assert_eq!(p.path, path(&["name"]));
+    }
+}
+
+#[test]
+fn an_empty_identifier_is_reported_at_its_attribute() {
+    for empty in ["", "  "] {
+        let mut cfg = sample();
+        if let Value::Value(r) = &mut cfg.expected_resource {
+            r[0].identifier = s(empty);
+        }
+        let p = single_problem(&cfg);
+        assert_eq!(p.summary, "Empty identifier");
+        assert_eq!(
+            p.path,
+            AttributePath::new("expected_resource")
+                .index(0)
+                .attribute("identifier")
+        );
+    }
+}
+
+#[test]
+fn refused_identifiers_get_their_true_reason() {
+    use super::validate::identifier_problem;
+    for (text, reason) in [
+        ("lims prod", "contains a space"),
+        ("lims\tprod", "contains whitespace (U+0009)"),
+        ("lims\0prod", "contains the control character U+0000"),
+        ("lïms", "contains the non-ASCII character `ï` (U+00EF)"),
+        ("URS–001", "contains the non-ASCII character `–` (U+2013)"),
+        ("a#b", "contains `#`"),
+        ("-x", "must start with an ASCII letter or digit, not `-`"),
+        (
+            "é",
+            "must start with an ASCII letter or digit, not the non-ASCII character `é`",
+        ),
+        ("", "is empty"),
+    ] {
+        let why = identifier_problem(text).unwrap_or_else(|| panic!("{text:?} accepted"));
+        assert!(why.contains(reason), "{text:?}: {why}");
+        assert!(
+            !why.contains("no spaces") || text.contains(' '),
+            "{text:?}: {why}"
+        );
+    }
+    assert_eq!(identifier_problem("URS-001"), None);
+    assert_eq!(identifier_problem("arn:aws:s3:::b/x.y_z"), None);
+
+    // Through validation: the requirement id and the resource key say why.
+    let mut cfg = sample();
+    if let Value::Value(r) = &mut cfg.requirement {
+        r[0].id = s("URS\u{0}001");
+    }
+    if let Value::Value(r) = &mut cfg.expected_resource {
+        r[0].key = s("bücket");
+    }
+    let found = problems(&cfg);
+    let detail = |summary: &str| {
+        found
+            .iter()
+            .find(|p| p.summary == summary)
+            .map(|p| p.detail.clone())
+            .unwrap_or_else(|| panic!("no {summary}: {found:?}"))
+    };
+    assert!(detail("Invalid requirement id").contains("control character U+0000"));
+    assert!(detail("Invalid resource key").contains("non-ASCII character `ü` (U+00FC)"));
+}

@@ -56,10 +56,36 @@ pub fn is_sha256_hex(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Identifiers (requirement ids, resource keys): no whitespace, not empty.
+/// Identifiers (names, requirement ids, resource keys): an ASCII letter or digit, then ASCII
+/// letters, digits and `_ . : / -`.
 pub fn is_identifier(text: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$").is_match(text)
+    identifier_problem(text).is_none()
+}
+
+/// Why `text` is not an identifier (see [`is_identifier`]), naming the offending character;
+/// `None` when it is one.
+pub fn identifier_problem(text: &str) -> Option<String> {
+    const ALLOWED: &str = "use ASCII letters, digits and _ . : / -";
+    let describe = |c: char| match c {
+        ' ' => "a space".to_string(),
+        c if c.is_whitespace() => format!("whitespace (U+{:04X})", c as u32),
+        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c if !c.is_ascii() => format!("the non-ASCII character `{c}` (U+{:04X})", c as u32),
+        c => format!("`{c}`"),
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_.:/-".contains(c);
+    let Some(first) = text.chars().next() else {
+        return Some("is empty".into());
+    };
+    if !first.is_ascii_alphanumeric() {
+        return Some(format!(
+            "must start with an ASCII letter or digit, not {}",
+            describe(first)
+        ));
+    }
+    text.chars()
+        .find(|c| !allowed(*c))
+        .map(|c| format!("contains {}; {ALLOWED}", describe(c)))
 }
 
 struct Checker {
@@ -128,11 +154,11 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
     let root = AttributePath::root;
 
     if let Some(name) = c.required(&cfg.name, root().attribute("name"), "name") {
-        if !is_identifier(name) {
+        if let Some(why) = identifier_problem(name) {
             c.add(
                 root().attribute("name"),
                 "Invalid specification name",
-                format!("`{name}` must start with a letter or digit and contain no spaces."),
+                format!("`{}` {why}.", name.escape_debug()),
             );
         }
     }
@@ -212,11 +238,11 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
             requirements_known = false;
         }
         if let Some(id) = c.required(&r.id, p().attribute("id"), "requirement.id") {
-            if !is_identifier(id) {
+            if let Some(why) = identifier_problem(id) {
                 c.add(
                     p().attribute("id"),
                     "Invalid requirement id",
-                    format!("`{id}` must contain no spaces (e.g. URS-001)."),
+                    format!("`{}` {why} (e.g. URS-001).", id.escape_debug()),
                 );
             }
             if !requirement_ids.insert(id) {
@@ -335,11 +361,11 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
             }
         }
         if let Some(key) = c.required(&r.key, p().attribute("key"), "expected_resource.key") {
-            if !is_identifier(key) {
+            if let Some(why) = identifier_problem(key) {
                 c.add(
                     p().attribute("key"),
                     "Invalid resource key",
-                    format!("`{key}` must contain no spaces."),
+                    format!("`{}` {why} (e.g. evidence_bucket).", key.escape_debug()),
                 );
             }
             if resource_types.insert(key, ty).is_some() {
@@ -349,6 +375,13 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                     format!("Resource key `{key}` is used by more than one expected_resource."),
                 );
             }
+        }
+        if matches!(&r.identifier, Value::Value(id) if id.trim().is_empty()) {
+            c.add(
+                p().attribute("identifier"),
+                "Empty identifier",
+                "`identifier` is set but empty: give the resource's physical id or ARN, or leave it out and set `stack_name` and `logical_id`.",
+            );
         }
         if let Some(id) = known_str(&r.identifier) {
             if id.starts_with("arn:") && !is_arn(id) {
@@ -423,10 +456,23 @@ pub fn validate(cfg: &SpecConfig, now: time::OffsetDateTime) -> Vec<Problem> {
                 }
             }
         }
-        for (k, _) in map_items(&r.check_parameters) {
+        for (k, v) in map_items(&r.check_parameters) {
             let known_param = k.rsplit_once('.').and_then(|(check, param)| {
-                catalog::get(check).map(|def| (check, def.params.iter().any(|pd| pd.name == param)))
+                catalog::get(check).map(|def| (check, def.param(param)))
             });
+            if let (Some((_, Some(param))), Value::Value(value)) = (known_param, v) {
+                if let Some(Err(e)) = catalog::params::parse_entry(k, value) {
+                    c.add(
+                        p().attribute("check_parameters").key(k.to_string()),
+                        "Invalid check parameter value",
+                        format!(
+                            "`{value}` is not a valid value for `{k}` ({}): expected {}. {}",
+                            e.reason, e.expected, param.description
+                        ),
+                    );
+                }
+            }
+            let known_param = known_param.map(|(check, param)| (check, param.is_some()));
             let problem = match known_param {
                 None => Some(format!(
                     "`{k}` must be CHECK_ID.PARAMETER with a catalog check id."

@@ -102,6 +102,15 @@ fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>
 
 /// Plan-time validation of the configuration.
 fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
+    if let Value::Value(name) = &cfg.name {
+        if let Some(why) = gxp_core::evidence::qualification_name_problem(name) {
+            diags.error(
+                "Invalid qualification name",
+                format!("`{name}` {why}. Use a name such as `lims-prod`."),
+                AttributePath::new("name"),
+            );
+        }
+    }
     if let Err((i, s)) = parse_stages(&cfg.stages) {
         diags.error(
             "Invalid stage",
@@ -180,6 +189,19 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
                 AttributePath::new("spec_document"),
             ),
             Ok(spec) => {
+                // A document that did not come through gxp_expected_spec's validation (written
+                // by hand, or by an older provider) gets the same check of its parameters.
+                for r in &spec.resources {
+                    for (k, v) in &r.check_parameters {
+                        if let Some(Err(e)) = gxp_core::catalog::params::parse_entry(k, v) {
+                            diags.error(
+                                "Invalid check parameter value",
+                                format!("Resource `{}` of the specification document: {e}.", r.key),
+                                AttributePath::new("spec_document"),
+                            );
+                        }
+                    }
+                }
                 if let Some(id) = text(&cfg.spec_id) {
                     if id != spec.name {
                         diags.error(
@@ -552,5 +574,72 @@ impl Resource for QualificationResource {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A minimal canonical document with one bucket and `params` on it.
+    fn document(params: &str) -> String {
+        format!(
+            r#"{{"format":"gxp.spec/v1","spec":{{"approval":{{"approved_at":"2026-05-01","approved_by":"qa","change_reference":"CR-1"}},"name":"lims-prod","requirements":[],"resources":[{{"check_parameters":{params},"checks":["s3.object_lock"],"identifier":"lims-data","key":"data","requirements":[],"type":"AWS::S3::Bucket"}}],"stacks":[],"suppressions":[],"system":{{"application_id":"lims","environment":"prod"}},"version":"1"}}}}"#
+        )
+    }
+
+    fn diagnostics(doc: &str) -> Diagnostics {
+        let cfg = QualificationState {
+            spec_document: Value::Value(doc.to_string()),
+            spec_digest: Value::Value(gxp_core::util::sha256_hex(doc.as_bytes())),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &cfg);
+        diags
+    }
+
+    #[test]
+    fn dot_names_are_refused_at_plan_with_the_attribute_path() {
+        for name in [".", ".."] {
+            let cfg = QualificationState {
+                name: Value::Value(name.into()),
+                ..Default::default()
+            };
+            let mut diags = Diagnostics::default();
+            validate_config(&mut diags, &cfg);
+            assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+            assert_eq!(diags.errors[0].summary, "Invalid qualification name");
+            assert_eq!(diags.errors[0].attribute, AttributePath::new("name"));
+        }
+        let cfg = QualificationState {
+            name: Value::Value("lims-prod".into()),
+            ..Default::default()
+        };
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &cfg);
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    }
+
+    #[test]
+    fn a_document_with_an_unparsable_parameter_is_refused_at_plan() {
+        let diags = diagnostics(&document(
+            r#"{"s3.object_lock.min_retention_days":"2555d"}"#,
+        ));
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        let e = &diags.errors[0];
+        assert_eq!(e.summary, "Invalid check parameter value");
+        assert_eq!(e.attribute, AttributePath::new("spec_document"));
+        assert!(
+            e.detail.contains("Resource `data`")
+                && e.detail
+                    .contains("`s3.object_lock.min_retention_days` = \"2555d\"")
+                && e.detail
+                    .contains("expected a whole number of days from 1 to 36500"),
+            "{}",
+            e.detail
+        );
+        let ok = diagnostics(&document(r#"{"s3.object_lock.min_retention_days":"2555"}"#));
+        assert!(ok.errors.is_empty(), "{:?}", ok.errors);
     }
 }
