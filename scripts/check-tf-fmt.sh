@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fail when a Terraform file under modules/ or examples/ is not formatted
 # (`terraform fmt -check -recursive`), listing the files. `make test` (scripts/test.sh)
-# calls this script before the modules' `terraform test` suites (scripts/terraform-test.sh).
+# calls this script after `cargo test --workspace`, which runs the modules' `terraform test`
+# suites (tests/terraform_native).
 #
 # Fix formatting with `make fmt` (or `terraform fmt -recursive modules examples`).
 set -euo pipefail

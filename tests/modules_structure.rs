@@ -583,6 +583,36 @@ fn check_problems(d: &Declaration) -> Vec<String> {
 ///
 /// Every declaration's checks must also be catalog checks for its type.
 fn coverage_problems(parent: &Module, qual: &Module) -> Vec<String> {
+    coverage_problems_with(parent, qual, &[])
+}
+
+/// Source prefix of the internal modules (`modules/_internal/*`) a parent module calls.
+const INTERNAL_SOURCE_PREFIX: &str = "../_internal/";
+
+/// The internal modules a parent calls, as (call name, module).
+fn internal_calls(parent: &Module) -> Vec<(String, Module)> {
+    parent
+        .module_calls()
+        .into_iter()
+        .filter(|(_, source, _)| source.starts_with(INTERNAL_SOURCE_PREFIX))
+        .map(|(name, source, _)| {
+            let dir = parent.dir.join(&source);
+            let m = Module::load(&dir).unwrap_or_else(|e| panic!("module.{name}: {e}"));
+            (name.to_string(), m)
+        })
+        .collect()
+}
+
+/// [`coverage_problems`], where the parent also creates resources through internal modules
+/// (`module "bucket" { source = "../_internal/hardened-bucket" }`): a security-relevant
+/// resource `T.N` of such a module is covered when one of the module's outputs references it
+/// and the qualification call passes that output (`module.bucket.bucket_name`) to an input
+/// that identifies an expected resource of `T`'s type, as for the parent's own resources.
+fn coverage_problems_with(
+    parent: &Module,
+    qual: &Module,
+    internals: &[(String, Module)],
+) -> Vec<String> {
     let mut problems = Vec::new();
     let decls = declarations(qual);
     for d in &decls {
@@ -632,6 +662,53 @@ fn coverage_problems(parent: &Module, qual: &Module) -> Vec<String> {
             } else if covering(ty, name, cfn).is_empty() {
                 problems.push(format!(
                     "{ty}.{name}: passed as {receiving:?}, but no expected resource of type {cfn} with applicable checks has an identifier from those inputs"
+                ));
+            }
+        }
+    }
+
+    for (call, child) in internals {
+        for (ty, name, _) in child.resources() {
+            let Some((_, cfn)) = SECURITY_TYPES.iter().find(|(t, _)| *t == ty) else {
+                continue;
+            };
+            let outputs: Vec<&str> = child
+                .outputs()
+                .into_iter()
+                .filter(|(_, b)| attr(b.body(), "value").is_some_and(|e| refers_to(e, &[ty, name])))
+                .map(|(o, _)| o)
+                .collect();
+            if outputs.is_empty() {
+                problems.push(format!(
+                    "module.{call}: {ty}.{name} is exposed by no output, so it cannot be passed to the qualification submodule"
+                ));
+                continue;
+            }
+            let receiving: BTreeSet<&str> = inputs
+                .iter()
+                .filter(|(_, e)| {
+                    outputs
+                        .iter()
+                        .any(|o| refers_to(e, &["module", call.as_str(), o]))
+                })
+                .map(|(k, _)| *k)
+                .collect();
+            if receiving.is_empty() {
+                problems.push(format!(
+                    "module.{call}: {ty}.{name}: none of its outputs {outputs:?} is passed to the qualification submodule"
+                ));
+                continue;
+            }
+            let covered = decls.iter().any(|d| {
+                d.cfn_type.as_deref() == Some(*cfn)
+                    && d.identifier_vars
+                        .iter()
+                        .any(|v| receiving.contains(v.as_str()))
+                    && check_problems(d).is_empty()
+            });
+            if !covered {
+                problems.push(format!(
+                    "module.{call}: {ty}.{name}: passed as {receiving:?}, but no expected resource of type {cfn} with applicable checks has an identifier from those inputs"
                 ));
             }
         }
@@ -787,6 +864,124 @@ fn readme_problems(readme: &str, module: &Module) -> Vec<String> {
                     problems.push(format!("README documents unknown output `{name}`"));
                 }
             }
+        }
+    }
+    problems
+}
+
+// ------------------------------------------------------------------ repeated declarations
+
+/// Variables every composable qualification submodule (one with `enabled`) declares, and
+/// the landing zone's qualification too (except `enabled`), with the same type.
+const SHARED_QUALIFICATION_VARIABLES: &[&str] = &[
+    "enabled",
+    "name",
+    "spec_version",
+    "application_id",
+    "environment",
+    "risk_class",
+    "approval",
+    "evidence_store",
+    "requalify_after",
+    "enforce",
+    "configuration_commit",
+];
+
+/// Outputs every qualification submodule declares.
+const SHARED_QUALIFICATION_OUTPUTS: &[&str] = &[
+    "spec_id",
+    "spec_digest",
+    "spec_revision",
+    "qualification_id",
+    "qualification_status",
+    "report_location",
+    "requirements",
+    "expected_resources",
+];
+
+/// A block's body without its `description` attribute.
+fn without_description(b: &Block) -> Body {
+    b.body()
+        .iter()
+        .filter(|s| !matches!(s, hcl::Structure::Attribute(a) if a.key() == "description"))
+        .cloned()
+        .collect()
+}
+
+/// Drift within a family of modules that repeat declarations (the composable parents'
+/// variables; the composable qualification submodules' variables and outputs): a block of
+/// one of `kinds` declared under the same name by several of them must be declared alike —
+/// type, default, validation, value, `depends_on`, everything but the description, which
+/// names each module's own resources.
+fn drift_problems(family: &[&Module], kinds: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for &kind in kinds {
+        let mut by_name: BTreeMap<&str, Vec<(&Module, Body)>> = BTreeMap::new();
+        for m in family {
+            for b in m.blocks(kind) {
+                if let Some(name) = label(b, 0) {
+                    by_name
+                        .entry(name)
+                        .or_default()
+                        .push((m, without_description(b)));
+                }
+            }
+        }
+        for (name, decls) in by_name {
+            let (first, body) = &decls[0];
+            for (other, other_body) in &decls[1..] {
+                if other_body != body {
+                    problems.push(format!(
+                        "{kind} `{name}` of {} differs from the one of {} (only the description may differ)",
+                        other.name(),
+                        first.name()
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The composable qualification submodules declare the shared interface; the landing zone's
+/// qualification declares it too (without `enabled`), with the same variable types.
+fn shared_interface_problems(composable: &[&Module], landing_zone: &Module) -> Vec<String> {
+    let mut problems = Vec::new();
+    for m in composable {
+        for v in SHARED_QUALIFICATION_VARIABLES {
+            if !m.variables().contains_key(v) {
+                problems.push(format!("{}: declares no variable `{v}`", m.name()));
+            }
+        }
+        for o in SHARED_QUALIFICATION_OUTPUTS {
+            if !m.outputs().contains_key(o) {
+                problems.push(format!("{}: declares no output `{o}`", m.name()));
+            }
+        }
+    }
+    let Some(reference) = composable.first() else {
+        return problems;
+    };
+    let type_of = |m: &Module, v: &str| {
+        m.variables()
+            .get(v)
+            .and_then(|b| attr(b.body(), "type").cloned())
+    };
+    for v in SHARED_QUALIFICATION_VARIABLES
+        .iter()
+        .filter(|v| **v != "enabled")
+    {
+        if type_of(landing_zone, v).is_none() || type_of(landing_zone, v) != type_of(reference, v) {
+            problems.push(format!(
+                "{}: variable `{v}` must be declared with the type of {}",
+                landing_zone.name(),
+                reference.name()
+            ));
+        }
+    }
+    for o in SHARED_QUALIFICATION_OUTPUTS {
+        if !landing_zone.outputs().contains_key(o) {
+            problems.push(format!("{}: declares no output `{o}`", landing_zone.name()));
         }
     }
     problems
@@ -986,11 +1181,16 @@ fn modules_security_resources_are_covered_by_expected_resources() {
     for parent in parent_modules() {
         let m = Module::load(&parent).unwrap();
         let q = Module::load(&parent.join("qualification")).unwrap();
-        for (ty, _, _) in m.resources() {
+        let internals = internal_calls(&m);
+        for (ty, _, _) in m
+            .resources()
+            .into_iter()
+            .chain(internals.iter().flat_map(|(_, c)| c.resources()))
+        {
             covered_types.insert(ty.to_string());
         }
         problems.extend(
-            coverage_problems(&m, &q)
+            coverage_problems_with(&m, &q, &internals)
                 .into_iter()
                 .map(|p| format!("{}: {p}", m.name())),
         );
@@ -1056,6 +1256,16 @@ fn modules_landing_zone_composes_the_four_modules() {
 #[test]
 fn modules_readme_tables_match_variables_and_outputs() {
     let mut problems = Vec::new();
+    let internal = repo_root().join("modules/_internal");
+    for dir in module_dirs(&internal) {
+        let m = Module::load(&dir).unwrap();
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+        problems.extend(
+            readme_problems(&readme, &m)
+                .into_iter()
+                .map(|p| format!("{}: {p}", m.name())),
+        );
+    }
     for parent in parent_modules() {
         for dir in [parent.clone(), parent.join("qualification")] {
             let m = Module::load(&dir).unwrap();
@@ -1067,6 +1277,37 @@ fn modules_readme_tables_match_variables_and_outputs() {
             );
         }
     }
+    fail_if_any(problems);
+}
+
+#[test]
+fn modules_repeated_variables_and_outputs_do_not_drift() {
+    let parents: Vec<Module> = parent_modules()
+        .iter()
+        .map(|p| Module::load(p).unwrap())
+        .collect();
+    let quals: Vec<Module> = parent_modules()
+        .iter()
+        .map(|p| Module::load(&p.join("qualification")).unwrap())
+        .collect();
+    let composable_parents: Vec<&Module> = parents
+        .iter()
+        .filter(|m| m.variables().contains_key("qualification_enabled"))
+        .collect();
+    let composable_quals: Vec<&Module> = quals
+        .iter()
+        .filter(|m| m.variables().contains_key("enabled"))
+        .collect();
+    assert_eq!(composable_parents.len(), 4, "the four composable modules");
+    assert_eq!(composable_quals.len(), 4, "their qualification submodules");
+    let landing_zone = quals
+        .iter()
+        .find(|m| m.dir.ends_with("landing-zone/qualification"))
+        .expect("landing-zone/qualification");
+    // The parents' outputs name their own resources; their inputs are one interface.
+    let mut problems = drift_problems(&composable_parents, &["variable"]);
+    problems.extend(drift_problems(&composable_quals, &["variable", "output"]));
+    problems.extend(shared_interface_problems(&composable_quals, landing_zone));
     fail_if_any(problems);
 }
 
@@ -1299,6 +1540,199 @@ fn readme_rule_reports_missing_extra_and_wrong_required() {
             "README documents unknown input `old`".to_string(),
             "output `id` missing from README".to_string(),
             "README documents unknown output `arn`".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn drift_rule_reports_a_repeated_variable_declared_differently() {
+    let a = inline(
+        "a",
+        "variable \"risk_class\" {\n  description = \"Risk of A.\"\n  type = string\n  default = \"high\"\n}\noutput \"spec_id\" {\n  description = \"A.\"\n  value = one(gxp_expected_spec.this[*].id)\n}\n",
+    );
+    let b_same = inline(
+        "b",
+        "variable \"risk_class\" {\n  description = \"Risk of B.\"\n  type = string\n  default = \"high\"\n}\noutput \"spec_id\" {\n  description = \"B.\"\n  value = one(gxp_expected_spec.this[*].id)\n}\n",
+    );
+    assert!(drift_problems(&[&a, &b_same], &["variable", "output"]).is_empty());
+    let b_drifted = inline(
+        "b",
+        "variable \"risk_class\" {\n  description = \"Risk of B.\"\n  type = string\n  default = \"medium\"\n}\noutput \"spec_id\" {\n  description = \"B.\"\n  value = gxp_expected_spec.this[0].id\n}\n",
+    );
+    assert_eq!(
+        drift_problems(&[&a, &b_drifted], &["variable", "output"]),
+        vec![
+            "variable `risk_class` of b differs from the one of a (only the description may differ)".to_string(),
+            "output `spec_id` of b differs from the one of a (only the description may differ)".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn shared_interface_rule_reports_missing_and_retyped_declarations() {
+    let mut full = String::new();
+    for v in SHARED_QUALIFICATION_VARIABLES {
+        full.push_str(&format!(
+            "variable \"{v}\" {{\n  description = \"D.\"\n  type = string\n}}\n"
+        ));
+    }
+    for o in SHARED_QUALIFICATION_OUTPUTS {
+        full.push_str(&format!(
+            "output \"{o}\" {{\n  description = \"D.\"\n  value = 1\n}}\n"
+        ));
+    }
+    let composable = inline("q", &full);
+    let lz_ok = inline(
+        "lz",
+        &full.replace("variable \"enabled\"", "variable \"unused\""),
+    );
+    assert!(shared_interface_problems(&[&composable], &lz_ok).is_empty());
+    let lz_bad = inline(
+        "lz",
+        &full
+            .replace(
+                "variable \"risk_class\" {\n  description = \"D.\"\n  type = string",
+                "variable \"risk_class\" {\n  description = \"D.\"\n  type = number",
+            )
+            .replace("output \"report_location\"", "output \"location\""),
+    );
+    assert_eq!(
+        shared_interface_problems(&[&composable], &lz_bad),
+        vec![
+            "lz: variable `risk_class` must be declared with the type of q".to_string(),
+            "lz: declares no output `report_location`".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn coverage_rule_follows_resources_into_internal_modules() {
+    let parent = inline(
+        "p",
+        "module \"bucket\" {\n  source = \"../_internal/hardened-bucket\"\n}\nmodule \"qualification\" {\n  source      = \"./qualification\"\n  bucket_name = module.bucket.bucket_name\n}\n",
+    );
+    let child = inline(
+        "c",
+        "resource \"aws_s3_bucket\" \"this\" { bucket = \"b\" }\nresource \"aws_s3_bucket\" \"access_logs\" { bucket = \"l\" }\noutput \"bucket_name\" {\n  value = aws_s3_bucket.this.bucket\n}\noutput \"log_bucket_name\" {\n  value = aws_s3_bucket.access_logs.bucket\n}\n",
+    );
+    let q = "resource \"gxp_expected_spec\" \"this\" {\n  expected_resource {\n    key        = \"data\"\n    type       = \"AWS::S3::Bucket\"\n    identifier = var.bucket_name\n    checks     = [\"s3.versioning\"]\n  }\n}\n";
+    let problems =
+        coverage_problems_with(&parent, &inline("q", q), &[("bucket".to_string(), child)]);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("module.bucket: aws_s3_bucket.access_logs: none of its outputs [\"log_bucket_name\"] is passed"),
+        "{problems:#?}"
+    );
+}
+
+/// `moved { from = A  to = B }` pairs of a module, as written.
+fn moved_pairs(m: &Module) -> Vec<(String, String)> {
+    let text = |e: &Expression| {
+        hcl::format::to_string(e)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<String>()
+    };
+    m.blocks("moved")
+        .filter_map(|b| Some((text(attr(b.body(), "from")?), text(attr(b.body(), "to")?))))
+        .collect()
+}
+
+/// Problems with a parent's `moved` blocks into its internal modules: the former address
+/// must be gone from the parent, and the new one must be a resource of the called module
+/// (`module.CALL.TYPE.NAME`, with `[0]` or `["key"]` where the resource has count/for_each).
+fn moved_problems(parent: &Module, internals: &[(String, Module)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let own: BTreeSet<String> = parent
+        .resources()
+        .iter()
+        .map(|(t, n, _)| format!("{t}.{n}"))
+        .collect();
+    for (from, to) in moved_pairs(parent) {
+        if own.contains(&from) {
+            problems.push(format!(
+                "moved from {from}, which the module still declares"
+            ));
+        }
+        let parts: Vec<&str> = to.splitn(3, '.').collect();
+        let (Some(call), Some(rest)) = (parts.get(1), parts.get(2)) else {
+            problems.push(format!("moved to {to}: not an address in a module call"));
+            continue;
+        };
+        let Some((_, child)) = internals.iter().find(|(c, _)| c == call) else {
+            problems.push(format!("moved to {to}: no internal module call `{call}`"));
+            continue;
+        };
+        let (address, index) = match rest.find('[') {
+            Some(i) => (&rest[..i], Some(&rest[i..])),
+            None => (*rest, None),
+        };
+        let found = child
+            .resources()
+            .into_iter()
+            .find(|(t, n, _)| format!("{t}.{n}") == address);
+        match found {
+            None => problems.push(format!("moved to {to}: module.{call} has no {address}")),
+            Some((_, _, block)) => {
+                let counted = attr(block.body(), "count").is_some();
+                let each = attr(block.body(), "for_each").is_some();
+                let ok = match index {
+                    None => !counted && !each,
+                    Some("[0]") => counted,
+                    Some(i) => each && i.starts_with("[\""),
+                };
+                if !ok {
+                    problems.push(format!(
+                        "moved to {to}: the index does not match {address}'s count/for_each"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn modules_moved_blocks_keep_existing_buckets() {
+    let mut problems = Vec::new();
+    let mut moves = 0;
+    for parent in parent_modules() {
+        let m = Module::load(&parent).unwrap();
+        let internals = internal_calls(&m);
+        moves += moved_pairs(&m).len();
+        problems.extend(
+            moved_problems(&m, &internals)
+                .into_iter()
+                .map(|p| format!("{}: {p}", m.name())),
+        );
+        if !internals.is_empty() && moved_pairs(&m).is_empty() {
+            problems.push(format!(
+                "{}: calls an internal module but moves no former resource into it",
+                m.name()
+            ));
+        }
+    }
+    fail_if_any(problems);
+    // evidence-store and audit-trail move 16 resources each, config-baseline 15.
+    assert_eq!(moves, 47, "moved blocks");
+}
+
+#[test]
+fn moved_rule_reports_stale_and_dangling_moves() {
+    let parent = inline(
+        "p",
+        "resource \"aws_s3_bucket\" \"old\" { bucket = \"b\" }\nmodule \"bucket\" {\n  source = \"../_internal/hardened-bucket\"\n}\nmoved {\n  from = aws_s3_bucket.old\n  to   = module.bucket.aws_s3_bucket.this\n}\nmoved {\n  from = aws_s3_bucket_versioning.old\n  to   = module.bucket.aws_s3_bucket_versioning.missing\n}\nmoved {\n  from = aws_s3_bucket_lifecycle_configuration.old\n  to   = module.bucket.aws_s3_bucket_lifecycle_configuration.this\n}\n",
+    );
+    let child = inline(
+        "c",
+        "resource \"aws_s3_bucket\" \"this\" { bucket = \"b\" }\nresource \"aws_s3_bucket_lifecycle_configuration\" \"this\" {\n  for_each = {}\n  bucket   = \"b\"\n}\n",
+    );
+    assert_eq!(
+        moved_problems(&parent, &[("bucket".to_string(), child)]),
+        vec![
+            "moved from aws_s3_bucket.old, which the module still declares".to_string(),
+            "moved to module.bucket.aws_s3_bucket_versioning.missing: module.bucket has no aws_s3_bucket_versioning.missing".to_string(),
+            "moved to module.bucket.aws_s3_bucket_lifecycle_configuration.this: the index does not match aws_s3_bucket_lifecycle_configuration.this's count/for_each".to_string(),
         ]
     );
 }

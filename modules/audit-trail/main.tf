@@ -16,6 +16,7 @@ locals {
   trail_arn       = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${var.trail_name}"
   log_group_name  = coalesce(var.log_group_name, "/aws/cloudtrail/${var.trail_name}")
   log_bucket_name = coalesce(var.access_log_bucket_name, "${var.bucket_name}-access-logs")
+  bucket_arn      = "arn:${local.partition}:s3:::${var.bucket_name}"
   tags = merge(var.tags, {
     Application = var.application_id
     Environment = var.environment
@@ -150,86 +151,15 @@ resource "aws_iam_role_policy" "cloudtrail_logs" {
 }
 
 # ---------------------------------------------------------------- trail bucket
+# The trail bucket and its access-log bucket: modules/_internal/hardened-bucket, with
+# CloudTrail's delivery permissions added to the bucket policy.
 
-resource "aws_s3_bucket" "trail" {
-  bucket              = var.bucket_name
-  object_lock_enabled = true
-  tags                = local.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_object_lock_configuration" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    default_retention {
-      mode = "COMPLIANCE"
-      days = var.trail_retention_days
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.trail]
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.trail.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "trail" {
-  bucket                  = aws_s3_bucket.trail.id
-  block_public_acls       = true
-  ignore_public_acls      = true
-  block_public_policy     = true
-  restrict_public_buckets = true
-}
-
-data "aws_iam_policy_document" "trail_bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.trail.arn, "${aws_s3_bucket.trail.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
+data "aws_iam_policy_document" "trail_delivery" {
   statement {
     sid       = "CloudTrailAclCheck"
     effect    = "Allow"
     actions   = ["s3:GetBucketAcl"]
-    resources = [aws_s3_bucket.trail.arn]
+    resources = [local.bucket_arn]
 
     principals {
       type        = "Service"
@@ -247,7 +177,7 @@ data "aws_iam_policy_document" "trail_bucket" {
     sid       = "CloudTrailWrite"
     effect    = "Allow"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.trail.arn}/AWSLogs/${local.account_id}/*"]
+    resources = ["${local.bucket_arn}/AWSLogs/${local.account_id}/*"]
 
     principals {
       type        = "Service"
@@ -268,194 +198,23 @@ data "aws_iam_policy_document" "trail_bucket" {
   }
 }
 
-resource "aws_s3_bucket_policy" "trail" {
-  bucket = aws_s3_bucket.trail.id
-  policy = data.aws_iam_policy_document.trail_bucket.json
+module "bucket" {
+  source = "../_internal/hardened-bucket"
 
-  depends_on = [aws_s3_bucket_public_access_block.trail]
-}
-
-resource "aws_s3_bucket_logging" "trail" {
-  bucket        = aws_s3_bucket.trail.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "${var.bucket_name}/"
-
-  depends_on = [aws_s3_bucket_policy.access_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    id     = "archive"
-    status = "Enabled"
-
-    filter {}
-
-    transition {
-      days          = var.archive_tiers.glacier_after_days
-      storage_class = "GLACIER"
-    }
-
-    transition {
-      days          = var.archive_tiers.deep_archive_after_days
-      storage_class = "DEEP_ARCHIVE"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_glacier_after_days
-      storage_class   = "GLACIER"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_deep_archive_after_days
-      storage_class   = "DEEP_ARCHIVE"
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.trail]
-}
-
-# ---------------------------------------------------------------- access-log bucket
-# S3 server access logging delivers only to buckets with SSE-S3 default encryption and no
-# Object Lock default retention.
-
-resource "aws_s3_bucket" "access_logs" {
-  bucket = local.log_bucket_name
-  tags   = local.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket                  = aws_s3_bucket.access_logs.id
-  block_public_acls       = true
-  ignore_public_acls      = true
-  block_public_policy     = true
-  restrict_public_buckets = true
-}
-
-data "aws_iam_policy_document" "access_logs" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "S3ServerAccessLogDelivery"
-    effect    = "Allow"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [aws_s3_bucket.trail.arn]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.access_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    id     = "archive"
-    status = "Enabled"
-
-    filter {}
-
-    transition {
-      days          = var.archive_tiers.glacier_after_days
-      storage_class = "GLACIER"
-    }
-
-    transition {
-      days          = var.archive_tiers.deep_archive_after_days
-      storage_class = "DEEP_ARCHIVE"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_glacier_after_days
-      storage_class   = "GLACIER"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_deep_archive_after_days
-      storage_class   = "DEEP_ARCHIVE"
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.access_logs]
+  bucket_name                = var.bucket_name
+  access_log_bucket_name     = local.log_bucket_name
+  kms_key_arn                = aws_kms_key.trail.arn
+  object_lock_retention_days = var.trail_retention_days
+  policy_documents           = [data.aws_iam_policy_document.trail_delivery.json]
+  archive_tiers              = var.archive_tiers
+  tags                       = local.tags
 }
 
 # ---------------------------------------------------------------- trail
 
 resource "aws_cloudtrail" "this" {
   name                          = var.trail_name
-  s3_bucket_name                = aws_s3_bucket.trail.id
+  s3_bucket_name                = module.bucket.bucket_name
   include_global_service_events = true
   is_multi_region_trail         = true
   enable_log_file_validation    = true
@@ -479,9 +238,8 @@ resource "aws_cloudtrail" "this" {
   }
 
   depends_on = [
-    aws_s3_bucket_policy.trail,
+    module.bucket,
     aws_iam_role_policy.cloudtrail_logs,
-    aws_s3_bucket_object_lock_configuration.trail,
   ]
 }
 
@@ -499,8 +257,8 @@ module "qualification" {
   approval       = var.approval
 
   trail_arn              = aws_cloudtrail.this.arn
-  trail_bucket_name      = aws_s3_bucket.trail.id
-  access_log_bucket_name = aws_s3_bucket.access_logs.id
+  trail_bucket_name      = module.bucket.bucket_name
+  access_log_bucket_name = module.bucket.access_log_bucket_name
   kms_key_arn            = aws_kms_key.trail.arn
   log_group_name         = aws_cloudwatch_log_group.trail.name
   log_retention_days     = var.log_retention_days
@@ -514,13 +272,6 @@ module "qualification" {
 
   depends_on = [
     aws_cloudtrail.this,
-    aws_s3_bucket_versioning.trail,
-    aws_s3_bucket_server_side_encryption_configuration.trail,
-    aws_s3_bucket_public_access_block.trail,
-    aws_s3_bucket_policy.trail,
-    aws_s3_bucket_logging.trail,
-    aws_s3_bucket_versioning.access_logs,
-    aws_s3_bucket_public_access_block.access_logs,
-    aws_s3_bucket_policy.access_logs,
+    module.bucket,
   ]
 }

@@ -10,17 +10,17 @@ output "trail_arn" {
 
 output "bucket_name" {
   description = "Name of the bucket that receives the trail's log files."
-  value       = aws_s3_bucket.trail.id
+  value       = module.bucket.bucket_name
 }
 
 output "bucket_arn" {
   description = "ARN of the trail bucket."
-  value       = aws_s3_bucket.trail.arn
+  value       = module.bucket.bucket_arn
 }
 
 output "access_log_bucket_name" {
   description = "Name of the bucket that receives the trail bucket's server access logs."
-  value       = aws_s3_bucket.access_logs.id
+  value       = module.bucket.access_log_bucket_name
 }
 
 output "kms_key_arn" {

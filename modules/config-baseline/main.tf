@@ -10,6 +10,7 @@ locals {
   account_id      = data.aws_caller_identity.current.account_id
   partition       = data.aws_partition.current.partition
   log_bucket_name = coalesce(var.access_log_bucket_name, "${var.bucket_name}-access-logs")
+  bucket_arn      = "arn:${local.partition}:s3:::${var.bucket_name}"
   tags = merge(var.tags, {
     Application = var.application_id
     Environment = var.environment
@@ -145,7 +146,7 @@ data "aws_iam_policy_document" "config_delivery" {
     sid       = "DeliverToConfigBucket"
     effect    = "Allow"
     actions   = ["s3:PutObject", "s3:PutObjectAcl"]
-    resources = ["${aws_s3_bucket.config.arn}/${var.s3_key_prefix}/AWSLogs/${local.account_id}/*"]
+    resources = ["${local.bucket_arn}/${var.s3_key_prefix}/AWSLogs/${local.account_id}/*"]
 
     condition {
       test     = "StringLike"
@@ -158,7 +159,7 @@ data "aws_iam_policy_document" "config_delivery" {
     sid       = "CheckConfigBucket"
     effect    = "Allow"
     actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
-    resources = [aws_s3_bucket.config.arn]
+    resources = [local.bucket_arn]
   }
 
   statement {
@@ -177,73 +178,16 @@ resource "aws_iam_role_policy" "config_delivery" {
 
 # ---------------------------------------------------------------- Config bucket
 # AWS Config cannot deliver to a bucket with an Object Lock default retention, so the
-# configuration history is protected by versioning, KMS, TLS-only access and access logging.
+# configuration history is protected by versioning, KMS, TLS-only access and access logging:
+# modules/_internal/hardened-bucket without Object Lock, with AWS Config's delivery
+# permissions added to the bucket policy.
 
-resource "aws_s3_bucket" "config" {
-  bucket = var.bucket_name
-  tags   = local.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "config" {
-  bucket = aws_s3_bucket.config.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "config" {
-  bucket = aws_s3_bucket.config.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "config" {
-  bucket = aws_s3_bucket.config.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.config.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "config" {
-  bucket                  = aws_s3_bucket.config.id
-  block_public_acls       = true
-  ignore_public_acls      = true
-  block_public_policy     = true
-  restrict_public_buckets = true
-}
-
-data "aws_iam_policy_document" "config_bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.config.arn, "${aws_s3_bucket.config.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
+data "aws_iam_policy_document" "config_bucket_delivery" {
   statement {
     sid       = "ConfigBucketCheck"
     effect    = "Allow"
     actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
-    resources = [aws_s3_bucket.config.arn]
+    resources = [local.bucket_arn]
 
     principals {
       type        = "Service"
@@ -261,7 +205,7 @@ data "aws_iam_policy_document" "config_bucket" {
     sid       = "ConfigDelivery"
     effect    = "Allow"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.config.arn}/${var.s3_key_prefix}/AWSLogs/${local.account_id}/Config/*"]
+    resources = ["${local.bucket_arn}/${var.s3_key_prefix}/AWSLogs/${local.account_id}/Config/*"]
 
     principals {
       type        = "Service"
@@ -282,187 +226,15 @@ data "aws_iam_policy_document" "config_bucket" {
   }
 }
 
-resource "aws_s3_bucket_policy" "config" {
-  bucket = aws_s3_bucket.config.id
-  policy = data.aws_iam_policy_document.config_bucket.json
+module "bucket" {
+  source = "../_internal/hardened-bucket"
 
-  depends_on = [aws_s3_bucket_public_access_block.config]
-}
-
-resource "aws_s3_bucket_logging" "config" {
-  bucket        = aws_s3_bucket.config.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "${var.bucket_name}/"
-
-  depends_on = [aws_s3_bucket_policy.access_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "config" {
-  bucket = aws_s3_bucket.config.id
-
-  rule {
-    id     = "archive"
-    status = "Enabled"
-
-    filter {}
-
-    transition {
-      days          = var.archive_tiers.glacier_after_days
-      storage_class = "GLACIER"
-    }
-
-    transition {
-      days          = var.archive_tiers.deep_archive_after_days
-      storage_class = "DEEP_ARCHIVE"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_glacier_after_days
-      storage_class   = "GLACIER"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_deep_archive_after_days
-      storage_class   = "DEEP_ARCHIVE"
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.config]
-}
-
-# ---------------------------------------------------------------- access-log bucket
-# S3 server access logging delivers only to buckets with SSE-S3 default encryption and no
-# Object Lock default retention.
-
-resource "aws_s3_bucket" "access_logs" {
-  bucket = local.log_bucket_name
-  tags   = local.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket                  = aws_s3_bucket.access_logs.id
-  block_public_acls       = true
-  ignore_public_acls      = true
-  block_public_policy     = true
-  restrict_public_buckets = true
-}
-
-data "aws_iam_policy_document" "access_logs" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "S3ServerAccessLogDelivery"
-    effect    = "Allow"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [aws_s3_bucket.config.arn]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.access_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    id     = "archive"
-    status = "Enabled"
-
-    filter {}
-
-    transition {
-      days          = var.archive_tiers.glacier_after_days
-      storage_class = "GLACIER"
-    }
-
-    transition {
-      days          = var.archive_tiers.deep_archive_after_days
-      storage_class = "DEEP_ARCHIVE"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_glacier_after_days
-      storage_class   = "GLACIER"
-    }
-
-    noncurrent_version_transition {
-      noncurrent_days = var.archive_tiers.noncurrent_deep_archive_after_days
-      storage_class   = "DEEP_ARCHIVE"
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.access_logs]
+  bucket_name            = var.bucket_name
+  access_log_bucket_name = local.log_bucket_name
+  kms_key_arn            = aws_kms_key.config.arn
+  policy_documents       = [data.aws_iam_policy_document.config_bucket_delivery.json]
+  archive_tiers          = var.archive_tiers
+  tags                   = local.tags
 }
 
 # ---------------------------------------------------------------- recorder, channel, rules
@@ -479,7 +251,7 @@ resource "aws_config_configuration_recorder" "this" {
 
 resource "aws_config_delivery_channel" "this" {
   name           = var.delivery_channel_name
-  s3_bucket_name = aws_s3_bucket.config.id
+  s3_bucket_name = module.bucket.bucket_name
   s3_key_prefix  = var.s3_key_prefix
   s3_kms_key_arn = aws_kms_key.config.arn
 
@@ -489,7 +261,7 @@ resource "aws_config_delivery_channel" "this" {
 
   depends_on = [
     aws_config_configuration_recorder.this,
-    aws_s3_bucket_policy.config,
+    module.bucket,
     aws_iam_role_policy.config_delivery,
   ]
 }
@@ -542,8 +314,8 @@ module "qualification" {
   recorder_name                 = aws_config_configuration_recorder.this.name
   delivery_channel_name         = aws_config_delivery_channel.this.name
   include_global_resource_types = var.include_global_resource_types
-  config_bucket_name            = aws_s3_bucket.config.id
-  access_log_bucket_name        = aws_s3_bucket.access_logs.id
+  config_bucket_name            = module.bucket.bucket_name
+  access_log_bucket_name        = module.bucket.access_log_bucket_name
   kms_key_arn                   = aws_kms_key.config.arn
 
   evidence_store       = var.qualification_evidence_store
@@ -553,13 +325,6 @@ module "qualification" {
 
   depends_on = [
     aws_config_configuration_recorder_status.this,
-    aws_s3_bucket_versioning.config,
-    aws_s3_bucket_server_side_encryption_configuration.config,
-    aws_s3_bucket_public_access_block.config,
-    aws_s3_bucket_policy.config,
-    aws_s3_bucket_logging.config,
-    aws_s3_bucket_versioning.access_logs,
-    aws_s3_bucket_public_access_block.access_logs,
-    aws_s3_bucket_policy.access_logs,
+    module.bucket,
   ]
 }

@@ -15,17 +15,17 @@ output "recorder_role_arn" {
 
 output "bucket_name" {
   description = "Name of the bucket that receives configuration history and snapshots."
-  value       = aws_s3_bucket.config.id
+  value       = module.bucket.bucket_name
 }
 
 output "bucket_arn" {
   description = "ARN of the Config bucket."
-  value       = aws_s3_bucket.config.arn
+  value       = module.bucket.bucket_arn
 }
 
 output "access_log_bucket_name" {
   description = "Name of the bucket that receives the Config bucket's server access logs."
-  value       = aws_s3_bucket.access_logs.id
+  value       = module.bucket.access_log_bucket_name
 }
 
 output "kms_key_arn" {

@@ -1,11 +1,11 @@
 output "bucket_name" {
   description = "Name of the evidence bucket."
-  value       = aws_s3_bucket.evidence.id
+  value       = module.bucket.bucket_name
 }
 
 output "bucket_arn" {
   description = "ARN of the evidence bucket."
-  value       = aws_s3_bucket.evidence.arn
+  value       = module.bucket.bucket_arn
 }
 
 output "kms_key_arn" {
@@ -25,28 +25,23 @@ output "kms_alias_name" {
 
 output "access_log_bucket_name" {
   description = "Name of the bucket that receives the evidence bucket's server access logs."
-  value       = aws_s3_bucket.access_logs.id
+  value       = module.bucket.access_log_bucket_name
 }
 
 output "access_log_bucket_arn" {
   description = "ARN of the access-log bucket."
-  value       = aws_s3_bucket.access_logs.arn
+  value       = module.bucket.access_log_bucket_arn
 }
 
 output "evidence_store" {
   description = "The store as the gxp provider's `evidence_store` block expects it (`s3_bucket`, `s3_prefix`, `kms_key_id`); pass it to other modules' qualifications or the provider."
   value = {
-    s3_bucket  = aws_s3_bucket.evidence.id
+    s3_bucket  = module.bucket.bucket_name
     s3_prefix  = var.report_prefix
     kms_key_id = aws_kms_key.evidence.arn
   }
 
-  depends_on = [
-    aws_s3_bucket_versioning.evidence,
-    aws_s3_bucket_object_lock_configuration.evidence,
-    aws_s3_bucket_server_side_encryption_configuration.evidence,
-    aws_s3_bucket_policy.evidence,
-  ]
+  depends_on = [module.bucket]
 }
 
 output "spec_id" {

@@ -13,7 +13,7 @@ use gxp_core::observe::{
 use serde_json::json;
 
 use crate::fixtures::{ec2 as fx_ec2, rds as fx_rds};
-use crate::harness::{Backend, Emulator};
+use crate::harness::{Backend, Emulator, Needs};
 
 fn target(resource_type: &str, identifier: &str) -> Target {
     Target {
@@ -196,7 +196,9 @@ async fn collect_ec2_vpc_endpoint_available_deleted_and_missing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn collect_rds_instances_compliant_weakened_and_missing() {
-    let emu = Emulator::start();
+    let Some(emu) = Emulator::start_needing(&[Needs::Rds]) else {
+        return;
+    };
     let sdk = emu.sdk_config().await;
     let aws = context(&emu).await;
     let good = fx_rds::compliant_db_instance(&sdk, "lims-good", &[("gxp:app", "lims")]).await;
@@ -249,7 +251,9 @@ async fn collect_rds_instances_compliant_weakened_and_missing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn collect_discovery_finds_tagged_resources_across_services() {
-    let emu = Emulator::start();
+    let Some(emu) = Emulator::start_needing(&[Needs::Rds]) else {
+        return;
+    };
     let sdk = emu.sdk_config().await;
     let aws = context(&emu).await;
     let both = [("gxp:app", "lims"), ("gxp:env", "prod")];

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use crate::fixtures;
-use crate::harness::{Emulator, Workspace};
+use crate::harness::{Emulator, Needs, Workspace};
 use crate::qualification::{
     assert_schema_valid, config, data_bucket, object, protected_bucket, split_s3, DATA, EVIDENCE,
     S3_STORE,
@@ -53,7 +53,9 @@ fn closed_port() -> u16 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification() {
-    let emu = Emulator::start();
+    let Some(emu) = Emulator::start_needing(&[Needs::S3InTaggingApi]) else {
+        return;
+    };
     let sdk = emu.sdk_config().await;
     protected_bucket(&sdk, EVIDENCE).await;
     data_bucket(&sdk, DATA).await;
@@ -177,7 +179,9 @@ async fn discovery_failure_ends_in_error_and_the_next_plan_requalifies() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tagged() {
-    let emu = Emulator::start();
+    let Some(emu) = Emulator::start_needing(&[Needs::S3InTaggingApi]) else {
+        return;
+    };
     let sdk = emu.sdk_config().await;
     protected_bucket(&sdk, EVIDENCE).await;
     // A specification without expected resources or stacks: discovery is the whole scope.

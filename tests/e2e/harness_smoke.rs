@@ -3,7 +3,9 @@
 use std::process::Command;
 use std::time::Instant;
 
-use crate::harness::{moto_or_skip, terraform_path, Backend, Emulator, Workspace, PROVIDER_SOURCE};
+use crate::harness::{
+    moto_or_skip, terraform_path, Backend, Emulator, Needs, Workspace, PROVIDER_SOURCE,
+};
 
 /// A config without providers: only an output.
 const TRIVIAL: &str = "terraform {\n}\n\noutput \"x\" {\n  value = 1\n}\n";
@@ -187,4 +189,104 @@ async fn harness_two_emulators_are_independent() {
     let in_b = names(s3_b.list_buckets().send().await.expect("list B"));
     assert!(in_a.iter().any(|n| n == bucket), "A lists {in_a:?}");
     assert!(!in_b.iter().any(|n| n == bucket), "B lists {in_b:?}");
+}
+
+/// Whether an API answered anything but HTTP 501 (LocalStack's answer for an API it does
+/// not emulate).
+fn implemented<E, R: std::fmt::Debug>(error: &aws_sdk_s3::error::SdkError<E, R>) -> bool {
+    use aws_sdk_s3::error::SdkError;
+    match error {
+        SdkError::ServiceError(e) => !format!("{:?}", e.raw()).contains("StatusCode(501)"),
+        _ => false,
+    }
+}
+
+/// Whether the backend `emulator` runs offers `need`, found by calling the API.
+async fn offers(emulator: &Emulator, need: Needs) -> bool {
+    let sdk = emulator.sdk_config().await;
+    match need {
+        Needs::CloudTrail => aws_sdk_cloudtrail::Client::new(&sdk)
+            .describe_trails()
+            .send()
+            .await
+            .map_or_else(|e| implemented(&e), |_| true),
+        Needs::Rds => aws_sdk_rds::Client::new(&sdk)
+            .describe_db_instances()
+            .send()
+            .await
+            .map_or_else(|e| implemented(&e), |_| true),
+        Needs::S3InTaggingApi => {
+            let bucket = "gxp-harness-tagged";
+            let s3 = emulator.s3_client().await;
+            s3.create_bucket()
+                .bucket(bucket)
+                .send()
+                .await
+                .expect("CreateBucket");
+            s3.put_bucket_tagging()
+                .bucket(bucket)
+                .tagging(
+                    aws_sdk_s3::types::Tagging::builder()
+                        .tag_set(
+                            aws_sdk_s3::types::Tag::builder()
+                                .key("gxp:probe")
+                                .value("1")
+                                .build()
+                                .expect("tag"),
+                        )
+                        .build()
+                        .expect("tagging"),
+                )
+                .send()
+                .await
+                .expect("PutBucketTagging");
+            let found = aws_sdk_resourcegroupstagging::Client::new(&sdk)
+                .get_resources()
+                .tag_filters(
+                    aws_sdk_resourcegroupstagging::types::TagFilter::builder()
+                        .key("gxp:probe")
+                        .values("1")
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("GetResources");
+            found
+                .resource_tag_mapping_list()
+                .iter()
+                .any(|m| m.resource_arn() == Some("arn:aws:s3:::gxp-harness-tagged"))
+        }
+        Needs::TemplateOnlyStackUpdate => {
+            let name = "gxp-harness-template-only";
+            crate::fixtures::stack::create_stack(&sdk, name, &[]).await;
+            aws_sdk_cloudformation::Client::new(&sdk)
+                .update_stack()
+                .stack_name(name)
+                .template_body(crate::fixtures::stack::reformatted_template())
+                .send()
+                .await
+                .is_ok()
+        }
+    }
+}
+
+/// What the harness says a backend lacks is what it lacks: every need is probed through
+/// its API, so a LocalStack (or moto) upgrade that adds one fails here until the scenarios
+/// needing it run against it.
+#[tokio::test(flavor = "multi_thread")]
+async fn harness_declared_needs_match_what_the_backend_offers() {
+    let emulator = Emulator::start();
+    let backend = emulator.backend();
+    let mut wrong = Vec::new();
+    for need in Needs::ALL {
+        let offered = offers(&emulator, need).await;
+        eprintln!("{backend:?} offers {need:?}: {offered}");
+        if offered == backend.lacks(need) {
+            wrong.push((need, offered));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{backend:?}: declared needs disagree with the API (need, offered): {wrong:?}"
+    );
 }

@@ -732,10 +732,19 @@ async fn provider_config_skip_requesting_account_id_leaves_it_out_of_reports() {
     let sts = HttpRecorder::proxy(&emulator.endpoint);
     let sts_block = format!("endpoints {{\n    sts = \"{}\"\n  }}", sts.url);
 
-    // By default the report names the account and the caller.
+    // By default the report names the account and the caller (moto's account is
+    // 123456789012, LocalStack's 000000000000: ask the emulator).
+    let account = aws_sdk_sts::Client::new(&emulator.sdk_config().await)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("GetCallerIdentity")
+        .account
+        .expect("account");
     let (_ws, report) = qualified_report(&emulator, &sts_block).await;
     assert_eq!(
-        report["run"]["account"], "123456789012",
+        report["run"]["account"],
+        account.as_str(),
         "{:#}",
         report["run"]
     );

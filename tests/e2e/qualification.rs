@@ -1051,16 +1051,33 @@ async fn qualification_signed_notified_read_back_and_verified() {
         .unwrap()
         .topic_arn
         .unwrap();
-    // moto delivers to http subscriptions by POSTing the notification (no
-    // confirmation round trip): a listener in the test receives what was published.
+    // A listener in the test receives what is published to an http subscription. AWS
+    // first POSTs a SubscriptionConfirmation and delivers nothing until it is confirmed
+    // with its token (https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.confirm.html);
+    // LocalStack does the same, moto delivers at once (its Subscribe answers a real ARN).
     let subscriber = HttpRecorder::start();
-    sns.subscribe()
+    let subscription = sns
+        .subscribe()
         .topic_arn(&topic)
         .protocol("http")
         .endpoint(&subscriber.url)
         .send()
         .await
         .expect("subscribe the listener");
+    if subscription.subscription_arn() == Some("pending confirmation") {
+        let request = subscriber
+            .wait_for(std::time::Duration::from_secs(30), |r| {
+                r.body_text().contains("\"SubscriptionConfirmation\"")
+            })
+            .expect("a SubscriptionConfirmation for the pending subscription");
+        let confirmation: Value = serde_json::from_slice(&request.body).expect("SNS JSON");
+        sns.confirm_subscription()
+            .topic_arn(&topic)
+            .token(confirmation["Token"].as_str().expect("Token"))
+            .send()
+            .await
+            .expect("confirm the subscription");
+    }
     let qual = format!("signing_key_id = {key:?}\n  notify_topic_arn = {topic:?}");
     let (ws, sdk) = passing(&emu, "", &qual).await;
     let q = ws.resource_values("gxp_qualification.q");
@@ -1072,7 +1089,7 @@ async fn qualification_signed_notified_read_back_and_verified() {
     assert_eq!(sig["key_id"], key.as_str());
     let delivered = subscriber
         .wait_for(std::time::Duration::from_secs(10), |r| {
-            r.body_text().contains("\"Type\"")
+            r.body_text().contains("\"Notification\"")
         })
         .expect("the qualification published to the SNS topic");
     assert!(delivered.request_line.starts_with("POST "), "{delivered:?}");
@@ -1105,7 +1122,12 @@ async fn qualification_signed_notified_read_back_and_verified() {
     assert_eq!(message["report_id"], q["report_id"]);
     assert_eq!(message["application"], "lims");
     assert_eq!(message["environment"], "prod");
-    assert_eq!(subscriber.requests().len(), 1, "one notification per run");
+    let notifications = subscriber
+        .requests()
+        .iter()
+        .filter(|r| r.body_text().contains("\"Notification\""))
+        .count();
+    assert_eq!(notifications, 1, "one notification per run");
 
     // Pipelines gate on the latest report through the data source.
     let mut cfg = config("", &qual, S3_STORE);

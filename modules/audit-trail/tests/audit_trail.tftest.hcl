@@ -2,7 +2,21 @@
 
 mock_provider "aws" {}
 
-mock_provider "gxp" {}
+# The real gxp provider computes the specification (its digest and canonical document), so
+# the qualification's consistency checks run as in production; no AWS call is made. The
+# qualification itself is overridden: applying it would qualify live AWS infrastructure.
+provider "gxp" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+}
+
+override_resource {
+  target = module.qualification.gxp_qualification.this
+  values = {
+    status = "passed"
+  }
+}
 
 variables {
   trail_name           = "acme-gxp-test-trail"
@@ -50,22 +64,23 @@ run "trail_is_multi_region_validated_and_encrypted" {
   }
 
   assert {
-    condition     = aws_s3_bucket.trail.object_lock_enabled == true
-    error_message = "The trail bucket must have Object Lock."
+    condition     = module.bucket.object_lock_retention_days == 30
+    error_message = "Trail logs must be locked in COMPLIANCE mode for trail_retention_days."
   }
 
   assert {
-    condition = alltrue(flatten([
-      for rule in aws_s3_bucket_object_lock_configuration.trail.rule : [
-        for retention in rule.default_retention : retention.mode == "COMPLIANCE" && retention.days == 30
-      ]
-    ]))
-    error_message = "Trail logs must be locked in COMPLIANCE mode for trail_retention_days."
+    condition     = aws_cloudtrail.this.s3_bucket_name == "acme-gxp-test-audit-trail" && output.access_log_bucket_name == "acme-gxp-test-audit-trail-access-logs"
+    error_message = "The trail delivers to its hardened bucket, access-logged to <bucket_name>-access-logs."
   }
 }
 
 run "qualification_identifies_the_created_resources" {
   command = apply
+
+  assert {
+    condition     = module.bucket.kms_key_arn == aws_kms_key.trail.arn
+    error_message = "The trail bucket must be encrypted with the trail key."
+  }
 
   assert {
     condition     = one([for r in output.qualification_expected_resources : r.identifier if r.key == "audit_trail"]) == aws_cloudtrail.this.arn

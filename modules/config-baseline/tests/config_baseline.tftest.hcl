@@ -2,7 +2,21 @@
 
 mock_provider "aws" {}
 
-mock_provider "gxp" {}
+# The real gxp provider computes the specification (its digest and canonical document), so
+# the qualification's consistency checks run as in production; no AWS call is made. The
+# qualification itself is overridden: applying it would qualify live AWS infrastructure.
+provider "gxp" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+}
+
+override_resource {
+  target = module.qualification.gxp_qualification.this
+  values = {
+    status = "passed"
+  }
+}
 
 variables {
   bucket_name = "acme-gxp-test-config"
@@ -80,7 +94,7 @@ run "qualification_identifies_the_created_resources" {
   }
 
   assert {
-    condition     = one([for r in output.qualification_expected_resources : r.check_parameters["config.delivery_channel.s3_bucket_name"] if r.key == "config_delivery_channel"]) == aws_s3_bucket.config.id
+    condition     = one([for r in output.qualification_expected_resources : r.check_parameters["config.delivery_channel.s3_bucket_name"] if r.key == "config_delivery_channel"]) == var.bucket_name && aws_config_delivery_channel.this.s3_bucket_name == var.bucket_name
     error_message = "The delivery channel must deliver to the module's bucket."
   }
 }

@@ -2,7 +2,21 @@
 
 mock_provider "aws" {}
 
-mock_provider "gxp" {}
+# The real gxp provider computes the specification (its digest and canonical document), so
+# the qualification's consistency checks run as in production; no AWS call is made. The
+# qualification itself is overridden: applying it would qualify live AWS infrastructure.
+provider "gxp" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+}
+
+override_resource {
+  target = module.qualification.gxp_qualification.this
+  values = {
+    status = "passed"
+  }
+}
 
 variables {
   bucket_name    = "acme-gxp-test-evidence"
@@ -18,43 +32,13 @@ variables {
 run "evidence_bucket_is_protected" {
   command = plan
 
+  # The bucket's protections are tested in modules/_internal/hardened-bucket; here, that the
+  # evidence store asks for them.
   assert {
-    condition     = aws_s3_bucket.evidence.object_lock_enabled == true
-    error_message = "The evidence bucket must be created with Object Lock enabled."
-  }
-
-  assert {
-    condition = alltrue(flatten([
-      for rule in aws_s3_bucket_object_lock_configuration.evidence.rule : [
-        for retention in rule.default_retention : retention.mode == "COMPLIANCE" && retention.days == 30
-      ]
-    ]))
+    condition     = module.bucket.object_lock_retention_days == 30
     error_message = "Object Lock must default to COMPLIANCE mode with retention_days."
   }
 
-  assert {
-    condition     = alltrue([for v in aws_s3_bucket_versioning.evidence.versioning_configuration : v.status == "Enabled"])
-    error_message = "Versioning must be enabled."
-  }
-
-  assert {
-    condition = alltrue(flatten([
-      for rule in aws_s3_bucket_server_side_encryption_configuration.evidence.rule : [
-        for d in rule.apply_server_side_encryption_by_default : d.sse_algorithm == "aws:kms"
-      ]
-    ]))
-    error_message = "The evidence bucket must use SSE-KMS."
-  }
-
-  assert {
-    condition = (
-      aws_s3_bucket_public_access_block.evidence.block_public_acls &&
-      aws_s3_bucket_public_access_block.evidence.ignore_public_acls &&
-      aws_s3_bucket_public_access_block.evidence.block_public_policy &&
-      aws_s3_bucket_public_access_block.evidence.restrict_public_buckets
-    )
-    error_message = "All four public access block flags must be true."
-  }
 
   assert {
     condition     = aws_kms_key.evidence.enable_key_rotation == true
@@ -62,35 +46,28 @@ run "evidence_bucket_is_protected" {
   }
 
   assert {
-    condition     = aws_s3_bucket.access_logs.bucket == "acme-gxp-test-evidence-access-logs"
+    condition     = output.bucket_name == "acme-gxp-test-evidence" && output.access_log_bucket_name == "acme-gxp-test-evidence-access-logs"
     error_message = "The access-log bucket name defaults to <bucket_name>-access-logs."
   }
 
-  assert {
-    condition = toset(flatten([
-      for rule in aws_s3_bucket_lifecycle_configuration.evidence.rule : [
-        for t in rule.transition : t.storage_class
-      ]
-    ])) == toset(["GLACIER", "DEEP_ARCHIVE"])
-    error_message = "Current versions must transition to GLACIER and DEEP_ARCHIVE."
-  }
-
-  assert {
-    condition = toset(flatten([
-      for rule in aws_s3_bucket_lifecycle_configuration.evidence.rule : [
-        for t in rule.noncurrent_version_transition : t.storage_class
-      ]
-    ])) == toset(["GLACIER", "DEEP_ARCHIVE"])
-    error_message = "Noncurrent versions must transition to GLACIER and DEEP_ARCHIVE."
-  }
 }
 
 run "qualification_identifies_the_created_resources" {
   command = apply
 
   assert {
-    condition     = one([for r in output.qualification_expected_resources : r.identifier if r.key == "evidence_bucket"]) == aws_s3_bucket.evidence.id
-    error_message = "evidence_bucket must identify aws_s3_bucket.evidence."
+    condition     = module.bucket.kms_key_arn == aws_kms_key.evidence.arn
+    error_message = "The evidence bucket must use SSE-KMS with the evidence key."
+  }
+
+  assert {
+    condition     = output.evidence_store.s3_bucket == "acme-gxp-test-evidence" && output.evidence_store.s3_prefix == "gxp-evidence/"
+    error_message = "Reports are filed in the evidence bucket under report_prefix."
+  }
+
+  assert {
+    condition     = one([for r in output.qualification_expected_resources : r.identifier if r.key == "evidence_bucket"]) == var.bucket_name
+    error_message = "evidence_bucket must identify the evidence bucket."
   }
 
   assert {
@@ -99,7 +76,7 @@ run "qualification_identifies_the_created_resources" {
   }
 
   assert {
-    condition     = one([for r in output.qualification_expected_resources : r.check_parameters["s3.access_logging.target_bucket"] if r.key == "evidence_bucket"]) == aws_s3_bucket.access_logs.id
+    condition     = one([for r in output.qualification_expected_resources : r.check_parameters["s3.access_logging.target_bucket"] if r.key == "evidence_bucket"]) == output.access_log_bucket_name
     error_message = "s3.access_logging must expect the module's access-log bucket."
   }
 

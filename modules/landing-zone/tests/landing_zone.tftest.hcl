@@ -8,7 +8,21 @@ mock_provider "aws" {
   }
 }
 
-mock_provider "gxp" {}
+# The real gxp provider computes the specification (its digest and canonical document), so
+# the qualification's consistency checks run as in production; no AWS call is made. The
+# qualification itself is overridden: applying it would qualify live AWS infrastructure.
+provider "gxp" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+}
+
+override_resource {
+  target = module.qualification.gxp_qualification.this
+  values = {
+    status = "passed"
+  }
+}
 
 variables {
   name_prefix           = "acme-gxp-test"

@@ -117,7 +117,8 @@ pub fn flatten(block: &Block) -> Vec<(String, String)> {
                 | NestedBlock::Set(b)
                 | NestedBlock::Map(b)
                 | NestedBlock::Group(b)
-                | NestedBlock::Optional(b) => b,
+                | NestedBlock::Optional(b)
+                | NestedBlock::Bounded { block: b, .. } => b,
             };
             out.push((format!("{prefix}{name}"), inner.description.content.clone()));
             walk(&format!("{prefix}{name}."), inner, out);

@@ -1,5 +1,5 @@
-//! The AWS endpoint the tests talk to: a moto server child process, a
-//! LocalStack container, or real AWS.
+//! The AWS endpoint the tests talk to: a moto server child process, LocalStack
+//! (on the host, or in a container where Docker runs), or real AWS.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -27,7 +27,8 @@ const PORT_ATTEMPTS: usize = 3;
 pub enum Backend {
     /// A `moto_server` child process (default).
     Moto,
-    /// A LocalStack container (cargo feature `localstack`, needs Docker).
+    /// LocalStack's community runtime, on the host from `make tools`' venv (a container
+    /// with the cargo feature `localstack` where a Docker engine runs).
     LocalStack,
     /// Real AWS with ambient credentials.
     Aws,
@@ -53,6 +54,53 @@ impl Backend {
         }
         backend
     }
+
+    /// Whether this backend lacks `need`, so that scenarios needing it cannot run.
+    pub fn lacks(self, need: Needs) -> bool {
+        match self {
+            Backend::Moto | Backend::Aws => false,
+            // LocalStack 2026.3.0's community runtime (checked against its health endpoint
+            // and by calling the APIs): no CloudTrail, no RDS ("not included in your
+            // current license plan"), a tagging API whose GetResources does not list S3
+            // buckets, and a CloudFormation that refuses updates changing no resource.
+            Backend::LocalStack => matches!(
+                need,
+                Needs::CloudTrail
+                    | Needs::Rds
+                    | Needs::S3InTaggingApi
+                    | Needs::TemplateOnlyStackUpdate
+            ),
+        }
+    }
+}
+
+/// What a scenario needs beyond what every backend offers (S3, KMS, CloudFormation, EC2,
+/// IAM, STS, AWS Config, CloudWatch Logs, SNS, SQS and the tagging API for everything but
+/// S3). Both emulators lack AWS Config's DescribeDeliveryChannelStatus; the scenarios expect
+/// `config.delivery_channel` to be `error` on every emulator instead. [`Emulator::start_needing`] skips the scenario,
+/// loudly, on a backend that lacks one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// AWS CloudTrail (trails, their status and event selectors).
+    CloudTrail,
+    /// Amazon RDS (DB instances).
+    Rds,
+    /// Tag-based discovery of S3 buckets through the Resource Groups Tagging API's
+    /// GetResources (AWS lists S3 buckets there).
+    S3InTaggingApi,
+    /// A CloudFormation UpdateStack whose template differs in bytes but changes no
+    /// resource (AWS deploys it; LocalStack answers "No updates are to be performed").
+    TemplateOnlyStackUpdate,
+}
+
+impl Needs {
+    /// Every need, for listings.
+    pub const ALL: [Needs; 4] = [
+        Needs::CloudTrail,
+        Needs::Rds,
+        Needs::S3InTaggingApi,
+        Needs::TemplateOnlyStackUpdate,
+    ];
 }
 
 /// Panics unless `tf_acc` (the value of `TF_ACC`) is `1`.
@@ -70,13 +118,15 @@ fn require_acceptance_opt_in(tf_acc: Option<&str>) {
 /// Prints the loud `SKIPPED: <test>: <reason>` line of a test that returns early.
 ///
 /// Written to the process's stderr directly, not with `eprintln!`, which the test
-/// harness captures and only shows for failing tests.
+/// harness captures and only shows for failing tests, and in one write, so that the line
+/// stays whole beside libtest's output: `scripts/test.sh` counts these lines as skipped
+/// tests.
 pub fn skipped(test: &str, reason: &str) {
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: {test}: {reason} (GXP_TEST_BACKEND selects {:?})",
+    let line = format!(
+        "\nSKIPPED: {test}: {reason} (GXP_TEST_BACKEND selects {:?})\n",
         Backend::from_env()
     );
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// Whether the tests run against moto; otherwise prints a loud `SKIPPED` line naming
@@ -89,6 +139,14 @@ pub fn moto_or_skip(test: &str, reason: &str) -> bool {
     false
 }
 
+/// The name libtest gives the thread of the running test (`module::test_name`).
+fn current_test() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("<unnamed test>")
+        .to_string()
+}
+
 /// A running AWS endpoint; dropping it stops the emulator.
 pub struct Emulator {
     /// Base URL such as `http://127.0.0.1:PORT`; empty for real AWS.
@@ -97,8 +155,7 @@ pub struct Emulator {
     pub region: String,
     backend: Backend,
     process: Option<MotoProcess>,
-    #[cfg(feature = "localstack")]
-    container: Option<super::localstack::LocalStack>,
+    localstack: Option<super::localstack::LocalStack>,
 }
 
 /// A moto server child and the directory holding its log.
@@ -121,10 +178,33 @@ impl Emulator {
                     .unwrap_or_else(|_| EMULATED_REGION.to_string()),
                 backend: Backend::Aws,
                 process: None,
-                #[cfg(feature = "localstack")]
-                container: None,
+                localstack: None,
             },
         }
+    }
+
+    /// Starts the backend for a scenario that needs `needs`, or — when the backend
+    /// lacks one of them — prints a loud `SKIPPED: <test>: ...` line (counted as skipped
+    /// in the `make test` summary) and returns `None`; the test then returns.
+    ///
+    /// ```ignore
+    /// let Some(emulator) = Emulator::start_needing(&[Needs::CloudTrail]) else { return };
+    /// ```
+    pub fn start_needing(needs: &[Needs]) -> Option<Emulator> {
+        let backend = Backend::from_env();
+        let lacking: Vec<Needs> = needs
+            .iter()
+            .copied()
+            .filter(|s| backend.lacks(*s))
+            .collect();
+        if lacking.is_empty() {
+            return Some(Emulator::start());
+        }
+        skipped(
+            &current_test(),
+            &format!("needs {lacking:?}, which the {backend:?} backend does not offer"),
+        );
+        None
     }
 
     /// Starts a moto server with extra environment variables (e.g.
@@ -142,9 +222,13 @@ impl Emulator {
         self.backend
     }
 
-    /// Process id of the emulator child process (moto only).
+    /// Process id of the emulator process (moto, or LocalStack on the host); killing it
+    /// takes the endpoint down.
     pub fn pid(&self) -> Option<u32> {
-        self.process.as_ref().map(|p| p.child.id())
+        self.process
+            .as_ref()
+            .map(|p| p.child.id())
+            .or_else(|| self.localstack.as_ref().and_then(|l| l.pid()))
     }
 
     /// Environment for processes (Terraform) that should talk to this endpoint.
@@ -217,24 +301,15 @@ impl Drop for Emulator {
     }
 }
 
-#[cfg(feature = "localstack")]
 fn start_localstack() -> Emulator {
-    let container = super::localstack::LocalStack::start();
+    let localstack = super::localstack::LocalStack::start();
     Emulator {
-        endpoint: container.endpoint.clone(),
+        endpoint: localstack.endpoint.clone(),
         region: EMULATED_REGION.to_string(),
         backend: Backend::LocalStack,
         process: None,
-        container: Some(container),
+        localstack: Some(localstack),
     }
-}
-
-#[cfg(not(feature = "localstack"))]
-fn start_localstack() -> Emulator {
-    panic!(
-        "\n\n*** GXP_TEST_BACKEND=localstack needs the cargo feature `localstack`. ***\n\
-         Run: cargo test -p terraform-provider-gxp --features localstack --test e2e\n"
-    )
 }
 
 /// The `moto_server` executable: `GXP_MOTO_SERVER`, `<repo>/.venv/bin/moto_server`,
@@ -297,8 +372,7 @@ fn start_moto(env: &[(&str, &str)]) -> Emulator {
                     region: EMULATED_REGION.to_string(),
                     backend: Backend::Moto,
                     process: Some(process),
-                    #[cfg(feature = "localstack")]
-                    container: None,
+                    localstack: None,
                 }
             }
             Err(reason) => {
@@ -323,7 +397,7 @@ fn start_moto(env: &[(&str, &str)]) -> Emulator {
 }
 
 /// A port that was free on 127.0.0.1 a moment ago.
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))
         .and_then(|l| l.local_addr())
         .expect("bind an ephemeral port on 127.0.0.1")

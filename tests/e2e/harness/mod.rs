@@ -10,12 +10,35 @@
 //!   request it receives, e.g. SNS deliveries or the STS calls of `configure`.
 //!
 //! Environment knobs:
-//! * `GXP_TEST_BACKEND` — `moto` (default), `localstack` (needs the cargo feature
-//!   `localstack` and Docker) or `aws` (ambient credentials, real money; refused
-//!   unless `TF_ACC=1`, as `make testacc` sets).
+//! * `GXP_TEST_BACKEND` — `moto` (default), `localstack` or `aws` (ambient credentials,
+//!   real money; refused unless `TF_ACC=1`, as `make testacc` sets).
 //! * `GXP_MOTO_SERVER` — path of the `moto_server` executable.
+//! * `GXP_LOCALSTACK_PYTHON` — Python of the LocalStack venv (default
+//!   `.tools/localstack/venv/bin/python`, made by `make tools`).
 //! * `TF_ACC_TERRAFORM_PATH` — Terraform (or OpenTofu) executable to use.
 //! * `GXP_KEEP_WORKDIR=1` — keep the workspace directory of a failing test.
+//!
+//! Backends. moto: one `moto_server` per [`Emulator`]. LocalStack: its community runtime
+//! on the host (`python -m localstack.runtime.main`, `GATEWAY_LISTEN=127.0.0.1:PORT`, the
+//! certificate from `make tools` in `CUSTOM_SSL_CERT_PATH`), also one per [`Emulator`],
+//! with its own state directory; a spare is started in the background so the next test
+//! does not wait for it, and a launcher kills it when the test process goes away. A failing
+//! test keeps LocalStack's log and prints its path. With the cargo feature `localstack` and
+//! a Docker engine, the LocalStack container is used instead.
+//!
+//! What a backend lacks. A scenario that needs something not every backend offers starts
+//! with `let Some(emu) = Emulator::start_needing(&[Needs::…]) else { return };`: on a
+//! backend lacking it, the test prints `SKIPPED: <test>: needs [...], which the … backend
+//! does not offer` and returns, and `make test` counts it as skipped. [`Needs`] lists
+//! what LocalStack 2026.3.0 lacks (CloudTrail, RDS, S3 buckets in the tagging API, a stack
+//! update that changes no resource); `harness_declared_needs_match_what_the_backend_offers`
+//! probes each through its API, so the list cannot go stale. Tests for moto-only features
+//! (`start_with_env`, several servers) use [`moto_or_skip`].
+//!
+//! Where the backends differ from AWS the tests follow AWS's documentation and say so, e.g.
+//! LocalStack and AWS block public access on new buckets and refuse to suspend versioning
+//! on a bucket with Object Lock or replication, send a SubscriptionConfirmation to a new
+//! SNS http subscription, and create stacks asynchronously; moto does none of these.
 
 // Every scenario module uses a different subset of the harness.
 #![allow(dead_code)]
@@ -23,14 +46,13 @@
 mod emulator;
 pub mod faults;
 mod http;
-#[cfg(feature = "localstack")]
 mod localstack;
 mod terraform;
 mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use emulator::{moto_or_skip, skipped, Backend, Emulator};
+pub use emulator::{moto_or_skip, skipped, Backend, Emulator, Needs};
 pub use http::HttpRecorder;
 pub(crate) use terraform::normalise;
 pub use terraform::{terraform_path, TfRun};

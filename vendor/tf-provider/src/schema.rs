@@ -80,6 +80,21 @@ where
     }
 }
 
+/// Nesting mode of a [`NestedBlock::Bounded`] block (local patch, see PATCHES.md)
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum BlockNesting {
+    /// One block, an object
+    Single,
+    /// One block whose absence is an object of nulls
+    Group,
+    /// A list of blocks
+    List,
+    /// A set of blocks
+    Set,
+    /// A map of labelled blocks
+    Map,
+}
+
 /// NestedBlock
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum NestedBlock {
@@ -112,6 +127,19 @@ pub enum NestedBlock {
     ///
     /// ```
     Optional(Block),
+    /// Any nesting mode with explicit item bounds, as `terraform providers schema -json`
+    /// gives them (local patch, see PATCHES.md): the variants above fix the bounds, and
+    /// `Single` makes the block required.
+    Bounded {
+        /// Nesting mode of the block
+        nesting: BlockNesting,
+        /// Content of the block
+        block: Block,
+        /// Minimum number of blocks (0: none required)
+        min_items: i64,
+        /// Maximum number of blocks (0: unbounded)
+        max_items: i64,
+    },
 }
 
 /// Block
@@ -156,6 +184,16 @@ fn cvt_nested_blocks_tf6(
                 NestedBlock::Map(block) => (NestingMode::Map, block),
                 NestedBlock::Group(block) => (NestingMode::Group, block),
                 NestedBlock::Optional(block) => (NestingMode::List, block),
+                NestedBlock::Bounded { nesting, block, .. } => (
+                    match nesting {
+                        BlockNesting::Single => NestingMode::Single,
+                        BlockNesting::Group => NestingMode::Group,
+                        BlockNesting::List => NestingMode::List,
+                        BlockNesting::Set => NestingMode::Set,
+                        BlockNesting::Map => NestingMode::Map,
+                    },
+                    block,
+                ),
             };
             let nitems = match nested_block {
                 NestedBlock::Single(_) => (1, 1),
@@ -164,6 +202,11 @@ fn cvt_nested_blocks_tf6(
                 NestedBlock::Map(_) => (0, 0),
                 NestedBlock::Group(_) => (0, 0),
                 NestedBlock::Optional(_) => (0, 1),
+                NestedBlock::Bounded {
+                    min_items,
+                    max_items,
+                    ..
+                } => (*min_items, *max_items),
             };
             tfplugin6::schema::NestedBlock {
                 type_name: name.clone(),
