@@ -26,8 +26,14 @@ const COLLECTED_TYPES: [&str; 11] = [
 /// Every read API the collectors, discovery and provider configuration call: STS
 /// GetCallerIdentity, each collector's ([`ops_of_type`]) and the tagging API's GetResources.
 pub fn collector_apis() -> Vec<Api> {
+    apis_of_types(COLLECTED_TYPES)
+}
+
+/// The read APIs a qualification of targets of `types` (and [`STACK`]s) with discovery
+/// calls: STS GetCallerIdentity, each type's collector's, the tagging API's GetResources.
+pub fn apis_of_types<'a>(types: impl IntoIterator<Item = &'a str>) -> Vec<Api> {
     let mut apis = vec![("sts", "GetCallerIdentity")];
-    for ty in COLLECTED_TYPES {
+    for ty in types {
         for api in ops_of_type(ty) {
             if !apis.contains(api) {
                 apis.push(*api);
@@ -154,10 +160,10 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
     }
 }
 
-/// Panics naming every collector API a clean run did not call, and every API a clean run
-/// called that the inventory does not list (the fault scenarios would not cover it).
-pub fn assert_inventory_covered(calls: &[crate::harness::faults::Call]) {
-    let all = collector_apis();
+/// Panics naming every API of `all` (the world's, [`apis_of_types`]) a clean run did not
+/// call, and every API a clean run called that the inventory does not list (the fault
+/// scenarios would not cover it).
+pub fn assert_inventory_covered(all: &[Api], calls: &[crate::harness::faults::Call]) {
     let called: std::collections::BTreeSet<(String, String)> = calls
         .iter()
         .filter(|c| !c.service.is_empty())

@@ -11,7 +11,8 @@
 
 use std::time::Duration;
 
-use super::verdicts::assert_chains;
+use super::tally::{Tally, REPORT_LOST};
+use super::verdicts::apply_phase;
 use super::world::{configuration, one_bucket_spec, Qualification, Store};
 use super::{false_pass_problems, log_line, state_of, tail, Bench};
 use crate::harness::faults::{Action, Rule, Times};
@@ -87,10 +88,13 @@ fn report_id(ws: &Workspace) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
-    let name = "faults_concurrent_qualifications_into_one_store_keep_every_chain";
-    let Some(bench) = Bench::start(name).await else {
+    let Some(bench) = Bench::start(&[]).await else {
         return;
     };
+    // Three scenarios: several names at once, one name's update and creation at once, one
+    // new name's two creations at once.
+    let mut tally = Tally::new(bench.emu.backend());
+    tally.scenarios(3);
     data_bucket(&bench.sdk, DATA).await;
     for store in [STORE, SHARED_STORE, TWIN_STORE] {
         protected_bucket(&bench.sdk, store).await;
@@ -102,21 +106,30 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
     let quals: Vec<Qualification> = (0..PARALLEL)
         .map(|i| qualification(&ws, &format!("q{i}"), &format!("parallel-{i}")))
         .collect();
+    let mut parallel_ids = Vec::new();
     for round in 1..=2 {
         write(&ws, &quals, round);
+        let mark = bench.proxy.mark();
         ws.apply().assert_success();
+        let calls = bench.proxy.calls_since(mark);
+        for q in &quals {
+            let state = state_of(&ws, &format!("gxp_qualification.{}", q.resource));
+            let label = format!("parallel {} round {round}", q.name);
+            problems.extend(false_pass_problems(&bench, &label, &state, apply_phase(&calls)).await);
+            parallel_ids.extend(state["report_id"].as_str().map(str::to_string));
+        }
+    }
+    let keys = report_keys(&bench.sdk, STORE).await;
+    for id in &parallel_ids {
+        if !keys.iter().any(|k| k.contains(id.as_str())) {
+            problems.push(format!("parallel: {REPORT_LOST} {id} is not in {STORE}"));
+        }
     }
     let names: Vec<String> = quals.iter().map(|q| q.name.clone()).collect();
     let expected: Vec<(&str, i64)> = names.iter().map(|n| (n.as_str(), 2)).collect();
-    let check = |label: &str, store: &str, expected: &[(&str, i64)], problems: &mut Vec<String>| {
-        let source = format!("s3://{store}/gxp-evidence");
-        if let Err(e) = super::transient::catch(|| {
-            assert_chains(label, &bench.direct_env(), &source, expected);
-        }) {
-            problems.push(e);
-        }
-    };
-    check("parallel names", STORE, &expected, &mut problems);
+    let env = bench.direct_env();
+    let source = |store: &str| format!("s3://{store}/gxp-evidence");
+    problems.extend(tally.chains("parallel names", &env, &source(STORE), &expected));
 
     // One name, two working directories: A exists (report 1), then A updates while B is
     // created, at once.
@@ -132,6 +145,7 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
     let (ra, rb) = both(&a, &b);
     let calls = bench.proxy.calls_since(mark);
     bench.proxy.clear_rules();
+    tally.barriers(barred(&calls));
     // Both directories' calls interleave: judged by all of them (no read is faulted here).
     for (label, ws) in [("shared A", &a), ("shared B", &b)] {
         let state = state_of(ws, "gxp_qualification.q");
@@ -164,17 +178,17 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
     for id in &ids {
         if !keys.iter().any(|k| k.contains(id.as_str())) {
             problems.push(format!(
-                "shared: REPORT LOST: {id} is not in {SHARED_STORE}"
+                "shared: {REPORT_LOST} {id} is not in {SHARED_STORE}"
             ));
         }
     }
     let before = problems.len();
-    check(
+    problems.extend(tally.chains(
         "one name from two directories",
-        SHARED_STORE,
+        &env,
+        &source(SHARED_STORE),
         &[("shared", ids.len() as i64)],
-        &mut problems,
-    );
+    ));
     if problems.len() > before {
         problems.push(
             "shared: issue 8 finding 3 (one qualification name applied from two working \
@@ -189,8 +203,11 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
     write(&c, &[qualification(&c, "q", "twin")], 1);
     write(&d, &[qualification(&d, "q", "twin")], 1);
     barrier(&bench, "twin");
+    let mark = bench.proxy.mark();
     let (rc, rd) = both(&c, &d);
+    let calls = bench.proxy.calls_since(mark);
     bench.proxy.clear_rules();
+    tally.barriers(barred(&calls));
     let mut twin: Vec<String> = Vec::new();
     for (label, run, ws) in [("C", &rc, &c), ("D", &rd, &d)] {
         log_line(&format!(
@@ -198,6 +215,9 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
             run.status,
             tail(&run.combined(), 12)
         ));
+        let state = state_of(ws, "gxp_qualification.q");
+        let label = format!("twin {label}");
+        problems.extend(false_pass_problems(&bench, &label, &state, &calls).await);
         twin.extend(report_id(ws));
         if !run.success() {
             // A run refused (or spooled) now files at its next apply.
@@ -212,16 +232,16 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
     let keys = report_keys(&bench.sdk, TWIN_STORE).await;
     for id in &twin {
         if !keys.iter().any(|k| k.contains(id.as_str())) {
-            problems.push(format!("twin: REPORT LOST: {id} is not in {TWIN_STORE}"));
+            problems.push(format!("twin: {REPORT_LOST} {id} is not in {TWIN_STORE}"));
         }
     }
     let before = problems.len();
-    check(
+    problems.extend(tally.chains(
         "one new name created twice at once",
-        TWIN_STORE,
+        &env,
+        &source(TWIN_STORE),
         &[("twin", twin.len() as i64)],
-        &mut problems,
-    );
+    ));
     if problems.len() > before {
         problems.push(
             "twin: issue 8 finding 3 (two working directories creating one qualification at \
@@ -229,5 +249,14 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
                 .into(),
         );
     }
+    tally.judged(&problems);
     assert!(problems.is_empty(), "\n\n{}\n", problems.join("\n"));
+}
+
+/// How many of `calls` a barrier held.
+fn barred(calls: &[crate::harness::faults::Call]) -> usize {
+    calls
+        .iter()
+        .filter(|c| c.action.as_deref() == Some("barrier"))
+        .count()
 }

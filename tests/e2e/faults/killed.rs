@@ -10,7 +10,8 @@ use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use super::verdicts::{apply_phase, assert_chains};
+use super::tally::{Tally, REPORT_LOST};
+use super::verdicts::apply_phase;
 use super::world::{configuration, one_bucket_spec, Qualification, Store};
 use super::{false_pass_problems, log_line, state_of, tail, Bench};
 use crate::harness::faults::{Action, FaultProxy, Rule, Times};
@@ -105,6 +106,8 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
     if !moto_or_skip(name, "the kill scenarios restart moto from its recording") {
         return;
     }
+    let mut tally = Tally::new(crate::harness::Backend::Moto);
+    tally.scenarios(KILL_POINTS.len());
     let dir = tempfile::tempdir().unwrap();
     let recording = dir.path().join("moto-recording.jsonl");
     let first = recording_moto(&recording);
@@ -192,6 +195,14 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
         let killed = ws.apply();
         let calls = bench.proxy.calls_since(mark);
         bench.proxy.clear_rules();
+        let kills = calls
+            .iter()
+            .filter(|c| c.action.as_deref() == Some("hook"))
+            .count();
+        tally.injected("kill", kills);
+        if kills == 0 {
+            problems.push(format!("{label}: the emulator was not killed"));
+        }
         log_line(&format!(
             "{label}: exit {} after {:?}\n{}",
             killed.status,
@@ -221,7 +232,7 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
         let spooled = location.contains("spool") && std::path::Path::new(location).exists();
         if !(filed || spooled) {
             problems.push(format!(
-                "{label}: state names report {id} at {location:?}, which is neither in {STORE} nor in the spool"
+                "{label}: {REPORT_LOST} state names report {id} at {location:?}, which is neither in {STORE} nor in the spool"
             ));
         }
 
@@ -238,19 +249,15 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
         let keys = report_keys(&bench.sdk, STORE).await;
         for id in &ids {
             if !keys.iter().any(|k| k.contains(id.as_str())) {
-                problems.push(format!("{label}: REPORT LOST: {id} is not in {STORE}"));
+                problems.push(format!("{label}: {REPORT_LOST} {id} is not in {STORE}"));
             }
         }
-        if let Err(e) = super::transient::catch(|| {
-            assert_chains(
-                &label,
-                &bench.direct_env(),
-                &format!("s3://{STORE}/gxp-evidence"),
-                &[(NAME, keys.len() as i64)],
-            );
-        }) {
-            problems.push(e);
-        }
+        problems.extend(tally.chains(
+            &label,
+            &bench.direct_env(),
+            &format!("s3://{STORE}/gxp-evidence"),
+            &[(NAME, keys.len() as i64)],
+        ));
         if keys.len() != ids.len() {
             problems.push(format!(
                 "{label}: {} reports in the store, {} runs recorded",
@@ -264,5 +271,6 @@ async fn faults_emulator_killed_during_an_apply_leaves_state_and_evidence_consis
         KILL_POINTS.len(),
         ids.len()
     ));
+    tally.judged(&problems);
     assert!(problems.is_empty(), "\n\n{}\n", problems.join("\n"));
 }

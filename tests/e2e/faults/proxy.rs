@@ -43,8 +43,7 @@ fn seen<E: ProvideErrorMetadata + std::fmt::Debug>(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_proxy_each_fault_reaches_the_sdk_as_intended() {
-    let Some(bench) = Bench::start("faults_proxy_each_fault_reaches_the_sdk_as_intended").await
-    else {
+    let Some(bench) = Bench::start(&[]).await else {
         return;
     };
     let direct = bench.emu.s3_client().await;

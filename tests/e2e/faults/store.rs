@@ -15,7 +15,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::verdicts::{apply_phase, assert_chains};
+use super::tally::{Tally, REPORT_LOST};
+use super::verdicts::apply_phase;
 use super::world::{configuration, one_bucket_spec, Qualification, Store};
 use super::{false_pass_problems, log_line, state_of, Bench};
 use crate::harness::faults::{Fault, Rule, Times};
@@ -328,10 +329,11 @@ fn record_ids(ws: &crate::harness::Workspace, quals: &[Qualification], seen: &mu
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_store_faults_spool_and_the_next_apply_files_first() {
-    let name = "faults_store_faults_spool_and_the_next_apply_files_first";
-    let Some(bench) = Bench::start(name).await else {
+    let Some(bench) = Bench::start(&[]).await else {
         return;
     };
+    let mut tally = Tally::new(bench.emu.backend());
+    tally.scenarios(FILING.len() + CREATION.len());
     data_bucket(&bench.sdk, DATA).await;
     for i in 0..FILING.len() {
         protected_bucket(&bench.sdk, &bucket_of(i)).await;
@@ -378,6 +380,7 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
     let (run, calls) = apply("faulted");
     bench.proxy.clear_rules();
     injected += calls.iter().filter(|c| c.fault.is_some()).count();
+    tally.faults(&calls);
     record_ids(&ws, &quals, &mut seen);
     let mut waiting = 0;
     for (i, (c, q)) in FILING.iter().zip(&quals).enumerate() {
@@ -466,7 +469,7 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
                 c.name
             ));
         }
-        problems.extend(store_problems(&bench, c.name, &bucket, &q.name, ids).await);
+        problems.extend(store_problems(&bench, &mut tally, c.name, &bucket, &q.name, ids).await);
     }
 
     // 4. Destroy, then create the qualifications again with faults on the chain reads.
@@ -478,6 +481,7 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
     let (run, calls) = apply("created with faults");
     bench.proxy.clear_rules();
     injected += calls.iter().filter(|c| c.fault.is_some()).count();
+    tally.faults(&calls);
     record_ids(&ws, &quals, &mut seen);
     for q in &quals {
         let state = state_of(&ws, &format!("gxp_qualification.{}", q.resource));
@@ -510,7 +514,8 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
             ),
             None => format!("{} created", c.name),
         };
-        let mut found = store_problems(&bench, &label, &bucket, &q.name, &seen[&q.name]).await;
+        let mut found =
+            store_problems(&bench, &mut tally, &label, &bucket, &q.name, &seen[&q.name]).await;
         if i == 0 && !found.is_empty() {
             found.push(format!(
                 "{label}: issue 8 finding 3 (a created qualification that cannot reach its store \
@@ -525,12 +530,14 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
         FILING.len(),
         CREATION.len()
     ));
+    tally.judged(&problems);
     assert!(problems.is_empty(), "\n\n{}\n", problems.join("\n"));
 }
 
 /// No report of `ids` missing from `bucket`, and one intact chain of exactly those reports.
 async fn store_problems(
     bench: &Bench,
+    tally: &mut Tally,
     label: &str,
     bucket: &str,
     qualification: &str,
@@ -540,19 +547,15 @@ async fn store_problems(
     let mut problems: Vec<String> = ids
         .iter()
         .filter(|id| !keys.iter().any(|k| k.contains(id.as_str())))
-        .map(|id| format!("{label}: REPORT LOST: {id} is in no store ({keys:?})"))
+        .map(|id| format!("{label}: {REPORT_LOST} {id} is in no store ({keys:?})"))
         .collect();
     let n = keys.len() as i64;
-    if let Err(e) = super::transient::catch(|| {
-        assert_chains(
-            label,
-            &bench.direct_env(),
-            &format!("s3://{bucket}/gxp-evidence"),
-            &[(qualification, n)],
-        );
-    }) {
-        problems.push(e);
-    }
+    problems.extend(tally.chains(
+        label,
+        &bench.direct_env(),
+        &format!("s3://{bucket}/gxp-evidence"),
+        &[(qualification, n)],
+    ));
     if keys.len() != ids.len() {
         problems.push(format!(
             "{label}: {} reports in {bucket}, {} runs recorded in state",

@@ -5,7 +5,9 @@
 use aws_config::SdkConfig;
 use gxp_core::spec::model::ExpectedStack;
 
+use super::apis::{apis_of_types, Api, STACK};
 use crate::fixtures;
+use crate::harness::{Backend, Needs};
 
 /// Whether a target is compliant or weakened to fail a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +80,21 @@ fn target(
 }
 
 impl World {
-    /// Build the world in the emulator behind `sdk`.
-    pub async fn build(sdk: &SdkConfig) -> World {
+    /// Build the world in the emulator behind `sdk`, of the services `backend` offers: the
+    /// CloudTrail and RDS targets only where it has them (a line on stderr says what was
+    /// left out).
+    pub async fn build(sdk: &SdkConfig, backend: Backend) -> World {
         use Role::{Control, Weak};
         let mut t = Vec::new();
+        let lacking: Vec<Needs> = [Needs::CloudTrail, Needs::Rds]
+            .into_iter()
+            .filter(|n| backend.lacks(*n))
+            .collect();
+        if !lacking.is_empty() {
+            super::log_line(&format!(
+                "the world on {backend:?} leaves out the targets of {lacking:?}, which it lacks"
+            ));
+        }
 
         let key = fixtures::kms::compliant_key(sdk).await;
         let norot = fixtures::kms::compliant_key(sdk).await;
@@ -106,8 +119,9 @@ impl World {
 
         let logs = "fzb-logs";
         fixtures::s3::compliant_bucket(sdk, "fzb-ok", &key, logs).await;
-        fixtures::s3::compliant_bucket(sdk, "fzb-nover", &key, logs).await;
-        fixtures::s3::weaken_versioning(sdk, "fzb-nover").await;
+        // Versioning suspended: AWS (and LocalStack) allow it only without Object Lock and
+        // replication, so this bucket also fails those two checks.
+        fixtures::s3::versioning_suspended_bucket(sdk, "fzb-nover", &key, logs).await;
         t.push(target(
             "bucket-ok",
             "AWS::S3::Bucket",
@@ -125,26 +139,9 @@ impl World {
             Weak,
         ));
 
-        let trail = fixtures::cloudtrail::compliant_trail(sdk, "fzt-ok").await;
-        let off = fixtures::cloudtrail::compliant_trail(sdk, "fzt-off").await;
-        fixtures::cloudtrail::weaken_stop_logging(sdk, &off.name).await;
-        let trail_checks = fixtures::cloudtrail::CHECKS;
-        t.push(target(
-            "trail-ok",
-            "AWS::CloudTrail::Trail",
-            &trail.name,
-            "cloudtrail",
-            trail_checks,
-            Control,
-        ));
-        t.push(target(
-            "trail-off",
-            "AWS::CloudTrail::Trail",
-            &off.name,
-            "cloudtrail",
-            trail_checks,
-            Weak,
-        ));
+        if !lacking.contains(&Needs::CloudTrail) {
+            trails(sdk, &mut t).await;
+        }
 
         fixtures::logs::compliant_log_group(sdk, "fzl-ok").await;
         fixtures::logs::compliant_log_group(sdk, "fzl-short").await;
@@ -234,25 +231,9 @@ impl World {
             Control,
         ));
 
-        let db = fixtures::rds::compliant_db_instance(sdk, "fzd-ok", &[]).await;
-        let single = fixtures::rds::compliant_db_instance(sdk, "fzd-single", &[]).await;
-        fixtures::rds::weaken_multi_az(sdk, &single).await;
-        t.push(target(
-            "db-ok",
-            "AWS::RDS::DBInstance",
-            &db,
-            "rds",
-            &RDS_CHECKS,
-            Control,
-        ));
-        t.push(target(
-            "db-single",
-            "AWS::RDS::DBInstance",
-            &single,
-            "rds",
-            &RDS_CHECKS,
-            Weak,
-        ));
+        if !lacking.contains(&Needs::Rds) {
+            databases(sdk, &mut t).await;
+        }
 
         let params = [("Environment", "qa")];
         fixtures::stack::create_stack(sdk, "fzs-ok", &params).await;
@@ -274,6 +255,20 @@ impl World {
             ],
             discovery: ("gxp:app".into(), "qualification".into()),
         }
+    }
+
+    /// The read APIs a qualification of the world calls (discovery included).
+    pub fn apis(&self) -> Vec<Api> {
+        let mut types: Vec<&str> = Vec::new();
+        for t in &self.targets {
+            if !types.contains(&t.resource_type) {
+                types.push(t.resource_type);
+            }
+        }
+        if !self.stacks.is_empty() {
+            types.push(STACK);
+        }
+        apis_of_types(types)
     }
 
     /// The `expected_resource` and `expected_stack` blocks.
@@ -302,6 +297,55 @@ impl World {
         }
         spec
     }
+}
+
+/// A logging trail and a stopped one.
+async fn trails(sdk: &SdkConfig, t: &mut Vec<Target>) {
+    use Role::{Control, Weak};
+    let trail = fixtures::cloudtrail::compliant_trail(sdk, "fzt-ok").await;
+    let off = fixtures::cloudtrail::compliant_trail(sdk, "fzt-off").await;
+    fixtures::cloudtrail::weaken_stop_logging(sdk, &off.name).await;
+    let trail_checks = fixtures::cloudtrail::CHECKS;
+    t.push(target(
+        "trail-ok",
+        "AWS::CloudTrail::Trail",
+        &trail.name,
+        "cloudtrail",
+        trail_checks,
+        Control,
+    ));
+    t.push(target(
+        "trail-off",
+        "AWS::CloudTrail::Trail",
+        &off.name,
+        "cloudtrail",
+        trail_checks,
+        Weak,
+    ));
+}
+
+/// A compliant DB instance and a single-AZ one.
+async fn databases(sdk: &SdkConfig, t: &mut Vec<Target>) {
+    use Role::{Control, Weak};
+    let db = fixtures::rds::compliant_db_instance(sdk, "fzd-ok", &[]).await;
+    let single = fixtures::rds::compliant_db_instance(sdk, "fzd-single", &[]).await;
+    fixtures::rds::weaken_multi_az(sdk, &single).await;
+    t.push(target(
+        "db-ok",
+        "AWS::RDS::DBInstance",
+        &db,
+        "rds",
+        &RDS_CHECKS,
+        Control,
+    ));
+    t.push(target(
+        "db-single",
+        "AWS::RDS::DBInstance",
+        &single,
+        "rds",
+        &RDS_CHECKS,
+        Weak,
+    ));
 }
 
 fn hcl_map(m: &std::collections::BTreeMap<String, String>) -> String {

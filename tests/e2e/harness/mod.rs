@@ -52,7 +52,7 @@ mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use emulator::{moto_or_skip, skipped, Backend, Emulator, Needs};
+pub use emulator::{current_test, moto_or_skip, skipped, Backend, Emulator, Needs};
 pub use http::HttpRecorder;
 pub(crate) use terraform::normalise;
 pub use terraform::{terraform_path, TfRun};

@@ -70,6 +70,22 @@ impl Fault {
         }
     }
 
+    /// The kind of fault, without its parameter (`hold`, not `hold-62s`): for counts.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Fault::Throttle => "throttle",
+            Fault::Http500 => "http-500",
+            Fault::Http503 => "http-503",
+            Fault::ResetBefore => "reset-before",
+            Fault::ResetAfter => "reset-after",
+            Fault::Hold(_) => "hold",
+            Fault::TruncatedWithLength(_) => "truncated-with-length",
+            Fault::TruncatedShort(_) => "truncated-short",
+            Fault::AccessDenied => "access-denied",
+            Fault::Http404Bare => "http-404-bare",
+        }
+    }
+
     /// Whether the fault needs the answer's body (nothing to cut in an empty body).
     pub fn needs_body(self) -> bool {
         matches!(
