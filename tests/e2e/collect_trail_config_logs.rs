@@ -134,7 +134,10 @@ async fn collect_trail_compliant_weakened_and_missing() {
     ];
     assert_only("compliant trail", &evaluate(&obs, checks, &params), None);
     // The expected key is checked, not just any key.
-    let other_key = [("cloudtrail.kms.kms_key_id", "0000-not-the-key")];
+    let other_key = [(
+        "cloudtrail.kms.kms_key_id",
+        "00000000-0000-0000-0000-000000000000",
+    )];
     let kms = &evaluate(&obs, &["cloudtrail.kms"], &other_key)["cloudtrail.kms"];
     assert_eq!(kms.status, Status::Failed, "{kms:?}");
 

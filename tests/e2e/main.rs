@@ -10,6 +10,7 @@ mod harness_smoke;
 mod fixtures;
 
 mod catalog_fixtures;
+mod chain_claims;
 mod collect_ec2_rds;
 mod collect_s3_kms;
 mod collect_stack;

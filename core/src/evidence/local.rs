@@ -1,7 +1,9 @@
 //! Evidence in a local directory (offline use; no immutability guarantee).
 //!
-//! A key `a/b/c.json` is the file `DIR/a/b/c.json`. Files are created exclusively
-//! (`create_new`), flushed to disk and made read-only; an existing file is never replaced.
+//! A key `a/b/c.json` is the file `DIR/a/b/c.json`. Files are written in full under a
+//! temporary name, flushed to disk, then linked to their name, which fails when it exists
+//! (create-new), and made read-only; an existing file is never replaced, and a reader never
+//! sees a file half written.
 
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -51,22 +53,68 @@ pub fn key_path(root: &Path, key: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// Prefix of the temporary files a filing is written to before it gets its name; listings
+/// skip them.
+const TEMPORARY_PREFIX: &str = ".gxp-tmp-";
+
 /// Create `path` exclusively with `body`, flush it to disk and make it read-only.
+///
+/// The body is written in full to a temporary file in the same directory, which is then
+/// hard-linked to `path`: the link fails when `path` exists, so of two writers of one key
+/// exactly one succeeds, and no reader ever sees a file half written (a chain claim read
+/// while it is being written would otherwise look unreadable). Where the file system has no
+/// hard links, the file is created exclusively under its name and written there.
 fn write_new(path: &Path, body: &[u8]) -> std::io::Result<()> {
     let parent = path.parent().unwrap_or(Path::new("/"));
     fs::create_dir_all(parent)?;
-    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
-    let written = file
-        .write_all(body)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| make_read_only(path));
-    if let Err(e) = written {
-        // The file is ours and incomplete: remove it so a retry can file the whole object.
-        drop(file);
-        let _ = fs::remove_file(path);
-        return Err(e);
+    let temporary = parent.join(format!("{TEMPORARY_PREFIX}{}", unique_suffix()));
+    let written = write_file(&temporary, body).and_then(|()| fs::hard_link(&temporary, path));
+    let _ = fs::remove_file(&temporary);
+    match written {
+        Ok(()) => {}
+        Err(e) if links_unsupported(&e) => {
+            let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+            if let Err(e) = file.write_all(body).and_then(|()| file.sync_all()) {
+                // The file is ours and incomplete: remove it so a retry can file the whole object.
+                drop(file);
+                let _ = fs::remove_file(path);
+                return Err(e);
+            }
+        }
+        Err(e) => return Err(e),
     }
+    make_read_only(path)?;
     sync_dir(parent)
+}
+
+/// Write `body` to a new file at `path` and flush it to disk.
+fn write_file(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(body)?;
+    file.sync_all()
+}
+
+/// Whether a failed hard link means the file system has none (FAT, some network shares).
+fn links_unsupported(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::Unsupported | ErrorKind::PermissionDenied
+    )
+}
+
+/// A name no other writer (thread or process) uses at the same time.
+fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 #[cfg(unix)]
@@ -102,6 +150,12 @@ fn walk(root: &Path, dir: &Path, keys: &mut Vec<String>) -> std::io::Result<()> 
         let path = entry.path();
         if entry.file_type()?.is_dir() {
             walk(root, &path, keys)?;
+        } else if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(TEMPORARY_PREFIX)
+        {
+            // A filing being written (or left by a writer that was killed): not evidence.
         } else if let Ok(rel) = path.strip_prefix(root) {
             let key: Vec<String> = rel
                 .components()

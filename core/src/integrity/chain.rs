@@ -247,6 +247,19 @@ struct Entry<'a> {
     sequence: i64,
     previous: Option<String>,
     finished_at: String,
+    /// `qualification.sequenced_at`, when the report has it.
+    sequenced_at: Option<String>,
+}
+
+impl Entry<'_> {
+    /// The time chain order is checked on: when the report took its place, or (reports of
+    /// earlier versions) when its run finished; and which of the two it is.
+    fn order_time(&self) -> (&str, &'static str) {
+        match &self.sequenced_at {
+            Some(t) => (t, "was given its place"),
+            None => (&self.finished_at, "finished"),
+        }
+    }
 }
 
 /// Run every check. With `chains` false (one report on its own), the chain is not checked.
@@ -282,6 +295,7 @@ pub fn check(reports: &[Collected], chains: bool) -> Checked {
                     .previous_report_sha256
                     .map(|p| p.to_ascii_lowercase()),
                 finished_at: report.run.finished_at,
+                sequenced_at: report.qualification.sequenced_at,
             });
     }
     let mut out_chains = Vec::new();
@@ -580,24 +594,49 @@ fn link_finding(
 fn time_findings(qualification: &str, entries: &[Entry], findings: &mut Vec<Finding>) {
     let mut timed = Vec::new();
     for e in entries.iter().filter(|e| e.sequence >= 1) {
-        match parse_time(&e.finished_at) {
-            Some(t) => timed.push((e, t)),
-            None => findings.push(Finding::new(
+        let finished = parse_time(&e.finished_at);
+        let placed = e.sequenced_at.as_deref().map(parse_time);
+        match (finished, placed) {
+            (None, _) => findings.push(Finding::new(
                 e.location,
                 FindingKind::Unparseable,
                 format!("run.finished_at {:?} is not a timestamp", e.finished_at),
             )),
+            (Some(_), Some(None)) => findings.push(Finding::new(
+                e.location,
+                FindingKind::Unparseable,
+                format!(
+                    "qualification.sequenced_at {:?} is not a timestamp",
+                    e.sequenced_at.as_deref().unwrap_or_default()
+                ),
+            )),
+            (Some(f), Some(Some(p))) if p < f => findings.push(Finding::new(
+                e.location,
+                FindingKind::OutOfOrder,
+                format!(
+                    "sequence {} of {qualification} was given its place at {}, before its run finished at {}",
+                    e.sequence,
+                    e.sequenced_at.as_deref().unwrap_or_default(),
+                    e.finished_at
+                ),
+            )),
+            (Some(f), placed) => timed.push((e, placed.flatten().unwrap_or(f))),
         }
     }
+    // Chain order is the order reports were given their places (reports of earlier
+    // versions: the order their runs finished in). Concurrent runs may finish in either
+    // order; the one that claims its place first comes first.
     for pair in timed.windows(2) {
         let ((a, ta), (b, tb)) = (pair[0], pair[1]);
         if a.sequence != b.sequence && tb < ta {
+            let (a_time, a_what) = a.order_time();
+            let (b_time, b_what) = b.order_time();
             findings.push(Finding::new(
                 b.location,
                 FindingKind::OutOfOrder,
                 format!(
-                    "sequence {} of {qualification} finished at {}, before sequence {} ({}) finished at {}: the reports are out of order",
-                    b.sequence, b.finished_at, a.sequence, a.location, a.finished_at
+                    "sequence {} of {qualification} {b_what} at {b_time}, before sequence {} ({}) {a_what} at {a_time}: the reports are out of order",
+                    b.sequence, a.sequence, a.location
                 ),
             ));
         }

@@ -6,4 +6,5 @@ pub mod filing;
 pub mod notify;
 pub mod reasons;
 pub mod run;
+pub mod sequence;
 pub mod snapshot;

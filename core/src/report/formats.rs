@@ -266,6 +266,7 @@ pub fn sample_report() -> Report {
                 "specification changed".into(),
             ],
             sequence: 2,
+            sequenced_at: None,
             discovery_tags: Default::default(),
         },
         spec: SpecInfo {

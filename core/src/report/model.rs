@@ -58,6 +58,13 @@ pub struct QualificationInfo {
     pub reasons: Vec<String>,
     /// Sequence number of this report in the qualification's chain (1 for the first).
     pub sequence: i64,
+    /// When the report was given its place in the chain (`sequence` and
+    /// `previous_report_sha256`), RFC 3339: not before the run finished, nor before the
+    /// previous report was given its place, so `sequence` order and this time agree. A report
+    /// spooled while its store was unreachable gets its place when it is filed. Absent in
+    /// reports of earlier provider versions, whose chain order is checked on `run.finished_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequenced_at: Option<String>,
     /// Tags of tag-based discovery (`discovery.tags`): every discovered resource carries all
     /// of them. Empty when the qualification does not discover. Import restores them.
     #[serde(default)]

@@ -4,7 +4,9 @@
 
 pub mod import;
 
+use gxp_core::qualification::sequence::{ChainId, Place};
 use gxp_core::qualification::{assemble, drift, filing, notify, run, snapshot};
+use gxp_core::report::formats::Format;
 
 use std::collections::BTreeMap;
 
@@ -40,12 +42,12 @@ pub struct RunSettings {
     pub configuration_commit: Option<String>,
     pub spool_directory: String,
     pub evidence_store: Option<EvidenceStoreConfig>,
+    /// The last report of this qualification as the prior state records it, and the sequence
+    /// after it (1 without prior state). Only a report the store refuses anyway is sealed
+    /// there, when the state's is later than the spool's; every run otherwise continues the
+    /// chain as its store has it, and every report takes its place when it is filed.
     pub previous_report_sha256: Option<String>,
     pub sequence: i64,
-    /// Continue the chain of the reports already filed (or spooled) for this qualification
-    /// in its store instead of `sequence` and `previous_report_sha256`: a new or replaced
-    /// resource, which has no prior state.
-    pub continue_chain: bool,
     /// Formats filed beside the JSON report.
     pub report_formats: Vec<String>,
     /// KMS key that signs the report digest.
@@ -82,7 +84,7 @@ pub fn spool_id(name: &str, report_id: &str) -> String {
 pub async fn apply_run(
     diags: &mut Diagnostics,
     configured: &Configured,
-    mut s: RunSettings,
+    s: RunSettings,
     planned: QualificationState,
 ) -> Option<(QualificationState, Private)> {
     let Some(aws) = configured.aws.as_ref() else {
@@ -142,17 +144,26 @@ pub async fn apply_run(
         ),
     };
 
-    match filing::drain_spool(store.as_ref(), &spool, refused.as_ref()).await {
-        Ok(0) => {}
-        Ok(n) => diags.root_warning(
-            format!("Filed {n} spooled report(s)"),
-            format!(
-                "Reports kept in {} after an earlier filing failure are now in {}.",
-                s.spool_directory,
-                store.describe()
-            ),
-        ),
-        Err(e) => diags.root_warning("Spooled reports are still waiting", e),
+    let drained = filing::drain_spool(store.as_ref(), &spool, refused.as_ref(), Some(aws)).await;
+    if drained.filed > 0 {
+        let mut detail = format!(
+            "Reports kept in {} after an earlier filing failure are now in {}.",
+            s.spool_directory,
+            store.describe()
+        );
+        if !drained.moved.is_empty() {
+            detail.push_str(&format!(
+                "\n\nTheir chain had moved on while they waited, so they took the next free places (each says so in its notes):\n  {}",
+                drained.moved.join("\n  ")
+            ));
+        }
+        diags.root_warning(format!("Filed {} spooled report(s)", drained.filed), detail);
+    }
+    for (summary, detail) in drained.problems {
+        diags.root_error(summary, detail);
+    }
+    if let Some(why) = drained.waiting {
+        diags.root_warning("Spooled reports are still waiting", why);
     }
 
     let application = configured
@@ -165,40 +176,34 @@ pub async fn apply_run(
         .environment
         .clone()
         .unwrap_or_else(|| spec.system.environment.clone());
-    // Where the chain continues is settled before any check runs: a run whose report could
-    // not be chained is not started.
-    if s.continue_chain {
-        // A new (or replaced) qualification continues the chain of its reports already in
-        // the store or spooled for it, so a report never claims a sequence twice.
-        match filing::chain_head(
-            store.as_ref(),
-            &spool,
-            &s.name,
-            &application,
-            &environment,
-            refused.as_ref(),
-        )
-        .await
-        {
-            Ok((head, unread)) => {
-                if let Some(why) = unread {
-                    diags.root_warning(
-                        "The report chain was read from the spool only",
-                        format!("{why}\n\nThis run's report will be spooled; it continues the chain of the reports spooled for {}.", store.describe()),
-                    );
-                }
-                s.sequence = head.as_ref().map_or(1, |h| h.sequence + 1);
-                s.previous_report_sha256 = head.map(|h| h.sha256);
-            }
-            Err(e) => {
-                diags.root_error(
-                    "The report chain could not be read",
-                    format!("{e}\n\nThe report of qualification `{}` must continue the chain of its reports in {}, so no check was run and nothing was filed. Allow listing and reading the store's reports, then apply again.", s.name, store.describe()),
-                );
-                return None;
-            }
+    // Where the chain continues is read before any check runs: a run whose report could not
+    // take its place in the chain is not started. The report is sealed there for now; its
+    // place is claimed when it is filed (a concurrent writer of the same name may take this
+    // one meanwhile, and the report then takes the next).
+    let chain = ChainId {
+        qualification: s.name.clone(),
+        application: application.clone(),
+        environment: environment.clone(),
+    };
+    let tentative = match filing::chain_head(store.as_ref(), &spool, &chain, refused.as_ref()).await
+    {
+        Ok((head, None)) => Place::after(head.as_ref()),
+        // The store refuses this run's report anyway: it is spooled, and takes its place in
+        // the chain when it is filed. Sealed after the spooled reports (or the state's last
+        // report, when later) for now.
+        Ok((head, Some(_unread))) => Place::after(head.as_ref()).later(Place {
+            sequence: s.sequence,
+            previous_sha256: s.previous_report_sha256.clone(),
+            not_before: None,
+        }),
+        Err(e) => {
+            diags.root_error(
+                "The report chain could not be read",
+                format!("{e}\n\nThe report of qualification `{}` must take its place in the chain of its reports in {}, so no check was run and nothing was filed. Allow listing and reading the store's objects (s3:ListBucket and s3:GetObject), then apply again.", s.name, store.describe()),
+            );
+            return None;
         }
-    }
+    };
     let clock = std::time::Instant::now();
     let started = now_utc();
     let observed = run::observe_all(aws, &spec, &s.discovery_tags, s.concurrency).await;
@@ -255,7 +260,8 @@ pub async fn apply_run(
             stages: s.stages.clone(),
             enforce: s.enforce,
             reasons: s.reasons.clone(),
-            sequence: s.sequence,
+            sequence: tentative.sequence,
+            sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
         },
         spec: SpecInfo {
@@ -293,62 +299,48 @@ pub async fn apply_run(
         summary: summary.clone(),
         suppressions,
         drift: drift_since_previous,
-        previous_report_sha256: s.previous_report_sha256.clone(),
+        previous_report_sha256: tentative.previous_sha256.clone(),
         targets,
         observations,
         notes: observed.notes,
     };
-    let bytes = report::canonical_bytes(&report);
-    let sha = sha256_hex(&bytes);
-    let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
-    let mut files = vec![
-        (key.clone(), bytes, "application/json".to_string()),
-        (
-            format!("{key}.sha256"),
-            format!("{sha}  {file_name}\n").into_bytes(),
-            "text/plain".to_string(),
-        ),
-    ];
-    let base = key.strip_suffix(".json").unwrap_or(&key).to_string();
+    let mut report = report;
+    let mut formats = Vec::new();
     for name in s.report_formats.iter().filter(|f| f.as_str() != "json") {
-        let rendered = gxp_core::report::formats::Format::parse(name)
-            .and_then(|f| gxp_core::report::formats::render(&report, f).map(|bytes| (f, bytes)));
-        match rendered {
-            Ok((f, bytes)) => files.push((
-                format!("{base}.{}", f.extension()),
-                bytes,
-                f.content_type().to_string(),
-            )),
+        match Format::parse(name) {
+            Ok(f) => formats.push(f),
             Err(e) => diags.root_error(format!("The {name} report could not be rendered"), e),
         }
     }
-    if let Some(key_id) = &s.signing_key_id {
-        match gxp_core::integrity::sign::sign(aws, key_id, &sha).await {
-            Ok(sig) => files.push((gxp_core::integrity::signature_key(&key), sig.to_bytes(), "application/json".to_string())),
-            Err(e) => diags.root_error(
-                "The report could not be signed",
-                format!("KMS Sign with {key_id}: {e}\n\nThe report is filed unsigned; fix the key or its permissions and requalify."),
-            ),
-        }
-    }
-    let filed_at = match filing::file_or_spool(
+    let filed = filing::file_report(
         store.as_ref(),
         &spool,
+        Some(aws),
+        &mut report,
+        &key,
+        &tentative,
+        &formats,
+        s.signing_key_id.as_deref(),
         &spool_id(&s.name, &report_id),
-        files,
-        refused,
+        refused.as_ref(),
     )
-    .await
-    {
-        Ok(loc) => loc,
-        Err((spool_path, why)) => {
-            diags.root_error(
-                "Evidence could not be filed",
-                format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {spool_path}; the next apply files it first.", summary.total, summary.status.as_str()),
-            );
-            spool_path
-        }
-    };
+    .await;
+    for (summary, detail) in filed.problems {
+        diags.root_error(summary, detail);
+    }
+    if let Some(why) = &filed.spooled {
+        let place = if filed.unplaced {
+            "; it takes its place in the report chain when it is filed"
+        } else {
+            ""
+        };
+        diags.root_error(
+            "Evidence could not be filed",
+            format!("{why}\n\nThe report ({} checks, status {}) is kept in the local spool at {}; the next apply files it first{place}.", summary.total, summary.status.as_str(), filed.location),
+        );
+    }
+    let sha = filed.sealed.sha256.clone();
+    let filed_at = filed.location;
 
     if let Some(topic) = &s.notify_topic_arn {
         if let Err(e) = notify::publish(aws, topic, &report, &filed_at, &sha).await {
@@ -373,7 +365,7 @@ pub async fn apply_run(
     state.report_id = Value::Value(report_id);
     state.report_location = Value::Value(filed_at);
     state.report_sha256 = Value::Value(sha);
-    state.report_sequence = Value::Value(s.sequence);
+    state.report_sequence = Value::Value(report.qualification.sequence);
     // No pending drift: this run's observations are the new baseline (the plan said so).
     // What had drifted since the previous qualification is recorded in the report.
     state.drift = Value::Value(vec![]);

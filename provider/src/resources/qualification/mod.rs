@@ -340,12 +340,9 @@ fn run_settings(
         previous_report_sha256: prior
             .and_then(|p| text(&p.report_sha256))
             .map(str::to_string),
-        sequence: planned
-            .report_sequence
-            .as_ref_option()
-            .copied()
-            .unwrap_or(1),
-        continue_chain: prior.is_none(),
+        sequence: prior
+            .and_then(|p| p.report_sequence.as_ref_option().copied())
+            .map_or(1, |n| n + 1),
         report_formats: known_strings(&planned.report_formats).unwrap_or_default(),
         signing_key_id: text(&planned.signing_key_id).map(str::to_string),
         notify_topic_arn: text(&planned.notify_topic_arn).map(str::to_string),
@@ -434,7 +431,7 @@ impl Resource for QualificationResource {
             }
         }
         // The sequence continues the chain of the reports already filed for this name (a
-        // replacement after a failed first apply, a re-created qualification): read at apply.
+        // replacement after a failed first apply, a re-created qualification): claimed at apply.
         let planned = pending_run(with_defaults(proposed), reasons, Value::Unknown);
         Some((planned, None))
     }
@@ -456,14 +453,12 @@ impl Resource for QualificationResource {
         let private = prior_private.clone().unwrap_or_default();
         let proposed = with_defaults(proposed);
         let reasons = plan_reasons(&prior, &private, &proposed);
+        // The report's place in the chain is claimed when it is filed (another working
+        // directory may take the next one first): known after apply.
         let planned = if reasons.is_empty() {
             proposed
         } else {
-            let seq = match prior.report_sequence {
-                Value::Value(n) => Value::Value(n + 1),
-                _ => Value::Value(1),
-            };
-            pending_run(proposed, reasons, seq)
+            pending_run(proposed, reasons, Value::Unknown)
         };
         Some((planned, prior_private, replace))
     }
