@@ -182,20 +182,12 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
             ));
         }
     }
-    let before = problems.len();
     problems.extend(tally.chains(
         "one name from two directories",
         &env,
         &source(SHARED_STORE),
         &[("shared", ids.len() as i64)],
     ));
-    if problems.len() > before {
-        problems.push(
-            "shared: issue 8 finding 3 (one qualification name applied from two working \
-             directories at once forks its chain); the fix is on branch issue8-fixes"
-                .into(),
-        );
-    }
 
     // Two creations of one new name at once.
     let c = bench.workspace();
@@ -235,20 +227,12 @@ async fn faults_concurrent_qualifications_into_one_store_keep_every_chain() {
             problems.push(format!("twin: {REPORT_LOST} {id} is not in {TWIN_STORE}"));
         }
     }
-    let before = problems.len();
     problems.extend(tally.chains(
         "one new name created twice at once",
         &env,
         &source(TWIN_STORE),
         &[("twin", twin.len() as i64)],
     ));
-    if problems.len() > before {
-        problems.push(
-            "twin: issue 8 finding 3 (two working directories creating one qualification at \
-             once both claim sequence 1); the fix is on branch issue8-fixes"
-                .into(),
-        );
-    }
     tally.judged(&problems);
     assert!(problems.is_empty(), "\n\n{}\n", problems.join("\n"));
 }

@@ -32,7 +32,11 @@ enum Expect {
     Spooled,
     /// Filed by this apply.
     Filed,
-    /// Either (the answer's meaning is not fixed: a cut document).
+    /// Nothing run, nothing filed or spooled: the apply refused (a created qualification
+    /// that cannot read where its chain continues).
+    Refused,
+    /// Any of these (the answer's meaning is not fixed: a cut document; a created
+    /// qualification may spool or refuse).
     Either,
 }
 
@@ -225,7 +229,7 @@ const CREATION: &[Case] = &[
         None,
         Fault::ResetBefore,
         ALWAYS,
-        Expect::Either,
+        Expect::Spooled,
     ),
     // The store's protection cannot be read (the report is spooled), its chain can.
     case(
@@ -310,6 +314,22 @@ fn spooled(dir: &Path) -> usize {
                 .count()
         })
         .unwrap_or(0)
+}
+
+/// Whether the report a state's `location` names was filed in `bucket` or waits in case
+/// `name`'s spool; an error when state and evidence disagree.
+fn outcome_of(ws: &Path, name: &str, bucket: &str, location: &str) -> Result<Expect, String> {
+    let in_spool = spooled(&spool_dir(ws, name));
+    let filed = location.starts_with(&format!("s3://{bucket}/"));
+    match (filed, in_spool) {
+        (true, 0) => Ok(Expect::Filed),
+        (false, 1) if location.contains("spool-") => Ok(Expect::Spooled),
+        (false, 0) if location.is_empty() => Ok(Expect::Refused),
+        (filed, in_spool) => Err(format!(
+            "{name}: inconsistent after the faulted apply: location {location:?}, \
+             {in_spool} spooled, filed {filed:?}"
+        )),
+    }
 }
 
 /// Every report id a qualification's state named, by qualification.
@@ -399,17 +419,10 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        let in_spool = spooled(&spool_dir(ws.path(), c.name));
-        let filed = location.starts_with(&format!("s3://{bucket}/"));
-        let outcome = match (filed, in_spool) {
-            (true, 0) => Expect::Filed,
-            (false, 1) if location.contains("spool-") => Expect::Spooled,
-            other => {
-                problems.push(format!(
-                    "{}: inconsistent after the faulted apply: location {location:?}, \
-                     {} spooled, filed {:?}",
-                    c.name, other.1, other.0
-                ));
+        let outcome = match outcome_of(ws.path(), c.name, &bucket, &location) {
+            Ok(o) => o,
+            Err(e) => {
+                problems.push(e);
                 continue;
             }
         };
@@ -457,7 +470,9 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
         let ids = &seen[&q.name];
         let puts: Vec<&str> = calls
             .iter()
+            // The reports' and digests' writes, not the chain's sequence claims.
             .filter(|call| call.operation == PUT && call.mentions(&format!("{bucket}/")))
+            .filter(|call| !call.target.contains("/_chain/"))
             .map(|call| call.target.as_str())
             .collect();
         let first = puts.first().copied().unwrap_or_default();
@@ -483,9 +498,19 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
     injected += calls.iter().filter(|c| c.fault.is_some()).count();
     tally.faults(&calls);
     record_ids(&ws, &quals, &mut seen);
-    for q in &quals {
+    for (i, (c, q)) in FILING.iter().zip(&quals).enumerate() {
         let state = state_of(&ws, &format!("gxp_qualification.{}", q.resource));
         problems.extend(false_pass_problems(&bench, &q.name, &state, apply_phase(&calls)).await);
+        let Some(k) = CREATION.get(i) else { continue };
+        let location = state["report_location"].as_str().unwrap_or_default();
+        match outcome_of(ws.path(), c.name, &bucket_of(i), location) {
+            Ok(o) if k.expect != Expect::Either && o != k.expect => problems.push(format!(
+                "{}: created under {}: {:?} expected, got {o:?} ({location})",
+                c.name, k.name, k.expect
+            )),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("created under {}: {e}", k.name)),
+        }
     }
     log_line(&format!(
         "store created with faults: exit {}\n{}",
@@ -514,16 +539,9 @@ async fn faults_store_faults_spool_and_the_next_apply_files_first() {
             ),
             None => format!("{} created", c.name),
         };
-        let mut found =
-            store_problems(&bench, &mut tally, &label, &bucket, &q.name, &seen[&q.name]).await;
-        if i == 0 && !found.is_empty() {
-            found.push(format!(
-                "{label}: issue 8 finding 3 (a created qualification that cannot reach its store \
-                 spools its report as sequence 1: the chain forks for good); the fix is on \
-                 branch issue8-fixes"
-            ));
-        }
-        problems.extend(found);
+        problems.extend(
+            store_problems(&bench, &mut tally, &label, &bucket, &q.name, &seen[&q.name]).await,
+        );
     }
     log_line(&format!(
         "store: {} filing + {} creation scenarios, {injected} faults injected",
