@@ -11,6 +11,9 @@
 #   3. Python unit tests of the tooling (scripts/test_*.py, e.g. the aws schema converter)
 #   4. scripts/check-tf-fmt.sh   (`terraform fmt -check -recursive modules examples`)
 #
+# The fault scenarios' counts (scenarios, injected faults by kind, false passes, lost reports)
+# are printed per backend ("make test: fault scenarios against ...").
+#
 # Every step runs even when an earlier one failed, so one run reports everything. The last
 # line sums up all of them: "summary: N passed, N failed, N skipped" (cargo's ignored
 # tests and the tests that printed a SKIPPED line count as skipped). Exit status is
@@ -68,6 +71,44 @@ cargo_counts() {
     fi
     echo "$p $f $s"
 }
+# The fault scenarios' counts of one cargo log: every fault scenario test prints
+# "FAULTS: <test> backend=<b> scenarios=<n> injected=<n> [<kind>=<n> ...] false_passes=<n>
+# reports_lost=<n> verified=<n> barriers=<n> elapsed=<s>s" when it ends (tests/e2e/faults/tally.rs).
+fault_counts() {
+    awk '
+        /^FAULTS: / {
+            tests++
+            for (i = 3; i <= NF; i++) {
+                field = $i
+                gsub(/[][]/, "", field)
+                eq = index(field, "=")
+                if (eq == 0) continue
+                key = substr(field, 1, eq - 1)
+                value = substr(field, eq + 1)
+                sub(/s$/, "", value)
+                if (key == "backend") continue
+                if (key == "scenarios" || key == "injected" || key == "false_passes" ||
+                    key == "reports_lost" || key == "verified" || key == "barriers" ||
+                    key == "elapsed") {
+                    total[key] += value
+                } else {
+                    if (!(key in kind)) order[++kinds] = key
+                    kind[key] += value
+                }
+            }
+        }
+        END {
+            if (!tests) { print "no fault scenario ran"; exit }
+            list = ""
+            for (k = 1; k <= kinds; k++) list = list (k > 1 ? ", " : "") order[k] " " kind[order[k]]
+            printf "%d tests, %d scenarios, %d faults injected (%s), false passes %d, reports lost %d, %d verifier runs, %d calls held at barriers, %ds of test time\n",
+                tests, total["scenarios"], total["injected"], list, total["false_passes"],
+                total["reports_lost"], total["verified"], total["barriers"], total["elapsed"]
+        }' "$1"
+}
+echo "make test: fault scenarios against moto: $(fault_counts "$LOG_DIR/cargo.log")"
+echo "make test: fault scenarios against LocalStack: $(fault_counts "$LOG_DIR/localstack.log")"
+
 read -r passed failed skipped < <(cargo_counts "$LOG_DIR/cargo.log" "$cargo_status")
 read -r ls_passed ls_failed ls_skipped < <(cargo_counts "$LOG_DIR/localstack.log" "$localstack_status")
 echo "make test: end-to-end against LocalStack: $ls_passed passed, $ls_failed failed, $ls_skipped skipped"

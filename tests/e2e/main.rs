@@ -17,6 +17,7 @@ mod collect_stack;
 mod collect_trail_config_logs;
 mod discovery;
 mod evidence_store;
+mod faults;
 mod modules;
 mod provider_config;
 mod qualification;

@@ -508,7 +508,7 @@ impl AwsContext {
                     AwsErrorKind::CredentialsRejected | AwsErrorKind::AccessDenied => {
                         ConfigError::CredentialsRejected(c.to_string())
                     }
-                    _ => ConfigError::Other(c.to_string()),
+                    _ => ConfigError::Other(format!("STS GetCallerIdentity: {c}")),
                 })
             }
         }

@@ -6,7 +6,9 @@
 //! the provider builds, checks each successful (2xx) non-streaming answer before its output
 //! is used: XML must be one complete root element with balanced tags, JSON must parse, and an
 //! empty body is accepted only where the operation legitimately has none (HEAD, 204, writes
-//! and other operations without an output body). Otherwise the call fails with a
+//! and other operations without an output body). A client-error (4xx) answer with a body
+//! must be a well-formed error document too: its error code ("not configured", "not
+//! found") decides checks. Otherwise the call fails with a
 //! [`MalformedAnswer`] naming the service and API, which
 //! [`classify`](super::errors::classify) reports as [`AwsErrorKind::Malformed`]
 //! (super::AwsErrorKind::Malformed) and [`RetryMalformed`] retries as transient, so a
@@ -72,7 +74,7 @@ impl Service {
     }
 }
 
-/// A successful answer whose body is not well-formed for the service's protocol.
+/// A successful or client-error answer whose body is not well-formed for the service's protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedAnswer {
     /// e.g. `EC2`.
@@ -212,7 +214,24 @@ pub fn answer_problem(
     }
 }
 
-/// The interceptor checking that successful answers are well-formed (see the module docs).
+/// Why a client-error (4xx) answer's `body` is not a well-formed error document of
+/// `service`'s protocol; `None` when it is, or when it has no body (S3 HEAD's bare 404).
+///
+/// An error answer cut short can keep its error code (`<Code>NoSuchBucketPolicy</Code>` may
+/// survive the cut) while the document is broken; a code that says "not configured" would
+/// then fail a check on a made-up absence, so such an answer is not trusted either.
+pub fn error_answer_problem(service: Service, body: &[u8]) -> Option<String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    match service.protocol() {
+        Protocol::Query | Protocol::RestXml => xml_problem(body),
+        Protocol::Json => json_problem(body),
+    }
+}
+
+/// The interceptor checking that successful and client-error answers are well-formed (see
+/// the module docs).
 #[derive(Debug, Clone, Copy)]
 pub struct WellFormedAnswers {
     pub service: Service,
@@ -231,7 +250,7 @@ impl Intercept for WellFormedAnswers {
     ) -> Result<(), BoxError> {
         let response = context.response();
         let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
+        if !(200..300).contains(&status) && !(400..500).contains(&status) {
             return Ok(());
         }
         // A streaming body (S3 GetObject) was handed to the output unread: not checked here.
@@ -242,7 +261,12 @@ impl Intercept for WellFormedAnswers {
             .load::<Metadata>()
             .map(|m| m.name().to_string())
             .unwrap_or_else(|| "the operation".into());
-        match answer_problem(self.service, &operation, status, body) {
+        let problem = if (200..300).contains(&status) {
+            answer_problem(self.service, &operation, status, body)
+        } else {
+            error_answer_problem(self.service, body)
+        };
+        match problem {
             None => Ok(()),
             Some(problem) => Err(Box::new(MalformedAnswer {
                 service: self.service.display_name().into(),
@@ -356,6 +380,23 @@ mod tests {
         );
         assert!(answer_problem(Service::S3, "GetBucketPolicy", 200, b"{\"Vers").is_some());
         assert!(answer_problem(Service::Kms, "DescribeKey", 200, b"<a/>").is_some());
+    }
+
+    #[test]
+    fn client_error_answers_must_be_whole_error_documents() {
+        let s3 = br#"<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>NoSuchBucketPolicy</Code><Message>m</Message></Error>"#;
+        assert_eq!(error_answer_problem(Service::S3, s3), None);
+        // S3's errors are XML even where the output is JSON (GetBucketPolicy).
+        assert!(error_answer_problem(Service::S3, &s3[..60]).is_some());
+        assert_eq!(
+            error_answer_problem(Service::S3, b""),
+            None,
+            "HEAD's bare 404"
+        );
+        let kms = br#"{"__type":"NotFoundException","message":"m"}"#;
+        assert_eq!(error_answer_problem(Service::Kms, kms), None);
+        assert!(error_answer_problem(Service::Kms, &kms[..30]).is_some());
     }
 
     #[test]

@@ -54,12 +54,13 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     }
 }
 
-/// Existence after a failed describe call: not found → missing, anything else → unknown.
-fn existence_after(err: ClassifiedError) -> Existence {
+/// Existence after a failed describe call of `api`: not found → missing, anything else →
+/// unknown, naming the API that failed.
+fn existence_after(api: &str, err: ClassifiedError) -> Existence {
     if err.kind == AwsErrorKind::NotFound {
         Existence::Missing
     } else {
-        Existence::Unknown(err.to_string())
+        Existence::Unknown(format!("EC2 {api}: {err}"))
     }
 }
 
@@ -94,7 +95,12 @@ async fn collect_vpc(aws: &AwsContext, target: &Target) -> Observation {
             Some(v) => v.clone(),
             None => return Observation::with_existence(target, Existence::Missing),
         },
-        Err(e) => return Observation::with_existence(target, existence_after(classify(&e))),
+        Err(e) => {
+            return Observation::with_existence(
+                target,
+                existence_after("DescribeVpcs", classify(&e)),
+            )
+        }
     };
     let mut obs = Observation::exists(target);
     obs.arn = arn_from_key(target);
@@ -205,7 +211,12 @@ async fn collect_security_group(aws: &AwsContext, target: &Target) -> Observatio
             Some(sg) => sg.clone(),
             None => return Observation::with_existence(target, Existence::Missing),
         },
-        Err(e) => return Observation::with_existence(target, existence_after(classify(&e))),
+        Err(e) => {
+            return Observation::with_existence(
+                target,
+                existence_after("DescribeSecurityGroups", classify(&e)),
+            )
+        }
     };
     let mut obs = Observation::exists(target);
     obs.arn = sg
@@ -316,7 +327,12 @@ async fn collect_vpc_endpoint(aws: &AwsContext, target: &Target) -> Observation 
             Some(ep) => ep.clone(),
             None => return Observation::with_existence(target, Existence::Missing),
         },
-        Err(e) => return Observation::with_existence(target, existence_after(classify(&e))),
+        Err(e) => {
+            return Observation::with_existence(
+                target,
+                existence_after("DescribeVpcEndpoints", classify(&e)),
+            )
+        }
     };
     let mut obs = Observation::exists(target);
     obs.arn = arn_from_key(target);
@@ -367,6 +383,27 @@ async fn collect_vpc_endpoint(aws: &AwsContext, target: &Target) -> Observation 
 mod tests {
     use super::*;
     use aws_sdk_ec2::types::{IpRange, Ipv6Range, PrefixListId, UserIdGroupPair};
+
+    #[test]
+    fn a_failed_describe_names_its_api() {
+        let throttled = ClassifiedError {
+            kind: AwsErrorKind::Throttled,
+            code: Some("RequestLimitExceeded".into()),
+            message: "HTTP 503: Request limit exceeded.".into(),
+        };
+        assert_eq!(
+            existence_after("DescribeVpcs", throttled),
+            Existence::Unknown(
+                "EC2 DescribeVpcs: RequestLimitExceeded: HTTP 503: Request limit exceeded.".into()
+            )
+        );
+        let missing = ClassifiedError {
+            kind: AwsErrorKind::NotFound,
+            code: Some("InvalidVpcID.NotFound".into()),
+            message: String::new(),
+        };
+        assert_eq!(existence_after("DescribeVpcs", missing), Existence::Missing);
+    }
 
     #[test]
     fn rules_are_flattened_one_per_peer_and_sorted() {

@@ -46,7 +46,7 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
             let existence = if err.kind == AwsErrorKind::NotFound {
                 Existence::Missing
             } else {
-                Existence::Unknown(err.to_string())
+                Existence::Unknown(format!("RDS DescribeDBInstances: {err}"))
             };
             return Observation::with_existence(target, existence);
         }

@@ -689,11 +689,11 @@ mod tests {
     }
 
     /// A fake S3 answering every configuration read of `lims-data`; the read whose query
-    /// contains `cut_query` answers with `cut_body` instead.
+    /// contains `cut_query` answers with `cut_answer` instead.
     fn s3_answer(
         request: &crate::aws::fake_endpoint::Request,
         cut_query: &str,
-        cut_body: &str,
+        cut_answer: &crate::aws::fake_endpoint::Answer,
     ) -> crate::aws::fake_endpoint::Answer {
         use crate::aws::fake_endpoint::Answer;
         let query = request.target.split_once('?').map_or("", |(_, q)| q);
@@ -702,7 +702,7 @@ mod tests {
             return Answer::empty(200);
         }
         if !cut_query.is_empty() && query.contains(cut_query) {
-            return xml(cut_body.to_string());
+            return cut_answer.clone();
         }
         if query.contains("versioning") {
             xml(versioning_body())
@@ -729,8 +729,18 @@ mod tests {
         cut_query: &'static str,
         cut_body: String,
     ) -> Vec<(String, crate::checks::Outcome)> {
+        let answer = crate::aws::fake_endpoint::Answer::new(200, "application/xml", cut_body);
+        bucket_outcomes_answered(cut_query, answer).await
+    }
+
+    /// The outcomes of the three checks when the read whose query contains `cut_query` gets
+    /// `answer`.
+    async fn bucket_outcomes_answered(
+        cut_query: &'static str,
+        answer: crate::aws::fake_endpoint::Answer,
+    ) -> Vec<(String, crate::checks::Outcome)> {
         use crate::aws::fake_endpoint::FakeEndpoint;
-        let endpoint = FakeEndpoint::start(move |r| s3_answer(r, cut_query, &cut_body)).await;
+        let endpoint = FakeEndpoint::start(move |r| s3_answer(r, cut_query, &answer)).await;
         let target = Target {
             key: "data".into(),
             resource_type: BUCKET.into(),
@@ -804,6 +814,39 @@ mod tests {
                         ));
                     }
                 }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// A "not configured" error answer cut short but framed with a matching length: its
+    /// error code may survive the cut, but the document is broken, so the code is not trusted
+    /// (it would fail `s3.object_lock` on a made-up "not enabled"). Found by the e2e fault
+    /// scenarios against LocalStack (a cut `ObjectLockConfigurationNotFoundError` gave
+    /// `failed`; cut earlier, `error` without a retry).
+    #[tokio::test]
+    async fn s3_error_answers_cut_short_are_errors_never_evaluated() {
+        use crate::aws::fake_endpoint::{cut, cut_points, Answer};
+        use crate::checks::Status;
+        let error = Answer::s3_error(404, "ObjectLockConfigurationNotFoundError");
+        let whole = String::from_utf8(error.body.clone()).unwrap();
+        let outcomes = bucket_outcomes_answered("object-lock", error.clone()).await;
+        assert_eq!(outcomes[2].1.status, Status::Failed, "{:?}", outcomes[2]);
+        let mut wrong = Vec::new();
+        for percent in cut_points() {
+            let mut cut_error = error.clone();
+            cut_error.body = cut(&whole, percent).into_bytes();
+            let outcomes = bucket_outcomes_answered("object-lock", cut_error).await;
+            let (_, lock) = &outcomes[2];
+            let detail = lock.detail.clone().unwrap_or_default();
+            let named = detail
+                .contains("S3 GetObjectLockConfiguration answered HTTP 404 with a malformed body");
+            if lock.status != Status::Error || !named {
+                wrong.push(format!(
+                    "cut at {percent:.0}%: {} (actual {:?}; {detail})",
+                    lock.status.as_str(),
+                    lock.actual
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));

@@ -225,14 +225,16 @@ enum Drift {
 
 /// DetectStackDrift, then poll DescribeStackDriftDetectionStatus a bounded number of times.
 async fn detect_drift(client: &Client, id: &str) -> Drift {
-    // No retries: an endpoint without drift detection answers 5xx, and refresh must stay cheap.
-    let no_retry = aws_sdk_cloudformation::config::Builder::default()
-        .retry_config(aws_config::retry::RetryConfig::disabled());
+    // One retry: a transient fault (throttling, a reset connection) must not leave the stack's
+    // drift unevaluated, while an endpoint without drift detection (bare 5xx) costs one
+    // backoff, not the provider's full retry budget. Refresh does not detect drift.
+    let one_retry = aws_sdk_cloudformation::config::Builder::default()
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2));
     let detection_id = match client
         .detect_stack_drift()
         .stack_name(id)
         .customize()
-        .config_override(no_retry)
+        .config_override(one_retry)
         .send()
         .await
     {
@@ -302,7 +304,9 @@ where
 /// A minimal CloudFormation endpoint for unit tests (awsQuery over HTTP/1.1 on localhost):
 /// DescribeStacks, GetTemplate and ListStackResources answer for any stack with a complete
 /// stack holding one bucket (`Bucket` → `BUCKET_PHYSICAL_ID`); every other action (drift
-/// detection) gets a bare HTTP 500, as from an emulator without it. Records every action.
+/// detection) gets a bare HTTP 500, as from an emulator without it; [`start_with_drift`]
+/// instead throttles the first DetectStackDrift and then completes detection `IN_SYNC`.
+/// Records every action.
 #[cfg(test)]
 pub(crate) mod fake_cloudformation {
     use std::sync::{Arc, Mutex};
@@ -330,13 +334,22 @@ pub(crate) mod fake_cloudformation {
 
     /// Start the endpoint and an [`AwsContext`] pointing at it.
     pub async fn start() -> FakeCloudFormation {
+        start_mode(false).await
+    }
+
+    /// An endpoint with drift detection whose first DetectStackDrift is throttled.
+    pub async fn start_with_drift() -> FakeCloudFormation {
+        start_mode(true).await
+    }
+
+    async fn start_mode(drift: bool) -> FakeCloudFormation {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let actions = Arc::new(Mutex::new(Vec::new()));
         let recorded = actions.clone();
         tokio::spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
-                tokio::spawn(serve(conn, recorded.clone()));
+                tokio::spawn(serve(conn, recorded.clone(), drift));
             }
         });
         let sdk = aws_config::SdkConfig::builder()
@@ -357,7 +370,7 @@ pub(crate) mod fake_cloudformation {
         }
     }
 
-    async fn serve(mut conn: TcpStream, actions: Arc<Mutex<Vec<String>>>) {
+    async fn serve(mut conn: TcpStream, actions: Arc<Mutex<Vec<String>>>, drift: bool) {
         let mut buf = Vec::new();
         loop {
             // One request: headers, then Content-Length bytes of form-encoded body.
@@ -391,10 +404,21 @@ pub(crate) mod fake_cloudformation {
                 .find_map(|kv| kv.strip_prefix("Action="))
                 .unwrap_or_default()
                 .to_string();
-            actions.lock().unwrap().push(action.clone());
-            let (status, xml) = match response(&action) {
-                Some(xml) => ("200 OK", xml),
-                None => ("500 Internal Server Error", String::new()),
+            let first_detection = {
+                let mut seen = actions.lock().unwrap();
+                seen.push(action.clone());
+                !seen[..seen.len() - 1].contains(&action)
+            };
+            let (status, xml) = match (response(&action, drift), action.as_str()) {
+                (_, "DetectStackDrift") if drift && first_detection => (
+                    "400 Bad Request",
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+                     <Message>Rate exceeded</Message></Error><RequestId>1</RequestId>\
+                     </ErrorResponse>"
+                        .to_string(),
+                ),
+                (Some(xml), _) => ("200 OK", xml),
+                (None, _) => ("500 Internal Server Error", String::new()),
             };
             let reply = format!(
                 "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{xml}",
@@ -406,8 +430,17 @@ pub(crate) mod fake_cloudformation {
         }
     }
 
-    fn response(action: &str) -> Option<String> {
+    fn response(action: &str, drift: bool) -> Option<String> {
         let result = match action {
+            "DetectStackDrift" if drift => {
+                "<StackDriftDetectionId>d-1</StackDriftDetectionId>".to_string()
+            }
+            "DescribeStackDriftDetectionStatus" if drift => "<StackId>app</StackId>\
+                <StackDriftDetectionId>d-1</StackDriftDetectionId>\
+                <StackDriftStatus>IN_SYNC</StackDriftStatus>\
+                <DetectionStatus>DETECTION_COMPLETE</DetectionStatus>\
+                <Timestamp>2026-01-01T00:00:00Z</Timestamp>"
+                .to_string(),
             "DescribeStacks" => "<Stacks><member><StackName>app</StackName>\
                 <StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/app/1</StackId>\
                 <StackStatus>CREATE_COMPLETE</StackStatus>\
@@ -533,6 +566,24 @@ mod tests {
             (&detected.resources, &detected.template_sha256),
             (&skipped.resources, &skipped.template_sha256)
         );
+    }
+
+    #[tokio::test]
+    async fn a_throttled_drift_detection_is_retried() {
+        let fake = fake_cloudformation::start_with_drift().await;
+        let detected = collect_stack(&fake.aws, "app").await;
+        assert_eq!(
+            detected.cfn_drift_status.as_deref(),
+            Some("IN_SYNC"),
+            "{detected:?}"
+        );
+        assert!(detected.errors.is_empty(), "{:?}", detected.errors);
+        let detections = fake
+            .actions()
+            .iter()
+            .filter(|a| *a == "DetectStackDrift")
+            .count();
+        assert_eq!(detections, 2, "throttled once, then retried");
     }
 
     #[test]

@@ -140,7 +140,7 @@ pub fn moto_or_skip(test: &str, reason: &str) -> bool {
 }
 
 /// The name libtest gives the thread of the running test (`module::test_name`).
-fn current_test() -> String {
+pub fn current_test() -> String {
     std::thread::current()
         .name()
         .unwrap_or("<unnamed test>")

@@ -4,6 +4,8 @@
 //! * [`Workspace`] is a temporary Terraform working directory wired to the
 //!   provider binary built by Cargo through `dev_overrides`.
 //! * [`TfRun`] is the captured result of one Terraform invocation.
+//! * [`faults::FaultProxy`] is a fault-injecting proxy between the provider and the
+//!   emulator (throttling, 5xx, resets, held and truncated answers, AccessDenied).
 //! * [`HttpRecorder`] is a loopback HTTP server (or recording proxy) that keeps every
 //!   request it receives, e.g. SNS deliveries or the STS calls of `configure`.
 //!
@@ -42,6 +44,7 @@
 #![allow(dead_code)]
 
 mod emulator;
+pub mod faults;
 mod http;
 mod localstack;
 mod terraform;
@@ -49,8 +52,9 @@ mod workspace;
 
 use std::path::{Path, PathBuf};
 
-pub use emulator::{moto_or_skip, skipped, Backend, Emulator, Needs};
+pub use emulator::{current_test, moto_or_skip, skipped, Backend, Emulator, Needs};
 pub use http::HttpRecorder;
+pub(crate) use terraform::normalise;
 pub use terraform::{terraform_path, TfRun};
 pub use workspace::Workspace;
 
