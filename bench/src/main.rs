@@ -1,7 +1,8 @@
 //! `make bench`: cost of a qualification apply and of a plan refresh over N fully configured
 //! S3 buckets in the emulator, reported as ratios against a baseline measured in the same run:
 //! the same API calls made directly by a minimal concurrent SDK client at the same
-//! concurrency (the emulator's ceiling).
+//! concurrency (the emulator's ceiling). The engine alone (`gxp_core`: discover, observe,
+//! evaluate, no Terraform) is measured against the same baseline.
 //!
 //! Usage: gxp-bench [N ...] (default 100 500 2000). Environment: `TERRAFORM`,
 //! `GXP_PROVIDER_BIN`, `GXP_MOTO_SERVER`, `GXP_BENCH_CONCURRENCY` (default 16),
@@ -9,6 +10,7 @@
 
 mod baseline;
 mod emulator;
+mod engine;
 mod fixture;
 mod terraform;
 
@@ -25,6 +27,7 @@ const MAX_PEAK_RSS_MIB: f64 = 200.0;
 struct Row {
     n: usize,
     raw_ms: f64,
+    engine_ms: f64,
     apply_provider_ms: f64,
     apply_wall_ms: f64,
     refresh_provider_ms: f64,
@@ -64,6 +67,8 @@ async fn main() -> Result<()> {
         let raw_ms =
             baseline::best_of(3, || baseline::raw_calls(&sdk, &buckets, concurrency)).await;
         eprintln!("   raw SDK baseline: {raw_ms:.0} ms");
+        let (engine_ms, results) = engine::qualify(&sdk, concurrency).await;
+        eprintln!("   engine (gxp-core observe + evaluate): {engine_ms:.0} ms, {results} results");
 
         let ws = terraform::Workspace::new(&emu.endpoint, concurrency)?;
         let (apply_wall_ms, apply) = ws.apply()?;
@@ -84,6 +89,7 @@ async fn main() -> Result<()> {
         let row = Row {
             n,
             raw_ms,
+            engine_ms,
             apply_provider_ms: apply.millis,
             apply_wall_ms,
             refresh_provider_ms: refresh.millis,
@@ -103,9 +109,10 @@ fn report(rows: &[Row], concurrency: usize) -> Result<()> {
     println!("\nqualification benchmark — S3 buckets in moto, concurrency {concurrency}");
     println!("ratios against the raw SDK baseline measured in the same run (higher apply ratio and lower refresh ratio are better)\n");
     println!(
-        "{:>6} {:>9} {:>11} {:>11} {:>13} {:>13} {:>10} {:>12}",
+        "{:>6} {:>9} {:>11} {:>11} {:>11} {:>13} {:>13} {:>10} {:>12}",
         "N",
         "raw ms",
+        "engine rate",
         "apply rate",
         "(wall)",
         "refresh time",
@@ -116,15 +123,17 @@ fn report(rows: &[Row], concurrency: usize) -> Result<()> {
     let mut out = Vec::new();
     let mut ok = true;
     for r in rows {
+        let engine_ratio = r.raw_ms / r.engine_ms;
         let apply_ratio = r.raw_ms / r.apply_provider_ms;
         let apply_wall_ratio = r.raw_ms / r.apply_wall_ms;
         let refresh_ratio = r.refresh_provider_ms / r.raw_ms;
         let plan_ratio = r.plan_wall_ms / r.raw_ms;
         let per = r.apply_provider_ms / r.n as f64;
         println!(
-            "{:>6} {:>9.0} {:>10.2}x {:>10.2}x {:>12.2}x {:>12.2}x {:>7.1} MiB {:>12.2}",
+            "{:>6} {:>9.0} {:>10.2}x {:>10.2}x {:>10.2}x {:>12.2}x {:>12.2}x {:>7.1} MiB {:>12.2}",
             r.n,
             r.raw_ms,
+            engine_ratio,
             apply_ratio,
             apply_wall_ratio,
             refresh_ratio,
@@ -137,7 +146,7 @@ fn report(rows: &[Row], concurrency: usize) -> Result<()> {
             ok &= r.peak_rss_mib < MAX_PEAK_RSS_MIB;
         }
         out.push(json!({
-            "n": r.n, "raw_ms": r.raw_ms, "apply_provider_ms": r.apply_provider_ms, "apply_wall_ms": r.apply_wall_ms,
+            "n": r.n, "raw_ms": r.raw_ms, "engine_ms": r.engine_ms, "engine_rate_ratio": engine_ratio, "apply_provider_ms": r.apply_provider_ms, "apply_wall_ms": r.apply_wall_ms,
             "refresh_provider_ms": r.refresh_provider_ms, "plan_wall_ms": r.plan_wall_ms, "peak_rss_mib": r.peak_rss_mib,
             "apply_rate_ratio": apply_ratio, "apply_rate_ratio_wall": apply_wall_ratio,
             "refresh_time_ratio": refresh_ratio, "plan_time_ratio_wall": plan_ratio, "apply_ms_per_resource": per,

@@ -14,11 +14,11 @@
 use std::collections::BTreeMap;
 
 use arbitrary::{Result, Unstructured};
+use gxp_core::spec::path::Path;
 use tf_provider::value::Value;
-use tf_provider::AttributePath;
 
-use gxp::spec::config::*;
-use gxp::spec::validate::validate;
+use super::spec::validate;
+use gxp::convert::spec::*;
 use gxp_core::catalog::params::ParamValue;
 use gxp_core::catalog::{self, CheckDef};
 use gxp_core::checks::{evaluate, evaluate_with, Params, Status};
@@ -336,7 +336,7 @@ fn accepted_parameters(def: &CheckDef, overrides: &BTreeMap<String, String>) -> 
     };
     let problems = validate(&cfg, super::spec::now());
     let at = |k: &str| {
-        AttributePath::root()
+        Path::root()
             .attribute("expected_resource")
             .index(0)
             .attribute("check_parameters")

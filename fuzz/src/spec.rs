@@ -21,15 +21,28 @@ use serde_json::{Map, Value as Json};
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
+use gxp::convert::spec::*;
 use gxp::resources::expected_spec::compute;
-use gxp::spec::config::*;
-use gxp::spec::validate::validate;
 use gxp_core::catalog;
 use gxp_core::spec::canonical;
 use gxp_core::spec::model::Spec;
 use gxp_core::util::sha256_hex;
 
 use super::gen::{self, list, tf, tf_word, word};
+
+/// Validate a `gxp_expected_spec` configuration as plan does (the engine's rules over the
+/// provider's draft of it).
+pub fn validate(
+    cfg: &SpecConfig,
+    now: time::OffsetDateTime,
+) -> Vec<gxp_core::spec::validate::Problem> {
+    gxp_core::spec::validate::validate(&draft(cfg), now)
+}
+
+/// The known model of a `gxp_expected_spec` configuration, as plan converts it.
+pub fn to_model(cfg: &SpecConfig) -> Result<Spec, gxp_core::spec::draft::Incomplete> {
+    gxp_core::spec::draft::to_model(&draft(cfg))
+}
 
 /// Fixed "now" of validation (approval dates are compared with it).
 pub fn now() -> time::OffsetDateTime {

@@ -13,9 +13,9 @@
 use serde_json::Value as Json;
 use tf_provider::Diagnostics;
 
+use super::spec::{to_model, validate};
+use gxp::convert::spec::SpecConfig;
 use gxp::resources::expected_spec::compute;
-use gxp::spec::config::{to_model, SpecConfig};
-use gxp::spec::validate::validate;
 use gxp_core::spec::canonical;
 use gxp_core::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
 

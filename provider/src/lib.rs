@@ -4,13 +4,12 @@
 //! crate `gxp_core`; this crate is the Terraform layer on top of it:
 //! - [`provider`]: protocol glue — the Terraform provider, its configuration and schema helpers.
 //! - [`resources`]: Terraform resource and data source glue on top of the engine.
-//! - [`spec`]: the specification as Terraform hands it over, and its validation.
-//! - [`qualification`]: a qualification run as the resource drives it.
+//! - [`convert`]: Terraform values converted for the engine (the specification among them),
+//!   and the engine's problems and outcomes as diagnostics at their attribute paths.
 
+pub mod convert;
 pub mod provider;
-pub mod qualification;
 pub mod resources;
-pub mod spec;
 
 /// Provider type name as used in Terraform resource names (`gxp_expected_spec`).
 pub const PROVIDER_NAME: &str = "gxp";

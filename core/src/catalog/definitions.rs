@@ -13,14 +13,14 @@
 
 use super::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
 
-const S3_BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const TRAIL: &[&str] = &["AWS::CloudTrail::Trail"];
 const KMS_KEY: &[&str] = &["AWS::KMS::Key"];
 const VPC: &[&str] = &["AWS::EC2::VPC"];
 const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
 const DB_INSTANCE: &[&str] = &["AWS::RDS::DBInstance"];
 
-pub(super) static CHECKS: &[CheckDef] = &[
+/// The IQ checks (evaluated by [`crate::checks::iq`] and the run), before every service.
+pub(super) static IQ_CHECKS: &[CheckDef] = &[
     // ------------------------------------------------------------------ IQ (CloudFormation)
     CheckDef {
         id: "iq.stack_status",
@@ -187,153 +187,10 @@ pub(super) static CHECKS: &[CheckDef] = &[
             resources to discover with every discovery tag, or select the stages whose checks apply.",
         params: &[],
     },
-    // ------------------------------------------------------------------ S3
-    CheckDef {
-        id: "s3.encryption",
-        title: "Bucket default encryption uses KMS",
-        description: "OQ. Calls S3 GetBucketEncryption. Passes when a rule's ApplyServerSideEncryptionByDefault \
-            has SSEAlgorithm aws:kms (or aws:kms:dsse) and, when kms_key_id is set, its KMSMasterKeyID equals \
-            kms_key_id (a bare key id matches an ARN ending in key/<id>; aliases are resolved with KMS \
-            DescribeKey). SSE-S3 (AES256) or no encryption configuration fails.",
-        stage: Stage::Oq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Security,
-        controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
-        remediation: "Set default encryption to SSE-KMS with the approved key: Terraform \
-            aws_s3_bucket_server_side_encryption_configuration { rule { apply_server_side_encryption_by_default \
-            { sse_algorithm = \"aws:kms\", kms_master_key_id = <key arn> } bucket_key_enabled = true } }, or \
-            CloudFormation BucketEncryption.ServerSideEncryptionConfiguration, or S3 PutBucketEncryption.",
-        params: &[CheckParam {
-            name: "kms_key_id",
-            description: "Expected KMS key (key id, key ARN or alias ARN). When set, the bucket's default key \
-                must be this key; when unset any KMS key passes.",
-            default: None,
-            kind: ParamKind::KmsKey,
-        }],
-    },
-    CheckDef {
-        id: "s3.versioning",
-        title: "Bucket versioning enabled",
-        description: "OQ. Calls S3 GetBucketVersioning. Passes when Status is Enabled; Suspended or never \
-            enabled (no Status) fails. MFADelete is reported but not required.",
-        stage: Stage::Oq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Security,
-        controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7"],
-        remediation: "Enable versioning: Terraform aws_s3_bucket_versioning { versioning_configuration { status \
-            = \"Enabled\" } }, CloudFormation VersioningConfiguration.Status: Enabled, or S3 PutBucketVersioning.",
-        params: &[],
-    },
-    CheckDef {
-        id: "s3.public_access_block",
-        title: "Bucket blocks all public access",
-        description: "OQ. Calls S3 GetPublicAccessBlock for the bucket. Passes when all four flags are true: \
-            BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets. A missing configuration \
-            (NoSuchPublicAccessBlockConfiguration) or any false flag fails; the account-level block is reported \
-            for information but does not substitute for the bucket setting.",
-        stage: Stage::Oq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Security,
-        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
-        remediation: "Terraform aws_s3_bucket_public_access_block with block_public_acls, ignore_public_acls, \
-            block_public_policy and restrict_public_buckets all = true; CloudFormation \
-            PublicAccessBlockConfiguration with the four flags true; or S3 PutPublicAccessBlock.",
-        params: &[],
-    },
-    CheckDef {
-        id: "s3.tls_only",
-        title: "Bucket policy denies non-TLS access",
-        description: "OQ. Calls S3 GetBucketPolicy and parses the policy. Passes when a statement has Effect \
-            Deny, Principal \"*\" (or {\"AWS\": \"*\"}), Action s3:* (or *), Resource covering both the bucket \
-            ARN and <bucket ARN>/*, and Condition Bool aws:SecureTransport = \"false\". No bucket policy \
-            (NoSuchBucketPolicy) fails.",
-        stage: Stage::Oq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Security,
-        controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(e)(1)"],
-        remediation: "Add a bucket policy statement {\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\
-            \"Resource\":[\"<bucket arn>\",\"<bucket arn>/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\
-            \"false\"}}} via aws_s3_bucket_policy (or CDK enforceSSL: true, CloudFormation AWS::S3::BucketPolicy).",
-        params: &[],
-    },
-    CheckDef {
-        id: "s3.object_lock",
-        title: "Bucket Object Lock enabled with default retention",
-        description: "OQ. Calls S3 GetObjectLockConfiguration. Passes when ObjectLockEnabled is Enabled and \
-            Rule.DefaultRetention has Mode equal to the mode parameter and a retention period of at least \
-            min_retention_days (Years are counted as 365 days). No Object Lock configuration, no default \
-            retention, another mode or a shorter period fails.",
-        stage: Stage::Oq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Security,
-        controls: &["21CFR11.10(c)", "Annex11-7"],
-        remediation: "Enable Object Lock (requires versioning): Terraform aws_s3_bucket { object_lock_enabled = \
-            true } and aws_s3_bucket_object_lock_configuration { rule { default_retention { mode = \
-            \"COMPLIANCE\", days = <n> } } }; CloudFormation ObjectLockEnabled: true with \
-            ObjectLockConfiguration.Rule.DefaultRetention; or S3 PutObjectLockConfiguration.",
-        params: &[
-            CheckParam {
-                name: "mode",
-                description: "Required default retention mode: COMPLIANCE (cannot be shortened or removed by \
-                    any user, including root) or GOVERNANCE.",
-                default: Some("COMPLIANCE"),
-                kind: ParamKind::OneOf(&["COMPLIANCE", "GOVERNANCE"]),
-            },
-            CheckParam {
-                name: "min_retention_days",
-                description: "Minimum default retention period in days.",
-                default: Some("1"),
-                kind: ParamKind::Days { min: 1, max: 36500 },
-            },
-        ],
-    },
-    CheckDef {
-        id: "s3.access_logging",
-        title: "Bucket server access logging enabled",
-        description: "OQ. Calls S3 GetBucketLogging. Passes when LoggingEnabled is present with a TargetBucket \
-            other than the bucket itself and, when target_bucket is set, TargetBucket equals it.",
-        stage: Stage::Oq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Security,
-        controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
-        remediation: "Terraform aws_s3_bucket_logging { target_bucket = <log bucket>, target_prefix = \
-            \"<bucket>/\" }; CloudFormation LoggingConfiguration.DestinationBucketName; or S3 PutBucketLogging. \
-            The target bucket must grant logging.s3.amazonaws.com s3:PutObject.",
-        params: &[CheckParam {
-            name: "target_bucket",
-            description: "Expected access-log target bucket name. When unset any target other than the bucket \
-                itself passes.",
-            default: None,
-            kind: ParamKind::BucketNameOrArn,
-        }],
-    },
-    CheckDef {
-        id: "s3.replication",
-        title: "Bucket replication active",
-        description: "PQ. Calls S3 GetBucketReplication. Passes when at least one rule has Status Enabled and a \
-            Destination.Bucket, and, when destination_bucket is set, an enabled rule replicates to it. No \
-            replication configuration (ReplicationConfigurationNotFoundError) or only disabled rules fails.",
-        stage: Stage::Pq,
-        service: "s3",
-        resource_types: S3_BUCKET,
-        severity: SeverityClass::Functional,
-        controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
-        remediation: "Terraform aws_s3_bucket_replication_configuration { role = <replication role arn>, rule { \
-            status = \"Enabled\", destination { bucket = <destination bucket arn> } } } (both buckets \
-            versioned); CloudFormation ReplicationConfiguration; or S3 PutBucketReplication.",
-        params: &[CheckParam {
-            name: "destination_bucket",
-            description: "Expected destination bucket (name or ARN). When unset any enabled destination passes.",
-            default: None,
-            kind: ParamKind::BucketNameOrArn,
-        }],
-    },
+];
+
+/// Service checks not yet in the one-file-per-check shape (after the registered ones).
+pub(super) static SERVICE_CHECKS: &[CheckDef] = &[
     // ------------------------------------------------------------------ CloudTrail
     CheckDef {
         id: "cloudtrail.exists",

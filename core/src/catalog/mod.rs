@@ -231,20 +231,30 @@ impl CheckDef {
     }
 }
 
-/// Every check in the catalog, in a stable order (IQ first, then by service).
+/// Every check in the catalog, in a stable order: IQ first, then the registered checks
+/// ([`crate::checks::registry::CHECKS`]), then the service checks not yet registered.
 pub fn all() -> &'static [CheckDef] {
-    definitions::CHECKS
+    static ALL: std::sync::LazyLock<Vec<CheckDef>> = std::sync::LazyLock::new(|| {
+        let registered = crate::checks::registry::CHECKS.iter().map(|c| c.def);
+        definitions::IQ_CHECKS
+            .iter()
+            .copied()
+            .chain(registered)
+            .chain(definitions::SERVICE_CHECKS.iter().copied())
+            .collect()
+    });
+    &ALL
 }
 
 /// The check with id `id`.
 pub fn get(id: &str) -> Option<&'static CheckDef> {
-    definitions::CHECKS.iter().find(|c| c.id == id)
+    all().iter().find(|c| c.id == id)
 }
 
 /// OQ and PQ checks that apply to CloudFormation type `cfn_type` (used for tag-based
 /// discovery: each discovered resource gets these checks). IQ checks are not included.
 pub fn for_resource_type(cfn_type: &str) -> impl Iterator<Item = &'static CheckDef> + '_ {
-    definitions::CHECKS
+    all()
         .iter()
         .filter(move |c| c.stage != Stage::Iq && c.applies_to(cfn_type))
 }

@@ -251,14 +251,24 @@ struct Entry<'a> {
     sequenced_at: Option<String>,
 }
 
+/// The time chain order is checked on, for the verifier and for the run that continues the
+/// chain alike: when the report was given its place (`qualification.sequenced_at`), or, for
+/// reports of earlier versions, when its run finished (`run.finished_at`); and which of the
+/// two it is.
+pub fn order_time<'a>(
+    sequenced_at: Option<&'a str>,
+    finished_at: &'a str,
+) -> (&'a str, &'static str) {
+    match sequenced_at {
+        Some(t) => (t, "was given its place"),
+        None => (finished_at, "finished"),
+    }
+}
+
 impl Entry<'_> {
-    /// The time chain order is checked on: when the report took its place, or (reports of
-    /// earlier versions) when its run finished; and which of the two it is.
+    /// [`order_time`] of this report.
     fn order_time(&self) -> (&str, &'static str) {
-        match &self.sequenced_at {
-            Some(t) => (t, "was given its place"),
-            None => (&self.finished_at, "finished"),
-        }
+        order_time(self.sequenced_at.as_deref(), &self.finished_at)
     }
 }
 
@@ -334,7 +344,10 @@ pub struct Head {
     pub sequence: i64,
     /// SHA-256 of its bytes: the next report's `previous_report_sha256`.
     pub sha256: String,
+    /// Where that report is (or will be, when it waits in a spool).
     pub location: String,
+    /// When it was given its place ([`order_time`]): the next place is not given before.
+    pub time: Option<String>,
 }
 
 /// The report with the highest sequence of the chain of `qualification` (in `application`
@@ -352,10 +365,19 @@ pub fn head(
             && c.environment == environment
     })?;
     let location = chain.locations.last()?;
+    let time = reports
+        .iter()
+        .find(|r| r.location == *location)
+        .and_then(|r| parse(&r.bytes).ok())
+        .map(|r| {
+            let sequenced_at = r.qualification.sequenced_at.as_deref();
+            order_time(sequenced_at, &r.run.finished_at).0.to_string()
+        });
     Some(Head {
         sequence: chain.last_sequence,
         sha256: checked.hashes.get(location)?.clone(),
         location: location.clone(),
+        time,
     })
 }
 
@@ -675,6 +697,46 @@ pub(crate) mod testing {
         .expect("valid report")
     }
 
+    /// The files of report `sequence` of `name`, keyed as a run files them (report and
+    /// `.sha256`), and the report's SHA-256.
+    pub fn filing_files(
+        name: &str,
+        sequence: i64,
+        previous: Option<&str>,
+    ) -> (Vec<crate::evidence::spool::EvidenceFile>, String) {
+        let at = format!("2026-01-01T00:{sequence:02}:00Z");
+        let r = report(name, sequence, previous, &at);
+        let key =
+            crate::evidence::report_key("lims", "prod", "2026-01-01", name, &r.report_id, "json");
+        let bytes = canonical_bytes(&r);
+        let sha = crate::util::sha256_hex(&bytes);
+        let side = format!("{sha}  {}.json\n", r.report_id).into_bytes();
+        (
+            vec![
+                (key.clone(), bytes, "application/json".into()),
+                (
+                    crate::integrity::sha256_key(&key),
+                    side,
+                    "text/plain".into(),
+                ),
+            ],
+            sha,
+        )
+    }
+
+    /// A filing of `files` spooled for `store`.
+    pub fn spooled(
+        store: &dyn crate::evidence::EvidenceStore,
+        id: &str,
+        files: Vec<crate::evidence::spool::EvidenceFile>,
+    ) -> crate::evidence::spool::SpooledFiling {
+        crate::evidence::spool::SpooledFiling {
+            id: id.into(),
+            store: store.describe(),
+            files,
+        }
+    }
+
     /// A report collected at `dir/REPORT_ID.json` with a correct `.sha256` file.
     pub fn collected(dir: &str, report: &Report) -> Collected {
         let bytes = canonical_bytes(report);
@@ -759,6 +821,7 @@ mod tests {
                 sequence: 3,
                 sha256: last,
                 location: "/ev/q-0003.json".into(),
+                time: Some("2026-01-01T00:03:00Z".into()),
             })
         );
         assert_eq!(head(&reports, "q", "lims", "qa"), None);

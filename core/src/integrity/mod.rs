@@ -10,11 +10,21 @@
 //! report is detected.
 //!
 //! - [`sign`]: sign a report digest with an asymmetric KMS key and verify a signature (I/O).
-//! - [`chain`]: hash, chain and signature-digest checks over collected reports (pure).
+//! - [`chain`]: hash, chain and signature-digest checks over collected reports, the chain
+//!   order ([`chain::order_time`]) and the head of a chain (pure): the one chain walk of the
+//!   verifier and of every run.
+//! - [`collect`]: read reports and their companions from a store (the one reader).
+//! - [`sequence`]: a report's place in its chain, claimed once in the store (the chain
+//!   cannot fork): claims, places, sealing a report at its place.
+//! - [`head`]: where a qualification's chain continues, from its claims and reports in the
+//!   store and in the spool (used by every run before it checks anything, and when it files).
 //! - [`verify`]: the `verify` subcommand: collect reports from a file, a directory or S3,
 //!   run the checks, verify signatures through KMS, print a summary.
 
 pub mod chain;
+pub mod collect;
+pub mod head;
+pub mod sequence;
 pub mod sign;
 pub mod verify;
 

@@ -12,12 +12,13 @@ use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{self, Chain, Collected, Finding, FindingKind};
+use super::collect::collect;
 use super::sign::{verify_signature, SignatureFile};
-use super::{sha256_key, signature_key, REPORT_EXTENSION};
+use super::REPORT_EXTENSION;
 use crate::aws::{classify, AwsContext, AwsSettings, Service};
 use crate::evidence::local::LocalStore;
 use crate::evidence::s3::S3Store;
-use crate::evidence::{EvidenceStore, StoreError};
+use crate::evidence::EvidenceStore;
 use crate::util::{now_utc, rfc3339};
 
 /// Identifier of the `--json` output format.
@@ -480,75 +481,6 @@ async fn open(
     Ok((store, reports, Some(keys.into_iter().collect())))
 }
 
-/// Read a companion: `None` when it is not there.
-async fn companion(
-    store: &dyn EvidenceStore,
-    key: &str,
-    known: Option<&BTreeSet<String>>,
-) -> Result<Option<Vec<u8>>, StoreError> {
-    if known.is_some_and(|k| !k.contains(key)) {
-        return Ok(None);
-    }
-    match store.get(key).await {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(StoreError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// Read each report at `keys` and its companions (`known`: every key there, when listed,
-/// so companions that are not there are not fetched). Reports that cannot be read are
-/// returned as findings.
-pub async fn collect(
-    store: &dyn EvidenceStore,
-    keys: &[String],
-    known: Option<&BTreeSet<String>>,
-) -> (Vec<Collected>, Vec<Finding>) {
-    // The futures are made first, so the stream holds no closure: the provider's apply (a
-    // `Send` future) reads chains with this too.
-    let reads: Vec<_> = keys
-        .iter()
-        .map(|key| collect_one(store, key, known))
-        .collect();
-    let results: Vec<Result<Collected, Finding>> =
-        stream::iter(reads).buffered(CONCURRENCY).collect().await;
-    let mut reports = Vec::new();
-    let mut findings = Vec::new();
-    for r in results {
-        match r {
-            Ok(c) => reports.push(c),
-            Err(f) => findings.push(f),
-        }
-    }
-    (reports, findings)
-}
-
-/// Read one report and its companions.
-async fn collect_one(
-    store: &dyn EvidenceStore,
-    key: &str,
-    known: Option<&BTreeSet<String>>,
-) -> Result<Collected, Finding> {
-    let location = store.location_of(key);
-    let unreadable =
-        |e: StoreError| Finding::new(&location, FindingKind::Unreadable, e.to_string());
-    let bytes = store.get(key).await.map_err(unreadable)?;
-    let sha256_file = companion(store, &sha256_key(key), known)
-        .await
-        .map_err(unreadable)?
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    let signature = companion(store, &signature_key(key), known)
-        .await
-        .map_err(unreadable)?
-        .map(|b| SignatureFile::parse(&b));
-    Ok(Collected {
-        location: location.clone(),
-        bytes,
-        sha256_file,
-        signature,
-    })
-}
-
 /// The human-readable summary.
 pub fn render(s: &Summary) -> String {
     let mut out = format!("GxP evidence verification of {}\n", s.source);
@@ -626,6 +558,7 @@ pub fn render(s: &Summary) -> String {
 mod tests {
     use super::*;
     use crate::integrity::chain::testing::chain as sample_chain;
+    use crate::integrity::chain::Collected;
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

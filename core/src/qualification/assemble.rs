@@ -1,251 +1,65 @@
-//! Turn observations into report results: catalog checks, IQ comparisons, suppressions and
-//! traceability. Pure.
+//! Phase: assemble the report. The run's record, its results and what it observed become
+//! the report; requirements are traced to their results and evidence. Pure.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{self, CheckDef, Stage};
-use crate::checks::{self, iq, Outcome, Status};
-use crate::observe::{Observation, StackObservation, Target, TargetOrigin};
-use crate::report::{CheckResult, SuppressionRecord, TraceResult, TraceRow};
-use crate::spec::model::{ExpectedStack, Spec, Suppression};
-use crate::util::parse_time;
+use crate::checks::Status;
+use crate::report::*;
+use crate::spec::model::Spec;
 
-fn result(
-    def: &CheckDef,
-    target: &str,
-    resource_type: &str,
-    identifier: &str,
-    property: Option<String>,
-    outcome: Outcome,
-    requirements: &[String],
-) -> CheckResult {
-    CheckResult {
-        check_id: def.id.to_string(),
-        title: def.title.to_string(),
-        stage: def.stage,
-        severity: def.severity,
-        target: target.to_string(),
-        resource_type: resource_type.to_string(),
-        identifier: identifier.to_string(),
-        property,
-        status: outcome.status,
-        expected: outcome.expected,
-        actual: outcome.actual,
-        detail: outcome.detail,
-        controls: def.controls.iter().map(|c| c.to_string()).collect(),
-        requirements: requirements.to_vec(),
-        remediation: def.remediation.to_string(),
-        suppression: None,
-    }
+use super::evaluate::Evaluated;
+use super::observe::Observed;
+
+/// What the report records about the run besides its results and observations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub report_id: String,
+    pub qualification: QualificationInfo,
+    /// Digest of the specification qualified.
+    pub spec_digest: String,
+    pub system: SystemInfo,
+    pub run: RunInfo,
+    /// Where the report is filed; its location is the evidence of every traced result.
+    pub evidence_store: StoreInfo,
+    /// Drift since the previous qualification.
+    pub drift: Vec<DriftItem>,
+    pub previous_report_sha256: Option<String>,
 }
 
-fn def(id: &str) -> &'static CheckDef {
-    catalog::get(id).unwrap_or_else(|| panic!("catalog misses built-in check {id}"))
-}
-
-/// Results of one resource target.
-pub fn target_results(target: &Target, obs: &Observation, stages: &[Stage]) -> Vec<CheckResult> {
-    let mut out = Vec::new();
-    let r = |def: &CheckDef, property: Option<String>, outcome: Outcome| {
-        result(
-            def,
-            &target.key,
-            &target.resource_type,
-            &target.identifier,
-            property,
-            outcome,
-            &target.requirements,
-        )
-    };
-    if stages.contains(&Stage::Iq) && target.origin == TargetOrigin::Spec {
-        out.push(r(
-            def("iq.resource_exists"),
-            None,
-            iq::evaluate_resource_exists(obs),
-        ));
-        if let Some(expected) = &target.expected_properties {
-            for (path, outcome) in iq::compare_properties(expected, obs) {
-                out.push(r(def("iq.resource_properties"), Some(path), outcome));
-            }
-        }
-    }
-    for id in &target.checks {
-        let Some(d) = catalog::get(id) else { continue };
-        if !stages.contains(&d.stage) || d.id.starts_with("iq.") {
-            continue;
-        }
-        let outcome = checks::evaluate_with(d, obs, &target.params);
-        out.push(r(d, None, outcome));
-    }
-    out
-}
-
-/// Results of one expected stack.
-pub fn stack_results(
-    expected: &ExpectedStack,
-    obs: &StackObservation,
-    stages: &[Stage],
-) -> Vec<CheckResult> {
-    if !stages.contains(&Stage::Iq) {
-        return vec![];
-    }
-    iq::evaluate_stack(expected, obs)
-        .into_iter()
-        .map(|(id, property, outcome)| {
-            result(
-                def(id),
-                &format!("stack:{}", expected.name),
-                "AWS::CloudFormation::Stack",
-                &expected.name,
-                property,
-                outcome,
-                &expected.requirements,
-            )
-        })
-        .collect()
-}
-
-/// What tag-based discovery gave in one run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum DiscoveryOutcome {
-    /// The qualification has no discovery tags.
-    #[default]
-    NotConfigured,
-    /// GetResources answered: how many tagged resources of a checkable type it listed, and
-    /// how many of a type without checks.
-    Found { targets: usize, unsupported: usize },
-    /// GetResources failed (the error).
-    Failed(String),
-}
-
-/// Pseudo-target of the `iq.scope` result of a failed discovery.
-pub const DISCOVERY_TARGET: &str = "discovery";
-/// Pseudo-target of the `iq.scope` result of a run with nothing to qualify.
-pub const SCOPE_TARGET: &str = "scope";
-/// Resource type of the `iq.scope` pseudo-targets: the qualification itself.
-pub const SCOPE_RESOURCE_TYPE: &str = "gxp_qualification";
-
-/// Discovery tags as `KEY=VALUE, KEY=VALUE` (sorted by key).
-pub fn tag_query(tags: &BTreeMap<String, String>) -> String {
-    tags.iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// `iq.scope` results, whatever the stages: an error when tag-based discovery failed (the
-/// resources it should have found are not qualified), and an error when `others` — every
-/// other result of the run — is empty: nothing was qualified, which must never pass.
-pub fn scope_results(
-    spec: &Spec,
-    discovery_tags: &BTreeMap<String, String>,
-    discovery: &DiscoveryOutcome,
-    others: &[CheckResult],
-    stages: &[Stage],
-) -> Vec<CheckResult> {
-    let d = def("iq.scope");
-    let query = tag_query(discovery_tags);
-    let scope = |target: &str, outcome: Outcome| {
-        result(d, target, SCOPE_RESOURCE_TYPE, &query, None, outcome, &[])
-    };
-    if let DiscoveryOutcome::Failed(error) = discovery {
-        return vec![scope(
-            DISCOVERY_TARGET,
-            Outcome {
-                status: Status::Error,
-                expected: format!("the resources tagged {query} (Resource Groups Tagging API GetResources)"),
-                actual: error.clone(),
-                detail: Some("tag-based discovery failed: the resources it should have found were not qualified".into()),
-            },
-        )];
-    }
-    if !others.is_empty() {
-        return vec![];
-    }
-    let discovered = match discovery {
-        DiscoveryOutcome::NotConfigured => "no discovery tags".to_string(),
-        DiscoveryOutcome::Found { targets, unsupported } => format!(
-            "discovery by tags {query} found {targets} checkable resource(s) and {unsupported} of types without checks"
-        ),
-        DiscoveryOutcome::Failed(_) => unreachable!("handled above"),
-    };
-    let stages: Vec<&str> = stages.iter().map(|s| s.as_str()).collect();
-    vec![scope(
-        SCOPE_TARGET,
-        Outcome {
-            status: Status::Error,
-            expected: "at least one check result".into(),
-            actual: "nothing to qualify".into(),
-            detail: Some(format!(
-                "no check applies in stages {}: the specification lists {} expected resource(s) and {} stack(s); {discovered}",
-                stages.join(", "),
-                spec.resources.len(),
-                spec.stacks.len(),
-            )),
+/// The report of a run. The observations move into it (no copies: they are the largest
+/// part of a qualification's memory).
+pub fn report(record: RunRecord, spec: &Spec, evaluated: Evaluated, observed: Observed) -> Report {
+    let Evaluated {
+        results,
+        suppressions,
+    } = evaluated;
+    let summary = Summary::of(&results);
+    let traceability = traceability(spec, &results, &record.evidence_store.location);
+    let (targets, observations): (Vec<_>, Vec<_>) = observed.targets.into_iter().unzip();
+    Report {
+        format: REPORT_FORMAT.into(),
+        report_id: record.report_id,
+        qualification: record.qualification,
+        spec: SpecInfo {
+            name: spec.name.clone(),
+            version: spec.version.clone(),
+            digest: record.spec_digest,
+            approval: spec.approval.clone(),
         },
-    )]
-}
-
-/// Apply the specification's suppressions. An unexpired suppression turns a failed or
-/// errored result into `suppressed`; an expired one no longer suppresses, so the check
-/// counts as a failure (with the expiry named). Returns one record per suppression.
-pub fn apply_suppressions(
-    results: &mut [CheckResult],
-    suppressions: &[Suppression],
-    now: time::OffsetDateTime,
-) -> Vec<SuppressionRecord> {
-    let mut records = Vec::new();
-    for s in suppressions {
-        let expired = s
-            .expires
-            .as_deref()
-            .and_then(parse_time)
-            .map(|t| t <= now)
-            .unwrap_or(false);
-        let mut used = false;
-        for r in results
-            .iter_mut()
-            .filter(|r| r.check_id == s.check && r.target == s.resource_key)
-        {
-            let record = SuppressionRecord {
-                check: s.check.clone(),
-                resource_key: s.resource_key.clone(),
-                reason: s.reason.clone(),
-                approved_by: s.approved_by.clone(),
-                expires: s.expires.clone(),
-                state: if expired { "expired" } else { "applied" }.into(),
-            };
-            if r.status == Status::Passed {
-                continue;
-            }
-            used = true;
-            if expired {
-                r.status = Status::Failed;
-                let note = format!("suppression expired on {}; the exception must be renewed or the resource fixed", s.expires.clone().unwrap_or_default());
-                r.detail = Some(match r.detail.take() {
-                    Some(d) => format!("{note}. {d}"),
-                    None => note,
-                });
-            } else {
-                r.status = Status::Suppressed;
-            }
-            r.suppression = Some(record);
-        }
-        records.push(SuppressionRecord {
-            check: s.check.clone(),
-            resource_key: s.resource_key.clone(),
-            reason: s.reason.clone(),
-            approved_by: s.approved_by.clone(),
-            expires: s.expires.clone(),
-            state: match (expired, used) {
-                (true, _) => "expired",
-                (false, true) => "applied",
-                (false, false) => "unused",
-            }
-            .into(),
-        });
+        system: record.system,
+        run: record.run,
+        evidence_store: record.evidence_store,
+        stacks: observed.stacks,
+        traceability,
+        results,
+        summary,
+        suppressions,
+        drift: record.drift,
+        previous_report_sha256: record.previous_report_sha256,
+        targets,
+        observations,
+        notes: observed.notes,
     }
-    records
 }
 
 /// Overall status of a set of results: failed > error > passed.
@@ -323,142 +137,6 @@ mod tests {
             remediation: "r".into(),
             suppression: None,
         }
-    }
-
-    fn sup(expires: Option<&str>) -> Suppression {
-        Suppression {
-            check: "s3.replication".into(),
-            resource_key: "b".into(),
-            reason: "single-region by design".into(),
-            approved_by: "qa".into(),
-            expires: expires.map(str::to_string),
-        }
-    }
-
-    fn now() -> time::OffsetDateTime {
-        parse_time("2026-06-01T00:00:00Z").unwrap()
-    }
-
-    #[test]
-    fn active_suppression_suppresses_a_failure() {
-        let mut rs = vec![
-            res("s3.replication", "b", Status::Failed, &[]),
-            res("s3.versioning", "b", Status::Failed, &[]),
-        ];
-        let rec = apply_suppressions(&mut rs, &[sup(Some("2026-12-31"))], now());
-        assert_eq!(rs[0].status, Status::Suppressed);
-        assert_eq!(
-            rs[0].suppression.as_ref().unwrap().reason,
-            "single-region by design"
-        );
-        assert_eq!(rs[1].status, Status::Failed);
-        assert_eq!(rec[0].state, "applied");
-    }
-
-    #[test]
-    fn expired_suppression_counts_as_failure() {
-        let mut rs = vec![res("s3.replication", "b", Status::Error, &[])];
-        let rec = apply_suppressions(&mut rs, &[sup(Some("2026-01-01"))], now());
-        assert_eq!(rs[0].status, Status::Failed);
-        assert!(rs[0].detail.as_ref().unwrap().contains("expired"));
-        assert_eq!(rec[0].state, "expired");
-    }
-
-    #[test]
-    fn unused_suppression_leaves_passes_alone() {
-        let mut rs = vec![res("s3.replication", "b", Status::Passed, &[])];
-        let rec = apply_suppressions(&mut rs, &[sup(None)], now());
-        assert_eq!(rs[0].status, Status::Passed);
-        assert_eq!(rec[0].state, "unused");
-    }
-
-    fn tags() -> BTreeMap<String, String> {
-        [("gxp:app".to_string(), "lims".to_string())].into()
-    }
-
-    #[test]
-    fn failed_discovery_is_an_error_result_whatever_the_other_results() {
-        let others = vec![res("s3.versioning", "b", Status::Passed, &[])];
-        let failed = DiscoveryOutcome::Failed(
-            "Resource Groups Tagging API GetResources: AccessDenied".into(),
-        );
-        let rs = scope_results(&Spec::default(), &tags(), &failed, &others, &[Stage::Oq]);
-        assert_eq!(rs.len(), 1);
-        let r = &rs[0];
-        assert_eq!(r.check_id, "iq.scope");
-        assert_eq!(r.stage, Stage::Iq, "recorded although IQ is not selected");
-        assert_eq!(r.target, DISCOVERY_TARGET);
-        assert_eq!(r.resource_type, SCOPE_RESOURCE_TYPE);
-        assert_eq!(r.identifier, "gxp:app=lims");
-        assert_eq!(r.status, Status::Error);
-        assert!(r.expected.contains("gxp:app=lims"), "{}", r.expected);
-        assert!(r.actual.contains("AccessDenied"), "{}", r.actual);
-        assert!(!r.controls.is_empty() && !r.remediation.is_empty());
-        let mut all = others;
-        all.extend(rs);
-        assert_eq!(crate::report::Summary::of(&all).status, Status::Error);
-    }
-
-    #[test]
-    fn successful_discovery_with_other_results_adds_nothing() {
-        let others = vec![res("s3.versioning", "b", Status::Passed, &[])];
-        let found = DiscoveryOutcome::Found {
-            targets: 0,
-            unsupported: 0,
-        };
-        assert!(scope_results(&Spec::default(), &tags(), &found, &others, &Stage::ALL).is_empty());
-        assert!(scope_results(
-            &Spec::default(),
-            &BTreeMap::new(),
-            &DiscoveryOutcome::NotConfigured,
-            &others,
-            &Stage::ALL
-        )
-        .is_empty());
-    }
-
-    #[test]
-    fn nothing_to_qualify_is_an_error() {
-        let found = DiscoveryOutcome::Found {
-            targets: 0,
-            unsupported: 2,
-        };
-        let rs = scope_results(&Spec::default(), &tags(), &found, &[], &Stage::ALL);
-        assert_eq!(rs.len(), 1);
-        let r = &rs[0];
-        assert_eq!(
-            (r.check_id.as_str(), r.target.as_str()),
-            ("iq.scope", SCOPE_TARGET)
-        );
-        assert_eq!(r.status, Status::Error);
-        assert_eq!(r.actual, "nothing to qualify");
-        let detail = r.detail.as_deref().unwrap();
-        assert!(
-            detail.contains("0 expected resource(s) and 0 stack(s)"),
-            "{detail}"
-        );
-        assert!(
-            detail.contains("found 0 checkable resource(s) and 2"),
-            "{detail}"
-        );
-        assert_eq!(crate::report::Summary::of(&rs).status, Status::Error);
-
-        // Without discovery too, e.g. only stacks and only OQ selected.
-        let spec = Spec {
-            stacks: vec![ExpectedStack::default()],
-            ..Default::default()
-        };
-        let rs = scope_results(
-            &spec,
-            &BTreeMap::new(),
-            &DiscoveryOutcome::NotConfigured,
-            &[],
-            &[Stage::Oq],
-        );
-        assert_eq!(rs[0].actual, "nothing to qualify");
-        let detail = rs[0].detail.as_deref().unwrap();
-        assert!(detail.contains("stages OQ"), "{detail}");
-        assert!(detail.contains("no discovery tags"), "{detail}");
     }
 
     #[test]

@@ -10,9 +10,10 @@ use tf_provider::value::Value;
 use tf_provider::AttributePath;
 
 use super::schema_builder::*;
-use crate::spec::config::{Str, StrList};
-use crate::spec::validate::Problem;
+use crate::convert::diagnostics::Problem;
+use crate::convert::values::{non_empty_string as text, non_empty_strings as texts, Str, StrList};
 use gxp_core::aws::context::{AssumeRole, AwsSettings, Service};
+use gxp_core::qualification::filing::{StoreChoice, StoreSettings};
 use gxp_core::util::parse_duration;
 
 /// Provider configuration as Terraform hands it over.
@@ -55,6 +56,25 @@ pub struct EvidenceStoreConfig {
     pub kms_key_id: Str,
     pub local_directory: Str,
     pub allow_unprotected_store: Value<bool>,
+}
+
+/// The store an `evidence_store` block names (an S3 bucket before a local directory), if any.
+pub fn store_settings(block: &EvidenceStoreConfig) -> Option<StoreSettings> {
+    let choice = if let Some(bucket) = text(&block.s3_bucket) {
+        StoreChoice::S3 {
+            bucket,
+            prefix: text(&block.s3_prefix),
+            kms_key_id: text(&block.kms_key_id),
+        }
+    } else {
+        StoreChoice::Local {
+            directory: text(&block.local_directory)?,
+        }
+    };
+    Some(StoreSettings {
+        choice,
+        allow_unprotected: matches!(block.allow_unprotected_store.as_ref_option(), Some(true)),
+    })
 }
 
 /// `report_labels` block: labels of every report, in place of the specification's `system`
@@ -163,20 +183,6 @@ pub fn has_unknowns(cfg: &ProviderConfig) -> bool {
     json.contains("_ExtStruct")
 }
 
-fn text(v: &Str) -> Option<String> {
-    match v {
-        Value::Value(s) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn texts(v: &StrList) -> Vec<String> {
-    match v {
-        Value::Value(items) => items.iter().filter_map(text).collect(),
-        _ => vec![],
-    }
-}
-
 /// Check the configuration for conflicts and malformed values; convert it to settings.
 pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
     let mut problems = Vec::new();
@@ -227,7 +233,7 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
         if let Some(ar) = blocks.first() {
             let p = || AttributePath::new("assume_role").index(0);
             let role_arn = text(&ar.role_arn).unwrap_or_default();
-            if !crate::spec::validate::is_arn(&role_arn) || !role_arn.contains(":role/") {
+            if !gxp_core::spec::validate::is_arn(&role_arn) || !role_arn.contains(":role/") {
                 add(
                     p().attribute("role_arn"),
                     "Malformed role ARN",
@@ -314,6 +320,45 @@ pub fn to_settings(cfg: &ProviderConfig) -> Result<AwsSettings, Vec<Problem>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_evidence_store_block_names_a_bucket_before_a_directory() {
+        let s = |v: &str| Value::Value(v.to_string());
+        let block = EvidenceStoreConfig {
+            s3_bucket: s("evidence"),
+            s3_prefix: s("gxp/"),
+            local_directory: s("/tmp/e"),
+            allow_unprotected_store: Value::Value(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            store_settings(&block),
+            Some(StoreSettings {
+                choice: StoreChoice::S3 {
+                    bucket: "evidence".into(),
+                    prefix: Some("gxp/".into()),
+                    kms_key_id: None,
+                },
+                allow_unprotected: true,
+            })
+        );
+        let local = EvidenceStoreConfig {
+            local_directory: s("/tmp/e"),
+            ..Default::default()
+        };
+        assert_eq!(
+            store_settings(&local).map(|x| x.choice),
+            Some(StoreChoice::Local {
+                directory: "/tmp/e".into()
+            })
+        );
+        let empty = EvidenceStoreConfig {
+            s3_bucket: s(""),
+            ..Default::default()
+        };
+        assert_eq!(store_settings(&empty), None);
+    }
+
     use super::*;
 
     fn s(v: &str) -> Str {

@@ -39,7 +39,7 @@ impl Provider for GxpProvider {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, cfg: Self::Config<'a>) -> Option<()> {
         if let Err(problems) = config::to_settings(&cfg) {
-            crate::resources::expected_spec::report_problems(diags, problems);
+            crate::convert::diagnostics::report(diags, problems);
         }
         Some(())
     }
@@ -58,7 +58,7 @@ impl Provider for GxpProvider {
         let settings = match config::to_settings(&cfg) {
             Ok(s) => s,
             Err(problems) => {
-                crate::resources::expected_spec::report_problems(diags, problems);
+                crate::convert::diagnostics::report(diags, problems);
                 return Some(());
             }
         };

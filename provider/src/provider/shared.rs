@@ -4,32 +4,18 @@ use std::sync::{Arc, RwLock};
 
 use tf_provider::value::Value;
 
-use super::config::ProviderConfig;
+use super::config::{store_settings, ProviderConfig};
 use gxp_core::aws::context::AwsContext;
-
-/// Defaults for the evidence store, from the provider's `evidence_store` block.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EvidenceStoreDefaults {
-    pub s3_bucket: Option<String>,
-    pub s3_prefix: Option<String>,
-    pub kms_key_id: Option<String>,
-    pub local_directory: Option<String>,
-    pub allow_unprotected_store: bool,
-}
-
-/// Labels printed on reports by default.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReportLabels {
-    pub application: Option<String>,
-    pub environment: Option<String>,
-}
+use gxp_core::qualification::filing::StoreSettings;
+use gxp_core::qualification::ReportLabels;
 
 /// What `configure` produced.
 #[derive(Debug, Clone)]
 pub struct Configured {
     /// AWS access; `None` while the provider configuration has unknown values.
     pub aws: Option<AwsContext>,
-    pub evidence_store: EvidenceStoreDefaults,
+    /// The provider's default evidence store (`evidence_store` block), if it names one.
+    pub evidence_store: Option<StoreSettings>,
     pub labels: ReportLabels,
     pub terraform_version: String,
 }
@@ -58,14 +44,7 @@ impl Configured {
             .evidence_store
             .as_ref_option()
             .and_then(|b| b.first())
-            .map(|s| EvidenceStoreDefaults {
-                s3_bucket: text(&s.s3_bucket),
-                s3_prefix: text(&s.s3_prefix),
-                kms_key_id: text(&s.kms_key_id),
-                local_directory: text(&s.local_directory),
-                allow_unprotected_store: matches!(s.allow_unprotected_store, Value::Value(true)),
-            })
-            .unwrap_or_default();
+            .and_then(store_settings);
         let labels = cfg
             .report_labels
             .as_ref_option()

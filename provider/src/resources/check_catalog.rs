@@ -8,8 +8,8 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use crate::convert::values::{string_list as list, Str, StrList};
 use crate::provider::schema_builder::*;
-use crate::spec::config::{Str, StrList};
 use gxp_core::catalog;
 
 /// The `gxp_check_catalog` data source.
@@ -85,10 +85,6 @@ pub fn schema() -> Schema {
             [],
         ),
     }
-}
-
-fn list(items: &[&str]) -> StrList {
-    Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
 }
 
 #[async_trait]

@@ -9,12 +9,12 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{StructEmpty, Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
+use crate::convert::spec::{draft, SpecConfig};
 use crate::provider::schema_builder::*;
-use crate::spec::config::SpecConfig;
-use crate::spec::config::{to_model, Incomplete};
-use crate::spec::validate;
 use gxp_core::spec::canonical;
+use gxp_core::spec::draft::{to_model, Incomplete};
 use gxp_core::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
+use gxp_core::spec::validate;
 
 /// The `gxp_expected_spec` resource.
 #[derive(Debug, Default, Clone)]
@@ -119,13 +119,6 @@ pub fn schema() -> Schema {
     }
 }
 
-/// Report validation problems as diagnostics with their attribute paths.
-pub fn report_problems(diags: &mut Diagnostics, problems: Vec<validate::Problem>) {
-    for p in problems {
-        diags.error(p.summary, p.detail, p.path);
-    }
-}
-
 /// Fill the computed attributes for a planned or applied state.
 /// `prior` is the previous state (None on create).
 pub fn compute(
@@ -134,7 +127,7 @@ pub fn compute(
     prior: Option<&SpecConfig>,
 ) -> Option<SpecConfig> {
     state.id = state.name.clone();
-    match to_model(&state) {
+    match to_model(&draft(&state)) {
         Ok(spec) => {
             let text = canonical::canonical_json(&spec);
             let digest = gxp_core::util::sha256_hex(text.as_bytes());
@@ -175,9 +168,9 @@ impl Resource for ExpectedSpecResource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        report_problems(
+        crate::convert::diagnostics::report(
             diags,
-            validate::validate(&config, gxp_core::util::now_utc()),
+            validate::validate(&draft(&config), gxp_core::util::now_utc()),
         );
         Some(())
     }

@@ -7,13 +7,13 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use crate::provider::config::{evidence_store_block, EvidenceStoreConfig};
+use crate::convert::values::{non_empty_string as text, Str};
+use crate::provider::config::{evidence_store_block, store_settings, EvidenceStoreConfig};
 use crate::provider::schema_builder::*;
 use crate::provider::Shared;
-use crate::qualification::import::read_report;
-use crate::spec::config::Str;
 use gxp_core::evidence::{is_report_of, partition_prefix};
 use gxp_core::qualification::filing;
+use gxp_core::qualification::import::read_report;
 
 /// The `gxp_report` data source.
 pub struct ReportDataSource {
@@ -148,10 +148,6 @@ async fn latest_report(
     Ok(latest_of(heads, qualification))
 }
 
-fn text(v: &Str) -> Option<String> {
-    v.as_ref_option().filter(|s| !s.is_empty()).cloned()
-}
-
 #[async_trait]
 impl DataSource for ReportDataSource {
     type State<'a> = ReportState;
@@ -191,16 +187,18 @@ impl DataSource for ReportDataSource {
                     diags.root_error_short("AWS access is not configured yet");
                     return None;
                 };
-                let store_cfg = c.evidence_store.as_ref_option().and_then(|b| b.first());
-                let settings =
-                    match crate::qualification::choose_store(store_cfg, &configured.evidence_store)
-                    {
-                        Ok(s) => s,
-                        Err(e) => {
-                            diags.root_error("No evidence store", e);
-                            return None;
-                        }
-                    };
+                let own = c
+                    .evidence_store
+                    .as_ref_option()
+                    .and_then(|b| b.first())
+                    .and_then(store_settings);
+                let settings = match filing::choose(own, configured.evidence_store.clone()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        diags.root_error("No evidence store", e);
+                        return None;
+                    }
+                };
                 let store = filing::open(aws, &settings.choice);
                 let prefix = partition_prefix(
                     &text(&c.application).unwrap_or_default(),
@@ -245,7 +243,7 @@ impl DataSource for ReportDataSource {
                 }
             }
         };
-        let (report, sha) = match read_report(&configured, &location).await {
+        let (report, sha) = match read_report(configured.aws.as_ref(), &location).await {
             Ok(x) => x,
             Err(e) => {
                 diags.root_error("Cannot read the report", e);

@@ -1,5 +1,7 @@
 //! `gxp_qualification`: Terraform glue around [`crate::qualification`].
 
+pub mod apply;
+pub mod import;
 pub mod schema;
 pub mod state;
 
@@ -11,11 +13,13 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
+use crate::convert::values::{known_strings, non_empty as text, string_list as strings, StrList};
+use crate::provider::config::store_settings;
 use crate::provider::{Configured, Shared};
-use crate::qualification::{self as q, RunSettings};
-use crate::spec::config::{Str, StrList};
 use gxp_core::catalog::{SeverityClass, Stage};
+use gxp_core::qualification::filing::StoreSettings;
 use gxp_core::qualification::reasons::{parse_interval, reasons, ReasonInputs};
+use gxp_core::qualification::{self as q, RunSettings};
 use state::{Private, QualificationState};
 
 /// Default stages.
@@ -45,25 +49,6 @@ impl QualificationResource {
         }
         c
     }
-}
-
-fn known_strings(v: &StrList) -> Option<Vec<String>> {
-    match v {
-        Value::Value(items) => items.iter().map(|s| s.as_ref_option().cloned()).collect(),
-        Value::Null => Some(vec![]),
-        Value::Unknown => None,
-    }
-}
-
-fn text(v: &Str) -> Option<&str> {
-    match v {
-        Value::Value(s) if !s.is_empty() => Some(s),
-        _ => None,
-    }
-}
-
-fn strings(items: &[&str]) -> StrList {
-    Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
 }
 
 /// Parse `stages`.
@@ -148,7 +133,7 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
         }
     }
     if let Some(arn) = text(&cfg.notify_topic_arn) {
-        if !crate::spec::validate::is_arn(arn)
+        if !gxp_core::spec::validate::is_arn(arn)
             || !arn.starts_with("arn:aws")
             || !arn.contains(":sns:")
         {
@@ -312,6 +297,7 @@ pub fn plan_reasons(
 /// (the snapshot of the previous qualification, for the drift the report records).
 fn run_settings(
     planned: &QualificationState,
+    default_store: Option<&StoreSettings>,
     prior: Option<&QualificationState>,
     private: Option<Private>,
 ) -> RunSettings {
@@ -336,7 +322,9 @@ fn run_settings(
         evidence_store: planned
             .evidence_store
             .as_ref_option()
-            .and_then(|b| b.first().cloned()),
+            .and_then(|b| b.first())
+            .and_then(store_settings),
+        default_store: default_store.cloned(),
         previous_report_sha256: prior
             .and_then(|p| text(&p.report_sha256))
             .map(str::to_string),
@@ -482,8 +470,8 @@ impl Resource for QualificationResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.configured(diags)?;
-        let settings = run_settings(&planned, None, None);
-        let (state, private) = q::apply_run(diags, &configured, settings, planned).await?;
+        let settings = run_settings(&planned, configured.evidence_store.as_ref(), None, None);
+        let (state, private) = apply::apply_run(diags, &configured, settings, planned).await?;
         Some((state, Some(private)))
     }
 
@@ -501,8 +489,13 @@ impl Resource for QualificationResource {
             return Some((planned, private));
         }
         let configured = self.configured(diags)?;
-        let settings = run_settings(&planned, Some(&prior), private);
-        let (state, private) = q::apply_run(diags, &configured, settings, planned).await?;
+        let settings = run_settings(
+            &planned,
+            configured.evidence_store.as_ref(),
+            Some(&prior),
+            private,
+        );
+        let (state, private) = apply::apply_run(diags, &configured, settings, planned).await?;
         Some((state, Some(private)))
     }
 
@@ -523,7 +516,7 @@ impl Resource for QualificationResource {
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.configured(diags)?;
-        match q::import::from_report_location(&configured, &id).await {
+        match import::from_report_location(&configured, &id).await {
             Ok((state, private)) => Some((state, Some(private))),
             Err(e) => {
                 diags.root_error("Cannot import the qualification", format!("{e}\n\nImport takes the location of a filed report: s3://BUCKET/KEY.json or a local path."));

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
 
+use crate::convert::values::{Str, StrList, StrMap};
 use crate::provider::config::EvidenceStoreConfig;
-use crate::spec::config::{Str, StrList, StrMap};
 use gxp_core::qualification::snapshot::Snapshot;
-use gxp_core::report::{CheckResult, DriftItem};
+use gxp_core::qualification::Findings;
+use gxp_core::report::CheckResult;
 
 /// State and configuration of `gxp_qualification`.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -147,15 +148,6 @@ pub fn upgrade_results_list(state: &mut serde_json::Value) {
         map.insert(key, entry);
     }
     state["results"] = serde_json::Value::Object(map);
-}
-
-/// What refresh found since the qualification.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
-pub struct Findings {
-    pub drift: Vec<DriftItem>,
-    /// (stack, last update now, last update at qualification).
-    pub updated_stacks: Vec<(String, String, String)>,
-    pub spooled_reports: usize,
 }
 
 /// Private state: the qualified snapshot and what refresh found.

@@ -1,10 +1,11 @@
-//! Observe everything a qualification covers, with bounded concurrency.
+//! Phase: observe. Read everything a qualification covers — its stacks, the resources of
+//! its specification and those tag-based discovery finds — with bounded concurrency; and,
+//! for refresh, everything a previous qualification observed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
-use super::assemble::DiscoveryOutcome;
 use super::snapshot::{SnapStack, SnapTarget, Snapshot};
 use crate::aws::AwsContext;
 use crate::observe::stack::{DriftDetection, PART_RESOURCES, PART_STACK};
@@ -12,6 +13,19 @@ use crate::observe::{
     self, collect::collect, Existence, Observation, StackObservation, Target, TargetOrigin,
 };
 use crate::spec::model::Spec;
+
+/// What tag-based discovery gave in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DiscoveryOutcome {
+    /// The qualification has no discovery tags.
+    #[default]
+    NotConfigured,
+    /// GetResources answered: how many tagged resources of a checkable type it listed, and
+    /// how many of a type without checks.
+    Found { targets: usize, unsupported: usize },
+    /// GetResources failed (the error).
+    Failed(String),
+}
 
 /// What one run observed.
 #[derive(Debug, Clone, Default)]
@@ -167,7 +181,7 @@ pub async fn observe_all(
                 if found.targets.is_empty() {
                     notes.push(format!(
                         "tag-based discovery found no checkable resource tagged {}",
-                        super::assemble::tag_query(discovery_tags)
+                        super::evaluate::tag_query(discovery_tags)
                     ));
                 }
                 let known: BTreeSet<(String, String)> = targets
@@ -183,7 +197,7 @@ pub async fn observe_all(
                     notes.push(format!("discovered but no checks for its type: {arn}"));
                 }
             }
-            // A result (`iq.scope`, error), not only a note: see assemble::scope_results.
+            // A result (`iq.scope`, error), not only a note: see evaluate::scope_results.
             Err(e) => discovery = DiscoveryOutcome::Failed(e),
         }
     }
@@ -394,7 +408,7 @@ mod tests {
             .insert(PART_STACK.into(), "DescribeStacks: AccessDenied".into());
         let (_, unresolved) = spec_targets(&spec, &[unreadable]);
         let (t, o) = &unresolved[0];
-        let results = super::super::assemble::target_results(t, o, &crate::catalog::Stage::ALL);
+        let results = super::super::evaluate::target_results(t, o, &crate::catalog::Stage::ALL);
         assert!(!results.is_empty());
         for r in &results {
             assert_eq!(r.status, crate::checks::Status::Error, "{r:?}");

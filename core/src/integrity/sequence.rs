@@ -59,6 +59,17 @@ impl ChainId {
         )
     }
 
+    /// The head of this chain among collected reports (filed before claims existed, or
+    /// spooled), in the verifier's chain order.
+    pub fn head_in(&self, reports: &[Collected]) -> Option<Head> {
+        chain::head(
+            reports,
+            &self.qualification,
+            &self.application,
+            &self.environment,
+        )
+    }
+
     /// The key of the claim of place `sequence`.
     pub fn claim_key(&self, sequence: i64) -> String {
         format!("{}{sequence:020}{CLAIM_SUFFIX}", self.claims_prefix())
@@ -86,18 +97,8 @@ pub struct Claim {
     pub sequenced_at: String,
 }
 
-/// The last place of a chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Head {
-    pub sequence: i64,
-    /// SHA-256 of the report at the head: the next report's `previous_report_sha256`.
-    pub sha256: String,
-    /// Where that report is (or will be, when it waits in a spool).
-    pub location: String,
-    /// When it was given its place (its `sequenced_at`, or the `finished_at` of a report
-    /// of an earlier version): the next place is not given before.
-    pub time: Option<String>,
-}
+/// The last place of a chain (the verifier's [`chain::head`], or the highest claim).
+pub use super::chain::Head;
 
 /// A place in a chain: sequence, previous report, and the earliest time it may be given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,36 +187,6 @@ pub fn seal(report: &mut Report, place: &Place) -> Sealed {
     Sealed { bytes, sha256 }
 }
 
-/// The time chain order is checked on for a report: `sequenced_at`, else `finished_at`.
-fn order_time(report: &Report) -> String {
-    report
-        .qualification
-        .sequenced_at
-        .clone()
-        .unwrap_or_else(|| report.run.finished_at.clone())
-}
-
-/// The head among collected reports of `chain` (filed before claims existed, or spooled).
-pub fn head_of(reports: &[Collected], chain: &ChainId) -> Option<Head> {
-    let h = chain::head(
-        reports,
-        &chain.qualification,
-        &chain.application,
-        &chain.environment,
-    )?;
-    let time = reports
-        .iter()
-        .find(|r| r.location == h.location)
-        .and_then(|r| serde_json::from_slice::<Report>(&r.bytes).ok())
-        .map(|r| order_time(&r));
-    Some(Head {
-        sequence: h.sequence,
-        sha256: h.sha256,
-        location: h.location,
-        time,
-    })
-}
-
 /// The sequence of a claim key, if it is one.
 fn claim_sequence(key: &str, prefix: &str) -> Option<i64> {
     let digits = key.strip_prefix(prefix)?.strip_suffix(CLAIM_SUFFIX)?;
@@ -269,7 +240,7 @@ where
         .map_err(|e| format!("cannot list {}: {e}", store.describe()))?;
     let highest = keys.iter().filter_map(|k| claim_sequence(k, &prefix)).max();
     let Some(sequence) = highest else {
-        return Ok(head_of(&legacy().await?, chain));
+        return Ok(chain.head_in(&legacy().await?));
     };
     let claim = read_claim(store, chain, sequence)
         .await?
@@ -508,17 +479,17 @@ mod tests {
         b.qualification.sequenced_at = Some("2026-01-01T00:03:00Z".into());
         let cb = collected("/ev", &b);
         let chain = ChainId::of(&a);
-        let h = head_of(&[cb.clone(), ca.clone()], &chain).unwrap();
+        let h = chain.head_in(&[cb.clone(), ca.clone()]).unwrap();
         assert_eq!(h.sequence, 2);
         assert_eq!(h.sha256, sha256_hex(&cb.bytes));
         assert_eq!(h.time.as_deref(), Some("2026-01-01T00:03:00Z"));
-        let h = head_of(&[ca], &chain).unwrap();
+        let h = chain.head_in(&[ca]).unwrap();
         assert_eq!(
             h.time.as_deref(),
             Some("2026-01-01T00:01:00Z"),
             "finished_at"
         );
-        assert_eq!(head_of(&[], &chain), None);
+        assert_eq!(chain.head_in(&[]), None);
     }
 
     /// Place `r` (filed at `key`) in `store` after the chain's head there, and file it.

@@ -2,24 +2,21 @@
 
 use std::collections::BTreeMap;
 
-use tf_provider::value::Value;
-use tf_provider::AttributePath;
-
-use super::config::*;
-use super::config::{to_model, Incomplete};
+use super::canonical::{canonical_json, digest, from_canonical_json};
+use super::draft::*;
+use super::path::Path;
 use super::validate::{validate, Problem};
-use gxp_core::spec::canonical::{canonical_json, digest, from_canonical_json};
 
-fn s(v: &str) -> Str {
-    Value::Value(v.to_string())
+fn s(v: &str) -> Text {
+    Field::Known(v.to_string())
 }
 
-fn list(items: &[&str]) -> StrList {
-    Value::Value(items.iter().map(|i| s(i)).collect())
+fn list(items: &[&str]) -> TextList {
+    Field::Known(items.iter().map(|i| s(i)).collect())
 }
 
-fn map(items: &[(&str, &str)]) -> StrMap {
-    Value::Value(
+fn map(items: &[(&str, &str)]) -> TextMap {
+    Field::Known(
         items
             .iter()
             .map(|(k, v)| (k.to_string(), s(v)))
@@ -28,43 +25,43 @@ fn map(items: &[(&str, &str)]) -> StrMap {
 }
 
 fn now() -> time::OffsetDateTime {
-    gxp_core::util::parse_time("2026-06-01T00:00:00Z").unwrap()
+    crate::util::parse_time("2026-06-01T00:00:00Z").unwrap()
 }
 
 /// A complete, valid specification.
-fn sample() -> SpecConfig {
-    SpecConfig {
+fn sample() -> SpecDraft {
+    SpecDraft {
         name: s("lims-prod"),
         version: s("1.0"),
         description: s("LIMS production infrastructure"),
-        system: Value::Value(SystemConfig {
+        system: Field::Known(SystemDraft {
             application_id: s("lims"),
             environment: s("prod"),
-            gamp_category: Value::Value(1),
+            gamp_category: Field::Known(1),
             risk_class: s("high"),
         }),
-        approval: Value::Value(ApprovalConfig {
+        approval: Field::Known(ApprovalDraft {
             approved_by: s("qa.lead@example.com"),
             approved_at: s("2026-05-01T09:30:00Z"),
             change_reference: s("CR-2026-014"),
-            reason: Value::Null,
+            reason: Field::Null,
         }),
-        requirement: Value::Value(vec![
-            RequirementConfig {
+        requirement: Field::Known(vec![
+            RequirementDraft {
                 id: s("URS-001"),
                 text: s("Evidence is retained unaltered"),
                 controls: list(&["21CFR11.10(c)", "Annex11-7"]),
                 severity: s("security"),
             },
-            RequirementConfig {
+            RequirementDraft {
                 id: s("URS-002"),
                 text: s("Audit trail is on"),
                 controls: list(&["21CFR11.10(e)"]),
                 severity: s("security"),
             },
         ]),
-        expected_resource: Value::Value(vec![
-            ExpectedResourceConfig {
+        expected_resource: Field::Known(vec![
+            ExpectedResourceDraft {
                 key: s("evidence_bucket"),
                 resource_type: s("AWS::S3::Bucket"),
                 identifier: s("lims-evidence"),
@@ -74,7 +71,7 @@ fn sample() -> SpecConfig {
                 requirements: list(&["URS-001"]),
                 ..Default::default()
             },
-            ExpectedResourceConfig {
+            ExpectedResourceDraft {
                 key: s("trail"),
                 resource_type: s("AWS::CloudTrail::Trail"),
                 identifier: s("arn:aws:cloudtrail:us-east-1:123456789012:trail/org"),
@@ -83,36 +80,35 @@ fn sample() -> SpecConfig {
                 ..Default::default()
             },
         ]),
-        expected_stack: Value::Value(vec![ExpectedStackConfig {
+        expected_stack: Field::Known(vec![ExpectedStackDraft {
             name: s("lims-core"),
             template_body: s("{\"Resources\":{}}"),
             outputs: map(&[("BucketName", "lims-evidence")]),
             resources: map(&[("EvidenceBucket", "AWS::S3::Bucket")]),
             ..Default::default()
         }]),
-        suppression: Value::Value(vec![SuppressionConfig {
+        suppression: Field::Known(vec![SuppressionDraft {
             check: s("s3.encryption"),
             resource_key: s("evidence_bucket"),
             reason: s("Key rollout pending under CR-2026-020"),
             approved_by: s("qa.lead@example.com"),
             expires: s("2026-12-31"),
         }]),
-        ..Default::default()
     }
 }
 
-fn problems(cfg: &SpecConfig) -> Vec<Problem> {
+fn problems(cfg: &SpecDraft) -> Vec<Problem> {
     validate(cfg, now())
 }
 
-fn single_problem(cfg: &SpecConfig) -> Problem {
+fn single_problem(cfg: &SpecDraft) -> Problem {
     let p = problems(cfg);
     assert_eq!(p.len(), 1, "expected one problem, got {p:#?}");
     p.into_iter().next().unwrap()
 }
 
-fn path(steps: &[&str]) -> AttributePath {
-    let mut p = AttributePath::root();
+fn path(steps: &[&str]) -> Path {
+    let mut p = Path::root();
     for step in steps {
         match step.parse::<i64>() {
             Ok(i) => {
@@ -135,10 +131,10 @@ fn the_sample_is_valid() {
 fn digest_ignores_block_and_list_order() {
     let a = sample();
     let mut b = sample();
-    if let Value::Value(r) = &mut b.requirement {
+    if let Field::Known(r) = &mut b.requirement {
         r.reverse();
     }
-    if let Value::Value(r) = &mut b.expected_resource {
+    if let Field::Known(r) = &mut b.expected_resource {
         r.reverse();
         r[1].checks = list(&["s3.encryption", "s3.versioning", "s3.versioning"]);
         r[1].properties = s(r#"{ "VersioningConfiguration" : { "Status" : "Enabled" } }"#);
@@ -188,7 +184,7 @@ fn digest_is_stable_across_runs_for_a_fixed_spec() {
     ]
     .concat();
     assert_eq!(
-        gxp_core::util::sha256_hex(b"{\"Resources\":{}}"),
+        crate::util::sha256_hex(b"{\"Resources\":{}}"),
         TEMPLATE_SHA256
     );
     let model = to_model(&sample()).unwrap();
@@ -202,10 +198,10 @@ fn digest_is_stable_across_runs_for_a_fixed_spec() {
 #[test]
 fn template_body_is_digested_as_its_sha256() {
     let mut a = sample();
-    let body_hash = gxp_core::util::sha256_hex(b"{\"Resources\":{}}");
+    let body_hash = crate::util::sha256_hex(b"{\"Resources\":{}}");
     let da = digest(&to_model(&a).unwrap());
-    if let Value::Value(st) = &mut a.expected_stack {
-        st[0].template_body = Value::Null;
+    if let Field::Known(st) = &mut a.expected_stack {
+        st[0].template_body = Field::Null;
         st[0].template_sha256 = s(&body_hash.to_uppercase());
     }
     assert_eq!(da, digest(&to_model(&a).unwrap()));
@@ -222,7 +218,7 @@ fn canonical_form_round_trips() {
 #[test]
 fn unknown_values_make_the_model_incomplete() {
     let mut cfg = sample();
-    cfg.version = Value::Unknown;
+    cfg.version = Field::Unknown;
     assert_eq!(to_model(&cfg), Err(Incomplete::Unknown));
     // and validation skips them
     assert_eq!(problems(&cfg), vec![]);
@@ -231,7 +227,7 @@ fn unknown_values_make_the_model_incomplete() {
 #[test]
 fn duplicate_requirement_id_is_reported_at_its_path() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.requirement {
+    if let Field::Known(r) = &mut cfg.requirement {
         r[1].id = s("URS-001");
     }
     // URS-002 is now undefined as well: the trail traces to it.
@@ -245,7 +241,7 @@ fn duplicate_requirement_id_is_reported_at_its_path() {
 #[test]
 fn duplicate_resource_key_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[1].key = s("evidence_bucket");
     }
     let p = problems(&cfg);
@@ -259,7 +255,7 @@ fn duplicate_resource_key_is_reported() {
 #[test]
 fn trace_to_undefined_requirement_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[0].requirements = list(&["URS-001", "URS-999"]);
     }
     let p = single_problem(&cfg);
@@ -273,7 +269,7 @@ fn trace_to_undefined_requirement_is_reported() {
 #[test]
 fn unknown_check_id_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[1].checks = list(&["cloudtrail.logging", "cloudtrail.teleport"]);
     }
     let p = single_problem(&cfg);
@@ -284,7 +280,7 @@ fn unknown_check_id_is_reported() {
 #[test]
 fn check_for_another_type_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[1].checks = list(&["s3.versioning"]);
     }
     assert_eq!(
@@ -296,7 +292,7 @@ fn check_for_another_type_is_reported() {
 #[test]
 fn malformed_type_and_arn_are_reported() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[0].resource_type = s("S3 bucket");
         r[1].identifier = s("arn:aws:cloudtrail:useast1:12345:trail");
     }
@@ -310,7 +306,7 @@ fn malformed_type_and_arn_are_reported() {
 #[test]
 fn suppression_without_reason_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(sp) = &mut cfg.suppression {
+    if let Field::Known(sp) = &mut cfg.suppression {
         sp[0].reason = s("  ");
     }
     let p = single_problem(&cfg);
@@ -321,7 +317,7 @@ fn suppression_without_reason_is_reported() {
 #[test]
 fn approval_in_the_future_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(a) = &mut cfg.approval {
+    if let Field::Known(a) = &mut cfg.approval {
         a.approved_at = s("2027-01-01T00:00:00Z");
     }
     let p = single_problem(&cfg);
@@ -332,14 +328,14 @@ fn approval_in_the_future_is_reported() {
 #[test]
 fn malformed_values_are_reported() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.requirement {
+    if let Field::Known(r) = &mut cfg.requirement {
         r[0].controls = list(&["21 CFR 11"]);
         r[0].severity = s("catastrophic");
     }
-    if let Value::Value(st) = &mut cfg.expected_stack {
+    if let Field::Known(st) = &mut cfg.expected_stack {
         st[0].template_sha256 = s("abc");
     }
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[0].properties = s("[1,2]");
         r[0].check_parameters = map(&[("s3.encryption.colour", "red")]);
     }
@@ -362,9 +358,9 @@ fn malformed_values_are_reported() {
 #[test]
 fn resources_need_a_locator_and_known_stacks() {
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.expected_resource {
-        r[0].identifier = Value::Null;
-        r[1].identifier = Value::Null;
+    if let Field::Known(r) = &mut cfg.expected_resource {
+        r[0].identifier = Field::Null;
+        r[1].identifier = Field::Null;
         r[1].stack_name = s("nope");
         r[1].logical_id = s("Trail");
     }
@@ -376,7 +372,7 @@ fn resources_need_a_locator_and_known_stacks() {
 #[test]
 fn suppression_of_undefined_resource_or_check_is_reported() {
     let mut cfg = sample();
-    if let Value::Value(sp) = &mut cfg.suppression {
+    if let Field::Known(sp) = &mut cfg.suppression {
         sp[0].resource_key = s("ghost");
         sp[0].check = s("s3.nothing");
     }
@@ -388,7 +384,7 @@ fn suppression_of_undefined_resource_or_check_is_reported() {
 #[test]
 fn unparsable_check_parameter_values_are_reported_with_the_parameter_and_form() {
     let at = |k: &str| {
-        AttributePath::new("expected_resource")
+        Path::new("expected_resource")
             .index(0)
             .attribute("check_parameters")
             .key(k.to_string())
@@ -414,7 +410,7 @@ fn unparsable_check_parameter_values_are_reported_with_the_parameter_and_form() 
         ),
     ] {
         let mut cfg = sample();
-        if let Value::Value(r) = &mut cfg.expected_resource {
+        if let Field::Known(r) = &mut cfg.expected_resource {
             r[0].checks = list(&["s3.encryption", "s3.versioning", check]);
             r[0].check_parameters = map(&[(key, value)]);
         }
@@ -430,7 +426,7 @@ fn unparsable_check_parameter_values_are_reported_with_the_parameter_and_form() 
         );
         // A valid value passes.
         let mut cfg = sample();
-        if let Value::Value(r) = &mut cfg.expected_resource {
+        if let Field::Known(r) = &mut cfg.expected_resource {
             r[0].checks = list(&["s3.encryption", "s3.versioning", "s3.object_lock"]);
             r[0].check_parameters = map(&[
                 ("s3.object_lock.min_retention_days", "2555"),
@@ -456,14 +452,14 @@ fn dot_specification_names_are_refused() {
 fn an_empty_identifier_is_reported_at_its_attribute() {
     for empty in ["", "  "] {
         let mut cfg = sample();
-        if let Value::Value(r) = &mut cfg.expected_resource {
+        if let Field::Known(r) = &mut cfg.expected_resource {
             r[0].identifier = s(empty);
         }
         let p = single_problem(&cfg);
         assert_eq!(p.summary, "Empty identifier");
         assert_eq!(
             p.path,
-            AttributePath::new("expected_resource")
+            Path::new("expected_resource")
                 .index(0)
                 .attribute("identifier")
         );
@@ -499,10 +495,10 @@ fn refused_identifiers_get_their_true_reason() {
 
     // Through validation: the requirement id and the resource key say why.
     let mut cfg = sample();
-    if let Value::Value(r) = &mut cfg.requirement {
+    if let Field::Known(r) = &mut cfg.requirement {
         r[0].id = s("URS\u{0}001");
     }
-    if let Value::Value(r) = &mut cfg.expected_resource {
+    if let Field::Known(r) = &mut cfg.expected_resource {
         r[0].key = s("bücket");
     }
     let found = problems(&cfg);

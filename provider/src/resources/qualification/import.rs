@@ -4,61 +4,13 @@ use std::collections::BTreeMap;
 
 use tf_provider::value::Value;
 
-use super::snapshot::{SnapStack, SnapTarget, Snapshot};
 use crate::provider::Configured;
 use crate::resources::qualification::state::{
-    results_map, DiscoveryConfig, Findings, Private, QualificationState,
+    results_map, DiscoveryConfig, Private, QualificationState,
 };
-use gxp_core::observe::{Target, TargetOrigin};
+use gxp_core::qualification::import::{read_report, snapshot_of};
+use gxp_core::qualification::Findings;
 use gxp_core::report::Report;
-use gxp_core::util::sha256_hex;
-
-/// Read bytes from `s3://BUCKET/KEY` or a local path.
-pub async fn read_location(configured: &Configured, location: &str) -> Result<Vec<u8>, String> {
-    if let Some(rest) = location.strip_prefix("s3://") {
-        let (bucket, key) = rest
-            .split_once('/')
-            .ok_or_else(|| format!("`{location}` has no key"))?;
-        let aws = configured
-            .aws
-            .as_ref()
-            .ok_or("AWS access is not configured")?;
-        let out = aws
-            .s3()
-            .get_object()
-            .bucket(bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| gxp_core::aws::classify(&e).to_string())?;
-        let body = out.body.collect().await.map_err(|e| e.to_string())?;
-        Ok(body.into_bytes().to_vec())
-    } else {
-        std::fs::read(location).map_err(|e| format!("cannot read {location}: {e}"))
-    }
-}
-
-/// Parse a filed report, checking it against the `.sha256` filed beside it when present.
-pub async fn read_report(
-    configured: &Configured,
-    location: &str,
-) -> Result<(Report, String), String> {
-    let bytes = read_location(configured, location).await?;
-    let sha = sha256_hex(&bytes);
-    if let Ok(side) = read_location(configured, &format!("{location}.sha256")).await {
-        let recorded = String::from_utf8_lossy(&side)
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if recorded != sha {
-            return Err(format!("the report's SHA-256 is {sha} but {location}.sha256 records {recorded}: the report was altered"));
-        }
-    }
-    let report: Report = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{location} is not a qualification report: {e}"))?;
-    Ok((report, sha))
-}
 
 /// The `discovery` block of a qualification whose report records these discovery tags; null
 /// (no block) without tags, as in a configuration without discovery.
@@ -80,7 +32,7 @@ pub async fn from_report_location(
     configured: &Configured,
     location: &str,
 ) -> Result<(QualificationState, Private), String> {
-    let (report, sha) = read_report(configured, location).await?;
+    let (report, sha) = read_report(configured.aws.as_ref(), location).await?;
     Ok(from_report(&report, &sha, location))
 }
 
@@ -121,37 +73,7 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
         discovery: discovery_block(&report.qualification.discovery_tags),
         ..Default::default()
     };
-    let targets = report
-        .observations
-        .iter()
-        .map(|o| {
-            let t = report
-                .targets
-                .iter()
-                .find(|t| t.key == o.key)
-                .cloned()
-                .unwrap_or_else(|| Target {
-                    key: o.key.clone(),
-                    resource_type: o.resource_type.clone(),
-                    identifier: o.identifier.clone(),
-                    origin: if o.key.starts_with("discovered:") {
-                        TargetOrigin::Discovered
-                    } else {
-                        TargetOrigin::Spec
-                    },
-                    checks: vec![],
-                    params: Default::default(),
-                    expected_properties: None,
-                    requirements: vec![],
-                });
-            SnapTarget::of(&t, o)
-        })
-        .collect();
-    let snapshot = Snapshot {
-        targets,
-        stacks: report.stacks.iter().map(SnapStack::of).collect(),
-        discovery_tags: report.qualification.discovery_tags.clone(),
-    };
+    let snapshot = snapshot_of(report);
     let mut state = state;
     state.observed_fingerprint = Value::Value(snapshot.fingerprint());
     (

@@ -1,0 +1,68 @@
+//! A qualification run as `gxp_qualification` drives it: the engine's run
+//! ([`gxp_core::qualification::apply_run`]) with the provider's configuration, its outcome
+//! turned into state and diagnostics.
+
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
+
+use gxp_core::qualification::{self as q, Findings, RunContext, RunSettings};
+
+use super::state::{results_map, Private, QualificationState};
+use crate::convert::results::{report_failures, report_messages};
+use crate::provider::Configured;
+
+/// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
+/// filing failures) are reported as diagnostics alongside the returned state, so the
+/// state records the failed run.
+pub async fn apply_run(
+    diags: &mut Diagnostics,
+    configured: &Configured,
+    settings: RunSettings,
+    planned: QualificationState,
+) -> Option<(QualificationState, Private)> {
+    let Some(aws) = configured.aws.as_ref() else {
+        diags.root_error(
+            "The gxp provider configuration is not known yet",
+            "Provider values depend on resources not yet created; apply those first.",
+        );
+        return None;
+    };
+    let ctx = RunContext {
+        aws,
+        labels: configured.labels.clone(),
+        provider_version: crate::PROVIDER_VERSION.into(),
+        terraform_version: configured.terraform_version.clone(),
+    };
+    let outcome = q::apply_run(&ctx, settings).await;
+    report_messages(diags, outcome.messages);
+    let done = outcome.completed?;
+    let summary = &done.report.summary;
+    let mut state = planned;
+    state.status = Value::Value(summary.status.as_str().into());
+    state.total_count = Value::Value(summary.total);
+    state.passed_count = Value::Value(summary.passed);
+    state.failed_count = Value::Value(summary.failed);
+    state.error_count = Value::Value(summary.error);
+    state.suppressed_count = Value::Value(summary.suppressed);
+    state.results = Value::Value(results_map(&done.report.results));
+    state.qualified_at = Value::Value(done.qualified_at.clone());
+    state.qualified_spec_digest = Value::Value(done.spec_digest.clone());
+    state.observed_fingerprint = Value::Value(done.fingerprint.clone());
+    state.report_id = Value::Value(done.report.report_id.clone());
+    state.report_location = Value::Value(done.location.clone());
+    state.report_sha256 = Value::Value(done.report_sha256.clone());
+    state.report_sequence = Value::Value(done.sequence);
+    // No pending drift: this run's observations are the new baseline (the plan said so).
+    // What had drifted since the previous qualification is recorded in the report.
+    state.drift = Value::Value(vec![]);
+    if done.enforced_failure() {
+        report_failures(diags, &done.report.results);
+    }
+    Some((
+        state,
+        Private {
+            snapshot: Some(done.snapshot),
+            findings: Findings::default(),
+        },
+    ))
+}

@@ -1,0 +1,911 @@
+//! Golden files: the reports of fixed runs, byte for byte.
+//!
+//! A fixed set of observations — every catalog check passing, failing and unevaluable,
+//! suppressions applied and expired, stacks complete, broken, missing and unreadable,
+//! discovered resources, a failed discovery and an empty scope — is assembled into reports with
+//! a fixed clock, report id and run metadata, and rendered in every format. Each rendering must
+//! equal its file in `tests/golden/` byte for byte (the PDF renderer is deterministic, so the
+//! PDF is compared as bytes too). Restructuring the engine must not change one byte.
+//!
+//! `GXP_WRITE_GOLDEN=1 cargo test -p gxp-core --test golden` rewrites the files; do that only
+//! for an intended change of the report output, and say so in the commit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value as Json};
+
+use gxp_core::catalog::{self, Stage};
+use gxp_core::checks::Status;
+use gxp_core::observe::stack::{PART_DRIFT, PART_STACK};
+use gxp_core::observe::{Existence, Observation, StackObservation, Target, TargetOrigin};
+use gxp_core::qualification::assemble::{self, RunRecord};
+use gxp_core::qualification::evaluate;
+use gxp_core::qualification::observe::{DiscoveryOutcome, Observed};
+use gxp_core::report::formats::{render, Format};
+use gxp_core::report::{self, *};
+use gxp_core::spec::model::{
+    Approval, ExpectedResource, ExpectedStack, Requirement, Spec, Suppression, System,
+};
+
+/// The run's clock: started and finished.
+const STARTED: &str = "2026-01-02T03:04:00Z";
+const FINISHED: &str = "2026-01-02T03:04:05Z";
+const LOCATION: &str = "s3://gxp-evidence/application=lims/environment=prod/date=2026-01-02/golden/20260102T030405Z-0badc0de.json";
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden")
+}
+
+fn time(text: &str) -> time::OffsetDateTime {
+    gxp_core::util::parse_time(text).expect("fixed timestamp")
+}
+
+// ------------------------------------------------------------------ observations
+
+/// A target of the specification (or discovered) with its checks and parameters.
+fn target(key: &str, ty: &str, id: &str, checks: &[&str], params: &[(&str, &str)]) -> Target {
+    Target {
+        key: key.into(),
+        resource_type: ty.into(),
+        identifier: id.into(),
+        origin: TargetOrigin::Spec,
+        checks: checks.iter().map(|c| c.to_string()).collect(),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        expected_properties: None,
+        requirements: vec!["URS-001".into()],
+    }
+}
+
+/// An existing resource with these properties.
+fn seen(t: &Target, arn: Option<&str>, props: Json) -> Observation {
+    let mut o = Observation::exists(t);
+    o.arn = arn.map(str::to_string);
+    for (k, v) in props.as_object().expect("properties object") {
+        o.set(k, v.clone());
+    }
+    o
+}
+
+/// An existing resource none of whose `properties` could be read.
+fn unreadable(t: &Target, properties: &[&str]) -> Observation {
+    let mut o = Observation::exists(t);
+    for p in properties {
+        o.error(p, format!("AccessDenied: not authorized to read {p}"));
+    }
+    o
+}
+
+fn with_existence(t: &Target, existence: Existence) -> Observation {
+    Observation::with_existence(t, existence)
+}
+
+/// The OQ/PQ check ids of a resource type, in catalog order.
+fn checks_of(ty: &str) -> Vec<&'static str> {
+    catalog::for_resource_type(ty).map(|c| c.id).collect()
+}
+
+const KEY_ARN: &str = "arn:aws:kms:eu-west-1:123456789012:key/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
+
+/// For each resource type: a compliant, a weakened and an unreadable resource; a missing and
+/// an unknown one where existence matters.
+fn observed_targets() -> Vec<(Target, Observation)> {
+    let mut out = Vec::new();
+    let mut add = |t: Target, o: Observation| out.push((t, o));
+
+    // S3
+    let ty = "AWS::S3::Bucket";
+    let s3 = checks_of(ty);
+    let mut t = target(
+        "bucket-ok",
+        ty,
+        "lims-data",
+        &s3,
+        &[
+            ("s3.encryption.kms_key_id", "alias/gxp"),
+            ("s3.object_lock.min_retention_days", "30"),
+            ("s3.access_logging.target_bucket", "lims-logs"),
+        ],
+    );
+    t.expected_properties = Some(json!({
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "Tags": [{"Key": "gxp:app", "Value": "lims"}]
+    }));
+    let arn = "arn:aws:s3:::lims-data";
+    let o = seen(
+        &t,
+        Some(arn),
+        json!({
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY_ARN},
+                 "BucketKeyEnabled": true}]},
+            "KmsKeyAliases": {"alias/gxp": KEY_ARN},
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "MfaDelete": "Disabled",
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "BlockPublicPolicy": true,
+                "IgnorePublicAcls": true, "RestrictPublicBuckets": true},
+            "ObjectLockEnabled": true,
+            "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 10}}},
+            "LoggingConfiguration": {"DestinationBucketName": "lims-logs", "LogFilePrefix": "lims-data/"},
+            "ReplicationConfiguration": {"Role": "arn:aws:iam::123456789012:role/replication",
+                "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::lims-replica"}}]},
+            "BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecure",
+                "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [arn, format!("{arn}/*")],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]},
+            "Tags": [{"Key": "gxp:app", "Value": "lims"}]
+        }),
+    );
+    add(t, o);
+    let mut t = target("bucket-weak", ty, "lims-scratch", &s3, &[]);
+    t.expected_properties = Some(json!({"VersioningConfiguration": {"Status": "Enabled"}}));
+    let o = seen(
+        &t,
+        Some("arn:aws:s3:::lims-scratch"),
+        json!({
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+            "VersioningConfiguration": {"Status": "Suspended"},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "BlockPublicPolicy": false,
+                "IgnorePublicAcls": true, "RestrictPublicBuckets": false},
+            "LoggingConfiguration": {"DestinationBucketName": "lims-scratch"},
+            "ReplicationConfiguration": {"Role": "arn:aws:iam::123456789012:role/replication",
+                "Rules": [{"Status": "Disabled", "Destination": {"Bucket": "arn:aws:s3:::lims-replica"}}]},
+            "BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+                "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::lims-scratch/*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+        }),
+    );
+    add(t, o);
+    let mut t = target("bucket-denied", ty, "lims-denied", &s3, &[]);
+    t.expected_properties = Some(json!({"VersioningConfiguration": {"Status": "Enabled"}}));
+    let o = unreadable(
+        &t,
+        &[
+            "BucketEncryption",
+            "VersioningConfiguration",
+            "MfaDelete",
+            "PublicAccessBlockConfiguration",
+            "ObjectLockEnabled",
+            "ObjectLockConfiguration",
+            "LoggingConfiguration",
+            "ReplicationConfiguration",
+            "BucketPolicy",
+            "Tags",
+        ],
+    );
+    add(t, o);
+    let t = target("bucket-gone", ty, "lims-gone", &s3, &[]);
+    let o = with_existence(&t, Existence::Missing);
+    add(t, o);
+    let mut t = target(
+        "discovered:arn:aws:s3:::lims-found",
+        ty,
+        "lims-found",
+        &s3,
+        &[],
+    );
+    t.origin = TargetOrigin::Discovered;
+    t.requirements = vec![];
+    let o = seen(
+        &t,
+        Some("arn:aws:s3:::lims-found"),
+        json!({"VersioningConfiguration": {"Status": "Enabled"}}),
+    );
+    add(t, o);
+
+    // CloudTrail
+    let ty = "AWS::CloudTrail::Trail";
+    let trail = checks_of(ty);
+    let trail_arn = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org-trail";
+    let t = target("trail-ok", ty, trail_arn, &trail, &[]);
+    let o = seen(
+        &t,
+        Some(trail_arn),
+        json!({
+            "IsLogging": true,
+            "IsMultiRegionTrail": true,
+            "IncludeGlobalServiceEvents": true,
+            "EnableLogFileValidation": true,
+            "KMSKeyId": KEY_ARN,
+            "CloudWatchLogsLogGroupArn": "arn:aws:logs:eu-west-1:123456789012:log-group:/gxp/trail:*",
+            "CloudWatchLogsRoleArn": "arn:aws:iam::123456789012:role/trail-logs",
+            "LatestCloudWatchLogsDeliveryError": "ThrottlingException",
+            "EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}],
+            "S3BucketName": "org-trail-logs"
+        }),
+    );
+    add(t, o);
+    let t = target(
+        "trail-weak",
+        ty,
+        "weak-trail",
+        &trail,
+        &[("cloudtrail.kms.kms_key_id", "1111-2222")],
+    );
+    let o = seen(
+        &t,
+        None,
+        json!({
+            "IsLogging": false,
+            "IsMultiRegionTrail": false,
+            "IncludeGlobalServiceEvents": true,
+            "EnableLogFileValidation": false,
+            "KMSKeyId": KEY_ARN,
+            "EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": true,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::other/"]}]}]
+        }),
+    );
+    add(t, o);
+    let t = target("trail-denied", ty, "denied-trail", &trail, &[]);
+    let o = unreadable(
+        &t,
+        &[
+            "IsLogging",
+            "LatestDeliveryError",
+            "IsMultiRegionTrail",
+            "IncludeGlobalServiceEvents",
+            "EnableLogFileValidation",
+            "KMSKeyId",
+            "CloudWatchLogsLogGroupArn",
+            "CloudWatchLogsRoleArn",
+            "EventSelectors",
+            "AdvancedEventSelectors",
+        ],
+    );
+    add(t, o);
+    let t = target("trail-gone", ty, "gone-trail", &trail, &[]);
+    let o = with_existence(&t, Existence::Missing);
+    add(t, o);
+    let t = target("trail-unknown", ty, "unknown-trail", &trail, &[]);
+    let o = with_existence(
+        &t,
+        Existence::Unknown("CloudTrail DescribeTrails: ThrottlingException: Rate exceeded".into()),
+    );
+    add(t, o);
+
+    // KMS
+    let ty = "AWS::KMS::Key";
+    let kms = checks_of(ty);
+    let t = target(
+        "key-ok",
+        ty,
+        "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
+        &kms,
+        &[],
+    );
+    let o = seen(
+        &t,
+        Some(KEY_ARN),
+        json!({"Enabled": true, "KeyState": "Enabled", "EnableKeyRotation": true,
+               "RotationPeriodInDays": 365, "KeySpec": "SYMMETRIC_DEFAULT", "Origin": "AWS_KMS"}),
+    );
+    add(t, o);
+    let t = target("key-weak", ty, "9999", &kms, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({"Enabled": false, "KeyState": "Disabled", "EnableKeyRotation": false,
+               "KeySpec": "SYMMETRIC_DEFAULT", "Origin": "AWS_KMS"}),
+    );
+    add(t, o);
+    let t = target("key-denied", ty, "8888", &kms, &[]);
+    let o = unreadable(&t, &["Enabled", "KeyState", "EnableKeyRotation"]);
+    add(t, o);
+
+    // AWS Config
+    let ty = "AWS::Config::ConfigurationRecorder";
+    let rec = checks_of(ty);
+    let t = target("recorder-ok", ty, "default", &rec, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({"RecordingGroup": {"AllSupported": true, "IncludeGlobalResourceTypes": true},
+               "Recording": true, "LastStatus": "SUCCESS"}),
+    );
+    add(t, o);
+    let t = target("recorder-weak", ty, "weak", &rec, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({"RecordingGroup": {"AllSupported": true, "IncludeGlobalResourceTypes": false},
+               "Recording": false, "LastStatus": "FAILURE", "LastErrorCode": "AccessDenied"}),
+    );
+    add(t, o);
+    let t = target("recorder-denied", ty, "denied", &rec, &[]);
+    let o = unreadable(&t, &["RecordingGroup", "Recording", "LastStatus"]);
+    add(t, o);
+    let ty = "AWS::Config::DeliveryChannel";
+    let ch = checks_of(ty);
+    let t = target("channel-ok", ty, "default", &ch, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({"S3BucketName": "config-history", "ConfigHistoryDeliveryStatus": "SUCCESS"}),
+    );
+    add(t, o);
+    let t = target(
+        "channel-weak",
+        ty,
+        "weak",
+        &ch,
+        &[("config.delivery_channel.s3_bucket_name", "config-history")],
+    );
+    let o = seen(
+        &t,
+        None,
+        json!({"S3BucketName": "elsewhere", "ConfigHistoryDeliveryStatus": "FAILURE",
+               "ConfigHistoryDeliveryError": "NoSuchBucket"}),
+    );
+    add(t, o);
+    let t = target("channel-denied", ty, "denied", &ch, &[]);
+    let o = seen(&t, None, json!({"S3BucketName": "config-history"}));
+    let mut o = o;
+    o.error(
+        "ConfigHistoryDeliveryStatus",
+        "AWS Config DescribeDeliveryChannelStatus: not implemented",
+    );
+    add(t, o);
+
+    // EC2
+    let ty = "AWS::EC2::VPC";
+    let vpc = checks_of(ty);
+    let t = target("vpc-ok", ty, "vpc-0a1b", &vpc, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({
+            "FlowLogs": [{"FlowLogId": "fl-1", "FlowLogStatus": "ACTIVE", "TrafficType": "ALL",
+                "LogDestinationType": "cloud-watch-logs", "LogGroupName": "/gxp/flow", "DeliverLogsStatus": "SUCCESS"}],
+            "DefaultSecurityGroup": {"GroupId": "sg-default", "IngressRules": 0, "EgressRules": 0}
+        }),
+    );
+    add(t, o);
+    let t = target("vpc-weak", ty, "vpc-0c2d", &vpc, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({
+            "FlowLogs": [{"FlowLogId": "fl-2", "FlowLogStatus": "ACTIVE", "TrafficType": "REJECT",
+                "LogDestination": "arn:aws:s3:::flow-logs", "DeliverLogsStatus": "FAILED"}],
+            "DefaultSecurityGroup": {"GroupId": "sg-open", "IngressRules": 1, "EgressRules": 1,
+                "IpPermissions": [{"IpProtocol": "-1", "SourceSecurityGroupId": "sg-open"}],
+                "IpPermissionsEgress": [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]}
+        }),
+    );
+    add(t, o);
+    let t = target("vpc-denied", ty, "vpc-0e3f", &vpc, &[]);
+    let o = unreadable(&t, &["FlowLogs", "DefaultSecurityGroup"]);
+    add(t, o);
+    let ty = "AWS::EC2::SecurityGroup";
+    let sg = checks_of(ty);
+    let t = target("sg-ok", ty, "sg-0a", &sg, &[]);
+    let o = seen(
+        &t,
+        None,
+        json!({"SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"}]}),
+    );
+    add(t, o);
+    let t = target(
+        "sg-weak",
+        ty,
+        "sg-0b",
+        &sg,
+        &[("ec2.sg_no_admin_ingress.admin_ports", "22,3389,5432")],
+    );
+    let o = seen(
+        &t,
+        None,
+        json!({"SecurityGroupIngress": [
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"},
+            {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIpv6": "::/0"}]}),
+    );
+    add(t, o);
+    let t = target("sg-denied", ty, "sg-0c", &sg, &[]);
+    let o = unreadable(&t, &["SecurityGroupIngress"]);
+    add(t, o);
+    let ty = "AWS::EC2::VPCEndpoint";
+    let ep = checks_of(ty);
+    let t = target("endpoint-ok", ty, "vpce-0a", &ep, &[]);
+    let o = seen(&t, None, json!({"State": "available"}));
+    add(t, o);
+    let t = target("endpoint-weak", ty, "vpce-0b", &ep, &[]);
+    let o = seen(&t, None, json!({"State": "pendingAcceptance"}));
+    add(t, o);
+    let t = target("endpoint-denied", ty, "vpce-0c", &ep, &[]);
+    let o = unreadable(&t, &["State"]);
+    add(t, o);
+
+    // CloudWatch Logs
+    let ty = "AWS::Logs::LogGroup";
+    let lg = checks_of(ty);
+    let t = target(
+        "logs-ok",
+        ty,
+        "/gxp/app",
+        &lg,
+        &[(
+            "logs.kms.kms_key_id",
+            "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6",
+        )],
+    );
+    let o = seen(
+        &t,
+        None,
+        json!({"RetentionInDays": 3653, "KmsKeyId": KEY_ARN}),
+    );
+    add(t, o);
+    let t = target("logs-weak", ty, "/gxp/weak", &lg, &[]);
+    let o = seen(&t, None, json!({"RetentionInDays": 30}));
+    add(t, o);
+    let t = target("logs-denied", ty, "/gxp/denied", &lg, &[]);
+    let o = unreadable(&t, &["RetentionInDays", "KmsKeyId"]);
+    add(t, o);
+
+    // RDS
+    let ty = "AWS::RDS::DBInstance";
+    let db = checks_of(ty);
+    let t = target("db-ok", ty, "lims-db", &db, &[]);
+    let o = seen(
+        &t,
+        Some("arn:aws:rds:eu-west-1:123456789012:db:lims-db"),
+        json!({"StorageEncrypted": true, "KmsKeyId": KEY_ARN, "MultiAZ": true,
+               "SecondaryAvailabilityZone": "eu-west-1b", "BackupRetentionPeriod": 35,
+               "DeletionProtection": true}),
+    );
+    add(t, o);
+    let t = target(
+        "db-weak",
+        ty,
+        "weak-db",
+        &db,
+        &[("rds.backup_retention.min_days", "14")],
+    );
+    let o = seen(
+        &t,
+        None,
+        json!({"StorageEncrypted": false, "MultiAZ": false, "BackupRetentionPeriod": 0,
+               "DeletionProtection": false}),
+    );
+    add(t, o);
+    let t = target("db-denied", ty, "denied-db", &db, &[]);
+    let o = unreadable(
+        &t,
+        &[
+            "StorageEncrypted",
+            "MultiAZ",
+            "BackupRetentionPeriod",
+            "DeletionProtection",
+        ],
+    );
+    add(t, o);
+    out.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+    out
+}
+
+// ------------------------------------------------------------------ stacks
+
+const TEMPLATE: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+
+fn expected_stack(name: &str) -> ExpectedStack {
+    ExpectedStack {
+        name: name.into(),
+        template_sha256: Some(TEMPLATE.into()),
+        outputs: [("BucketName".to_string(), "lims-data".to_string())].into(),
+        parameters: [
+            ("Environment".to_string(), "prod".to_string()),
+            ("DbPassword".to_string(), "secret".to_string()),
+        ]
+        .into(),
+        resources: [
+            ("DataBucket".to_string(), "AWS::S3::Bucket".to_string()),
+            ("DataKey".to_string(), "AWS::KMS::Key".to_string()),
+        ]
+        .into(),
+        requirements: vec!["URS-002".into()],
+    }
+}
+
+fn stack_observation(name: &str) -> StackObservation {
+    StackObservation {
+        name: name.into(),
+        status: Some("UPDATE_COMPLETE".into()),
+        stack_id: Some(format!(
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/{name}/6a1b"
+        )),
+        template_sha256: Some(TEMPLATE.into()),
+        outputs: [("BucketName".to_string(), "lims-data".to_string())].into(),
+        parameters: [
+            ("Environment".to_string(), "prod".to_string()),
+            ("DbPassword".to_string(), "****".to_string()),
+        ]
+        .into(),
+        resources: [
+            (
+                "DataBucket".to_string(),
+                ("AWS::S3::Bucket".to_string(), "lims-data".to_string()),
+            ),
+            (
+                "DataKey".to_string(),
+                ("AWS::KMS::Key".to_string(), "0d1e".to_string()),
+            ),
+        ]
+        .into(),
+        last_updated: Some("2025-12-30T08:00:00Z".into()),
+        cfn_drift_status: Some("IN_SYNC".into()),
+        cfn_drift_note: None,
+        errors: BTreeMap::new(),
+    }
+}
+
+/// A complete stack, a broken one, a missing one, an unreadable one and one whose drift
+/// detection failed.
+fn stacks() -> Vec<(ExpectedStack, StackObservation)> {
+    let ok = (expected_stack("lims-core"), stack_observation("lims-core"));
+    let mut broken = stack_observation("lims-broken");
+    broken.status = Some("UPDATE_ROLLBACK_COMPLETE".into());
+    broken.template_sha256 = Some("ffff".repeat(16));
+    broken.outputs.insert("BucketName".into(), "other".into());
+    broken.parameters.insert("Environment".into(), "qa".into());
+    broken.resources.remove("DataKey");
+    broken.resources.insert(
+        "Extra".into(),
+        ("AWS::SQS::Queue".into(), "https://sqs/extra".into()),
+    );
+    broken.cfn_drift_status = Some("DRIFTED".into());
+    let mut missing = StackObservation {
+        name: "lims-missing".into(),
+        ..Default::default()
+    };
+    missing.status = None;
+    let mut denied = stack_observation("lims-denied");
+    denied.errors.insert(
+        PART_STACK.into(),
+        "CloudFormation DescribeStacks: AccessDenied".into(),
+    );
+    let mut drift_error = stack_observation("lims-drift");
+    drift_error.cfn_drift_status = None;
+    drift_error.errors.insert(
+        PART_DRIFT.into(),
+        "CloudFormation DetectStackDrift: AccessDenied".into(),
+    );
+    let mut unsupported = stack_observation("lims-nodrift");
+    unsupported.cfn_drift_status = None;
+    unsupported.cfn_drift_note = Some("DetectStackDrift is not supported by the endpoint".into());
+    vec![
+        ok,
+        (expected_stack("lims-broken"), broken),
+        (expected_stack("lims-missing"), missing),
+        (expected_stack("lims-denied"), denied),
+        (expected_stack("lims-drift"), drift_error),
+        (expected_stack("lims-nodrift"), unsupported),
+    ]
+}
+
+// ------------------------------------------------------------------ the runs
+
+/// What a fixed run consists of.
+struct Scenario {
+    name: &'static str,
+    spec: Spec,
+    discovery_tags: BTreeMap<String, String>,
+    discovery: DiscoveryOutcome,
+    targets: Vec<(Target, Observation)>,
+    stacks: Vec<StackObservation>,
+    notes: Vec<String>,
+}
+
+fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppression>) -> Spec {
+    Spec {
+        name: "lims-prod".into(),
+        version: "2.0.0".into(),
+        description: Some("Golden-file specification".into()),
+        system: System {
+            application_id: "lims".into(),
+            environment: "prod".into(),
+            gamp_category: Some(4),
+            risk_class: Some("high".into()),
+        },
+        approval: Approval {
+            approved_by: "Jane Doe (QA) <qa@example.com>".into(),
+            approved_at: "2025-12-01T09:00:00Z".into(),
+            change_reference: "CHG-2025-0099".into(),
+            reason: Some("Annual review & re-approval".into()),
+        },
+        requirements: vec![
+            Requirement {
+                id: "URS-001".into(),
+                text: "Records are protected <encrypted, retained & logged>".into(),
+                controls: vec!["21CFR11.10(c)".into(), "Annex11-7.1".into()],
+                severity: "security".into(),
+            },
+            Requirement {
+                id: "URS-002".into(),
+                text: "Installed as specified".into(),
+                controls: vec!["21CFR11.10(a)".into()],
+                severity: "functional".into(),
+            },
+            Requirement {
+                id: "URS-003".into(),
+                text: "Traced to nothing yet".into(),
+                controls: vec![],
+                severity: "cosmetic".into(),
+            },
+        ],
+        resources: resources
+            .iter()
+            .filter(|t| t.origin == TargetOrigin::Spec)
+            .map(|t| ExpectedResource {
+                key: t.key.clone(),
+                resource_type: t.resource_type.clone(),
+                identifier: Some(t.identifier.clone()),
+                stack_name: None,
+                logical_id: None,
+                properties: t.expected_properties.clone(),
+                checks: t.checks.clone(),
+                check_parameters: t.params.clone(),
+                requirements: t.requirements.clone(),
+            })
+            .collect(),
+        stacks: stacks.to_vec(),
+        suppressions,
+    }
+}
+
+fn suppression(check: &str, key: &str, expires: Option<&str>) -> Suppression {
+    Suppression {
+        check: check.into(),
+        resource_key: key.into(),
+        reason: format!("Compensating control for {check} on {key}; see CAPA-7 \"<memo>\""),
+        approved_by: "QA Lead".into(),
+        expires: expires.map(str::to_string),
+    }
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let targets = observed_targets();
+    let stacks = stacks();
+    let resource_refs: Vec<&Target> = targets.iter().map(|(t, _)| t).collect();
+    let expected_stacks: Vec<ExpectedStack> = stacks.iter().map(|(e, _)| e.clone()).collect();
+    let full = spec(
+        &resource_refs,
+        &expected_stacks,
+        vec![
+            // Applied to a failure, applied to an error, expired, and unused (it passes).
+            suppression("s3.versioning", "bucket-weak", Some("2027-01-01")),
+            suppression("cloudtrail.logging", "trail-denied", None),
+            suppression("kms.rotation", "key-weak", Some("2025-06-30")),
+            suppression("s3.encryption", "bucket-ok", None),
+        ],
+    );
+    let tags: BTreeMap<String, String> = [("gxp:app", "lims"), ("gxp:env", "prod")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let empty = spec(&[], &[], vec![]);
+    vec![
+        Scenario {
+            name: "full",
+            spec: full,
+            discovery_tags: tags.clone(),
+            discovery: DiscoveryOutcome::Found {
+                targets: 1,
+                unsupported: 1,
+            },
+            targets,
+            stacks: stacks.into_iter().map(|(_, o)| o).collect(),
+            notes: vec![
+                "stack lims-nodrift: DetectStackDrift is not supported by the endpoint".into(),
+                "discovered but no checks for its type: arn:aws:lambda:eu-west-1:123456789012:function:x".into(),
+            ],
+        },
+        Scenario {
+            name: "discovery-failed",
+            spec: empty.clone(),
+            discovery_tags: tags,
+            discovery: DiscoveryOutcome::Failed(
+                "Resource Groups Tagging API GetResources: AccessDenied".into(),
+            ),
+            targets: vec![],
+            stacks: vec![],
+            notes: vec![],
+        },
+        Scenario {
+            name: "nothing-to-qualify",
+            spec: empty,
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets: vec![],
+            stacks: vec![],
+            notes: vec![],
+        },
+    ]
+}
+
+/// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
+/// run's clock, ids and store fixed.
+fn assemble_report(s: Scenario) -> Report {
+    let stages = Stage::ALL.to_vec();
+    let finished = time(FINISHED);
+    let observed = Observed {
+        targets: s.targets,
+        stacks: s.stacks,
+        notes: s.notes,
+        discovery: s.discovery,
+    };
+    let evaluated = evaluate::evaluate(&s.spec, &observed, &stages, &s.discovery_tags, finished);
+    let record = RunRecord {
+        report_id: "20260102T030405Z-0badc0de".into(),
+        qualification: QualificationInfo {
+            name: "golden".into(),
+            stages: stages.clone(),
+            enforce: true,
+            reasons: vec![
+                "initial qualification".into(),
+                "drift (security): bucket-ok BucketEncryption".into(),
+            ],
+            sequence: 3,
+            sequenced_at: None,
+            discovery_tags: s.discovery_tags.clone(),
+        },
+        spec_digest: gxp_core::spec::canonical::digest(&s.spec),
+        system: SystemInfo {
+            application: "lims".into(),
+            environment: "prod".into(),
+            gamp_category: s.spec.system.gamp_category,
+            risk_class: s.spec.system.risk_class.clone(),
+        },
+        run: RunInfo {
+            started_at: STARTED.into(),
+            finished_at: FINISHED.into(),
+            caller_arn: Some("arn:aws:sts::123456789012:assumed-role/ci/golden".into()),
+            account: Some("123456789012".into()),
+            region: "eu-west-1".into(),
+            provider_version: "0.1.0".into(),
+            terraform_version: "1.15.5".into(),
+            configuration_commit: Some("4b825dc642cb6eb9a060e54bf8d69288fbee4904".into()),
+        },
+        evidence_store: StoreInfo {
+            location: LOCATION.into(),
+            protected: true,
+            protection: "versioning enabled; Object Lock COMPLIANCE 3650 days".into(),
+            unprotected_store_allowed: false,
+        },
+        drift: vec![DriftItem {
+            target: "bucket-ok".into(),
+            resource_type: "AWS::S3::Bucket".into(),
+            identifier: "lims-data".into(),
+            property: "BucketEncryption".into(),
+            class: gxp_core::catalog::SeverityClass::Security,
+            qualified: "{\"SSEAlgorithm\":\"AES256\"}".into(),
+            current: "{\"SSEAlgorithm\":\"aws:kms\"}".into(),
+        }],
+        previous_report_sha256: Some(
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
+        ),
+    };
+    assemble::report(record, &s.spec, evaluated, observed)
+}
+
+/// Every format of one report: (file name, bytes).
+fn renderings(name: &str, report: &Report) -> Vec<(String, Vec<u8>)> {
+    Format::ALL
+        .into_iter()
+        .map(|f| {
+            let bytes = render(report, f).unwrap_or_else(|e| panic!("{name} {f:?}: {e}"));
+            (format!("{name}.{}", f.extension()), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn golden_scenarios_cover_every_check_and_status() {
+    let full = assemble_report(scenarios().remove(0));
+    let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
+    for r in &full.results {
+        seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
+            .or_default()
+            .insert(r.status);
+    }
+    // iq.scope never passes or fails: it is an error when the scope is not established
+    // (the other scenarios).
+    let error_only = ["iq.scope"];
+    for def in catalog::all() {
+        if error_only.contains(&def.id) {
+            continue;
+        }
+        let statuses = seen.get(def.id).cloned().unwrap_or_default();
+        for want in [Status::Passed, Status::Failed, Status::Error] {
+            assert!(
+                statuses.contains(&want),
+                "{} has no {want:?} result in the golden run: {statuses:?}",
+                def.id
+            );
+        }
+    }
+    assert!(full.results.iter().any(|r| r.status == Status::Suppressed));
+    let states: BTreeSet<&str> = full.suppressions.iter().map(|s| s.state.as_str()).collect();
+    assert_eq!(states, BTreeSet::from(["applied", "expired", "unused"]));
+    for name in ["discovery-failed", "nothing-to-qualify"] {
+        let s = scenarios().into_iter().find(|s| s.name == name).unwrap();
+        let r = assemble_report(s);
+        assert_eq!(r.results.len(), 1, "{name}");
+        assert_eq!(
+            (r.results[0].check_id.as_str(), r.results[0].status),
+            ("iq.scope", Status::Error)
+        );
+    }
+}
+
+#[test]
+fn golden_reports_are_byte_identical() {
+    let dir = golden_dir();
+    let write = std::env::var("GXP_WRITE_GOLDEN").as_deref() == Ok("1");
+    let mut stale = Vec::new();
+    let mut expected_files = BTreeSet::new();
+    for s in scenarios() {
+        let name = s.name;
+        let report = assemble_report(s);
+        // The JSON rendering is the evidence record: exactly the canonical bytes.
+        assert_eq!(
+            render(&report, Format::Json).unwrap(),
+            report::canonical_bytes(&report)
+        );
+        for (file, bytes) in renderings(name, &report) {
+            let path = dir.join(&file);
+            expected_files.insert(file.clone());
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &bytes).unwrap();
+                continue;
+            }
+            match std::fs::read(&path) {
+                Ok(golden) if golden == bytes => {}
+                Ok(golden) => stale.push(format!(
+                    "{file}: {} bytes rendered, {} in the golden file (first difference at byte {})",
+                    bytes.len(),
+                    golden.len(),
+                    golden
+                        .iter()
+                        .zip(&bytes)
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(golden.len().min(bytes.len()))
+                )),
+                Err(e) => stale.push(format!("{file}: {e}")),
+            }
+        }
+    }
+    if !write {
+        let present: BTreeSet<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n != "README.md")
+                    .collect()
+            })
+            .unwrap_or_default();
+        for extra in present.difference(&expected_files) {
+            stale.push(format!("{extra}: not produced by any scenario"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "reports differ from tests/golden/ (GXP_WRITE_GOLDEN=1 rewrites them, for an intended change only):\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn golden_pdf_is_deterministic() {
+    let report = assemble_report(scenarios().remove(0));
+    assert_eq!(
+        render(&report, Format::Pdf).unwrap(),
+        render(&report, Format::Pdf).unwrap()
+    );
+}
