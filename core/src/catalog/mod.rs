@@ -232,7 +232,7 @@ impl CheckDef {
 }
 
 /// Every check in the catalog, in a stable order: IQ first, then the registered checks
-/// ([`crate::checks::registry::CHECKS`]), then the service checks not yet registered.
+/// ([`crate::checks::registry::CHECKS`]).
 pub fn all() -> &'static [CheckDef] {
     static ALL: std::sync::LazyLock<Vec<CheckDef>> = std::sync::LazyLock::new(|| {
         let registered = crate::checks::registry::CHECKS.iter().map(|c| c.def);
@@ -240,7 +240,6 @@ pub fn all() -> &'static [CheckDef] {
             .iter()
             .copied()
             .chain(registered)
-            .chain(definitions::SERVICE_CHECKS.iter().copied())
             .collect()
     });
     &ALL

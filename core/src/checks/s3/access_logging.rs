@@ -32,7 +32,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"LoggingConfiguration": {"DestinationBucketName": "gxp-logs", "LogFilePrefix": "gxp-data/"}}"#,
         fail: r#"{"LoggingConfiguration": {"DestinationBucketName": "gxp-data"}}"#,
         unreadable: "LoggingConfiguration",

@@ -42,7 +42,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"ObjectLockEnabled": true, "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 30}}}}"#,
         fail: r#"{}"#,
         unreadable: "ObjectLockConfiguration",

@@ -32,7 +32,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"ReplicationConfiguration": {"Role": "arn:aws:iam::1:role/r", "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::gxp-replica"}}]}}"#,
         fail: r#"{"ReplicationConfiguration": {"Role": "arn:aws:iam::1:role/r", "Rules": [{"Status": "Disabled", "Destination": {"Bucket": "arn:aws:s3:::old"}}]}}"#,
         unreadable: "ReplicationConfiguration",

@@ -28,7 +28,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::gxp-data", "arn:aws:s3:::gxp-data/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}"#,
         fail: r#"{"BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::gxp-data/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}"#,
         unreadable: "BucketPolicy",

@@ -24,7 +24,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"VersioningConfiguration": {"Status": "Enabled"}}"#,
         fail: r#"{"VersioningConfiguration": {"Status": "Suspended"}}"#,
         unreadable: "VersioningConfiguration",
