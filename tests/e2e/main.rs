@@ -16,6 +16,7 @@ mod collect_stack;
 mod collect_trail_config_logs;
 mod discovery;
 mod evidence_store;
+mod iam_actions;
 mod modules;
 mod provider_config;
 mod qualification;

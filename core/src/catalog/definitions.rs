@@ -28,6 +28,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "cloudformation",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:DescribeStacks"],
         controls: &["21CFR11.10(a)", "Annex11-4", "Annex11-10"],
         remediation: "Inspect DescribeStackEvents for the failing resource, fix the template or parameters, and \
             redeploy through the approved pipeline (cdk deploy / aws cloudformation deploy). A stack in \
@@ -45,6 +46,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "cloudformation",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:GetTemplate"],
         controls: &["21CFR11.10(a)", "21CFR11.10(k)", "Annex11-4", "Annex11-10"],
         remediation: "Either redeploy the approved template revision, or, if the deployed change is intended, \
             raise a change request, have the new template approved and record its SHA-256 \
@@ -69,6 +71,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "cloudformation",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:ListStackResources"],
         controls: &["21CFR11.10(a)", "Annex11-4", "Annex11-10"],
         remediation: "Redeploy the approved template so the stack contains exactly the specified resources, or \
             update the specification through change control (add/remove the logical id in the expected spec's \
@@ -85,6 +88,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "cloudformation",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:DescribeStacks"],
         controls: &["21CFR11.10(a)", "Annex11-4"],
         remediation: "Add or correct the Outputs section of the template (CfnOutput in CDK) and redeploy, or \
             correct the expected outputs in the specification through change control.",
@@ -100,6 +104,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "cloudformation",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:DescribeStacks"],
         controls: &["21CFR11.10(a)", "Annex11-4", "Annex11-10"],
         remediation: "Redeploy the stack with the approved parameter values (aws cloudformation deploy \
             --parameter-overrides, or the parameters map of aws_cloudformation_stack), or update the expected \
@@ -119,6 +124,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "cloudformation",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:DetectStackDrift", "cloudformation:DescribeStackDriftDetectionStatus"],
         controls: &["21CFR11.10(a)", "21CFR11.10(k)", "Annex11-10", "Annex11-11"],
         remediation: "Assess each drifted property: revert the out-of-band change by redeploying the approved \
             template (or aws cloudformation update-stack with the same template), or bring the change into the \
@@ -137,6 +143,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "any",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudformation:ListStackResources"],
         controls: &["21CFR11.10(a)", "Annex11-4"],
         remediation: "Deploy the missing resource through the approved IaC (add it back to the template or the \
             Terraform configuration and apply), or remove it from the specification through change control if \
@@ -156,6 +163,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "any",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &[],
         controls: &["21CFR11.10(a)", "Annex11-4", "Annex11-10"],
         remediation: "Set the property to the specified value in the IaC source and redeploy (do not fix in the \
             console), or update the expected property value through change control.",
@@ -175,6 +183,7 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         service: "any",
         resource_types: &[],
         severity: SeverityClass::Functional,
+        iam_actions: &["tag:GetResources"],
         controls: &["21CFR11.10(a)", "Annex11-4"],
         remediation: "Discovery failed: grant tag:GetResources to the provider's role (or fix the endpoint) and \
             requalify. Nothing to qualify: add expected resources or stacks to the specification, tag the \

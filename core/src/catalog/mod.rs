@@ -213,6 +213,10 @@ pub struct CheckDef {
     /// CloudFormation type names it applies to; empty for account-level or type-generic checks.
     pub resource_types: &'static [&'static str],
     pub severity: SeverityClass,
+    /// The IAM actions the collector calls to read what this check evaluates (e.g.
+    /// `s3:GetBucketVersioning`), beyond those its service's collector calls for every
+    /// resource; [`crate::observe::services::required_iam_actions`] gives both.
+    pub iam_actions: &'static [&'static str],
     /// Regulatory control references (formats: see the module documentation).
     pub controls: &'static [&'static str],
     pub remediation: &'static str,

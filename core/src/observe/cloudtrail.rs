@@ -46,6 +46,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "cloudtrail",
     sdk_client: "aws-sdk-cloudtrail",
+    iam_actions: &["cloudtrail:DescribeTrails", "cloudtrail:ListTags"],
     resource_types: &[TRAIL],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

@@ -59,6 +59,10 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "config",
     sdk_client: "aws-sdk-config",
+    iam_actions: &[
+        "config:DescribeConfigurationRecorders",
+        "config:DescribeDeliveryChannels",
+    ],
     resource_types: &[RECORDER, CHANNEL],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

@@ -45,6 +45,11 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "ec2",
     sdk_client: "aws-sdk-ec2",
+    iam_actions: &[
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcEndpoints",
+    ],
     resource_types: &[VPC, SG, VPCE],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

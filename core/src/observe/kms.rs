@@ -32,6 +32,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "kms",
     sdk_client: "aws-sdk-kms",
+    iam_actions: &["kms:DescribeKey", "kms:ListResourceTags"],
     resource_types: &[KEY],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

@@ -34,6 +34,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "logs",
     sdk_client: "aws-sdk-cloudwatchlogs",
+    iam_actions: &["logs:DescribeLogGroups", "logs:ListTagsForResource"],
     resource_types: &[LOG_GROUP],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

@@ -32,6 +32,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "rds",
     sdk_client: "aws-sdk-rds",
+    iam_actions: &["rds:DescribeDBInstances"],
     resource_types: &[DB],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

@@ -54,6 +54,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "s3",
     sdk_client: "aws-sdk-s3",
+    iam_actions: &["s3:ListBucket", "s3:GetBucketTagging"],
     resource_types: &[BUCKET],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

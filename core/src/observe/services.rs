@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 
 use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
 use crate::aws::AwsContext;
-use crate::catalog::SeverityClass;
+use crate::catalog::{CheckDef, SeverityClass};
 
 /// A collector: reads one target of the service's resource types into an observation. Never
 /// panics; read failures are recorded in the observation.
@@ -27,6 +27,10 @@ pub struct Service {
     pub name: &'static str,
     /// The SDK client its collector reads with (`aws-sdk-s3`, ...).
     pub sdk_client: &'static str,
+    /// The IAM actions its collector calls for every resource, whatever the checks
+    /// (existence, ARN, tags); each check declares the further actions it needs
+    /// ([`crate::catalog::CheckDef::iam_actions`]).
+    pub iam_actions: &'static [&'static str],
     /// The CloudFormation types its collector observes.
     pub resource_types: &'static [&'static str],
     /// Reads a target of one of `resource_types`.
@@ -61,6 +65,22 @@ pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
 /// The service with ARN namespace `name`.
 pub fn named(name: &str) -> Option<&'static Service> {
     SERVICES.iter().copied().find(|s| s.name == name)
+}
+
+/// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
+/// its service's collector calls for every resource ([`Service::iam_actions`]), sorted. For
+/// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
+/// resource's type.
+pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = check
+        .iam_actions
+        .iter()
+        .chain(named(check.service).map_or(&[][..], |s| s.iam_actions))
+        .copied()
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
 }
 
 /// The id after `prefix` in an ARN's resource part, when it is non-empty and has no `/` or
@@ -126,6 +146,64 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// IAM service prefixes of the SDK clients the provider builds.
+    fn iam_prefixes() -> Vec<&'static str> {
+        crate::aws::Service::ALL
+            .iter()
+            .map(|s| s.iam_prefix())
+            .collect()
+    }
+
+    fn well_formed(action: &str) -> bool {
+        match action.split_once(':') {
+            Some((prefix, name)) => {
+                iam_prefixes().contains(&prefix)
+                    && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric())
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn every_check_and_service_declares_well_formed_iam_actions() {
+        for s in SERVICES {
+            assert!(
+                !s.iam_actions.is_empty(),
+                "{} declares no IAM action",
+                s.name
+            );
+            for a in s.iam_actions {
+                assert!(well_formed(a), "{}: {a}", s.name);
+                assert!(a.starts_with(&format!("{}:", s.name)), "{}: {a}", s.name);
+            }
+        }
+        for c in crate::catalog::all() {
+            for a in c.iam_actions {
+                assert!(well_formed(a), "{}: {a}", c.id);
+            }
+            let required = required_iam_actions(c);
+            let exempt = ["iq.resource_properties"];
+            assert!(
+                !required.is_empty() || exempt.contains(&c.id),
+                "{} needs no IAM action",
+                c.id
+            );
+            let mut sorted = required.clone();
+            sorted.sort_unstable();
+            assert_eq!(required, sorted);
+        }
+        let versioning = crate::catalog::get("s3.versioning").unwrap();
+        assert_eq!(
+            required_iam_actions(versioning),
+            [
+                "s3:GetBucketTagging",
+                "s3:GetBucketVersioning",
+                "s3:ListBucket"
+            ]
+        );
     }
 
     #[test]

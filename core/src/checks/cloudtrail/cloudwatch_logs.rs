@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Functional,
+        iam_actions: &["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"],
         controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
         remediation: "Terraform aws_cloudtrail cloud_watch_logs_group_arn = \"<log group arn>:*\" and \
             cloud_watch_logs_role_arn = <role allowing logs:CreateLogStream and logs:PutLogEvents>; \

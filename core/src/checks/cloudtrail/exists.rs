@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:DescribeTrails"],
         controls: &[
             "21CFR11.10(e)",
             "21CFR11.10(k)",

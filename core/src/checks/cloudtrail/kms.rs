@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:DescribeTrails"],
         controls: &[
             "21CFR11.10(c)",
             "21CFR11.10(e)",

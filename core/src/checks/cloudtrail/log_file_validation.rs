@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:DescribeTrails"],
         controls: &["21CFR11.10(a)", "21CFR11.10(e)", "Annex11-9"],
         remediation: "Terraform aws_cloudtrail enable_log_file_validation = true; CloudFormation \
             EnableLogFileValidation: true; or CloudTrail UpdateTrail --enable-log-file-validation.",

@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:GetTrailStatus"],
         controls: &["21CFR11.10(e)", "21CFR11.10(k)", "Annex11-9", "HIPAA-164.312(b)"],
         remediation: "Start logging (CloudTrail StartLogging; Terraform aws_cloudtrail enable_logging = true; \
             CloudFormation IsLogging: true). For a delivery error fix the S3 bucket policy / KMS key policy \

@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:DescribeTrails"],
         controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
         remediation: "Terraform aws_cloudtrail is_multi_region_trail = true and include_global_service_events = \
             true; CloudFormation IsMultiRegionTrail / IncludeGlobalServiceEvents; or CloudTrail UpdateTrail.",

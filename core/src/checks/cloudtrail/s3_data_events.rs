@@ -23,6 +23,7 @@ pub static CHECK: Check = Check {
         service: "cloudtrail",
         resource_types: TRAIL,
         severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:GetEventSelectors"],
         controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
         remediation: "Terraform aws_cloudtrail event_selector { read_write_type = \"All\", data_resource { type \
             = \"AWS::S3::Object\", values = [\"arn:aws:s3\"] } } (or advanced_event_selector with eventCategory \

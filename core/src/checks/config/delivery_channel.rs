@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "config",
         resource_types: &["AWS::Config::DeliveryChannel"],
         severity: SeverityClass::Functional,
+        iam_actions: &["config:DescribeDeliveryChannels", "config:DescribeDeliveryChannelStatus"],
         controls: &["21CFR11.10(k)", "Annex11-7", "Annex11-10"],
         remediation: "Terraform aws_config_delivery_channel { s3_bucket_name = <bucket>, s3_kms_key_arn = <key> } \
             (bucket policy must allow config.amazonaws.com); CloudFormation S3BucketName; or AWS Config \

@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         service: "config",
         resource_types: &["AWS::Config::ConfigurationRecorder"],
         severity: SeverityClass::Security,
+        iam_actions: &["config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"],
         controls: &["21CFR11.10(k)", "21CFR11.10(e)", "Annex11-10", "Annex11-11"],
         remediation: "Terraform aws_config_configuration_recorder recording_group { all_supported = true, \
             include_global_resource_types = true } plus aws_config_configuration_recorder_status is_enabled = \

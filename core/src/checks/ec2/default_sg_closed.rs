@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         service: "ec2",
         resource_types: VPC,
         severity: SeverityClass::Security,
+        iam_actions: &["ec2:DescribeSecurityGroups"],
         controls: &["21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
         remediation: "Manage the default group with Terraform aws_default_security_group { vpc_id = <vpc> } and \
             no ingress/egress blocks (which removes all rules), or EC2 RevokeSecurityGroupIngress and \

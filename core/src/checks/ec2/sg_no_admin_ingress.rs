@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         service: "ec2",
         resource_types: &["AWS::EC2::SecurityGroup"],
         severity: SeverityClass::Security,
+        iam_actions: &["ec2:DescribeSecurityGroups"],
         controls: &["21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
         remediation: "Remove the rule (EC2 RevokeSecurityGroupIngress; delete the aws_vpc_security_group_ingress_rule \
             / ingress block with cidr_blocks [\"0.0.0.0/0\"] or ipv6_cidr_blocks [\"::/0\"]); use SSM Session \

@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
         service: "ec2",
         resource_types: &["AWS::EC2::VPCEndpoint"],
         severity: SeverityClass::Functional,
+        iam_actions: &["ec2:DescribeVpcEndpoints"],
         controls: &["21CFR11.30", "21CFR11.10(d)", "Annex11-12", "HIPAA-164.312(e)(1)"],
         remediation: "Recreate or repair the endpoint through IaC (Terraform aws_vpc_endpoint, CloudFormation \
             AWS::EC2::VPCEndpoint); for pendingAcceptance accept it on the service side \

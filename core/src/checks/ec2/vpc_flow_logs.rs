@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         service: "ec2",
         resource_types: VPC,
         severity: SeverityClass::Security,
+        iam_actions: &["ec2:DescribeFlowLogs"],
         controls: &["21CFR11.10(e)", "Annex11-9", "Annex11-12", "HIPAA-164.312(b)"],
         remediation: "Terraform aws_flow_log { vpc_id = <vpc>, traffic_type = \"ALL\", log_destination_type = \
             \"cloud-watch-logs\" or \"s3\", log_destination = <arn> }; CloudFormation AWS::EC2::FlowLog; or EC2 \

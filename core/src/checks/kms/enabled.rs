@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "kms",
         resource_types: KMS_KEY,
         severity: SeverityClass::Functional,
+        iam_actions: &["kms:DescribeKey"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "KMS EnableKey (Terraform aws_kms_key is_enabled = true; CloudFormation Enabled: true); for \
             PendingDeletion run KMS CancelKeyDeletion and then EnableKey.",

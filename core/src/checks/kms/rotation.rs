@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "kms",
         resource_types: KMS_KEY,
         severity: SeverityClass::Security,
+        iam_actions: &["kms:DescribeKey", "kms:GetKeyRotationStatus"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Terraform aws_kms_key enable_key_rotation = true (optionally rotation_period_in_days); \
             CloudFormation EnableKeyRotation: true; or KMS EnableKeyRotation.",

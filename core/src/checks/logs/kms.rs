@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "logs",
         resource_types: LOG_GROUP,
         severity: SeverityClass::Security,
+        iam_actions: &["logs:DescribeLogGroups"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Terraform aws_cloudwatch_log_group kms_key_id = <key arn>; CloudFormation KmsKeyId; or \
             CloudWatch Logs AssociateKmsKey. The key policy must allow logs.<region>.amazonaws.com.",

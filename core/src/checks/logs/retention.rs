@@ -22,6 +22,7 @@ pub static CHECK: Check = Check {
         service: "logs",
         resource_types: LOG_GROUP,
         severity: SeverityClass::Security,
+        iam_actions: &["logs:DescribeLogGroups"],
         controls: &["21CFR11.10(c)", "21CFR11.10(e)", "Annex11-7", "Annex11-9"],
         remediation: "Terraform aws_cloudwatch_log_group retention_in_days = <n >= min_days> (or 0 for never \
             expire); CloudFormation RetentionInDays; or CloudWatch Logs PutRetentionPolicy.",

@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "rds",
         resource_types: DB_INSTANCE,
         severity: SeverityClass::Functional,
+        iam_actions: &["rds:DescribeDBInstances"],
         controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
         remediation: "Terraform aws_db_instance backup_retention_period = <n >= min_days>; CloudFormation \
             BackupRetentionPeriod; or RDS ModifyDBInstance --backup-retention-period.",

@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
         service: "rds",
         resource_types: DB_INSTANCE,
         severity: SeverityClass::Functional,
+        iam_actions: &["rds:DescribeDBInstances"],
         controls: &["21CFR11.10(c)", "Annex11-7"],
         remediation: "Terraform aws_db_instance deletion_protection = true; CloudFormation DeletionProtection: \
             true; or RDS ModifyDBInstance --deletion-protection.",

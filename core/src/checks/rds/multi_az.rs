@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "rds",
         resource_types: DB_INSTANCE,
         severity: SeverityClass::Functional,
+        iam_actions: &["rds:DescribeDBInstances"],
         controls: &["21CFR11.10(c)", "Annex11-7"],
         remediation: "Terraform aws_db_instance multi_az = true; CloudFormation MultiAZ: true; or RDS \
             ModifyDBInstance --multi-az --apply-immediately (during a change window).",

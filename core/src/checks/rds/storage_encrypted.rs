@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "rds",
         resource_types: DB_INSTANCE,
         severity: SeverityClass::Security,
+        iam_actions: &["rds:DescribeDBInstances"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Encryption cannot be enabled in place: snapshot the instance, copy the snapshot with a KMS \
             key (RDS CopyDBSnapshot --kms-key-id), restore from it and cut over. In IaC set Terraform \

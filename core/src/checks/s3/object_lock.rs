@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketObjectLockConfiguration"],
         controls: &["21CFR11.10(c)", "Annex11-7"],
         remediation: "Enable Object Lock (requires versioning): Terraform aws_s3_bucket { object_lock_enabled = \
             true } and aws_s3_bucket_object_lock_configuration { rule { default_retention { mode = \

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Functional,
+        iam_actions: &["s3:GetReplicationConfiguration"],
         controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
         remediation: "Terraform aws_s3_bucket_replication_configuration { role = <replication role arn>, rule { \
             status = \"Enabled\", destination { bucket = <destination bucket arn> } } } (both buckets \

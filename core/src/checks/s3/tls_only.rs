@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketPolicy"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(e)(1)"],
         remediation: "Add a bucket policy statement {\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\
             \"Resource\":[\"<bucket arn>\",\"<bucket arn>/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\
