@@ -18,6 +18,7 @@ mod collect_trail_config_logs;
 mod discovery;
 mod evidence_store;
 mod faults;
+mod iam_actions;
 mod modules;
 mod provider_config;
 mod qualification;

@@ -971,7 +971,7 @@ async fn qualification_check_catalog_data_source_lists_checks() {
     let ws = Workspace::new(&emu);
     ws.write(
         "main.tf",
-        "terraform {\n  required_providers {\n    gxp = { source = \"gxp/gxp\" }\n  }\n}\nprovider \"gxp\" {}\ndata \"gxp_check_catalog\" \"s3\" {\n  service = \"s3\"\n}\ndata \"gxp_check_catalog\" \"pq\" {\n  stage = \"PQ\"\n}\noutput \"s3\" { value = data.gxp_check_catalog.s3.ids }\noutput \"pq\" { value = data.gxp_check_catalog.pq.checks[*].id }\n",
+        "terraform {\n  required_providers {\n    gxp = { source = \"gxp/gxp\" }\n  }\n}\nprovider \"gxp\" {}\ndata \"gxp_check_catalog\" \"s3\" {\n  service = \"s3\"\n}\ndata \"gxp_check_catalog\" \"pq\" {\n  stage = \"PQ\"\n}\noutput \"s3\" { value = data.gxp_check_catalog.s3.ids }\noutput \"pq\" { value = data.gxp_check_catalog.pq.checks[*].id }\noutput \"versioning_actions\" { value = [for c in data.gxp_check_catalog.s3.checks : c.iam_actions if c.id == \"s3.versioning\"][0] }\n",
     );
     ws.apply().assert_success();
     let out = ws.terraform(&["output", "-json"]);
@@ -992,6 +992,14 @@ async fn qualification_check_catalog_data_source_lists_checks() {
         .collect();
     assert!(pq.contains(&"cloudtrail.logging"), "{pq:?}");
     assert!(!pq.contains(&"s3.versioning"));
+    assert_eq!(
+        v["versioning_actions"]["value"],
+        serde_json::json!([
+            "s3:GetBucketTagging",
+            "s3:GetBucketVersioning",
+            "s3:ListBucket"
+        ])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

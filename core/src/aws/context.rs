@@ -18,6 +18,7 @@ use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::origin::Origin;
 use aws_types::os_shim_internal::{Env, Fs};
 
+use super::calls::CallRecorder;
 use super::errors::{classify, AwsErrorKind};
 use super::wellformed::{RetryMalformed, WellFormedAnswers};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
@@ -204,6 +205,8 @@ pub struct AwsContext {
     pub endpoints: BTreeMap<Service, String>,
     pub s3_path_style: bool,
     pub identity: CallerIdentity,
+    /// Records the operations every client of this context calls (tests), when set.
+    pub calls: Option<CallRecorder>,
 }
 
 /// Time allowed to open a connection to an AWS endpoint.
@@ -421,6 +424,7 @@ impl AwsContext {
             endpoints: settings.endpoints.clone(),
             s3_path_style: settings.s3_use_path_style,
             identity: CallerIdentity::default(),
+            calls: None,
         };
         if settings.validate_credentials || settings.request_account_id {
             match ctx.caller_identity().await {
@@ -444,7 +448,15 @@ impl AwsContext {
             endpoints: BTreeMap::new(),
             s3_path_style,
             identity: CallerIdentity::default(),
+            calls: None,
         }
+    }
+
+    /// The same context, with every client it builds recording the operations it calls in
+    /// `recorder` (as IAM actions, see [`super::calls`]).
+    pub fn with_call_recorder(mut self, recorder: &CallRecorder) -> AwsContext {
+        self.calls = Some(recorder.clone());
+        self
     }
 
     /// The endpoint a service is called at, when not the AWS default.
@@ -562,6 +574,9 @@ macro_rules! client {
                 let mut b = $krate::config::Builder::from(&self.sdk)
                     .interceptor(WellFormedAnswers { service: $service })
                     .retry_classifier(RetryMalformed);
+                if let Some(recorder) = &self.calls {
+                    b = b.interceptor(recorder.interceptor($service));
+                }
                 if let Some(url) = self.endpoints.get(&$service) {
                     b = b.endpoint_url(url.clone());
                 }

@@ -1,5 +1,6 @@
 //! AWS access: SDK configuration from provider settings, service clients, error classification.
 
+pub mod calls;
 pub mod context;
 pub mod errors;
 pub mod s3_compat;
@@ -8,5 +9,6 @@ pub mod wellformed;
 #[cfg(test)]
 pub mod fake_endpoint;
 
+pub use calls::{iam_action, CallRecorder};
 pub use context::{AwsContext, AwsSettings, Service};
 pub use errors::{classify, AwsErrorKind, ClassifiedError};

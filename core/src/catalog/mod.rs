@@ -213,6 +213,10 @@ pub struct CheckDef {
     /// CloudFormation type names it applies to; empty for account-level or type-generic checks.
     pub resource_types: &'static [&'static str],
     pub severity: SeverityClass,
+    /// The IAM actions the collector calls to read what this check evaluates (e.g.
+    /// `s3:GetBucketVersioning`), beyond those its service's collector calls for every
+    /// resource; [`crate::observe::services::required_iam_actions`] gives both.
+    pub iam_actions: &'static [&'static str],
     /// Regulatory control references (formats: see the module documentation).
     pub controls: &'static [&'static str],
     pub remediation: &'static str,
@@ -232,7 +236,7 @@ impl CheckDef {
 }
 
 /// Every check in the catalog, in a stable order: IQ first, then the registered checks
-/// ([`crate::checks::registry::CHECKS`]), then the service checks not yet registered.
+/// ([`crate::checks::registry::CHECKS`]).
 pub fn all() -> &'static [CheckDef] {
     static ALL: std::sync::LazyLock<Vec<CheckDef>> = std::sync::LazyLock::new(|| {
         let registered = crate::checks::registry::CHECKS.iter().map(|c| c.def);
@@ -240,7 +244,6 @@ pub fn all() -> &'static [CheckDef] {
             .iter()
             .copied()
             .chain(registered)
-            .chain(definitions::SERVICE_CHECKS.iter().copied())
             .collect()
     });
     &ALL

@@ -1,10 +1,10 @@
 //! Check evaluation: pure functions from observations to outcomes.
 //!
-//! A check written as a unit ([`Check`], e.g. `checks/s3/versioning.rs`) holds its definition,
-//! its evaluator and its unit tests, and is registered by one line in [`registry::CHECKS`].
-//! Services not yet in that shape expose `evaluate(check_id, observation, params) ->
-//! Option<Outcome>` (`None` when the id is not one of theirs). [`evaluate`] runs the
-//! registered evaluator, or dispatches by service.
+//! Every OQ/PQ check is a unit ([`Check`], e.g. `checks/s3/versioning.rs`): its definition,
+//! its evaluator and its unit tests in one file, registered by one line in
+//! [`registry::CHECKS`]. [`evaluate`] decides a missing or unknown resource and a resource type
+//! the check does not apply to, and runs the registered evaluator otherwise. The IQ checks
+//! ([`iq`]) compare the specification with stacks and are evaluated by the run.
 
 pub mod cloudtrail;
 pub mod config;
@@ -15,6 +15,8 @@ pub mod logs;
 pub mod rds;
 pub mod registry;
 pub mod s3;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 
@@ -37,15 +39,22 @@ pub struct Check {
     pub fixtures: UnitFixtures,
 }
 
-/// The unit fixtures every registered check must have: observed properties (JSON, with the
-/// catalog's default parameters) on which it passes and fails, and the property whose read
-/// error makes it `error`. The registry's coverage test runs them for every check.
+/// The unit fixtures every registered check must have. The registry's coverage test runs
+/// them for every check.
 #[cfg(test)]
 #[derive(Debug)]
-pub struct UnitFixtures {
-    pub pass: &'static str,
-    pub fail: &'static str,
-    pub unreadable: &'static str,
+pub enum UnitFixtures {
+    /// Observed properties (JSON, with the catalog's default parameters) on which the check
+    /// passes and fails, and the property whose read error makes it `error`.
+    Properties {
+        pass: &'static str,
+        fail: &'static str,
+        unreadable: &'static str,
+    },
+    /// The check is decided by existence alone (e.g. `cloudtrail.exists`): it passes on an
+    /// existing resource with no properties, fails on a missing one and errors when existence
+    /// is unknown.
+    Existence,
 }
 
 /// Result status of one check on one resource.
@@ -279,24 +288,16 @@ pub fn evaluate(def: &CheckDef, obs: &Observation, params: &Params) -> Outcome {
         Existence::Exists => {}
     }
     let id = def.id;
-    if let Some(check) = registry::get(id) {
-        return (check.evaluate)(obs, params);
-    }
-    let found = match def.service {
-        "cloudtrail" => cloudtrail::evaluate(id, obs, params),
-        "kms" => kms::evaluate(id, obs, params),
-        "config" => config::evaluate(id, obs, params),
-        "ec2" => ec2::evaluate(id, obs, params),
-        "logs" => logs::evaluate(id, obs, params),
-        "rds" => rds::evaluate(id, obs, params),
-        _ => None,
-    };
-    found.unwrap_or_else(|| {
-        Outcome::error(
+    match registry::get(id) {
+        // A check on a type it does not apply to is an error, never a vacuous pass.
+        Some(check) if def.resource_types.is_empty() || def.applies_to(&obs.resource_type) => {
+            (check.evaluate)(obs, params)
+        }
+        _ => Outcome::error(
             def.title,
             format!("check `{id}` has no evaluator for {}", obs.resource_type),
-        )
-    })
+        ),
+    }
 }
 
 /// Evaluate a check with a target's `CHECK_ID.PARAM` values. A value that does not parse

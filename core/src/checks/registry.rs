@@ -2,7 +2,7 @@
 //! tests in one file), registered by one line in [`CHECKS`]. The catalog, evaluation, the
 //! generated docs and the coverage tests all read this list.
 
-use super::{s3, Check};
+use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Check};
 
 /// Every registered check, in catalog order (after the IQ checks).
 pub static CHECKS: &[&Check] = &[
@@ -13,6 +13,27 @@ pub static CHECKS: &[&Check] = &[
     &s3::object_lock::CHECK,
     &s3::access_logging::CHECK,
     &s3::replication::CHECK,
+    &cloudtrail::exists::CHECK,
+    &cloudtrail::logging::CHECK,
+    &cloudtrail::multi_region::CHECK,
+    &cloudtrail::log_file_validation::CHECK,
+    &cloudtrail::kms::CHECK,
+    &cloudtrail::cloudwatch_logs::CHECK,
+    &cloudtrail::s3_data_events::CHECK,
+    &kms::enabled::CHECK,
+    &kms::rotation::CHECK,
+    &config::recorder_recording::CHECK,
+    &config::delivery_channel::CHECK,
+    &ec2::vpc_flow_logs::CHECK,
+    &ec2::sg_no_admin_ingress::CHECK,
+    &ec2::default_sg_closed::CHECK,
+    &ec2::vpc_endpoints_available::CHECK,
+    &logs::retention::CHECK,
+    &logs::kms::CHECK,
+    &rds::storage_encrypted::CHECK,
+    &rds::multi_az::CHECK,
+    &rds::backup_retention::CHECK,
+    &rds::deletion_protection::CHECK,
 ];
 
 /// The registered check with id `id`.
@@ -23,7 +44,7 @@ pub fn get(id: &str) -> Option<&'static Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::{evaluate, Params, Status};
+    use crate::checks::{evaluate, Params, Status, UnitFixtures};
     use crate::observe::{Existence, Observation, Target, TargetOrigin};
 
     fn target(resource_type: &str) -> Target {
@@ -52,6 +73,19 @@ mod tests {
         assert!(get("s3.nonexistent").is_none());
     }
 
+    #[test]
+    fn every_oq_and_pq_check_of_the_catalog_is_registered() {
+        for d in crate::catalog::all() {
+            let registered = get(d.id).is_some();
+            assert_eq!(
+                registered,
+                d.stage != crate::catalog::Stage::Iq,
+                "{}: only the IQ checks are evaluated outside the registry",
+                d.id
+            );
+        }
+    }
+
     fn observed(c: &Check, properties: &str) -> Observation {
         let t = Target {
             identifier: "gxp-data".into(),
@@ -78,26 +112,76 @@ mod tests {
         for c in CHECKS {
             let id = c.def.id;
             let params = Params::resolve(&c.def, &Default::default()).unwrap();
-            let pass = evaluate(&c.def, &observed(c, c.fixtures.pass), &params);
+            let (pass, fail, error) = match &c.fixtures {
+                UnitFixtures::Properties {
+                    pass,
+                    fail,
+                    unreadable,
+                } => {
+                    let mut unreadable_obs = observed(c, pass);
+                    unreadable_obs.error(unreadable, "AccessDenied: Access Denied");
+                    (
+                        evaluate(&c.def, &observed(c, pass), &params),
+                        evaluate(&c.def, &observed(c, fail), &params),
+                        (
+                            unreadable.to_string(),
+                            evaluate(&c.def, &unreadable_obs, &params),
+                        ),
+                    )
+                }
+                UnitFixtures::Existence => {
+                    let mut missing = observed(c, "{}");
+                    missing.existence = Existence::Missing;
+                    let mut unknown = observed(c, "{}");
+                    unknown.existence = Existence::Unknown("timeout".into());
+                    (
+                        evaluate(&c.def, &observed(c, "{}"), &params),
+                        evaluate(&c.def, &missing, &params),
+                        ("existence".to_string(), evaluate(&c.def, &unknown, &params)),
+                    )
+                }
+            };
             assert_eq!(
                 pass.status,
                 Status::Passed,
                 "{id} on its pass fixture: {pass:?}"
             );
-            let fail = evaluate(&c.def, &observed(c, c.fixtures.fail), &params);
             assert_eq!(
                 fail.status,
                 Status::Failed,
                 "{id} on its fail fixture: {fail:?}"
             );
-            let mut unreadable = observed(c, c.fixtures.pass);
-            unreadable.error(c.fixtures.unreadable, "AccessDenied: Access Denied");
-            let error = evaluate(&c.def, &unreadable, &params);
+            let (what, error) = error;
             assert_eq!(
                 error.status,
                 Status::Error,
-                "{id} with {} unreadable: {error:?}",
-                c.fixtures.unreadable
+                "{id} with {what} unreadable: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_check_on_a_resource_type_it_does_not_apply_to_is_an_error() {
+        for c in CHECKS {
+            let fixture = match &c.fixtures {
+                UnitFixtures::Properties { pass, .. } => pass,
+                UnitFixtures::Existence => "{}",
+            };
+            let mut o = observed(c, fixture);
+            o.resource_type = "AWS::Nope::Nothing".into();
+            let r = evaluate(
+                &c.def,
+                &o,
+                &Params::resolve(&c.def, &Default::default()).unwrap(),
+            );
+            assert_eq!(r.status, Status::Error, "{}: {r:?}", c.def.id);
+            assert!(
+                r.detail
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("has no evaluator for AWS::Nope::Nothing"),
+                "{}: {r:?}",
+                c.def.id
             );
         }
     }

@@ -42,6 +42,22 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (TRAIL, "Tags", SeverityClass::Cosmetic),
 ];
 
+/// The cloudtrail registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "cloudtrail",
+    sdk_client: "aws-sdk-cloudtrail",
+    iam_actions: &["cloudtrail:DescribeTrails", "cloudtrail:ListTags"],
+    resource_types: &[TRAIL],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:cloudtrail:R:A:trail/NAME` is the trail, identified by its ARN.
+pub fn discover(arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    crate::observe::services::single_id(rest, "trail/").map(|_| (TRAIL, arn.to_string()))
+}
+
 /// Observe a trail. Never panics; read failures are recorded in the observation.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     let client = aws.cloudtrail();

@@ -1,26 +1,20 @@
-//! Collector dispatch: read a target's live configuration through the AWS APIs.
+//! Collector dispatch: read a target's live configuration through the AWS APIs, with the
+//! collector its service registers.
 
 use crate::aws::AwsContext;
-use crate::observe::{Observation, Target};
+use crate::observe::{services, Existence, Observation, Target};
 
-/// Observe one target. Never panics; read failures are recorded in the observation.
+/// Observe one target with the collector of its service ([`super::services`]). Never
+/// panics; read failures are recorded in the observation.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
-    use super::*;
-    match target.resource_type.as_str() {
-        "AWS::S3::Bucket" => s3::collect(aws, target).await,
-        "AWS::KMS::Key" => kms::collect(aws, target).await,
-        "AWS::CloudTrail::Trail" => cloudtrail::collect(aws, target).await,
-        "AWS::Config::ConfigurationRecorder" | "AWS::Config::DeliveryChannel" => {
-            config::collect(aws, target).await
-        }
-        "AWS::Logs::LogGroup" => logs::collect(aws, target).await,
-        "AWS::EC2::VPC" | "AWS::EC2::SecurityGroup" | "AWS::EC2::VPCEndpoint" => {
-            ec2::collect(aws, target).await
-        }
-        "AWS::RDS::DBInstance" => rds::collect(aws, target).await,
-        other => Observation::with_existence(
+    match services::for_resource_type(&target.resource_type) {
+        Some(service) => (service.collect)(aws, target).await,
+        None => Observation::with_existence(
             target,
-            Existence::Unknown(format!("no collector for resource type {other}")),
+            Existence::Unknown(format!(
+                "no collector for resource type {}",
+                target.resource_type
+            )),
         ),
     }
 }

@@ -55,6 +55,27 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     ),
 ];
 
+/// The config registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "config",
+    sdk_client: "aws-sdk-config",
+    iam_actions: &[
+        "config:DescribeConfigurationRecorders",
+        "config:DescribeDeliveryChannels",
+    ],
+    resource_types: &[RECORDER, CHANNEL],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:config:R:A:configuration-recorder/NAME/ID` is recorder NAME (delivery channels have no ARN).
+pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    let name = rest.strip_prefix("configuration-recorder/")?;
+    let name = name.split('/').next().unwrap_or_default();
+    (!name.is_empty()).then(|| (RECORDER, name.to_string()))
+}
+
 /// Observe a recorder or a delivery channel. Never panics.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     if target.resource_type == CHANNEL {

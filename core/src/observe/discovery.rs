@@ -77,7 +77,8 @@ pub fn classify_arns(arns: impl IntoIterator<Item = String>) -> Discovery {
 }
 
 /// The CloudFormation type and the identifier its collector expects for an ARN, when the
-/// provider can check that kind of resource.
+/// provider can check that kind of resource: the `discover` of the ARN's service
+/// ([`crate::observe::services`]).
 ///
 /// | ARN | Type | Identifier |
 /// |---|---|---|
@@ -102,40 +103,7 @@ pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
     ) else {
         return None;
     };
-    let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let single = |prefix: &str| {
-        rest.strip_prefix(prefix)
-            .filter(|id| !id.is_empty() && !id.contains(['/', ':']))
-            .map(str::to_string)
-    };
-    match service {
-        "s3" if !rest.contains(['/', ':']) => nonempty(rest).map(|n| ("AWS::S3::Bucket", n)),
-        "kms" => single("key/").map(|id| ("AWS::KMS::Key", id)),
-        "cloudtrail" => single("trail/").map(|_| ("AWS::CloudTrail::Trail", arn.to_string())),
-        "logs" => {
-            let name = rest.strip_prefix("log-group:")?;
-            let name = name.strip_suffix(":*").unwrap_or(name);
-            (!name.is_empty() && !name.contains(':'))
-                .then(|| ("AWS::Logs::LogGroup", name.to_string()))
-        }
-        "ec2" => {
-            let (kind, id) = rest.split_once('/')?;
-            let cfn = match kind {
-                "vpc" => "AWS::EC2::VPC",
-                "security-group" => "AWS::EC2::SecurityGroup",
-                "vpc-endpoint" => "AWS::EC2::VPCEndpoint",
-                _ => return None,
-            };
-            (!id.is_empty() && !id.contains('/')).then(|| (cfn, id.to_string()))
-        }
-        "rds" => single("db:").map(|id| ("AWS::RDS::DBInstance", id)),
-        "config" => {
-            let name = rest.strip_prefix("configuration-recorder/")?;
-            let name = name.split('/').next().unwrap_or_default();
-            nonempty(name).map(|n| ("AWS::Config::ConfigurationRecorder", n))
-        }
-        _ => None,
-    }
+    crate::observe::services::named(service).and_then(|s| (s.discover)(arn, rest))
 }
 
 #[cfg(test)]

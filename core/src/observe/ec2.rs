@@ -41,6 +41,33 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (VPCE, "Tags", Cosmetic),
 ];
 
+/// The ec2 registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "ec2",
+    sdk_client: "aws-sdk-ec2",
+    iam_actions: &[
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeVpcEndpoints",
+    ],
+    resource_types: &[VPC, SG, VPCE],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:ec2:R:A:vpc/ID`, `security-group/ID` and `vpc-endpoint/ID` are the VPC, security group and endpoint ID.
+pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    let (kind, id) = rest.split_once('/')?;
+    let cfn = match kind {
+        "vpc" => VPC,
+        "security-group" => SG,
+        "vpc-endpoint" => VPCE,
+        _ => return None,
+    };
+    (!id.is_empty() && !id.contains('/')).then(|| (cfn, id.to_string()))
+}
+
 /// Observe a VPC, security group or VPC endpoint target.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     match target.resource_type.as_str() {

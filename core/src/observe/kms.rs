@@ -28,6 +28,22 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (KEY, "Tags", SeverityClass::Cosmetic),
 ];
 
+/// The kms registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "kms",
+    sdk_client: "aws-sdk-kms",
+    iam_actions: &["kms:DescribeKey", "kms:ListResourceTags"],
+    resource_types: &[KEY],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:kms:R:A:key/ID` is key ID.
+pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    crate::observe::services::single_id(rest, "key/").map(|id| (KEY, id))
+}
+
 /// The region named in a KMS ARN (`arn:PARTITION:kms:REGION:ACCOUNT:key/ID`), if any.
 fn arn_region(key_ref: &str) -> Option<&str> {
     let mut parts = key_ref.splitn(6, ':');

@@ -30,6 +30,24 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (LOG_GROUP, "Tags", SeverityClass::Cosmetic),
 ];
 
+/// The logs registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "logs",
+    sdk_client: "aws-sdk-cloudwatchlogs",
+    iam_actions: &["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+    resource_types: &[LOG_GROUP],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:logs:R:A:log-group:NAME[:*]` is log group NAME.
+pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    let name = rest.strip_prefix("log-group:")?;
+    let name = name.strip_suffix(":*").unwrap_or(name);
+    (!name.is_empty() && !name.contains(':')).then(|| (LOG_GROUP, name.to_string()))
+}
+
 /// The log group name of an identifier: the name, or the name in a log group ARN
 /// (`arn:aws:logs:REGION:ACCOUNT:log-group:NAME` with an optional `:*`).
 pub fn log_group_name(identifier: &str) -> &str {

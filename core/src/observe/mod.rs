@@ -16,6 +16,7 @@ pub mod kms;
 pub mod logs;
 pub mod rds;
 pub mod s3;
+pub mod services;
 pub mod stack;
 
 use std::collections::BTreeMap;
@@ -23,17 +24,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-/// Drift classification tables of every collector: (CloudFormation type, top-level property,
-/// class). Properties not listed are functional; `Tags` and descriptions are cosmetic.
-pub const PROPERTY_CLASS_TABLES: &[&[(&str, &str, crate::catalog::SeverityClass)]] = &[
-    s3::PROPERTY_CLASSES,
-    kms::PROPERTY_CLASSES,
-    cloudtrail::PROPERTY_CLASSES,
-    config::PROPERTY_CLASSES,
-    logs::PROPERTY_CLASSES,
-    ec2::PROPERTY_CLASSES,
-    rds::PROPERTY_CLASSES,
-];
+/// Drift classification tables of every registered service ([`services::SERVICES`], same
+/// order): (CloudFormation type, top-level property, class). Properties not listed are
+/// functional; `Tags` and descriptions are cosmetic.
+pub const PROPERTY_CLASS_TABLES: &[services::PropertyClasses] =
+    &services::property_class_tables::<{ services::SERVICES.len() }>();
 
 /// Where a target came from.
 #[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Eq)]

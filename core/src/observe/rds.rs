@@ -28,6 +28,22 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (DB, "Tags", Cosmetic),
 ];
 
+/// The rds registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "rds",
+    sdk_client: "aws-sdk-rds",
+    iam_actions: &["rds:DescribeDBInstances"],
+    resource_types: &[DB],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:rds:R:A:db:ID` is DB instance ID.
+pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    crate::observe::services::single_id(rest, "db:").map(|id| (DB, id))
+}
+
 /// Observe a DB instance target.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     let out = aws

@@ -50,6 +50,22 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (BUCKET, "Tags", SeverityClass::Cosmetic),
 ];
 
+/// The s3 registration (see [`crate::observe::services`]).
+pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
+    name: "s3",
+    sdk_client: "aws-sdk-s3",
+    iam_actions: &["s3:ListBucket", "s3:GetBucketTagging"],
+    resource_types: &[BUCKET],
+    collect: |aws, target| Box::pin(collect(aws, target)),
+    discover,
+    property_classes: PROPERTY_CLASSES,
+};
+
+/// Tag-based discovery: `arn:aws:s3:::NAME` is the bucket NAME.
+pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
+    (!rest.is_empty() && !rest.contains(['/', ':'])).then(|| (BUCKET, rest.to_string()))
+}
+
 /// Check parameter whose KMS alias the collector resolves for `s3.encryption`.
 const KMS_KEY_PARAM: &str = "s3.encryption.kms_key_id";
 

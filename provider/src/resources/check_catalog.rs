@@ -11,6 +11,7 @@ use tf_provider::{DataSource, Diagnostics};
 use crate::convert::values::{string_list as list, Str, StrList};
 use crate::provider::schema_builder::*;
 use gxp_core::catalog;
+use gxp_core::observe::services;
 
 /// The `gxp_check_catalog` data source.
 pub struct CheckCatalogDataSource;
@@ -27,6 +28,7 @@ pub struct CheckEntry {
     pub resource_types: StrList,
     pub controls: StrList,
     pub remediation: Str,
+    pub iam_actions: StrList,
 }
 
 /// State of the data source.
@@ -41,7 +43,7 @@ pub struct CatalogState {
     pub checks: Value<Vec<CheckEntry>>,
 }
 
-const ENTRY_FIELDS: [(&str, bool); 8] = [
+const ENTRY_FIELDS: [(&str, bool); 9] = [
     ("id", false),
     ("title", false),
     ("stage", false),
@@ -50,6 +52,7 @@ const ENTRY_FIELDS: [(&str, bool); 8] = [
     ("resource_types", true),
     ("controls", true),
     ("remediation", false),
+    ("iam_actions", true),
 ];
 
 /// The schema.
@@ -80,7 +83,7 @@ pub fn schema() -> Schema {
                 ("resource_type", string(Optional, "Only checks that apply to this CloudFormation type, e.g. `AWS::S3::Bucket`.")),
                 ("version", string(Computed, "Catalog version.")),
                 ("ids", string_list(Computed, "Ids of the selected checks, sorted.")),
-                ("checks", attr(AttributeType::List(Box::new(entry)), Computed, "The selected checks: `id`, `title`, `stage`, `service`, `severity`, `resource_types`, `controls`, `remediation`.")),
+                ("checks", attr(AttributeType::List(Box::new(entry)), Computed, "The selected checks: `id`, `title`, `stage`, `service`, `severity`, `resource_types`, `controls`, `remediation`, `iam_actions` (the IAM actions its evaluation calls, sorted).")),
             ],
             [],
         ),
@@ -148,6 +151,7 @@ impl DataSource for CheckCatalogDataSource {
                     resource_types: list(d.resource_types),
                     controls: list(d.controls),
                     remediation: s(d.remediation),
+                    iam_actions: list(&services::required_iam_actions(d)),
                 })
                 .collect(),
         );

@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketLogging"],
         controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
         remediation: "Terraform aws_s3_bucket_logging { target_bucket = <log bucket>, target_prefix = \
             \"<bucket>/\" }; CloudFormation LoggingConfiguration.DestinationBucketName; or S3 PutBucketLogging. \
@@ -32,7 +33,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"LoggingConfiguration": {"DestinationBucketName": "gxp-logs", "LogFilePrefix": "gxp-data/"}}"#,
         fail: r#"{"LoggingConfiguration": {"DestinationBucketName": "gxp-data"}}"#,
         unreadable: "LoggingConfiguration",

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetEncryptionConfiguration", "kms:DescribeKey"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Set default encryption to SSE-KMS with the approved key: Terraform \
             aws_s3_bucket_server_side_encryption_configuration { rule { apply_server_side_encryption_by_default \
@@ -34,7 +35,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}}"#,
         fail: r#"{"BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}"#,
         unreadable: "BucketEncryption",

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketObjectLockConfiguration"],
         controls: &["21CFR11.10(c)", "Annex11-7"],
         remediation: "Enable Object Lock (requires versioning): Terraform aws_s3_bucket { object_lock_enabled = \
             true } and aws_s3_bucket_object_lock_configuration { rule { default_retention { mode = \
@@ -42,7 +43,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"ObjectLockEnabled": true, "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 30}}}}"#,
         fail: r#"{}"#,
         unreadable: "ObjectLockConfiguration",

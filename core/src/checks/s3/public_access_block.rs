@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketPublicAccessBlock"],
         controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
         remediation: "Terraform aws_s3_bucket_public_access_block with block_public_acls, ignore_public_acls, \
             block_public_policy and restrict_public_buckets all = true; CloudFormation \
@@ -26,7 +27,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}"#,
         fail: r#"{"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": false, "RestrictPublicBuckets": true}}"#,
         unreadable: "PublicAccessBlockConfiguration",

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Functional,
+        iam_actions: &["s3:GetReplicationConfiguration"],
         controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
         remediation: "Terraform aws_s3_bucket_replication_configuration { role = <replication role arn>, rule { \
             status = \"Enabled\", destination { bucket = <destination bucket arn> } } } (both buckets \
@@ -32,7 +33,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"ReplicationConfiguration": {"Role": "arn:aws:iam::1:role/r", "Rules": [{"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::gxp-replica"}}]}}"#,
         fail: r#"{"ReplicationConfiguration": {"Role": "arn:aws:iam::1:role/r", "Rules": [{"Status": "Disabled", "Destination": {"Bucket": "arn:aws:s3:::old"}}]}}"#,
         unreadable: "ReplicationConfiguration",

@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketPolicy"],
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(e)(1)"],
         remediation: "Add a bucket policy statement {\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\
             \"Resource\":[\"<bucket arn>\",\"<bucket arn>/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\
@@ -28,7 +29,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::gxp-data", "arn:aws:s3:::gxp-data/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}"#,
         fail: r#"{"BucketPolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::gxp-data/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}"#,
         unreadable: "BucketPolicy",

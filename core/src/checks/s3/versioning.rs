@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         service: "s3",
         resource_types: BUCKET_TYPES,
         severity: SeverityClass::Security,
+        iam_actions: &["s3:GetBucketVersioning"],
         controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7"],
         remediation: "Enable versioning: Terraform aws_s3_bucket_versioning { versioning_configuration { status \
             = \"Enabled\" } }, CloudFormation VersioningConfiguration.Status: Enabled, or S3 PutBucketVersioning.",
@@ -24,7 +25,7 @@ pub static CHECK: Check = Check {
     },
     evaluate,
     #[cfg(test)]
-    fixtures: crate::checks::UnitFixtures {
+    fixtures: crate::checks::UnitFixtures::Properties {
         pass: r#"{"VersioningConfiguration": {"Status": "Enabled"}}"#,
         fail: r#"{"VersioningConfiguration": {"Status": "Suspended"}}"#,
         unreadable: "VersioningConfiguration",

@@ -1,99 +1,53 @@
-//! Evaluators for `cloudtrail.*` checks on `AWS::CloudTrail::Trail` observations.
+//! `cloudtrail.s3_data_events`: CloudTrail records S3 data events (basic and advanced event
+//! selectors). Definition, evaluator and unit tests.
 
 use serde_json::Value as Json;
 
-use super::support::{boolean, kms_key_matches, property, string};
-use super::{Outcome, Params};
+use super::TRAIL;
+use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::checks::support::property;
+use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
 
-/// Evaluate a `cloudtrail` check; `None` when `id` is not one of them.
-pub fn evaluate(id: &str, obs: &Observation, params: &Params) -> Option<Outcome> {
-    let outcome = match id {
-        "cloudtrail.exists" => Ok(exists(obs)),
-        "cloudtrail.logging" => logging(obs),
-        "cloudtrail.multi_region" => multi_region(obs),
-        "cloudtrail.log_file_validation" => log_file_validation(obs),
-        "cloudtrail.kms" => kms(obs, params.text("kms_key_id")),
-        "cloudtrail.cloudwatch_logs" => cloudwatch_logs(obs),
-        "cloudtrail.s3_data_events" => s3_data_events(obs, params.text("bucket_arn")),
-        _ => return None,
-    };
-    Some(outcome.unwrap_or_else(|e| e))
-}
+/// The `cloudtrail.s3_data_events` check.
+pub static CHECK: Check = Check {
+    def: CheckDef {
+        id: "cloudtrail.s3_data_events",
+        title: "CloudTrail records S3 data events",
+        description: "OQ. Calls CloudTrail GetEventSelectors. Passes when either a basic event selector has \
+            ReadWriteType All and a DataResource of Type AWS::S3::Object whose Values cover the bucket (arn:aws:s3 \
+            or arn:aws:s3::: for all buckets, or arn:aws:s3:::<bucket>/), or an advanced event selector has \
+            eventCategory = Data and resources.type = AWS::S3::Object without a readOnly filter and with no \
+            resources.ARN filter excluding the bucket. With bucket_arn unset, the selectors must cover all buckets.",
+        stage: Stage::Oq,
+        service: "cloudtrail",
+        resource_types: TRAIL,
+        severity: SeverityClass::Security,
+        iam_actions: &["cloudtrail:GetEventSelectors"],
+        controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
+        remediation: "Terraform aws_cloudtrail event_selector { read_write_type = \"All\", data_resource { type \
+            = \"AWS::S3::Object\", values = [\"arn:aws:s3\"] } } (or advanced_event_selector with eventCategory \
+            Data and resources.type AWS::S3::Object); CloudFormation EventSelectors; or CloudTrail \
+            PutEventSelectors.",
+        params: &[CheckParam {
+            name: "bucket_arn",
+            description: "ARN of the bucket whose object-level reads and writes must be recorded. When unset, \
+                data events must be recorded for all S3 buckets.",
+            default: None,
+            kind: ParamKind::BucketNameOrArn,
+        }],
+    },
+    evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures::Properties {
+        pass: r#"{"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}"#,
+        fail: r#"{"EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": true, "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}"#,
+        unreadable: "AdvancedEventSelectors",
+    },
+};
 
-/// Reached only for an existing trail (a missing one fails in `checks::evaluate`).
-fn exists(obs: &Observation) -> Outcome {
-    let what = obs.arn.as_deref().unwrap_or(&obs.identifier);
-    Outcome::verdict(true, "trail exists", format!("trail exists: {what}"))
-}
-
-fn logging(obs: &Observation) -> Result<Outcome, Outcome> {
-    let expected = "logging, no delivery error";
-    let is_logging = boolean(obs, "IsLogging", expected)?;
-    let delivery_error = string(obs, "LatestDeliveryError", expected)?;
-    Ok(match (is_logging, delivery_error) {
-        (Some(true), None) => Outcome::verdict(true, expected, "logging"),
-        (Some(true), Some(e)) => {
-            Outcome::verdict(false, expected, format!("logging, delivery error: {e}"))
-        }
-        (Some(false), _) => Outcome::verdict(false, expected, "not logging"),
-        (None, _) => Outcome::verdict(false, expected, "logging status not reported"),
-    })
-}
-
-fn multi_region(obs: &Observation) -> Result<Outcome, Outcome> {
-    let expected = "multi-region, global service events included";
-    let multi = boolean(obs, "IsMultiRegionTrail", expected)?.unwrap_or(false);
-    let global = boolean(obs, "IncludeGlobalServiceEvents", expected)?.unwrap_or(false);
-    let actual = format!(
-        "{}, global service events {}",
-        if multi {
-            "multi-region"
-        } else {
-            "single-region"
-        },
-        if global { "included" } else { "excluded" }
-    );
-    Ok(Outcome::verdict(multi && global, expected, actual))
-}
-
-fn log_file_validation(obs: &Observation) -> Result<Outcome, Outcome> {
-    let expected = "Enabled";
-    let on = boolean(obs, "EnableLogFileValidation", expected)?.unwrap_or(false);
-    Ok(Outcome::verdict(
-        on,
-        expected,
-        if on { "Enabled" } else { "Disabled" },
-    ))
-}
-
-fn kms(obs: &Observation, want: Option<&str>) -> Result<Outcome, Outcome> {
-    let want = want.filter(|w| !w.trim().is_empty());
-    let expected = match want {
-        Some(w) => format!("SSE-KMS with key {w}"),
-        None => "SSE-KMS with any key".to_string(),
-    };
-    Ok(match string(obs, "KMSKeyId", &expected)? {
-        None => Outcome::verdict(false, expected, "not configured"),
-        Some(key) => {
-            let ok = want.is_none_or(|w| kms_key_matches(key, w));
-            Outcome::verdict(ok, expected, format!("SSE-KMS with key {key}"))
-        }
-    })
-}
-
-fn cloudwatch_logs(obs: &Observation) -> Result<Outcome, Outcome> {
-    let expected = "log group and delivery role configured";
-    let group = string(obs, "CloudWatchLogsLogGroupArn", expected)?;
-    let role = string(obs, "CloudWatchLogsRoleArn", expected)?;
-    let show = |v: Option<&str>| v.unwrap_or("not configured").to_string();
-    let actual = format!("log group {}, role {}", show(group), show(role));
-    let mut out = Outcome::verdict(group.is_some() && role.is_some(), expected, actual);
-    // Informational: a delivery error does not fail this configuration check.
-    if let Ok(Some(e)) = string(obs, "LatestCloudWatchLogsDeliveryError", expected) {
-        out = out.with_detail(format!("latest CloudWatch Logs delivery error: {e}"));
-    }
-    Ok(out)
+fn evaluate(obs: &Observation, params: &Params) -> Outcome {
+    s3_data_events(obs, params.text("bucket_arn")).unwrap_or_else(|early| early)
 }
 
 /// Which kinds of S3 object events a set of selectors records for the target.
@@ -276,172 +230,9 @@ fn arn_filter_keeps(f: &Json, target: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::cloudtrail::fixtures::{obs, run, status};
     use crate::checks::Status;
-    use crate::observe::{Target, TargetOrigin};
     use serde_json::json;
-    use std::collections::BTreeMap;
-
-    fn obs(props: Json) -> Observation {
-        let t = Target {
-            key: "trail".into(),
-            resource_type: "AWS::CloudTrail::Trail".into(),
-            identifier: "audit".into(),
-            origin: TargetOrigin::Spec,
-            checks: vec![],
-            params: BTreeMap::new(),
-            expected_properties: None,
-            requirements: vec![],
-        };
-        let mut o = Observation::exists(&t);
-        o.arn = Some("arn:aws:cloudtrail:us-east-1:111122223333:trail/audit".into());
-        for (k, v) in props.as_object().unwrap() {
-            o.set(k, v.clone());
-        }
-        o
-    }
-
-    fn run(id: &str, o: &Observation, params: &[(&str, &str)]) -> Outcome {
-        let overrides = params
-            .iter()
-            .map(|(k, v)| (format!("{id}.{k}"), v.to_string()))
-            .collect();
-        crate::checks::evaluate_id(id, o, &overrides)
-    }
-
-    fn status(id: &str, o: &Observation, params: &[(&str, &str)]) -> Status {
-        run(id, o, params).status
-    }
-
-    #[test]
-    fn unknown_id_is_none() {
-        assert!(evaluate("s3.versioning", &obs(json!({})), &Params::default()).is_none());
-    }
-
-    #[test]
-    fn exists_passes_for_existing_trail() {
-        let out = run("cloudtrail.exists", &obs(json!({})), &[]);
-        assert_eq!(out.status, Status::Passed);
-        assert!(out.actual.contains("trail/audit"), "{}", out.actual);
-        // A missing trail fails through the dispatcher.
-        let mut missing = obs(json!({}));
-        missing.existence = crate::observe::Existence::Missing;
-        let out = crate::checks::evaluate_id("cloudtrail.exists", &missing, &BTreeMap::new());
-        assert_eq!(out.status, Status::Failed);
-    }
-
-    #[test]
-    fn logging() {
-        let id = "cloudtrail.logging";
-        assert_eq!(
-            status(id, &obs(json!({"IsLogging": true})), &[]),
-            Status::Passed
-        );
-        let out = run(id, &obs(json!({"IsLogging": false})), &[]);
-        assert_eq!(
-            (out.status, out.actual.as_str()),
-            (Status::Failed, "not logging")
-        );
-        let out = run(
-            id,
-            &obs(json!({"IsLogging": true, "LatestDeliveryError": "AccessDenied"})),
-            &[],
-        );
-        assert_eq!(out.status, Status::Failed);
-        assert!(out.actual.contains("AccessDenied"));
-        assert_eq!(status(id, &obs(json!({})), &[]), Status::Failed);
-        let mut o = obs(json!({}));
-        o.error("IsLogging", "GetTrailStatus: AccessDenied");
-        let out = run(id, &o, &[]);
-        assert_eq!(out.status, Status::Error);
-        assert!(out.detail.unwrap().contains("AccessDenied"));
-    }
-
-    #[test]
-    fn multi_region() {
-        let id = "cloudtrail.multi_region";
-        let both = json!({"IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true});
-        assert_eq!(status(id, &obs(both), &[]), Status::Passed);
-        let single = json!({"IsMultiRegionTrail": false, "IncludeGlobalServiceEvents": true});
-        let out = run(id, &obs(single), &[]);
-        assert_eq!(out.status, Status::Failed);
-        assert!(out.actual.starts_with("single-region"));
-        let no_global = json!({"IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": false});
-        assert_eq!(status(id, &obs(no_global), &[]), Status::Failed);
-        assert_eq!(status(id, &obs(json!({})), &[]), Status::Failed);
-        let mut o = obs(json!({"IncludeGlobalServiceEvents": true}));
-        o.error("IsMultiRegionTrail", "denied");
-        assert_eq!(status(id, &o, &[]), Status::Error);
-    }
-
-    #[test]
-    fn log_file_validation() {
-        let id = "cloudtrail.log_file_validation";
-        let on = obs(json!({"EnableLogFileValidation": true}));
-        assert_eq!(status(id, &on, &[]), Status::Passed);
-        let off = run(id, &obs(json!({"EnableLogFileValidation": false})), &[]);
-        assert_eq!(
-            (off.status, off.actual.as_str()),
-            (Status::Failed, "Disabled")
-        );
-        assert_eq!(status(id, &obs(json!({})), &[]), Status::Failed);
-        let mut o = obs(json!({}));
-        o.error("EnableLogFileValidation", "denied");
-        assert_eq!(status(id, &o, &[]), Status::Error);
-    }
-
-    #[test]
-    fn kms() {
-        let id = "cloudtrail.kms";
-        let arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        let o = obs(json!({ "KMSKeyId": arn }));
-        assert_eq!(status(id, &o, &[]), Status::Passed);
-        assert_eq!(
-            status(
-                id,
-                &o,
-                &[("kms_key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")]
-            ),
-            Status::Passed
-        );
-        assert_eq!(status(id, &o, &[("kms_key_id", arn)]), Status::Passed);
-        let out = run(id, &o, &[("kms_key_id", "alias/other")]);
-        assert_eq!(out.status, Status::Failed);
-        assert_eq!(out.expected, "SSE-KMS with key alias/other");
-        // Not a key reference at all: the check is not evaluated.
-        let out = run(id, &o, &[("kms_key_id", "other")]);
-        assert_eq!(out.status, Status::Error, "{out:?}");
-        let none = run(id, &obs(json!({})), &[]);
-        assert_eq!(
-            (none.status, none.actual.as_str()),
-            (Status::Failed, "not configured")
-        );
-        let mut e = obs(json!({}));
-        e.error("KMSKeyId", "denied");
-        assert_eq!(status(id, &e, &[]), Status::Error);
-    }
-
-    #[test]
-    fn cloudwatch_logs() {
-        let id = "cloudtrail.cloudwatch_logs";
-        let both = json!({
-            "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111122223333:log-group:ct:*",
-            "CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/ct"
-        });
-        assert_eq!(status(id, &obs(both.clone()), &[]), Status::Passed);
-        let mut with_error = both.clone();
-        with_error["LatestCloudWatchLogsDeliveryError"] = json!("AccessDenied");
-        let out = run(id, &obs(with_error), &[]);
-        assert_eq!(out.status, Status::Passed);
-        assert!(out.detail.unwrap().contains("AccessDenied"));
-        let group_only = json!({"CloudWatchLogsLogGroupArn": "arn:x"});
-        let out = run(id, &obs(group_only), &[]);
-        assert_eq!(out.status, Status::Failed);
-        assert!(out.actual.contains("role not configured"));
-        assert_eq!(status(id, &obs(json!({})), &[]), Status::Failed);
-        let mut e = obs(json!({"CloudWatchLogsLogGroupArn": "arn:x"}));
-        e.error("CloudWatchLogsRoleArn", "denied");
-        assert_eq!(status(id, &e, &[]), Status::Error);
-    }
 
     fn basic(rw: &str, values: &[&str]) -> Json {
         json!({"EventSelectors": [{

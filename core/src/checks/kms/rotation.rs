@@ -1,41 +1,36 @@
-//! Evaluators for `kms.*` checks on `AWS::KMS::Key` observations.
+//! `kms.rotation`: KMS key automatic rotation enabled. Definition, evaluator and unit tests.
 
-use super::support;
-use super::{Outcome, Params};
+use super::KMS_KEY;
+use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 
-/// Evaluate a `kms` check; `None` when `id` is not one of them.
-pub fn evaluate(id: &str, obs: &Observation, _params: &Params) -> Option<Outcome> {
-    Some(match id {
-        "kms.enabled" => enabled(obs),
-        "kms.rotation" => rotation(obs),
-        _ => return None,
-    })
-}
-
-/// Passes when `Enabled` is true and `KeyState` is `Enabled`.
-fn enabled(obs: &Observation) -> Outcome {
-    const EXPECTED: &str = "Enabled";
-    let flag = match support::boolean(obs, "Enabled", EXPECTED) {
-        Ok(v) => v,
-        Err(e) => return e,
-    };
-    let state = match support::string(obs, "KeyState", EXPECTED) {
-        Ok(v) => v,
-        Err(e) => return e,
-    };
-    let actual = match (state, flag) {
-        (Some(s), _) => s.to_string(),
-        (None, Some(true)) => "Enabled (key state not reported)".to_string(),
-        (None, Some(false)) => "Disabled".to_string(),
-        (None, None) => "not reported".to_string(),
-    };
-    Outcome::verdict(
-        flag == Some(true) && state == Some("Enabled"),
-        EXPECTED,
-        actual,
-    )
-}
+/// The `kms.rotation` check.
+pub static CHECK: Check = Check {
+    def: CheckDef {
+        id: "kms.rotation",
+        title: "KMS key automatic rotation enabled",
+        description: "OQ. Calls KMS GetKeyRotationStatus. Passes when KeyRotationEnabled is true. Asymmetric, \
+            HMAC, imported-material and custom-key-store keys do not support automatic rotation and fail unless \
+            suppressed with a documented reason.",
+        stage: Stage::Oq,
+        service: "kms",
+        resource_types: KMS_KEY,
+        severity: SeverityClass::Security,
+        iam_actions: &["kms:DescribeKey", "kms:GetKeyRotationStatus"],
+        controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
+        remediation: "Terraform aws_kms_key enable_key_rotation = true (optionally rotation_period_in_days); \
+            CloudFormation EnableKeyRotation: true; or KMS EnableKeyRotation.",
+        params: &[],
+    },
+    evaluate,
+    #[cfg(test)]
+    fixtures: crate::checks::UnitFixtures::Properties {
+        pass: r#"{"KeySpec": "SYMMETRIC_DEFAULT", "EnableKeyRotation": true}"#,
+        fail: r#"{"KeySpec": "SYMMETRIC_DEFAULT", "EnableKeyRotation": false}"#,
+        unreadable: "EnableKeyRotation",
+    },
+};
 
 /// Key specs and origins that cannot rotate automatically.
 fn rotation_unsupported(obs: &Observation) -> Option<String> {
@@ -56,7 +51,7 @@ fn rotation_unsupported(obs: &Observation) -> Option<String> {
 
 /// Passes when `EnableKeyRotation` is true. A key whose spec or origin cannot rotate fails
 /// (suppress with a documented reason), whatever the rotation-status call answered.
-fn rotation(obs: &Observation) -> Outcome {
+fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
     const EXPECTED: &str = "automatic rotation enabled";
     let answer = support::boolean(obs, "EnableKeyRotation", EXPECTED);
     if matches!(answer, Ok(Some(true))) {
@@ -80,63 +75,9 @@ fn rotation(obs: &Observation) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::checks::kms::fixtures::{key, run};
     use crate::checks::Status;
-    use crate::observe::{Observation, Target, TargetOrigin};
     use serde_json::json;
-    use std::collections::BTreeMap;
-
-    fn key(props: serde_json::Value) -> Observation {
-        let t = Target {
-            key: "k".into(),
-            resource_type: "AWS::KMS::Key".into(),
-            identifier: "1234".into(),
-            origin: TargetOrigin::Spec,
-            checks: vec![],
-            params: BTreeMap::new(),
-            expected_properties: None,
-            requirements: vec![],
-        };
-        let mut o = Observation::exists(&t);
-        for (k, v) in props.as_object().unwrap() {
-            o.set(k, v.clone());
-        }
-        o
-    }
-
-    fn run(id: &str, obs: &Observation) -> Outcome {
-        evaluate(id, obs, &Params::default()).expect("kms check")
-    }
-
-    #[test]
-    fn enabled_passes_only_for_enabled_state() {
-        let ok = key(json!({"Enabled": true, "KeyState": "Enabled"}));
-        let o = run("kms.enabled", &ok);
-        assert_eq!((o.status, o.actual.as_str()), (Status::Passed, "Enabled"));
-
-        let off = key(json!({"Enabled": false, "KeyState": "Disabled"}));
-        let o = run("kms.enabled", &off);
-        assert_eq!((o.status, o.actual.as_str()), (Status::Failed, "Disabled"));
-
-        let pending = key(json!({"Enabled": false, "KeyState": "PendingDeletion"}));
-        assert_eq!(run("kms.enabled", &pending).actual, "PendingDeletion");
-        assert_eq!(run("kms.enabled", &pending).status, Status::Failed);
-    }
-
-    #[test]
-    fn enabled_fails_when_not_reported_and_errors_on_read_error() {
-        let o = run("kms.enabled", &key(json!({})));
-        assert_eq!(
-            (o.status, o.actual.as_str()),
-            (Status::Failed, "not reported")
-        );
-
-        let mut denied = key(json!({"KeyState": "Enabled"}));
-        denied.error("Enabled", "AccessDeniedException: no");
-        let o = run("kms.enabled", &denied);
-        assert_eq!(o.status, Status::Error);
-        assert!(o.detail.unwrap().contains("AccessDenied"));
-    }
 
     #[test]
     fn rotation_pass_fail_and_not_reported() {
@@ -185,10 +126,5 @@ mod tests {
         let o = run("kms.rotation", &imported);
         assert_eq!(o.status, Status::Failed);
         assert!(o.detail.unwrap().contains("EXTERNAL"));
-    }
-
-    #[test]
-    fn unknown_ids_are_not_kms_checks() {
-        assert!(evaluate("s3.versioning", &key(json!({})), &Params::default()).is_none());
     }
 }

@@ -1,0 +1,216 @@
+//! Service registration: one [`Service`] record per AWS service the provider observes — its
+//! collector (which SDK client reads what), the CloudFormation types it observes, how
+//! tag-based discovery maps its ARNs to targets, and the drift class of its properties —
+//! declared in the service's own module (`observe/<service>.rs`) and listed once in
+//! [`SERVICES`]. Collection ([`super::collect`]), discovery ([`super::discovery`]) and drift
+//! classification ([`super::PROPERTY_CLASS_TABLES`]) read this list; adding a service is one
+//! module and one line here.
+
+use futures::future::BoxFuture;
+
+use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use crate::aws::AwsContext;
+use crate::catalog::{CheckDef, SeverityClass};
+
+/// A collector: reads one target of the service's resource types into an observation. Never
+/// panics; read failures are recorded in the observation.
+pub type Collect = for<'a> fn(&'a AwsContext, &'a Target) -> BoxFuture<'a, Observation>;
+
+/// Drift classes: (CloudFormation type, top-level property, class).
+pub type PropertyClasses = &'static [(&'static str, &'static str, SeverityClass)];
+
+/// One AWS service the provider observes.
+#[derive(Debug)]
+pub struct Service {
+    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...); the checks of
+    /// the service name it as their `service`.
+    pub name: &'static str,
+    /// The SDK client its collector reads with (`aws-sdk-s3`, ...).
+    pub sdk_client: &'static str,
+    /// The IAM actions its collector calls for every resource, whatever the checks
+    /// (existence, ARN, tags); each check declares the further actions it needs
+    /// ([`crate::catalog::CheckDef::iam_actions`]).
+    pub iam_actions: &'static [&'static str],
+    /// The CloudFormation types its collector observes.
+    pub resource_types: &'static [&'static str],
+    /// Reads a target of one of `resource_types`.
+    pub collect: Collect,
+    /// Tag-based discovery: the CloudFormation type and the identifier the collector expects
+    /// for a resource ARN of this service (`rest` is the part after the account), `None` when
+    /// the provider cannot check that kind of resource.
+    pub discover: fn(arn: &str, rest: &str) -> Option<(&'static str, String)>,
+    /// Drift classes of its properties; properties not listed are functional.
+    pub property_classes: PropertyClasses,
+}
+
+/// Every service the provider observes, in drift-table order.
+pub const SERVICES: &[&Service] = &[
+    &s3::SERVICE,
+    &kms::SERVICE,
+    &cloudtrail::SERVICE,
+    &config::SERVICE,
+    &logs::SERVICE,
+    &ec2::SERVICE,
+    &rds::SERVICE,
+];
+
+/// The service whose collector observes CloudFormation type `resource_type`.
+pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
+    SERVICES
+        .iter()
+        .copied()
+        .find(|s| s.resource_types.contains(&resource_type))
+}
+
+/// The service with ARN namespace `name`.
+pub fn named(name: &str) -> Option<&'static Service> {
+    SERVICES.iter().copied().find(|s| s.name == name)
+}
+
+/// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
+/// its service's collector calls for every resource ([`Service::iam_actions`]), sorted. For
+/// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
+/// resource's type.
+pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = check
+        .iam_actions
+        .iter()
+        .chain(named(check.service).map_or(&[][..], |s| s.iam_actions))
+        .copied()
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
+}
+
+/// The id after `prefix` in an ARN's resource part, when it is non-empty and has no `/` or
+/// `:` (`key/ID`, `trail/NAME`, `db:ID`).
+pub fn single_id(rest: &str, prefix: &str) -> Option<String> {
+    rest.strip_prefix(prefix)
+        .filter(|id| !id.is_empty() && !id.contains(['/', ':']))
+        .map(str::to_string)
+}
+
+/// The drift tables of [`SERVICES`], in the same order (for [`super::PROPERTY_CLASS_TABLES`]).
+pub(super) const fn property_class_tables<const N: usize>() -> [PropertyClasses; N] {
+    let mut out: [PropertyClasses; N] = [&[]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = SERVICES[i].property_classes;
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::registry::CHECKS;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_resource_type_has_one_service_and_names_are_unique() {
+        let mut names = HashSet::new();
+        let mut types = HashSet::new();
+        for s in SERVICES {
+            assert!(names.insert(s.name), "service {} registered twice", s.name);
+            assert!(s.sdk_client.starts_with("aws-sdk-"), "{}", s.name);
+            assert!(!s.resource_types.is_empty(), "{} observes no type", s.name);
+            for t in s.resource_types {
+                assert!(types.insert(*t), "{t} has two collectors");
+                assert_eq!(for_resource_type(t).map(|f| f.name), Some(s.name));
+            }
+            for (t, _, _) in s.property_classes {
+                assert!(
+                    s.resource_types.contains(t),
+                    "{}: drift class for {t}, which it does not observe",
+                    s.name
+                );
+            }
+            assert_eq!(named(s.name).map(|n| n.name), Some(s.name));
+        }
+        assert!(for_resource_type("AWS::Nope::Nothing").is_none());
+    }
+
+    #[test]
+    fn every_registered_check_belongs_to_a_service_that_observes_its_types() {
+        for c in CHECKS {
+            let service = named(c.def.service)
+                .unwrap_or_else(|| panic!("{}: no service {}", c.def.id, c.def.service));
+            for t in c.def.resource_types {
+                assert!(
+                    service.resource_types.contains(t),
+                    "{}: service {} does not observe {t}",
+                    c.def.id,
+                    service.name
+                );
+            }
+        }
+    }
+
+    /// IAM service prefixes of the SDK clients the provider builds.
+    fn iam_prefixes() -> Vec<&'static str> {
+        crate::aws::Service::ALL
+            .iter()
+            .map(|s| s.iam_prefix())
+            .collect()
+    }
+
+    fn well_formed(action: &str) -> bool {
+        match action.split_once(':') {
+            Some((prefix, name)) => {
+                iam_prefixes().contains(&prefix)
+                    && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric())
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn every_check_and_service_declares_well_formed_iam_actions() {
+        for s in SERVICES {
+            assert!(
+                !s.iam_actions.is_empty(),
+                "{} declares no IAM action",
+                s.name
+            );
+            for a in s.iam_actions {
+                assert!(well_formed(a), "{}: {a}", s.name);
+                assert!(a.starts_with(&format!("{}:", s.name)), "{}: {a}", s.name);
+            }
+        }
+        for c in crate::catalog::all() {
+            for a in c.iam_actions {
+                assert!(well_formed(a), "{}: {a}", c.id);
+            }
+            let required = required_iam_actions(c);
+            let exempt = ["iq.resource_properties"];
+            assert!(
+                !required.is_empty() || exempt.contains(&c.id),
+                "{} needs no IAM action",
+                c.id
+            );
+            let mut sorted = required.clone();
+            sorted.sort_unstable();
+            assert_eq!(required, sorted);
+        }
+        let versioning = crate::catalog::get("s3.versioning").unwrap();
+        assert_eq!(
+            required_iam_actions(versioning),
+            [
+                "s3:GetBucketTagging",
+                "s3:GetBucketVersioning",
+                "s3:ListBucket"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_drift_tables_are_the_services_tables_in_order() {
+        assert_eq!(super::super::PROPERTY_CLASS_TABLES.len(), SERVICES.len());
+        for (table, s) in super::super::PROPERTY_CLASS_TABLES.iter().zip(SERVICES) {
+            assert_eq!(*table, s.property_classes, "{}", s.name);
+        }
+    }
+}

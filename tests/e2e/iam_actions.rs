@@ -1,0 +1,192 @@
+//! IAM actions per check, against the emulator: every collector runs on compliant resources
+//! through a context whose SDK clients record each operation they call (an interceptor,
+//! `gxp_core::aws::CallRecorder`), and every call must be an IAM action that the resource
+//! type's checks or its service registration declare. A collector that starts calling an
+//! operation nobody declared (or a declaration removed) fails here, so the least-privilege
+//! policy built from the declarations is enough for what the provider really calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_config::SdkConfig;
+use gxp_core::aws::{AwsContext, CallRecorder};
+use gxp_core::catalog::{self, Stage};
+use gxp_core::observe::collect::collect;
+use gxp_core::observe::stack::collect_stack;
+use gxp_core::observe::{discovery, services, Existence, Target, TargetOrigin};
+
+use crate::fixtures::{cloudtrail, config, ec2, kms, logs, rds, s3, stack};
+use crate::harness::{Emulator, Needs};
+
+fn target(resource_type: &str, identifier: &str, params: &[(&str, &str)]) -> Target {
+    Target {
+        key: identifier.to_string(),
+        resource_type: resource_type.to_string(),
+        identifier: identifier.to_string(),
+        origin: TargetOrigin::Spec,
+        checks: vec![],
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        expected_properties: None,
+        requirements: vec![],
+    }
+}
+
+/// What a collector of `resource_type` may call: its service's actions and those of every
+/// check that applies to the type.
+fn declared_for(resource_type: &str) -> BTreeSet<String> {
+    let service = services::for_resource_type(resource_type)
+        .unwrap_or_else(|| panic!("no service observes {resource_type}"));
+    service
+        .iam_actions
+        .iter()
+        .chain(catalog::for_resource_type(resource_type).flat_map(|c| c.iam_actions))
+        .map(|a| a.to_string())
+        .collect()
+}
+
+/// The actions the IQ checks declare (the stack collector and discovery serve them).
+fn declared_by_iq() -> BTreeSet<String> {
+    catalog::all()
+        .iter()
+        .filter(|c| c.stage == Stage::Iq)
+        .flat_map(|c| c.iam_actions)
+        .map(|a| a.to_string())
+        .collect()
+}
+
+fn recording(sdk: &SdkConfig, emu: &Emulator) -> (AwsContext, CallRecorder) {
+    let recorder = CallRecorder::new();
+    let aws =
+        AwsContext::from_sdk_config(sdk.clone(), emu.s3_path_style()).with_call_recorder(&recorder);
+    (aws, recorder)
+}
+
+/// Collect `t` and return the undeclared calls (empty when all are declared).
+async fn undeclared_calls(aws: &AwsContext, recorder: &CallRecorder, t: &Target) -> Vec<String> {
+    recorder.clear();
+    let obs = collect(aws, t).await;
+    assert_eq!(
+        obs.existence,
+        Existence::Exists,
+        "{} {}: {obs:?}",
+        t.resource_type,
+        t.identifier
+    );
+    let called = recorder.actions();
+    assert!(!called.is_empty(), "{}: no call recorded", t.resource_type);
+    let declared = declared_for(&t.resource_type);
+    called
+        .difference(&declared)
+        .map(|a| format!("{} ({}) calls {a}", t.resource_type, t.identifier))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_every_collector_calls_only_declared_actions() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let mut undeclared = Vec::new();
+
+    let key = kms::compliant_key(&sdk).await;
+    kms::alias_key(&sdk, &key, "alias/gxp-iam").await;
+    let bucket = s3::compliant_bucket(&sdk, "gxp-iam-bucket", &key, "gxp-iam-logs").await;
+    // An alias parameter makes the S3 collector resolve it through KMS (s3.encryption).
+    let bucket_target = target(
+        "AWS::S3::Bucket",
+        &bucket,
+        &[("s3.encryption.kms_key_id", "alias/gxp-iam")],
+    );
+    let key_target = target("AWS::KMS::Key", &key, &[]);
+    let fx_config = config::compliant_config(&sdk, "gxp-iam").await;
+    let group = logs::compliant_log_group(&sdk, "/gxp/iam/audit").await;
+    let vpc = ec2::compliant_vpc(&sdk, "10.30.0.0/16", &[("gxp:app", "iam")]).await;
+    let sg = ec2::compliant_security_group(&sdk, &vpc, "gxp-iam-sg", &[]).await;
+    let vpce = ec2::compliant_vpc_endpoint(&sdk, &vpc, &[]).await;
+    let targets = [
+        bucket_target,
+        key_target,
+        target(
+            "AWS::Config::ConfigurationRecorder",
+            &fx_config.recorder,
+            &[],
+        ),
+        target("AWS::Config::DeliveryChannel", &fx_config.channel, &[]),
+        target("AWS::Logs::LogGroup", &group.name, &[]),
+        target("AWS::EC2::VPC", &vpc, &[]),
+        target("AWS::EC2::SecurityGroup", &sg, &[]),
+        target("AWS::EC2::VPCEndpoint", &vpce, &[]),
+    ];
+    let mut covered = BTreeSet::new();
+    for t in &targets {
+        undeclared.extend(undeclared_calls(&aws, &recorder, t).await);
+        covered.insert(t.resource_type.clone());
+    }
+    assert!(
+        recorder.actions().contains("ec2:DescribeVpcEndpoints"),
+        "the recorder saw the endpoint's collector"
+    );
+
+    // The stack collector and discovery serve the IQ checks.
+    let name = "gxp-iam-stack";
+    stack::create_stack(&sdk, name, &[("Environment", "prod")]).await;
+    recorder.clear();
+    let observed = collect_stack(&aws, name).await;
+    assert_eq!(observed.status.as_deref(), Some("CREATE_COMPLETE"));
+    let tags = BTreeMap::from([("gxp:app".to_string(), "iam".to_string())]);
+    discovery::discover(&aws, &tags)
+        .await
+        .expect("discovery answers");
+    let called = recorder.actions();
+    for a in called.difference(&declared_by_iq()) {
+        undeclared.push(format!("stack collection or discovery calls {a}"));
+    }
+    for needed in ["cloudformation:DescribeStacks", "tag:GetResources"] {
+        assert!(called.contains(needed), "{needed} not recorded: {called:?}");
+    }
+
+    assert!(
+        undeclared.is_empty(),
+        "calls that no check or service declares:\n{}",
+        undeclared.join("\n")
+    );
+    // Every type the services observe is covered here or by the tests below.
+    let elsewhere = ["AWS::CloudTrail::Trail", "AWS::RDS::DBInstance"];
+    for s in services::SERVICES {
+        for t in s.resource_types {
+            assert!(
+                covered.contains(*t) || elsewhere.contains(t),
+                "{t} is not exercised by an IAM-actions test"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_trail_collector_calls_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::CloudTrail]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let trail = cloudtrail::compliant_trail(&sdk, "gxp-iam-trail").await;
+    let t = target("AWS::CloudTrail::Trail", &trail.name, &[]);
+    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+    assert!(recorder.actions().contains("cloudtrail:GetEventSelectors"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Rds]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let db = rds::compliant_db_instance(&sdk, "gxp-iam-db", &[]).await;
+    let t = target("AWS::RDS::DBInstance", &db, &[]);
+    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+}
