@@ -13,6 +13,123 @@ use crate::fixtures;
 use crate::harness::{Emulator, Needs, Workspace};
 use gxp_core::spec::model::ExpectedStack;
 
+/// The S3 checks: the compliant bucket passes them, each weakened bucket fails its own.
+const S3_CHECKS: &[&str] = &[
+    "s3.encryption",
+    "s3.versioning",
+    "s3.public_access_block",
+    "s3.tls_only",
+    "s3.object_lock",
+    "s3.access_logging",
+    "s3.replication",
+];
+/// The KMS checks: a compliant key, one without rotation, one disabled.
+const KMS_CHECKS: &[&str] = &["kms.enabled", "kms.rotation"];
+/// The VPC checks: a compliant VPC, one without flow logs, one with an open default group.
+const VPC_CHECKS: &[&str] = &["ec2.vpc_flow_logs", "ec2.default_sg_closed"];
+/// The security group check: a closed group and one open on port 22.
+const SG_CHECKS: &[&str] = &["ec2.sg_no_admin_ingress"];
+/// The VPC endpoint check: an available endpoint and a deleted one.
+const ENDPOINT_CHECKS: &[&str] = &["ec2.vpc_endpoints_available"];
+/// The RDS checks: a compliant instance and one weakened instance per check.
+const RDS_CHECKS: &[&str] = &[
+    "rds.storage_encrypted",
+    "rds.multi_az",
+    "rds.backup_retention",
+    "rds.deletion_protection",
+];
+/// The stack checks: a matching expected stack, and one expected stack per check that
+/// differs from the deployed one in what that check compares.
+const STACK_CHECKS: &[&str] = &[
+    "iq.template_hash",
+    "iq.stack_outputs",
+    "iq.stack_parameters",
+    "iq.stack_resources",
+];
+
+/// Every list of checks the tests of this file make pass on a compliant fixture and fail on a
+/// weakened one.
+fn exercised_here() -> Vec<&'static str> {
+    [
+        S3_CHECKS,
+        KMS_CHECKS,
+        fixtures::cloudtrail::CHECKS,
+        fixtures::logs::CHECKS,
+        fixtures::config::CHECKS,
+        VPC_CHECKS,
+        SG_CHECKS,
+        ENDPOINT_CHECKS,
+        RDS_CHECKS,
+        STACK_CHECKS,
+    ]
+    .concat()
+}
+
+/// The catalog checks no test of this file makes both pass and fail, each with the written
+/// reason and the tests that exercise it instead.
+const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
+    (
+        "iq.resource_exists",
+        "not a weakening of a resource but its absence: fails on the deleted trail of \
+         catalog_fixtures_cloudtrail_and_logs_each_check_fails_on_its_fixture (moto only), \
+         passes in qualification_passes_files_report_and_second_plan_is_empty",
+    ),
+    (
+        "iq.resource_properties",
+        "compares approved properties, not a hardening: passes in \
+         qualification_passes_files_report_and_second_plan_is_empty, fails on drift in \
+         qualification_drift_after_pass_names_reason_and_resource_then_failed_run_is_recorded",
+    ),
+    (
+        "iq.scope",
+        "a result of the run, not of a resource, and only ever `error` (discovery failed or \
+         found nothing): discovery_failure_ends_in_error_and_the_next_plan_requalifies, \
+         discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tagged",
+    ),
+    (
+        "iq.stack_status",
+        "passes on every stack here; failing needs a stack left in a ROLLBACK or FAILED state, \
+         which neither emulator leaves for a template that deploys; unit-tested in checks::iq",
+    ),
+    (
+        "iq.stack_drift",
+        "neither moto nor LocalStack detects stack drift (the result is left out, see \
+         collect_stack); its evaluator is unit-tested in gxp-core checks::iq",
+    ),
+];
+
+/// Coverage by construction: every check of the catalog is made to pass and to fail on the
+/// emulator by a test of this file, or is listed with the reason it is not; a check added
+/// to the registry without either fails here.
+#[test]
+fn catalog_fixtures_cover_every_catalog_check() {
+    let here = exercised_here();
+    let mut seen = std::collections::BTreeSet::new();
+    for id in here
+        .iter()
+        .chain(NOT_EXERCISED_HERE.iter().map(|(id, _)| id))
+    {
+        assert!(seen.insert(*id), "{id} is listed twice");
+        assert!(
+            gxp_core::catalog::all().iter().any(|d| d.id == *id),
+            "{id} is listed but not in the catalog"
+        );
+    }
+    for (id, reason) in NOT_EXERCISED_HERE {
+        assert!(reason.len() > 20, "{id} needs a written reason");
+    }
+    let missing: Vec<&str> = gxp_core::catalog::all()
+        .iter()
+        .map(|d| d.id)
+        .filter(|id| !seen.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "catalog checks without an emulator pass and fail fixture (tests/e2e/catalog_fixtures.rs) \
+         or a written reason in NOT_EXERCISED_HERE: {missing:?}"
+    );
+}
+
 /// One expected resource in the specification.
 struct Res {
     key: String,
@@ -184,28 +301,20 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let sdk = sdk(&emu).await;
     let key = fixtures::kms::compliant_key(&sdk).await;
     let logs = "fx-access-logs";
-    let s3_checks = [
-        "s3.encryption",
-        "s3.versioning",
-        "s3.public_access_block",
-        "s3.tls_only",
-        "s3.object_lock",
-        "s3.access_logging",
-        "s3.replication",
-    ];
+    let s3_checks = S3_CHECKS;
     let mut resources = vec![res(
         "ok",
         "AWS::S3::Bucket",
         &fixtures::s3::compliant_bucket(&sdk, "fx-ok", &key, logs).await,
-        &s3_checks,
+        s3_checks,
     )];
     let mut weakened = Vec::new();
     // Versioning cannot be suspended on a bucket with Object Lock or replication (AWS, and
     // LocalStack; see fixtures::s3): that bucket fails three checks and is asserted apart.
     let suspended =
         fixtures::s3::versioning_suspended_bucket(&sdk, "fx-versioning", &key, logs).await;
-    resources.push(res(&suspended, "AWS::S3::Bucket", &suspended, &s3_checks));
-    for check in s3_checks {
+    resources.push(res(&suspended, "AWS::S3::Bucket", &suspended, s3_checks));
+    for &check in s3_checks {
         let name = format!("fx-{}", check.trim_start_matches("s3.").replace('_', "-"));
         if check == "s3.versioning" {
             continue;
@@ -225,22 +334,22 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
                 other => panic!("no fixture for {other}"),
             }
         }
-        resources.push(res(&name, "AWS::S3::Bucket", &name, &s3_checks));
+        resources.push(res(&name, "AWS::S3::Bucket", &name, s3_checks));
         weakened.push((name, check));
     }
-    let kms_checks = ["kms.enabled", "kms.rotation"];
+    let kms_checks = KMS_CHECKS;
     let rot = fixtures::kms::compliant_key(&sdk).await;
     fixtures::kms::weaken_rotation(&sdk, &rot).await;
     let off = fixtures::kms::compliant_key(&sdk).await;
     fixtures::kms::disable_key(&sdk, &off).await;
-    resources.push(res("key-ok", "AWS::KMS::Key", &key, &kms_checks));
-    resources.push(res("key-rotation", "AWS::KMS::Key", &rot, &kms_checks));
-    resources.push(res("key-disabled", "AWS::KMS::Key", &off, &kms_checks));
+    resources.push(res("key-ok", "AWS::KMS::Key", &key, kms_checks));
+    resources.push(res("key-rotation", "AWS::KMS::Key", &rot, kms_checks));
+    resources.push(res("key-disabled", "AWS::KMS::Key", &off, kms_checks));
 
     let results = qualify(&emu, &resources, &[]);
     let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
-    assert_one_failure_each(&results, "ok", &weak, &s3_checks);
-    for c in s3_checks {
+    assert_one_failure_each(&results, "ok", &weak, s3_checks);
+    for &c in s3_checks {
         let failing = fixtures::s3::VERSIONING_SUSPENDED_FAILS.contains(&c);
         let expected = if failing { "failed" } else { "passed" };
         assert_eq!(
@@ -369,7 +478,7 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
         return;
     };
     let sdk = sdk(&emu).await;
-    let vpc_checks = ["ec2.vpc_flow_logs", "ec2.default_sg_closed"];
+    let vpc_checks = VPC_CHECKS;
     let vpc_ok = fixtures::ec2::compliant_vpc(&sdk, "10.10.0.0/16", &[]).await;
     let vpc_nolog = fixtures::ec2::compliant_vpc(&sdk, "10.11.0.0/16", &[]).await;
     fixtures::ec2::weaken_vpc_flow_logs(&sdk, &vpc_nolog).await;
@@ -382,12 +491,7 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
     let ep_gone = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_nolog, &[]).await;
     fixtures::ec2::weaken_vpc_endpoint(&sdk, &ep_gone).await;
 
-    let rds_checks = [
-        "rds.storage_encrypted",
-        "rds.multi_az",
-        "rds.backup_retention",
-        "rds.deletion_protection",
-    ];
+    let rds_checks = RDS_CHECKS;
     let db_ok = fixtures::rds::compliant_db_instance(&sdk, "fx-db-ok", &[]).await;
     let db_plain = fixtures::rds::unencrypted_db_instance(&sdk, "fx-db-plain", &[]).await;
     let db_single = fixtures::rds::compliant_db_instance(&sdk, "fx-db-single", &[]).await;
@@ -398,38 +502,23 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
     fixtures::rds::weaken_deletion_protection(&sdk, &db_open).await;
 
     let resources = [
-        res("vpc-ok", "AWS::EC2::VPC", &vpc_ok, &vpc_checks),
-        res("vpc-nolog", "AWS::EC2::VPC", &vpc_nolog, &vpc_checks),
-        res("vpc-opensg", "AWS::EC2::VPC", &vpc_opensg, &vpc_checks),
-        res(
-            "sg-ok",
-            "AWS::EC2::SecurityGroup",
-            &sg_ok,
-            &["ec2.sg_no_admin_ingress"],
-        ),
-        res(
-            "sg-ssh",
-            "AWS::EC2::SecurityGroup",
-            &sg_ssh,
-            &["ec2.sg_no_admin_ingress"],
-        ),
-        res(
-            "ep-ok",
-            "AWS::EC2::VPCEndpoint",
-            &ep_ok,
-            &["ec2.vpc_endpoints_available"],
-        ),
+        res("vpc-ok", "AWS::EC2::VPC", &vpc_ok, vpc_checks),
+        res("vpc-nolog", "AWS::EC2::VPC", &vpc_nolog, vpc_checks),
+        res("vpc-opensg", "AWS::EC2::VPC", &vpc_opensg, vpc_checks),
+        res("sg-ok", "AWS::EC2::SecurityGroup", &sg_ok, SG_CHECKS),
+        res("sg-ssh", "AWS::EC2::SecurityGroup", &sg_ssh, SG_CHECKS),
+        res("ep-ok", "AWS::EC2::VPCEndpoint", &ep_ok, ENDPOINT_CHECKS),
         res(
             "ep-gone",
             "AWS::EC2::VPCEndpoint",
             &ep_gone,
-            &["ec2.vpc_endpoints_available"],
+            ENDPOINT_CHECKS,
         ),
-        res("db-ok", "AWS::RDS::DBInstance", &db_ok, &rds_checks),
-        res("db-plain", "AWS::RDS::DBInstance", &db_plain, &rds_checks),
-        res("db-single", "AWS::RDS::DBInstance", &db_single, &rds_checks),
-        res("db-short", "AWS::RDS::DBInstance", &db_short, &rds_checks),
-        res("db-open", "AWS::RDS::DBInstance", &db_open, &rds_checks),
+        res("db-ok", "AWS::RDS::DBInstance", &db_ok, rds_checks),
+        res("db-plain", "AWS::RDS::DBInstance", &db_plain, rds_checks),
+        res("db-single", "AWS::RDS::DBInstance", &db_single, rds_checks),
+        res("db-short", "AWS::RDS::DBInstance", &db_short, rds_checks),
+        res("db-open", "AWS::RDS::DBInstance", &db_open, rds_checks),
     ];
     let results = qualify(&emu, &resources, &[]);
     assert_one_failure_each(
@@ -439,13 +528,13 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
             ("vpc-nolog", "ec2.vpc_flow_logs"),
             ("vpc-opensg", "ec2.default_sg_closed"),
         ],
-        &vpc_checks,
+        vpc_checks,
     );
     assert_one_failure_each(
         &results,
         "sg-ok",
         &[("sg-ssh", "ec2.sg_no_admin_ingress")],
-        &["ec2.sg_no_admin_ingress"],
+        SG_CHECKS,
     );
     assert_eq!(
         status(&results, "ep-ok", "ec2.vpc_endpoints_available"),
@@ -464,7 +553,7 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
             ("db-short", "rds.backup_retention"),
             ("db-open", "rds.deletion_protection"),
         ],
-        &rds_checks,
+        rds_checks,
     );
 }
 
@@ -519,4 +608,12 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         res.len() == 1 && res[0].starts_with("iq.stack_resources"),
         "{res:?}"
     );
+    // The checks asserted above, both ways, are the ones STACK_CHECKS declares.
+    let asserted = [
+        "iq.template_hash",
+        "iq.stack_outputs",
+        "iq.stack_parameters",
+        "iq.stack_resources",
+    ];
+    assert_eq!(asserted, STACK_CHECKS);
 }
