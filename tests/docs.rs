@@ -629,6 +629,18 @@ fn generated_catalog_page_is_listed_and_covers_every_registered_check() {
     );
 }
 
+#[test]
+fn remediation_terraform_snippets_are_hcl() {
+    // Fragments (`# ...` stands for the rest of a resource), so parsed, not validated.
+    let mut problems = Vec::new();
+    for check in gxp_core::catalog::all() {
+        if let Err(e) = hcl::parse(check.remediation_code.terraform) {
+            problems.push(format!("{}: remediation_code.terraform: {e}", check.id));
+        }
+    }
+    assert_no_problems(problems);
+}
+
 // ---- the checker itself: a page that misses things must be reported --------------------
 
 fn sample_schema() -> Schema {
