@@ -13,7 +13,12 @@
 //! in `docs/resources` and `docs/data-sources` must have a row and front matter with
 //! `page_title`, `subcategory` and `description`.
 //!
-//! Run: `cargo test -p terraform-provider-gxp --test docs` (or `make docs`).
+//! The check catalog parts of the docs are generated from the registry
+//! (`gxp_core::catalog::docs`): [`generated_catalog_docs_are_current`] fails when the
+//! committed ones differ, and with `GXP_WRITE_DOCS=1` (what `make docs` sets) writes them.
+//!
+//! Run: `cargo test -p terraform-provider-gxp --test docs` (or `make docs`, which regenerates
+//! the catalog docs first).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -544,6 +549,96 @@ fn check_parameter_forms_are_listed_on_the_expected_spec_page() {
         "docs/resources/expected_spec.md lacks (or has outdated) parameter rows:\n  {}",
         missing.join("\n  ")
     );
+}
+
+/// The generated catalog docs: `docs/guides/check-catalog.md` and the generated regions of
+/// `docs/resources/expected_spec.md`, each as (page, what it should hold).
+fn generated_catalog_docs() -> Vec<(String, String)> {
+    use gxp_core::catalog::docs;
+    let spec_page = "resources/expected_spec.md";
+    let mut spec = read_page(spec_page);
+    for (region, content) in [
+        (docs::TABLE, docs::catalog_table()),
+        (docs::PARAMETERS, docs::parameter_table()),
+    ] {
+        spec = docs::replace_region(&spec, region, &content).unwrap_or_else(|| {
+            panic!(
+                "docs/{spec_page} lacks the lines `{}` ... `{}`",
+                docs::begin_marker(region),
+                docs::end_marker(region)
+            )
+        });
+    }
+    vec![
+        (spec_page.to_string(), spec),
+        (docs::CATALOG_PAGE.to_string(), docs::catalog_page()),
+    ]
+}
+
+#[test]
+fn generated_catalog_docs_are_current() {
+    let write = std::env::var_os("GXP_WRITE_DOCS").is_some_and(|v| v == "1");
+    let mut stale = Vec::new();
+    for (page, want) in generated_catalog_docs() {
+        let path = docs_dir().join(&page);
+        let have = fs::read_to_string(&path).unwrap_or_default();
+        if have == want {
+            continue;
+        }
+        if write {
+            // Write beside and rename, so a test reading the page never sees half of it.
+            let tmp = path.with_extension("md.tmp");
+            fs::write(&tmp, &want).unwrap_or_else(|e| panic!("write {}: {e}", tmp.display()));
+            fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
+            eprintln!("wrote docs/{page}");
+        } else {
+            let line = have
+                .lines()
+                .zip(want.lines())
+                .position(|(h, w)| h != w)
+                .unwrap_or_else(|| have.lines().count().min(want.lines().count()));
+            stale.push(format!(
+                "docs/{page} is stale from line {} (expected: {:?})",
+                line + 1,
+                want.lines().nth(line).unwrap_or("<end of file>")
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the check catalog docs differ from the registry; run `{}` to regenerate:\n  {}",
+        gxp_core::catalog::docs::REGENERATE,
+        stale.join("\n  ")
+    );
+}
+
+#[test]
+fn generated_catalog_page_is_listed_and_covers_every_registered_check() {
+    let page = read_page(gxp_core::catalog::docs::CATALOG_PAGE);
+    for check in gxp_core::checks::registry::CHECKS {
+        assert!(
+            page.contains(&format!("\n### {}\n", check.def.id)),
+            "docs/{} has no section for {}; run `make docs`",
+            gxp_core::catalog::docs::CATALOG_PAGE,
+            check.def.id
+        );
+    }
+    assert!(
+        read_page("index.md").contains(gxp_core::catalog::docs::CATALOG_PAGE),
+        "docs/index.md does not link the check catalog guide"
+    );
+}
+
+#[test]
+fn remediation_terraform_snippets_are_hcl() {
+    // Fragments (`# ...` stands for the rest of a resource), so parsed, not validated.
+    let mut problems = Vec::new();
+    for check in gxp_core::catalog::all() {
+        if let Err(e) = hcl::parse(check.remediation_code.terraform) {
+            problems.push(format!("{}: remediation_code.terraform: {e}", check.id));
+        }
+    }
+    assert_no_problems(problems);
 }
 
 // ---- the checker itself: a page that misses things must be reported --------------------

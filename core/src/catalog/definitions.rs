@@ -11,7 +11,7 @@
 //! the evaluator makes. Keep ids stable: they are referenced from specifications,
 //! suppressions and filed evidence.
 
-use super::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use super::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 
 /// The IQ checks (evaluated by [`crate::checks::iq`] and the run), before every service.
 pub(super) static IQ_CHECKS: &[CheckDef] = &[
@@ -33,6 +33,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Inspect DescribeStackEvents for the failing resource, fix the template or parameters, and \
             redeploy through the approved pipeline (cdk deploy / aws cloudformation deploy). A stack in \
             ROLLBACK_COMPLETE must be deleted and recreated; UPDATE_ROLLBACK_COMPLETE needs a corrected update.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudformation_stack\" \"app\" {\n  name          = \"app\"\n  template_body = file(\"app.template.json\")\n}",
+            cloudformation: "# A stack in ROLLBACK_COMPLETE cannot be updated: delete it, then deploy again.",
+            cli: "aws cloudformation describe-stack-events --stack-name STACK\naws cloudformation deploy --stack-name STACK --template-file app.template.json",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     CheckDef {
@@ -51,6 +60,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Either redeploy the approved template revision, or, if the deployed change is intended, \
             raise a change request, have the new template approved and record its SHA-256 \
             (sha256sum of the synthesized template) in the expected specification.",
+        remediation_code: Remediation {
+            terraform: "resource \"gxp_expected_spec\" \"app\" {\n  # ...\n  expected_stack {\n    name          = \"app\"\n    template_body = file(\"app.template.json\") # or template_sha256 = \"<approved digest>\"\n  }\n}",
+            cloudformation: "",
+            cli: "sha256sum app.template.json\naws cloudformation deploy --stack-name STACK --template-file app.template.json",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[CheckParam {
             name: "sha256",
             description: "Approved SHA-256 of the template body, 64 lowercase hex characters. When unset the \
@@ -76,6 +94,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Redeploy the approved template so the stack contains exactly the specified resources, or \
             update the specification through change control (add/remove the logical id in the expected spec's \
             resources) when the template change was approved.",
+        remediation_code: Remediation {
+            terraform: "resource \"gxp_expected_spec\" \"app\" {\n  # ...\n  expected_stack {\n    name      = \"app\"\n    resources = { Records = \"AWS::S3::Bucket\" } # logical id = type\n  }\n}",
+            cloudformation: "",
+            cli: "aws cloudformation list-stack-resources --stack-name STACK\naws cloudformation deploy --stack-name STACK --template-file app.template.json",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     CheckDef {
@@ -92,6 +119,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         controls: &["21CFR11.10(a)", "Annex11-4"],
         remediation: "Add or correct the Outputs section of the template (CfnOutput in CDK) and redeploy, or \
             correct the expected outputs in the specification through change control.",
+        remediation_code: Remediation {
+            terraform: "resource \"gxp_expected_spec\" \"app\" {\n  # ...\n  expected_stack {\n    name    = \"app\"\n    outputs = { BucketName = \"lims-records\" }\n  }\n}",
+            cloudformation: "Outputs:\n  BucketName:\n    Value: !Ref Records",
+            cli: "aws cloudformation describe-stacks --stack-name STACK --query 'Stacks[0].Outputs'\naws cloudformation deploy --stack-name STACK --template-file app.template.json",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     CheckDef {
@@ -109,6 +145,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Redeploy the stack with the approved parameter values (aws cloudformation deploy \
             --parameter-overrides, or the parameters map of aws_cloudformation_stack), or update the expected \
             parameters through change control.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudformation_stack\" \"app\" {\n  name          = \"app\"\n  template_body = file(\"app.template.json\")\n  parameters    = { Environment = \"prod\" }\n}",
+            cloudformation: "",
+            cli: "aws cloudformation deploy --stack-name STACK --template-file app.template.json \\\n  --parameter-overrides Environment=prod",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     CheckDef {
@@ -129,6 +174,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Assess each drifted property: revert the out-of-band change by redeploying the approved \
             template (or aws cloudformation update-stack with the same template), or bring the change into the \
             template through change control. Open a CAPA when the drift weakens a security property.",
+        remediation_code: Remediation {
+            terraform: "# Re-apply the approved configuration to revert out-of-band changes.\nresource \"aws_cloudformation_stack\" \"app\" {\n  name          = \"app\"\n  template_body = file(\"app.template.json\")\n}",
+            cloudformation: "",
+            cli: "aws cloudformation detect-stack-drift --stack-name STACK\naws cloudformation describe-stack-resource-drifts --stack-name STACK \\\n  --stack-resource-drift-status-filters MODIFIED DELETED",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &["cloudformation-stack-drift-detection-check"],
+        },
         params: &[],
     },
     CheckDef {
@@ -148,6 +202,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Deploy the missing resource through the approved IaC (add it back to the template or the \
             Terraform configuration and apply), or remove it from the specification through change control if \
             it was decommissioned deliberately.",
+        remediation_code: Remediation {
+            terraform: "# Add the resource back to the configuration and apply, e.g.\nresource \"aws_s3_bucket\" \"records\" {\n  bucket = \"lims-records\"\n}",
+            cloudformation: "Resources:\n  Records:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: lims-records",
+            cli: "aws cloudformation deploy --stack-name STACK --template-file app.template.json",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     CheckDef {
@@ -167,6 +230,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         controls: &["21CFR11.10(a)", "Annex11-4", "Annex11-10"],
         remediation: "Set the property to the specified value in the IaC source and redeploy (do not fix in the \
             console), or update the expected property value through change control.",
+        remediation_code: Remediation {
+            terraform: "# Set the property in the IaC source to the specified value, then apply:\n# terraform plan && terraform apply",
+            cloudformation: "",
+            cli: "aws cloudformation deploy --stack-name STACK --template-file app.template.json",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     CheckDef {
@@ -188,6 +260,15 @@ pub(super) static IQ_CHECKS: &[CheckDef] = &[
         remediation: "Discovery failed: grant tag:GetResources to the provider's role (or fix the endpoint) and \
             requalify. Nothing to qualify: add expected resources or stacks to the specification, tag the \
             resources to discover with every discovery tag, or select the stages whose checks apply.",
+        remediation_code: Remediation {
+            terraform: "data \"aws_iam_policy_document\" \"discovery\" {\n  statement {\n    actions   = [\"tag:GetResources\"]\n    resources = [\"*\"]\n  }\n}",
+            cloudformation: "",
+            cli: "aws resourcegroupstaggingapi get-resources --tag-filters Key=gxp:system,Values=lims",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
 ];

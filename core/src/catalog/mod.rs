@@ -33,6 +33,7 @@
 //! `HIPAA164.312`, `21CFR11.10(`, the empty string) is rejected.
 
 mod definitions;
+pub mod docs;
 pub mod params;
 
 pub use params::{ParamError, ParamKind, ParamValue};
@@ -219,8 +220,40 @@ pub struct CheckDef {
     pub iam_actions: &'static [&'static str],
     /// Regulatory control references (formats: see the module documentation).
     pub controls: &'static [&'static str],
+    /// How to remediate a failure, in one paragraph (the text reports carry).
     pub remediation: &'static str,
+    /// The remediation as code, per tool (the generated catalog page shows it).
+    pub remediation_code: Remediation,
+    /// Checks of other catalogs that verify the same thing.
+    pub related: Related,
     pub params: &'static [CheckParam],
+}
+
+/// A check's remediation as code, per tool (like Prowler's `Remediation.Code`): a Terraform
+/// (hashicorp/aws) snippet, a CloudFormation resource or property fragment (YAML) and AWS
+/// CLI commands. An empty string: no snippet for that tool (said in the generated docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Remediation {
+    pub terraform: &'static str,
+    pub cloudformation: &'static str,
+    pub cli: &'static str,
+}
+
+/// Checks of other catalogs that verify the same thing as a check (empty when none is known).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Related {
+    /// Prowler check ids, e.g. `s3_bucket_object_versioning`.
+    pub prowler: &'static [&'static str],
+    /// AWS Config managed rule identifiers, e.g. `s3-bucket-versioning-enabled`.
+    pub aws_config: &'static [&'static str],
+}
+
+impl Related {
+    /// No related checks known.
+    pub const NONE: Related = Related {
+        prowler: &[],
+        aws_config: &[],
+    };
 }
 
 impl CheckDef {

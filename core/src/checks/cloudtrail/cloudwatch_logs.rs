@@ -2,7 +2,7 @@
 //! and unit tests.
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::string;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -24,6 +24,15 @@ pub static CHECK: Check = Check {
         remediation: "Terraform aws_cloudtrail cloud_watch_logs_group_arn = \"<log group arn>:*\" and \
             cloud_watch_logs_role_arn = <role allowing logs:CreateLogStream and logs:PutLogEvents>; \
             CloudFormation CloudWatchLogsLogGroupArn / CloudWatchLogsRoleArn.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  # ...\n  cloud_watch_logs_group_arn = \"${aws_cloudwatch_log_group.trail.arn}:*\"\n  cloud_watch_logs_role_arn  = aws_iam_role.trail_to_logs.arn\n}",
+            cloudformation: "CloudWatchLogsLogGroupArn: !GetAtt TrailLogGroup.Arn\nCloudWatchLogsRoleArn: !GetAtt TrailToLogsRole.Arn",
+            cli: "aws cloudtrail update-trail --name TRAIL \\\n  --cloud-watch-logs-log-group-arn LOG_GROUP_ARN --cloud-watch-logs-role-arn ROLE_ARN",
+        },
+        related: Related {
+            prowler: &["cloudtrail_cloudwatch_logging_enabled"],
+            aws_config: &["cloud-trail-cloud-watch-logs-enabled"],
+        },
         params: &[],
     },
     evaluate,

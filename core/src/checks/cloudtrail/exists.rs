@@ -1,7 +1,7 @@
 //! `cloudtrail.exists`: CloudTrail trail exists. Definition, evaluator and unit tests.
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
 
@@ -27,6 +27,15 @@ pub static CHECK: Check = Check {
         ],
         remediation: "Create the trail through IaC: Terraform aws_cloudtrail, CloudFormation \
             AWS::CloudTrail::Trail, or the organization trail of the landing zone.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  name           = \"gxp-audit\"\n  s3_bucket_name = aws_s3_bucket.trail.id\n}",
+            cloudformation: "AuditTrail:\n  Type: AWS::CloudTrail::Trail\n  Properties:\n    IsLogging: true\n    S3BucketName: !Ref TrailBucket",
+            cli: "aws cloudtrail create-trail --name gxp-audit --s3-bucket-name TRAIL_BUCKET\naws cloudtrail start-logging --name gxp-audit",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &["cloudtrail-enabled"],
+        },
         params: &[],
     },
     evaluate,

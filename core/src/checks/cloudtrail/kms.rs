@@ -2,7 +2,7 @@
 //! tests.
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::{kms_key_matches, string};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -29,6 +29,15 @@ pub static CHECK: Check = Check {
         ],
         remediation: "Terraform aws_cloudtrail kms_key_id = <key arn>; CloudFormation KMSKeyId; or CloudTrail \
             UpdateTrail --kms-key-id. The key policy must allow cloudtrail.amazonaws.com kms:GenerateDataKey*.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  # ...\n  kms_key_id = aws_kms_key.trail.arn\n}",
+            cloudformation: "KMSKeyId: !GetAtt TrailKey.Arn",
+            cli: "aws cloudtrail update-trail --name TRAIL --kms-key-id KEY_ARN",
+        },
+        related: Related {
+            prowler: &["cloudtrail_kms_encryption_enabled"],
+            aws_config: &["cloud-trail-encryption-enabled"],
+        },
         params: &[CheckParam {
             name: "kms_key_id",
             description: "Expected KMS key (key id or ARN). When unset any KMS key passes.",

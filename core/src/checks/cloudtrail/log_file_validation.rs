@@ -2,7 +2,7 @@
 //! Definition, evaluator and unit tests.
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::boolean;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -23,6 +23,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(a)", "21CFR11.10(e)", "Annex11-9"],
         remediation: "Terraform aws_cloudtrail enable_log_file_validation = true; CloudFormation \
             EnableLogFileValidation: true; or CloudTrail UpdateTrail --enable-log-file-validation.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  # ...\n  enable_log_file_validation = true\n}",
+            cloudformation: "EnableLogFileValidation: true",
+            cli: "aws cloudtrail update-trail --name TRAIL --enable-log-file-validation",
+        },
+        related: Related {
+            prowler: &["cloudtrail_log_file_validation_enabled"],
+            aws_config: &["cloud-trail-log-file-validation-enabled"],
+        },
         params: &[],
     },
     evaluate,

@@ -1,7 +1,7 @@
 //! `cloudtrail.logging`: CloudTrail trail is logging. Definition, evaluator and unit tests.
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::{boolean, string};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -22,6 +22,15 @@ pub static CHECK: Check = Check {
         remediation: "Start logging (CloudTrail StartLogging; Terraform aws_cloudtrail enable_logging = true; \
             CloudFormation IsLogging: true). For a delivery error fix the S3 bucket policy / KMS key policy \
             that must allow cloudtrail.amazonaws.com. Investigate who stopped logging (CAPA).",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  # ...\n  enable_logging = true\n}",
+            cloudformation: "IsLogging: true",
+            cli: "aws cloudtrail start-logging --name TRAIL\naws cloudtrail get-trail-status --name TRAIL",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &["cloudtrail-enabled"],
+        },
         params: &[],
     },
     evaluate,

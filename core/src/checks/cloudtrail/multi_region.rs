@@ -2,7 +2,7 @@
 //! tests.
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::boolean;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -22,6 +22,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(e)", "Annex11-9", "HIPAA-164.312(b)"],
         remediation: "Terraform aws_cloudtrail is_multi_region_trail = true and include_global_service_events = \
             true; CloudFormation IsMultiRegionTrail / IncludeGlobalServiceEvents; or CloudTrail UpdateTrail.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  # ...\n  is_multi_region_trail         = true\n  include_global_service_events = true\n}",
+            cloudformation: "IsMultiRegionTrail: true\nIncludeGlobalServiceEvents: true",
+            cli: "aws cloudtrail update-trail --name TRAIL --is-multi-region-trail --include-global-service-events",
+        },
+        related: Related {
+            prowler: &["cloudtrail_multi_region_enabled"],
+            aws_config: &["multi-region-cloudtrail-enabled"],
+        },
         params: &[],
     },
     evaluate,

@@ -4,7 +4,7 @@
 use serde_json::Value as Json;
 
 use super::TRAIL;
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::property;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -29,6 +29,15 @@ pub static CHECK: Check = Check {
             = \"AWS::S3::Object\", values = [\"arn:aws:s3\"] } } (or advanced_event_selector with eventCategory \
             Data and resources.type AWS::S3::Object); CloudFormation EventSelectors; or CloudTrail \
             PutEventSelectors.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudtrail\" \"audit\" {\n  # ...\n  event_selector {\n    read_write_type = \"All\"\n    data_resource {\n      type   = \"AWS::S3::Object\"\n      values = [\"arn:aws:s3\"]\n    }\n  }\n}",
+            cloudformation: "EventSelectors:\n  - ReadWriteType: All\n    DataResources:\n      - Type: AWS::S3::Object\n        Values: [\"arn:aws:s3\"]",
+            cli: "aws cloudtrail put-event-selectors --trail-name TRAIL --event-selectors \\\n  '[{\"ReadWriteType\":\"All\",\"DataResources\":[{\"Type\":\"AWS::S3::Object\",\"Values\":[\"arn:aws:s3\"]}]}]'",
+        },
+        related: Related {
+            prowler: &["cloudtrail_s3_dataevents_read_enabled", "cloudtrail_s3_dataevents_write_enabled"],
+            aws_config: &["cloudtrail-s3-dataevents-enabled"],
+        },
         params: &[CheckParam {
             name: "bucket_arn",
             description: "ARN of the bucket whose object-level reads and writes must be recorded. When unset, \

@@ -2,7 +2,7 @@
 //! unit tests.
 
 use super::{is_failure, Findings};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::string;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -24,6 +24,15 @@ pub static CHECK: Check = Check {
         remediation: "Terraform aws_config_delivery_channel { s3_bucket_name = <bucket>, s3_kms_key_arn = <key> } \
             (bucket policy must allow config.amazonaws.com); CloudFormation S3BucketName; or AWS Config \
             PutDeliveryChannel.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_config_delivery_channel\" \"main\" {\n  s3_bucket_name = aws_s3_bucket.config.id\n  s3_kms_key_arn = aws_kms_key.config.arn\n}",
+            cloudformation: "DeliveryChannel:\n  Type: AWS::Config::DeliveryChannel\n  Properties:\n    S3BucketName: !Ref ConfigBucket",
+            cli: "aws configservice put-delivery-channel --delivery-channel name=default,s3BucketName=CONFIG_BUCKET",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[CheckParam {
             name: "s3_bucket_name",
             description: "Expected delivery bucket name. When unset any bucket passes.",

@@ -2,7 +2,7 @@
 //! evaluator and unit tests.
 
 use super::{is_failure, Findings};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::{boolean, string};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -26,6 +26,15 @@ pub static CHECK: Check = Check {
             include_global_resource_types = true } plus aws_config_configuration_recorder_status is_enabled = \
             true; CloudFormation RecordingGroup.AllSupported / IncludeGlobalResourceTypes; or AWS Config \
             PutConfigurationRecorder and StartConfigurationRecorder.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_config_configuration_recorder\" \"main\" {\n  role_arn = aws_iam_role.config.arn\n  recording_group {\n    all_supported                 = true\n    include_global_resource_types = true\n  }\n}\n\nresource \"aws_config_configuration_recorder_status\" \"main\" {\n  name       = aws_config_configuration_recorder.main.name\n  is_enabled = true\n  depends_on = [aws_config_delivery_channel.main]\n}",
+            cloudformation: "RecordingGroup:\n  AllSupported: true\n  IncludeGlobalResourceTypes: true",
+            cli: "aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=ROLE_ARN \\\n  --recording-group allSupported=true,includeGlobalResourceTypes=true\naws configservice start-configuration-recorder --configuration-recorder-name default",
+        },
+        related: Related {
+            prowler: &["config_recorder_all_regions_enabled"],
+            aws_config: &[],
+        },
         params: &[CheckParam {
             name: "include_global_resource_types",
             description: "\"true\" or \"false\": whether global resource types (IAM) must be recorded. Set \

@@ -3,7 +3,7 @@
 use serde_json::Value as Json;
 
 use super::{field, show_rule, VPC};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::property;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -25,6 +25,15 @@ pub static CHECK: Check = Check {
         remediation: "Manage the default group with Terraform aws_default_security_group { vpc_id = <vpc> } and \
             no ingress/egress blocks (which removes all rules), or EC2 RevokeSecurityGroupIngress and \
             RevokeSecurityGroupEgress; CDK restrictDefaultSecurityGroup: true.",
+        remediation_code: Remediation {
+            terraform: "# No ingress or egress blocks: Terraform removes every rule of the default group.\nresource \"aws_default_security_group\" \"default\" {\n  vpc_id = aws_vpc.main.id\n}",
+            cloudformation: "# CloudFormation cannot manage the default group's rules; in CDK:\n# new ec2.Vpc(this, \"Vpc\", { restrictDefaultSecurityGroup: true })",
+            cli: "aws ec2 revoke-security-group-ingress --group-id DEFAULT_SG_ID --ip-permissions file://ingress.json\naws ec2 revoke-security-group-egress --group-id DEFAULT_SG_ID --ip-permissions file://egress.json",
+        },
+        related: Related {
+            prowler: &["ec2_securitygroup_default_restrict_traffic"],
+            aws_config: &["vpc-default-security-group-closed"],
+        },
         params: &[],
     },
     evaluate,

@@ -3,7 +3,7 @@
 use serde_json::Value as Json;
 
 use super::{field, show_rule};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::property;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -26,6 +26,15 @@ pub static CHECK: Check = Check {
         remediation: "Remove the rule (EC2 RevokeSecurityGroupIngress; delete the aws_vpc_security_group_ingress_rule \
             / ingress block with cidr_blocks [\"0.0.0.0/0\"] or ipv6_cidr_blocks [\"::/0\"]); use SSM Session \
             Manager or a bastion reachable only from approved CIDRs for administration.",
+        remediation_code: Remediation {
+            terraform: "# Remove the aws_vpc_security_group_ingress_rule (or ingress block) that opens an\n# admin port to 0.0.0.0/0 or ::/0; allow only approved CIDRs:\nresource \"aws_vpc_security_group_ingress_rule\" \"ssh\" {\n  security_group_id = aws_security_group.app.id\n  ip_protocol       = \"tcp\"\n  from_port         = 22\n  to_port           = 22\n  cidr_ipv4         = \"10.0.0.0/16\"\n}",
+            cloudformation: "SecurityGroupIngress:\n  - IpProtocol: tcp\n    FromPort: 22\n    ToPort: 22\n    CidrIp: 10.0.0.0/16",
+            cli: "aws ec2 revoke-security-group-ingress --group-id SG_ID --protocol tcp --port 22 --cidr 0.0.0.0/0",
+        },
+        related: Related {
+            prowler: &["ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22", "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389"],
+            aws_config: &["restricted-ssh", "restricted-common-ports", "vpc-sg-open-only-to-authorized-ports"],
+        },
         params: &[CheckParam {
             name: "admin_ports",
             description: "Comma-separated list of administrative ports that must not be open to the internet.",

@@ -1,6 +1,6 @@
 //! `ec2.vpc_endpoints_available`: VPC endpoint available. Definition, evaluator and unit tests.
 
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::string;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         remediation: "Recreate or repair the endpoint through IaC (Terraform aws_vpc_endpoint, CloudFormation \
             AWS::EC2::VPCEndpoint); for pendingAcceptance accept it on the service side \
             (EC2 AcceptVpcEndpointConnections); check subnets, security groups and the service name.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_vpc_endpoint\" \"s3\" {\n  vpc_id       = aws_vpc.main.id\n  service_name = \"com.amazonaws.eu-west-1.s3\"\n}",
+            cloudformation: "S3Endpoint:\n  Type: AWS::EC2::VPCEndpoint\n  Properties:\n    VpcId: !Ref Vpc\n    ServiceName: !Sub com.amazonaws.${AWS::Region}.s3",
+            cli: "aws ec2 describe-vpc-endpoints --vpc-endpoint-ids VPCE_ID\naws ec2 accept-vpc-endpoint-connections --service-id SERVICE_ID --vpc-endpoint-ids VPCE_ID",
+        },
+        related: Related {
+            prowler: &[],
+            aws_config: &[],
+        },
         params: &[],
     },
     evaluate,

@@ -3,7 +3,7 @@
 use serde_json::Value as Json;
 
 use super::{field, VPC};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::property;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -25,6 +25,15 @@ pub static CHECK: Check = Check {
         remediation: "Terraform aws_flow_log { vpc_id = <vpc>, traffic_type = \"ALL\", log_destination_type = \
             \"cloud-watch-logs\" or \"s3\", log_destination = <arn> }; CloudFormation AWS::EC2::FlowLog; or EC2 \
             CreateFlowLogs. For DeliverLogsStatus FAILED fix the delivery role or bucket policy.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_flow_log\" \"vpc\" {\n  vpc_id               = aws_vpc.main.id\n  traffic_type         = \"ALL\"\n  log_destination_type = \"s3\"\n  log_destination      = aws_s3_bucket.flow_logs.arn\n}",
+            cloudformation: "FlowLog:\n  Type: AWS::EC2::FlowLog\n  Properties:\n    ResourceId: !Ref Vpc\n    ResourceType: VPC\n    TrafficType: ALL\n    LogDestinationType: s3\n    LogDestination: !GetAtt FlowLogBucket.Arn",
+            cli: "aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC_ID --traffic-type ALL \\\n  --log-destination-type s3 --log-destination FLOW_LOG_BUCKET_ARN",
+        },
+        related: Related {
+            prowler: &["vpc_flow_logs_enabled"],
+            aws_config: &["vpc-flow-logs-enabled"],
+        },
         params: &[CheckParam {
             name: "traffic_type",
             description: "Required traffic type: ALL, ACCEPT or REJECT.",

@@ -1,7 +1,7 @@
 //! `kms.enabled`: KMS key enabled. Definition, evaluator and unit tests.
 
 use super::KMS_KEY;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "KMS EnableKey (Terraform aws_kms_key is_enabled = true; CloudFormation Enabled: true); for \
             PendingDeletion run KMS CancelKeyDeletion and then EnableKey.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_kms_key\" \"records\" {\n  # ...\n  is_enabled = true\n}",
+            cloudformation: "Enabled: true",
+            cli: "aws kms cancel-key-deletion --key-id KEY_ID   # only when PendingDeletion\naws kms enable-key --key-id KEY_ID",
+        },
+        related: Related {
+            prowler: &["kms_cmk_are_used"],
+            aws_config: &["kms-cmk-not-scheduled-for-deletion"],
+        },
         params: &[],
     },
     evaluate,

@@ -1,7 +1,7 @@
 //! `kms.rotation`: KMS key automatic rotation enabled. Definition, evaluator and unit tests.
 
 use super::KMS_KEY;
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Terraform aws_kms_key enable_key_rotation = true (optionally rotation_period_in_days); \
             CloudFormation EnableKeyRotation: true; or KMS EnableKeyRotation.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_kms_key\" \"records\" {\n  # ...\n  enable_key_rotation = true\n}",
+            cloudformation: "EnableKeyRotation: true",
+            cli: "aws kms enable-key-rotation --key-id KEY_ID",
+        },
+        related: Related {
+            prowler: &["kms_cmk_rotation_enabled"],
+            aws_config: &["cmk-backing-key-rotation-enabled"],
+        },
         params: &[],
     },
     evaluate,

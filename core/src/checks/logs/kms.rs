@@ -1,7 +1,7 @@
 //! `logs.kms`: Log group encrypted with KMS. Definition, evaluator and unit tests.
 
 use super::LOG_GROUP;
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::{kms_key_matches, string};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Terraform aws_cloudwatch_log_group kms_key_id = <key arn>; CloudFormation KmsKeyId; or \
             CloudWatch Logs AssociateKmsKey. The key policy must allow logs.<region>.amazonaws.com.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudwatch_log_group\" \"app\" {\n  name       = \"/gxp/app\"\n  kms_key_id = aws_kms_key.logs.arn\n}",
+            cloudformation: "KmsKeyId: !GetAtt LogsKey.Arn",
+            cli: "aws logs associate-kms-key --log-group-name LOG_GROUP --kms-key-id KEY_ARN",
+        },
+        related: Related {
+            prowler: &["cloudwatch_log_group_kms_encryption_enabled"],
+            aws_config: &["cloudwatch-log-group-encrypted"],
+        },
         params: &[CheckParam {
             name: "kms_key_id",
             description: "Expected KMS key ARN. When unset any KMS key passes.",

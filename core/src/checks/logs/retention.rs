@@ -2,7 +2,7 @@
 //! tests.
 
 use super::LOG_GROUP;
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::integer;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -26,6 +26,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(c)", "21CFR11.10(e)", "Annex11-7", "Annex11-9"],
         remediation: "Terraform aws_cloudwatch_log_group retention_in_days = <n >= min_days> (or 0 for never \
             expire); CloudFormation RetentionInDays; or CloudWatch Logs PutRetentionPolicy.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_cloudwatch_log_group\" \"app\" {\n  name              = \"/gxp/app\"\n  retention_in_days = 365\n}",
+            cloudformation: "RetentionInDays: 365",
+            cli: "aws logs put-retention-policy --log-group-name LOG_GROUP --retention-in-days 365",
+        },
+        related: Related {
+            prowler: &["cloudwatch_log_group_retention_policy_specific_days_enabled"],
+            aws_config: &["cw-loggroup-retention-period-check"],
+        },
         params: &[CheckParam {
             name: "min_days",
             description: "Minimum retention in days.",

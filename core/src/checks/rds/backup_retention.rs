@@ -1,7 +1,7 @@
 //! `rds.backup_retention`: RDS automated backup retention meets the minimum. Definition, evaluator and unit tests.
 
 use super::DB_INSTANCE;
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::integer;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
         remediation: "Terraform aws_db_instance backup_retention_period = <n >= min_days>; CloudFormation \
             BackupRetentionPeriod; or RDS ModifyDBInstance --backup-retention-period.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_db_instance\" \"lims\" {\n  # ...\n  backup_retention_period = 7\n}",
+            cloudformation: "BackupRetentionPeriod: 7",
+            cli: "aws rds modify-db-instance --db-instance-identifier DB --backup-retention-period 7 --apply-immediately",
+        },
+        related: Related {
+            prowler: &["rds_instance_backup_enabled"],
+            aws_config: &["db-instance-backup-enabled"],
+        },
         params: &[CheckParam {
             name: "min_days",
             description: "Minimum automated backup retention in days (RDS allows 1-35).",

@@ -1,7 +1,7 @@
 //! `rds.deletion_protection`: RDS deletion protection enabled. Definition, evaluator and unit tests.
 
 use super::{flag, DB_INSTANCE};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::Observation;
 
@@ -19,6 +19,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(c)", "Annex11-7"],
         remediation: "Terraform aws_db_instance deletion_protection = true; CloudFormation DeletionProtection: \
             true; or RDS ModifyDBInstance --deletion-protection.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_db_instance\" \"lims\" {\n  # ...\n  deletion_protection = true\n}",
+            cloudformation: "DeletionProtection: true",
+            cli: "aws rds modify-db-instance --db-instance-identifier DB --deletion-protection",
+        },
+        related: Related {
+            prowler: &["rds_instance_deletion_protection"],
+            aws_config: &["rds-instance-deletion-protection-enabled"],
+        },
         params: &[],
     },
     evaluate,

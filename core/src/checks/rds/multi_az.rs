@@ -1,7 +1,7 @@
 //! `rds.multi_az`: RDS Multi-AZ on. Definition, evaluator and unit tests.
 
 use super::{flag, DB_INSTANCE};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::string;
 use crate::checks::{Check, Outcome, Params, Status};
 use crate::observe::Observation;
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(c)", "Annex11-7"],
         remediation: "Terraform aws_db_instance multi_az = true; CloudFormation MultiAZ: true; or RDS \
             ModifyDBInstance --multi-az --apply-immediately (during a change window).",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_db_instance\" \"lims\" {\n  # ...\n  multi_az = true\n}",
+            cloudformation: "MultiAZ: true",
+            cli: "aws rds modify-db-instance --db-instance-identifier DB --multi-az --apply-immediately",
+        },
+        related: Related {
+            prowler: &["rds_instance_multi_az"],
+            aws_config: &["rds-multi-az-support"],
+        },
         params: &[],
     },
     evaluate,

@@ -1,7 +1,7 @@
 //! `rds.storage_encrypted`: RDS storage encrypted. Definition, evaluator and unit tests.
 
 use super::{flag, DB_INSTANCE};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::string;
 use crate::checks::{Check, Outcome, Params, Status};
 use crate::observe::Observation;
@@ -22,6 +22,15 @@ pub static CHECK: Check = Check {
         remediation: "Encryption cannot be enabled in place: snapshot the instance, copy the snapshot with a KMS \
             key (RDS CopyDBSnapshot --kms-key-id), restore from it and cut over. In IaC set Terraform \
             aws_db_instance storage_encrypted = true and kms_key_id, or CloudFormation StorageEncrypted: true.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_db_instance\" \"lims\" {\n  # ...\n  storage_encrypted = true\n  kms_key_id        = aws_kms_key.rds.arn\n}",
+            cloudformation: "StorageEncrypted: true\nKmsKeyId: !GetAtt RdsKey.Arn",
+            cli: "aws rds copy-db-snapshot --source-db-snapshot-identifier SNAPSHOT \\\n  --target-db-snapshot-identifier SNAPSHOT-encrypted --kms-key-id KEY_ARN\naws rds restore-db-instance-from-db-snapshot --db-instance-identifier DB-encrypted \\\n  --db-snapshot-identifier SNAPSHOT-encrypted",
+        },
+        related: Related {
+            prowler: &["rds_instance_storage_encrypted"],
+            aws_config: &["rds-storage-encrypted"],
+        },
         params: &[],
     },
     evaluate,

@@ -1,7 +1,7 @@
 //! `s3.access_logging`: Bucket server access logging enabled. Definition, evaluator and unit tests.
 
 use super::{param, Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::s3::bucket_name;
 use crate::observe::Observation;
@@ -23,6 +23,15 @@ pub static CHECK: Check = Check {
         remediation: "Terraform aws_s3_bucket_logging { target_bucket = <log bucket>, target_prefix = \
             \"<bucket>/\" }; CloudFormation LoggingConfiguration.DestinationBucketName; or S3 PutBucketLogging. \
             The target bucket must grant logging.s3.amazonaws.com s3:PutObject.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_s3_bucket_logging\" \"records\" {\n  bucket        = aws_s3_bucket.records.id\n  target_bucket = aws_s3_bucket.access_logs.id\n  target_prefix = \"lims-records/\"\n}",
+            cloudformation: "LoggingConfiguration:\n  DestinationBucketName: !Ref AccessLogs\n  LogFilePrefix: lims-records/",
+            cli: "aws s3api put-bucket-logging --bucket BUCKET --bucket-logging-status \\\n  '{\"LoggingEnabled\":{\"TargetBucket\":\"LOG_BUCKET\",\"TargetPrefix\":\"BUCKET/\"}}'",
+        },
+        related: Related {
+            prowler: &["s3_bucket_server_access_logging_enabled"],
+            aws_config: &["s3-bucket-logging-enabled"],
+        },
         params: &[CheckParam {
             name: "target_bucket",
             description: "Expected access-log target bucket name. When unset any target other than the bucket \

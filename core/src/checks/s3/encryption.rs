@@ -1,7 +1,7 @@
 //! `s3.encryption`: Bucket default encryption uses KMS. Definition, evaluator and unit tests.
 
 use super::{param, str_at, Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 use serde_json::Value as Json;
@@ -25,6 +25,15 @@ pub static CHECK: Check = Check {
             aws_s3_bucket_server_side_encryption_configuration { rule { apply_server_side_encryption_by_default \
             { sse_algorithm = \"aws:kms\", kms_master_key_id = <key arn> } bucket_key_enabled = true } }, or \
             CloudFormation BucketEncryption.ServerSideEncryptionConfiguration, or S3 PutBucketEncryption.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = \"aws:kms\"\n      kms_master_key_id = aws_kms_key.records.arn\n    }\n    bucket_key_enabled = true\n  }\n}",
+            cloudformation: "BucketEncryption:\n  ServerSideEncryptionConfiguration:\n    - ServerSideEncryptionByDefault:\n        SSEAlgorithm: aws:kms\n        KMSMasterKeyID: !GetAtt RecordsKey.Arn\n      BucketKeyEnabled: true",
+            cli: "aws s3api put-bucket-encryption --bucket BUCKET --server-side-encryption-configuration \\\n  '{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\",\"KMSMasterKeyID\":\"KEY_ARN\"},\"BucketKeyEnabled\":true}]}'",
+        },
+        related: Related {
+            prowler: &["s3_bucket_default_encryption", "s3_bucket_kms_encryption"],
+            aws_config: &["s3-default-encryption-kms", "s3-bucket-server-side-encryption-enabled"],
+        },
         params: &[CheckParam {
             name: "kms_key_id",
             description: "Expected KMS key (key id, key ARN or alias ARN). When set, the bucket's default key \

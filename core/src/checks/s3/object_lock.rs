@@ -1,7 +1,7 @@
 //! `s3.object_lock`: Bucket Object Lock enabled with default retention. Definition, evaluator and unit tests.
 
 use super::{str_at, truthy, Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 use serde_json::Value as Json;
@@ -25,6 +25,15 @@ pub static CHECK: Check = Check {
             true } and aws_s3_bucket_object_lock_configuration { rule { default_retention { mode = \
             \"COMPLIANCE\", days = <n> } } }; CloudFormation ObjectLockEnabled: true with \
             ObjectLockConfiguration.Rule.DefaultRetention; or S3 PutObjectLockConfiguration.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_s3_bucket\" \"records\" {\n  bucket              = \"lims-records\"\n  object_lock_enabled = true\n}\n\nresource \"aws_s3_bucket_object_lock_configuration\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n  rule {\n    default_retention {\n      mode = \"COMPLIANCE\"\n      days = 365\n    }\n  }\n}",
+            cloudformation: "ObjectLockEnabled: true\nObjectLockConfiguration:\n  ObjectLockEnabled: Enabled\n  Rule:\n    DefaultRetention:\n      Mode: COMPLIANCE\n      Days: 365",
+            cli: "aws s3api put-object-lock-configuration --bucket BUCKET --object-lock-configuration \\\n  '{\"ObjectLockEnabled\":\"Enabled\",\"Rule\":{\"DefaultRetention\":{\"Mode\":\"COMPLIANCE\",\"Days\":365}}}'",
+        },
+        related: Related {
+            prowler: &["s3_bucket_object_lock"],
+            aws_config: &["s3-bucket-default-lock-enabled"],
+        },
         params: &[
             CheckParam {
                 name: "mode",

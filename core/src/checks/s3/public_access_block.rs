@@ -1,7 +1,7 @@
 //! `s3.public_access_block`: Bucket blocks all public access. Definition, evaluator and unit tests.
 
 use super::{truthy, Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 
@@ -23,6 +23,15 @@ pub static CHECK: Check = Check {
         remediation: "Terraform aws_s3_bucket_public_access_block with block_public_acls, ignore_public_acls, \
             block_public_policy and restrict_public_buckets all = true; CloudFormation \
             PublicAccessBlockConfiguration with the four flags true; or S3 PutPublicAccessBlock.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_s3_bucket_public_access_block\" \"records\" {\n  bucket                  = aws_s3_bucket.records.id\n  block_public_acls       = true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}",
+            cloudformation: "PublicAccessBlockConfiguration:\n  BlockPublicAcls: true\n  IgnorePublicAcls: true\n  BlockPublicPolicy: true\n  RestrictPublicBuckets: true",
+            cli: "aws s3api put-public-access-block --bucket BUCKET --public-access-block-configuration \\\n  BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+        },
+        related: Related {
+            prowler: &["s3_bucket_level_public_access_block"],
+            aws_config: &["s3-bucket-level-public-access-prohibited"],
+        },
         params: &[],
     },
     evaluate,

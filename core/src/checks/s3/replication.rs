@@ -1,7 +1,7 @@
 //! `s3.replication`: Bucket replication active. Definition, evaluator and unit tests.
 
 use super::{param, str_at, Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, CheckParam, ParamKind, SeverityClass, Stage};
+use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::s3::bucket_name;
 use crate::observe::Observation;
@@ -24,6 +24,15 @@ pub static CHECK: Check = Check {
         remediation: "Terraform aws_s3_bucket_replication_configuration { role = <replication role arn>, rule { \
             status = \"Enabled\", destination { bucket = <destination bucket arn> } } } (both buckets \
             versioned); CloudFormation ReplicationConfiguration; or S3 PutBucketReplication.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_s3_bucket_replication_configuration\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n  role   = aws_iam_role.replication.arn\n  rule {\n    id     = \"all\"\n    status = \"Enabled\"\n    destination {\n      bucket = aws_s3_bucket.replica.arn\n    }\n  }\n}",
+            cloudformation: "ReplicationConfiguration:\n  Role: !GetAtt ReplicationRole.Arn\n  Rules:\n    - Status: Enabled\n      Destination:\n        Bucket: !GetAtt Replica.Arn",
+            cli: "aws s3api put-bucket-replication --bucket BUCKET --replication-configuration file://replication.json",
+        },
+        related: Related {
+            prowler: &["s3_bucket_cross_region_replication"],
+            aws_config: &["s3-bucket-replication-enabled"],
+        },
         params: &[CheckParam {
             name: "destination_bucket",
             description: "Expected destination bucket (name or ARN). When unset any enabled destination passes.",

@@ -1,7 +1,7 @@
 //! `s3.tls_only`: Bucket policy denies non-TLS access. Definition, evaluator and unit tests.
 
 use super::{str_at, Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::s3::bucket_arn;
 use crate::observe::Observation;
@@ -25,6 +25,15 @@ pub static CHECK: Check = Check {
         remediation: "Add a bucket policy statement {\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\
             \"Resource\":[\"<bucket arn>\",\"<bucket arn>/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\
             \"false\"}}} via aws_s3_bucket_policy (or CDK enforceSSL: true, CloudFormation AWS::S3::BucketPolicy).",
+        remediation_code: Remediation {
+            terraform: "data \"aws_iam_policy_document\" \"tls_only\" {\n  statement {\n    effect    = \"Deny\"\n    actions   = [\"s3:*\"]\n    resources = [aws_s3_bucket.records.arn, \"${aws_s3_bucket.records.arn}/*\"]\n    principals {\n      type        = \"*\"\n      identifiers = [\"*\"]\n    }\n    condition {\n      test     = \"Bool\"\n      variable = \"aws:SecureTransport\"\n      values   = [\"false\"]\n    }\n  }\n}\n\nresource \"aws_s3_bucket_policy\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n  policy = data.aws_iam_policy_document.tls_only.json\n}",
+            cloudformation: "RecordsPolicy:\n  Type: AWS::S3::BucketPolicy\n  Properties:\n    Bucket: !Ref Records\n    PolicyDocument:\n      Statement:\n        - Effect: Deny\n          Principal: \"*\"\n          Action: \"s3:*\"\n          Resource: [!GetAtt Records.Arn, !Sub \"${Records.Arn}/*\"]\n          Condition:\n            Bool:\n              aws:SecureTransport: \"false\"",
+            cli: "aws s3api put-bucket-policy --bucket BUCKET --policy file://tls-only-policy.json",
+        },
+        related: Related {
+            prowler: &["s3_bucket_secure_transport_policy"],
+            aws_config: &["s3-bucket-ssl-requests-only"],
+        },
         params: &[],
     },
     evaluate,

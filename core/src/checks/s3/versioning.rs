@@ -1,7 +1,7 @@
 //! `s3.versioning`: Bucket versioning enabled. Definition, evaluator and unit tests.
 
 use super::{Eval, BUCKET_TYPES};
-use crate::catalog::{CheckDef, SeverityClass, Stage};
+use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{support, Check, Outcome, Params};
 use crate::observe::Observation;
 use serde_json::Value as Json;
@@ -21,6 +21,15 @@ pub static CHECK: Check = Check {
         controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7"],
         remediation: "Enable versioning: Terraform aws_s3_bucket_versioning { versioning_configuration { status \
             = \"Enabled\" } }, CloudFormation VersioningConfiguration.Status: Enabled, or S3 PutBucketVersioning.",
+        remediation_code: Remediation {
+            terraform: "resource \"aws_s3_bucket_versioning\" \"records\" {\n  bucket = aws_s3_bucket.records.id\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}",
+            cloudformation: "VersioningConfiguration:\n  Status: Enabled",
+            cli: "aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration Status=Enabled",
+        },
+        related: Related {
+            prowler: &["s3_bucket_object_versioning"],
+            aws_config: &["s3-bucket-versioning-enabled"],
+        },
         params: &[],
     },
     evaluate,
