@@ -22,6 +22,7 @@ const S3_CHECKS: &[&str] = &[
     "s3.object_lock",
     "s3.access_logging",
     "s3.replication",
+    "s3.acl_disabled",
 ];
 /// The KMS checks: a compliant key, one without rotation, one disabled.
 const KMS_CHECKS: &[&str] = &["kms.enabled", "kms.rotation"];
@@ -331,6 +332,7 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
                 "s3.tls_only" => fixtures::s3::weaken_tls_only(&sdk, &name).await,
                 "s3.access_logging" => fixtures::s3::weaken_access_logging(&sdk, &name).await,
                 "s3.replication" => fixtures::s3::weaken_replication(&sdk, &name).await,
+                "s3.acl_disabled" => fixtures::s3::weaken_acl_disabled(&sdk, &name).await,
                 other => panic!("no fixture for {other}"),
             }
         }

@@ -25,7 +25,7 @@ use serde_json::json;
 use crate::fixtures::{kms, s3};
 use crate::harness::Emulator;
 
-const S3_CHECKS: [&str; 7] = [
+const S3_CHECKS: [&str; 8] = [
     "s3.encryption",
     "s3.versioning",
     "s3.public_access_block",
@@ -33,6 +33,7 @@ const S3_CHECKS: [&str; 7] = [
     "s3.object_lock",
     "s3.access_logging",
     "s3.replication",
+    "s3.acl_disabled",
 ];
 const KMS_CHECKS: [&str; 2] = ["kms.enabled", "kms.rotation"];
 const LOG_BUCKET: &str = "gxp-e2e-access-logs";
@@ -206,6 +207,7 @@ async fn collect_s3_weakened_buckets_fail_only_their_own_check() {
             "s3.tls_only" => s3::weaken_tls_only(&sdk, &name).await,
             "s3.access_logging" => s3::weaken_access_logging(&sdk, &name).await,
             "s3.replication" => s3::weaken_replication(&sdk, &name).await,
+            "s3.acl_disabled" => s3::weaken_acl_disabled(&sdk, &name).await,
             _ => {}
         }
         buckets.push((check, name));

@@ -26,8 +26,9 @@ const DISCOVERY: &str = r#"discovery {
 /// The reason the plan gives after a run that ended in `error`.
 const ERRORED: &str = "last qualification had checks that could not be evaluated";
 
-const S3_CHECKS: [&str; 7] = [
+const S3_CHECKS: [&str; 8] = [
     "s3.access_logging",
+    "s3.acl_disabled",
     "s3.encryption",
     "s3.object_lock",
     "s3.public_access_block",
@@ -70,8 +71,8 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
 
     let q = ws.resource_values("gxp_qualification.q");
     assert_eq!(q["status"], "passed", "{q:#}");
-    // The data bucket (IQ exists + 1 property + 3 OQ) and 7 S3 checks per discovered bucket.
-    assert_eq!(q["total_count"], 5 + 7 * found.len(), "{q:#}");
+    // The data bucket (IQ exists + 1 property + 3 OQ) and 8 S3 checks per discovered bucket.
+    assert_eq!(q["total_count"], 5 + S3_CHECKS.len() * found.len(), "{q:#}");
     for name in found {
         let target = format!("discovered:arn:aws:s3:::{name}");
         let checks: BTreeSet<&str> = results(&q)

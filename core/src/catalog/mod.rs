@@ -408,6 +408,7 @@ mod tests {
             "s3.object_lock",
             "s3.access_logging",
             "s3.replication",
+            "s3.acl_disabled",
             "cloudtrail.exists",
             "cloudtrail.logging",
             "cloudtrail.multi_region",
@@ -542,13 +543,14 @@ mod tests {
     }
 
     #[test]
-    fn s3_bucket_gets_the_seven_s3_checks() {
+    fn s3_bucket_gets_the_eight_s3_checks() {
         let mut ids: Vec<_> = for_resource_type("AWS::S3::Bucket").map(|c| c.id).collect();
         ids.sort_unstable();
         assert_eq!(
             ids,
             [
                 "s3.access_logging",
+                "s3.acl_disabled",
                 "s3.encryption",
                 "s3.object_lock",
                 "s3.public_access_block",

@@ -13,6 +13,7 @@ pub static CHECKS: &[&Check] = &[
     &s3::object_lock::CHECK,
     &s3::access_logging::CHECK,
     &s3::replication::CHECK,
+    &s3::acl_disabled::CHECK,
     &cloudtrail::exists::CHECK,
     &cloudtrail::logging::CHECK,
     &cloudtrail::multi_region::CHECK,

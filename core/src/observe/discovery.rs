@@ -230,7 +230,7 @@ mod tests {
         let mut checks = vpc.checks.clone();
         checks.sort();
         assert_eq!(checks, ["ec2.default_sg_closed", "ec2.vpc_flow_logs"]);
-        assert_eq!(found.targets[1].checks.len(), 7);
+        assert_eq!(found.targets[1].checks.len(), 8);
         assert!(found.targets.iter().all(|t| t.params.is_empty()
             && t.expected_properties.is_none()
             && t.requirements.is_empty()));

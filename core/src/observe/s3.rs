@@ -5,7 +5,8 @@
 //! and are recorded in CloudFormation shape. "Not configured" answers
 //! (`ServerSideEncryptionConfigurationNotFoundError`, `NoSuchPublicAccessBlockConfiguration`,
 //! `ObjectLockConfigurationNotFoundError`, `NoSuchBucketPolicy`,
-//! `ReplicationConfigurationNotFoundError`, `NoSuchTagSet`) leave the property absent.
+//! `ReplicationConfigurationNotFoundError`, `OwnershipControlsNotFoundError`, `NoSuchTagSet`)
+//! leave the property absent.
 //!
 //! Facts CloudFormation keeps elsewhere or not at all:
 //! - `BucketPolicy`: the parsed policy document (CloudFormation: `AWS::S3::BucketPolicy`).
@@ -15,8 +16,8 @@
 //!   that the pure `s3.encryption` check can compare aliases with keys.
 
 use aws_sdk_s3::types::{
-    LoggingEnabled, ObjectLockConfiguration, PublicAccessBlockConfiguration, ReplicationRule,
-    ServerSideEncryptionConfiguration,
+    LoggingEnabled, ObjectLockConfiguration, OwnershipControls, PublicAccessBlockConfiguration,
+    ReplicationRule, ServerSideEncryptionConfiguration,
 };
 use aws_sdk_s3::Client;
 use serde_json::{json, Map, Value as Json};
@@ -42,6 +43,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (BUCKET, "ObjectLockConfiguration", SeverityClass::Security),
     (BUCKET, "LoggingConfiguration", SeverityClass::Security),
     (BUCKET, "BucketPolicy", SeverityClass::Security),
+    (BUCKET, "OwnershipControls", SeverityClass::Security),
     (
         BUCKET,
         "ReplicationConfiguration",
@@ -141,7 +143,7 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
         }
     };
 
-    let (enc, ver, pab, lock, log, rep, pol, tags) = futures::join!(
+    let (enc, ver, pab, lock, log, rep, pol, own, tags) = futures::join!(
         read_encryption(&client, &name),
         read_versioning(&client, &name),
         read_public_access_block(&client, &name),
@@ -149,6 +151,7 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
         read_logging(&client, &name),
         read_replication(&client, &name),
         read_policy(&client, &name),
+        read_ownership_controls(&client, &name),
         read_tags(&client, &name),
     );
     let parts = [
@@ -186,6 +189,11 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
             api: "GetBucketPolicy",
             properties: &["BucketPolicy"],
             result: pol,
+        },
+        Part {
+            api: "GetBucketOwnershipControls",
+            properties: &["OwnershipControls"],
+            result: own,
         },
         Part {
             api: "GetBucketTagging",
@@ -365,6 +373,31 @@ pub fn public_access_block_json(c: &PublicAccessBlockConfiguration) -> Json {
         "IgnorePublicAcls": c.ignore_public_acls().unwrap_or(false),
         "RestrictPublicBuckets": c.restrict_public_buckets().unwrap_or(false),
     })
+}
+
+async fn read_ownership_controls(client: &Client, name: &str) -> Read {
+    match client
+        .get_bucket_ownership_controls()
+        .bucket(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out
+            .ownership_controls()
+            .map(|c| vec![("OwnershipControls", ownership_controls_json(c))])
+            .unwrap_or_default()),
+        Err(e) => absent_on(classify(&e), "OwnershipControlsNotFoundError"),
+    }
+}
+
+/// `OwnershipControls` in CloudFormation shape: `{"Rules": [{"ObjectOwnership": ...}]}`.
+pub fn ownership_controls_json(c: &OwnershipControls) -> Json {
+    let rules: Vec<Json> = c
+        .rules()
+        .iter()
+        .map(|r| json!({ "ObjectOwnership": r.object_ownership().as_str() }))
+        .collect();
+    json!({ "Rules": rules })
 }
 
 async fn read_object_lock(client: &Client, name: &str) -> Read {
@@ -704,6 +737,10 @@ mod tests {
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ObjectLockConfiguration {NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>")
     }
 
+    fn ownership_body() -> String {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<OwnershipControls {NS}><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>")
+    }
+
     /// A fake S3 answering every configuration read of `lims-data`; the read whose query
     /// contains `cut_query` answers with `cut_answer` instead.
     fn s3_answer(
@@ -734,6 +771,8 @@ mod tests {
             Answer::s3_error(404, "ReplicationConfigurationNotFoundError")
         } else if query.contains("policy") {
             Answer::s3_error(404, "NoSuchBucketPolicy")
+        } else if query.contains("ownershipControls") {
+            xml(ownership_body())
         } else if query.contains("tagging") {
             Answer::s3_error(404, "NoSuchTagSet")
         } else {
@@ -774,22 +813,27 @@ mod tests {
         )]
         .into_iter()
         .collect();
-        ["s3.versioning", "s3.encryption", "s3.object_lock"]
-            .iter()
-            .map(|id| {
-                (
-                    id.to_string(),
-                    crate::checks::evaluate_id(id, &obs, &params),
-                )
-            })
-            .collect()
+        [
+            "s3.versioning",
+            "s3.encryption",
+            "s3.object_lock",
+            "s3.acl_disabled",
+        ]
+        .iter()
+        .map(|id| {
+            (
+                id.to_string(),
+                crate::checks::evaluate_id(id, &obs, &params),
+            )
+        })
+        .collect()
     }
 
     #[tokio::test]
     async fn s3_answers_cut_short_are_errors_never_made_up_values() {
         use crate::aws::fake_endpoint::{cut, cut_points};
         use crate::checks::Status;
-        let cases: [(&str, &str, &str, String); 3] = [
+        let cases: [(&str, &str, &str, String); 4] = [
             (
                 "versioning",
                 "s3.versioning",
@@ -807,6 +851,12 @@ mod tests {
                 "s3.object_lock",
                 "GetObjectLockConfiguration",
                 object_lock_body(),
+            ),
+            (
+                "ownershipControls",
+                "s3.acl_disabled",
+                "GetBucketOwnershipControls",
+                ownership_body(),
             ),
         ];
         let mut wrong = Vec::new();
