@@ -63,6 +63,7 @@ fn s3_api_of(property: &str) -> &'static str {
         "LoggingConfiguration" => "GetBucketLogging",
         "ReplicationConfiguration" => "GetBucketReplication",
         "BucketPolicy" => "GetBucketPolicy",
+        "OwnershipControls" => "GetBucketOwnershipControls",
         "Tags" => "GetBucketTagging",
         _ => "HeadBucket",
     }
@@ -103,6 +104,7 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
                 "s3.object_lock" => "GetObjectLockConfiguration",
                 "s3.access_logging" => "GetBucketLogging",
                 "s3.replication" => "GetBucketReplication",
+                "s3.acl_disabled" => "GetBucketOwnershipControls",
                 other => panic!("no S3 API known for {other}"),
             },
         )]),
@@ -214,6 +216,7 @@ pub fn ops_of_type(resource_type: &str) -> &'static [Api] {
             ("s3", "GetBucketReplication"),
             ("s3", "GetBucketPolicy"),
             ("s3", "GetBucketTagging"),
+            ("s3", "GetBucketOwnershipControls"),
         ],
         "AWS::KMS::Key" => &[
             ("kms", "DescribeKey"),

@@ -148,6 +148,7 @@ const S3_SUBRESOURCES: &[(&str, &str, &str)] = &[
     ("GET", "tagging", "GetBucketTagging"),
     ("GET", "location", "GetBucketLocation"),
     ("GET", "acl", "GetBucketAcl"),
+    ("GET", "ownershipControls", "GetBucketOwnershipControls"),
     ("GET", "list-type", "ListObjectsV2"),
     ("GET", "versions", "ListObjectVersions"),
     ("GET", "retention", "GetObjectRetention"),
