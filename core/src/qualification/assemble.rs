@@ -115,29 +115,9 @@ pub fn traceability(spec: &Spec, results: &[CheckResult], evidence: &str) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{SeverityClass, Stage};
     use crate::spec::model::Requirement;
 
-    fn res(check: &str, target: &str, status: Status, reqs: &[&str]) -> CheckResult {
-        CheckResult {
-            check_id: check.into(),
-            title: "t".into(),
-            stage: Stage::Oq,
-            severity: SeverityClass::Security,
-            target: target.into(),
-            resource_type: "AWS::S3::Bucket".into(),
-            identifier: target.into(),
-            property: None,
-            status,
-            expected: "e".into(),
-            actual: "a".into(),
-            detail: None,
-            controls: vec![],
-            requirements: reqs.iter().map(|s| s.to_string()).collect(),
-            remediation: "r".into(),
-            suppression: None,
-        }
-    }
+    use crate::qualification::test_results::res;
 
     #[test]
     fn traceability_walks_requirements_to_results() {

@@ -30,6 +30,8 @@ pub mod prepare;
 pub mod reasons;
 pub mod settle;
 pub mod snapshot;
+#[cfg(test)]
+mod test_results;
 
 use std::collections::BTreeMap;
 
