@@ -31,6 +31,12 @@ impl Service {
             Service::S3 => "s3",
             Service::Sns => "sns",
             Service::Sts => "sts",
+            Service::Sqs => "sqs",
+            Service::SecretsManager => "secretsmanager",
+            Service::Lambda => "lambda",
+            Service::Efs => "elasticfilesystem",
+            Service::DynamoDb => "dynamodb",
+            Service::Backup => "backup",
         }
     }
 }

@@ -27,32 +27,44 @@ use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryA
 /// AWS services the provider talks to; names as in the hashicorp/aws `endpoints` block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
+    Backup,
     CloudFormation,
     CloudTrail,
     ConfigService,
+    DynamoDb,
     Ec2,
+    Efs,
     Kms,
+    Lambda,
     Logs,
     Rds,
     ResourceGroupsTaggingApi,
     S3,
+    SecretsManager,
     Sns,
+    Sqs,
     Sts,
 }
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 11] = [
+    pub const ALL: [Service; 17] = [
+        Service::Backup,
         Service::CloudFormation,
         Service::CloudTrail,
         Service::ConfigService,
+        Service::DynamoDb,
         Service::Ec2,
+        Service::Efs,
         Service::Kms,
+        Service::Lambda,
         Service::Logs,
         Service::Rds,
         Service::ResourceGroupsTaggingApi,
         Service::S3,
+        Service::SecretsManager,
         Service::Sns,
+        Service::Sqs,
         Service::Sts,
     ];
 
@@ -70,6 +82,12 @@ impl Service {
             Service::S3 => "s3",
             Service::Sns => "sns",
             Service::Sts => "sts",
+            Service::Sqs => "sqs",
+            Service::SecretsManager => "secretsmanager",
+            Service::Lambda => "lambda",
+            Service::Efs => "efs",
+            Service::DynamoDb => "dynamodb",
+            Service::Backup => "backup",
         }
     }
 
@@ -87,6 +105,12 @@ impl Service {
             Service::S3 => "S3",
             Service::Sns => "SNS",
             Service::Sts => "STS",
+            Service::Sqs => "SQS",
+            Service::SecretsManager => "SECRETS_MANAGER",
+            Service::Lambda => "LAMBDA",
+            Service::Efs => "EFS",
+            Service::DynamoDb => "DYNAMODB",
+            Service::Backup => "BACKUP",
         }
     }
 
@@ -104,6 +128,12 @@ impl Service {
             Service::S3 => "Endpoint URL for S3 (`AWS_ENDPOINT_URL_S3`).",
             Service::Sns => "Endpoint URL for SNS (`AWS_ENDPOINT_URL_SNS`).",
             Service::Sts => "Endpoint URL for STS (`AWS_ENDPOINT_URL_STS`).",
+            Service::Sqs => "Endpoint URL for SQS (`AWS_ENDPOINT_URL_SQS`).",
+            Service::SecretsManager => "Endpoint URL for Secrets Manager (`AWS_ENDPOINT_URL_SECRETS_MANAGER`).",
+            Service::Lambda => "Endpoint URL for Lambda (`AWS_ENDPOINT_URL_LAMBDA`).",
+            Service::Efs => "Endpoint URL for Amazon EFS (`AWS_ENDPOINT_URL_EFS`).",
+            Service::DynamoDb => "Endpoint URL for DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`).",
+            Service::Backup => "Endpoint URL for AWS Backup (`AWS_ENDPOINT_URL_BACKUP`).",
         }
     }
 
@@ -607,6 +637,16 @@ client!(
 );
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);
+client!(dynamodb, aws_sdk_dynamodb, Service::DynamoDb);
+client!(
+    secretsmanager,
+    aws_sdk_secretsmanager,
+    Service::SecretsManager
+);
+client!(sqs, aws_sdk_sqs, Service::Sqs);
+client!(lambda, aws_sdk_lambda, Service::Lambda);
+client!(efs, aws_sdk_efs, Service::Efs);
+client!(backup, aws_sdk_backup, Service::Backup);
 
 #[cfg(test)]
 mod tests {

@@ -52,7 +52,15 @@ impl Service {
             | Service::ConfigService
             | Service::Kms
             | Service::Logs
-            | Service::ResourceGroupsTaggingApi => Protocol::Json,
+            | Service::ResourceGroupsTaggingApi
+            // awsJson 1.0 (DynamoDB, SQS), awsJson 1.1 (Secrets Manager) and restJson1
+            // (Lambda, EFS, Backup): JSON documents.
+            | Service::DynamoDb
+            | Service::SecretsManager
+            | Service::Sqs
+            | Service::Lambda
+            | Service::Efs
+            | Service::Backup => Protocol::Json,
         }
     }
 
@@ -70,6 +78,12 @@ impl Service {
             Service::S3 => "S3",
             Service::Sns => "SNS",
             Service::Sts => "STS",
+            Service::Sqs => "SQS",
+            Service::SecretsManager => "Secrets Manager",
+            Service::Lambda => "Lambda",
+            Service::Efs => "Amazon EFS",
+            Service::DynamoDb => "DynamoDB",
+            Service::Backup => "AWS Backup",
         }
     }
 }
