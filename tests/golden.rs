@@ -97,6 +97,146 @@ fn checks_of(ty: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The `data-services` run: for each check of the data services (DynamoDB, Secrets
+/// Manager, SNS, SQS, Lambda, EFS, AWS Backup), a resource passing it, one failing it and
+/// one whose configuration cannot be read.
+fn data_service_targets() -> Vec<(Target, Observation)> {
+    const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let rp = |encrypted: bool, days: i64| {
+        json!({"RecoveryPoints": [{
+            "RecoveryPointArn": "arn:aws:backup:eu-west-1:123456789012:recovery-point:rp-1",
+            "ResourceArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/lims-records",
+            "IsEncrypted": encrypted, "DeleteAfterDays": days
+        }]})
+    };
+    let plan = |schedule: &str| {
+        json!({"BackupPlan": {"BackupPlanName": "lims", "BackupPlanRule": [{
+            "RuleName": "daily", "TargetBackupVault": "lims-vault",
+            "ScheduleExpression": schedule, "Lifecycle": {"DeleteAfterDays": 35}
+        }]}})
+    };
+    // (check, type, identifier, passing, failing, unreadable property)
+    let cases: Vec<(&str, &str, &str, Json, Json, &str)> = vec![
+        (
+            "dynamodb.pitr",
+            "AWS::DynamoDB::Table",
+            "lims-records",
+            json!({"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 35}}),
+            json!({"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": false}}),
+            "PointInTimeRecoverySpecification",
+        ),
+        (
+            "dynamodb.kms",
+            "AWS::DynamoDB::Table",
+            "lims-records",
+            json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": KEY}}),
+            json!({}),
+            "SSESpecification",
+        ),
+        (
+            "secretsmanager.rotation",
+            "AWS::SecretsManager::Secret",
+            "lims/db",
+            json!({"RotationEnabled": true, "RotationRules": {"AutomaticallyAfterDays": 30}}),
+            json!({"RotationEnabled": false}),
+            "RotationEnabled",
+        ),
+        (
+            "secretsmanager.kms_cmk",
+            "AWS::SecretsManager::Secret",
+            "lims/db",
+            json!({"KmsKeyId": KEY, "KmsKeyManager": "CUSTOMER"}),
+            json!({}),
+            "KmsKeyId",
+        ),
+        (
+            "sns.kms",
+            "AWS::SNS::Topic",
+            "arn:aws:sns:eu-west-1:123456789012:lims-alerts",
+            json!({"KmsMasterKeyId": KEY}),
+            json!({}),
+            "KmsMasterKeyId",
+        ),
+        (
+            "sqs.kms",
+            "AWS::SQS::Queue",
+            "arn:aws:sqs:eu-west-1:123456789012:lims-events",
+            json!({"KmsMasterKeyId": KEY}),
+            json!({"SqsManagedSseEnabled": true}),
+            "KmsMasterKeyId",
+        ),
+        (
+            "lambda.not_public",
+            "AWS::Lambda::Function",
+            "lims-export",
+            json!({"FunctionUrls": [{"AuthType": "AWS_IAM", "FunctionUrl": "https://x.lambda-url.eu-west-1.on.aws/"}]}),
+            json!({"FunctionUrls": [{"AuthType": "NONE", "FunctionUrl": "https://x.lambda-url.eu-west-1.on.aws/"}]}),
+            "FunctionUrls",
+        ),
+        (
+            "efs.encrypted",
+            "AWS::EFS::FileSystem",
+            "fs-0123456789abcdef0",
+            json!({"Encrypted": true, "KmsKeyId": KEY}),
+            json!({"Encrypted": false}),
+            "Encrypted",
+        ),
+        (
+            "efs.backup_policy",
+            "AWS::EFS::FileSystem",
+            "fs-0123456789abcdef0",
+            json!({"BackupPolicy": {"Status": "ENABLED"}}),
+            json!({}),
+            "BackupPolicy",
+        ),
+        (
+            "backup.plan_min_frequency_retention",
+            "AWS::Backup::BackupPlan",
+            "lims-plan",
+            plan("cron(0 5 ? * * *)"),
+            plan("cron(0 5 ? * SUN *)"),
+            "BackupPlan",
+        ),
+        (
+            "backup.vault_locked",
+            "AWS::Backup::BackupVault",
+            "lims-vault",
+            json!({"Locked": true, "LockConfiguration": {"MinRetentionDays": 35}}),
+            json!({"Locked": false}),
+            "Locked",
+        ),
+        (
+            "backup.recovery_point_encrypted",
+            "AWS::Backup::BackupVault",
+            "lims-vault",
+            rp(true, 35),
+            rp(false, 35),
+            "RecoveryPoints",
+        ),
+        (
+            "backup.recovery_point_min_retention",
+            "AWS::Backup::BackupVault",
+            "lims-vault",
+            rp(true, 35),
+            rp(true, 7),
+            "RecoveryPoints",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (check, ty, id, pass, fail, property) in cases {
+        let name = check.replace('.', "-").replace('_', "-");
+        for (outcome, props) in [("pass", Some(pass)), ("fail", Some(fail)), ("denied", None)] {
+            let t = target(&format!("{name}-{outcome}"), ty, id, &[check], &[]);
+            let o = match props {
+                Some(props) => seen(&t, None, props),
+                None => unreadable(&t, &[property]),
+            };
+            out.push((t, o));
+        }
+    }
+    out
+}
+
 /// The `added-checks` run: for each check of [`ADDED_AFTER_FULL`], a resource passing it, one
 /// failing it, one without the configuration and one whose configuration cannot be read.
 fn added_check_targets() -> Vec<(Target, Observation)> {
@@ -733,6 +873,9 @@ fn scenarios() -> Vec<Scenario> {
     let added = added_check_targets();
     let added_refs: Vec<&Target> = added.iter().map(|(t, _)| t).collect();
     let added_spec = spec(&added_refs, &[], vec![]);
+    let data = data_service_targets();
+    let data_refs: Vec<&Target> = data.iter().map(|(t, _)| t).collect();
+    let data_spec = spec(&data_refs, &[], vec![]);
     vec![
         Scenario {
             name: "full",
@@ -766,6 +909,15 @@ fn scenarios() -> Vec<Scenario> {
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
             targets: added,
+            stacks: vec![],
+            notes: vec![],
+        },
+        Scenario {
+            name: "data-services",
+            spec: data_spec,
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets: data,
             stacks: vec![],
             notes: vec![],
         },
@@ -865,6 +1017,11 @@ fn golden_scenarios_cover_every_check_and_status() {
         .find(|s| s.name == "added-checks")
         .map(assemble_report)
         .expect("the added-checks scenario");
+    let data = scenarios()
+        .into_iter()
+        .find(|s| s.name == "data-services")
+        .map(assemble_report)
+        .expect("the data-services scenario");
     for r in &full.results {
         assert!(
             !ADDED_AFTER_FULL.contains(&r.check_id.as_str()),
@@ -873,7 +1030,12 @@ fn golden_scenarios_cover_every_check_and_status() {
         );
     }
     let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
-    for r in full.results.iter().chain(&added.results) {
+    for r in full
+        .results
+        .iter()
+        .chain(&added.results)
+        .chain(&data.results)
+    {
         seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
             .or_default()
             .insert(r.status);

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use aws_config::SdkConfig;
 
 use crate::fixtures;
-use crate::harness::{Emulator, Needs, Workspace};
+use crate::harness::{Backend, Emulator, Needs, Workspace};
 use gxp_core::spec::model::ExpectedStack;
 
 /// The S3 checks: the compliant bucket passes them, each weakened bucket fails its own.
@@ -62,6 +62,13 @@ fn exercised_here() -> Vec<&'static str> {
         ENDPOINT_CHECKS,
         RDS_CHECKS,
         STACK_CHECKS,
+        fixtures::dynamodb::CHECKS,
+        fixtures::secretsmanager::CHECKS,
+        fixtures::sns::CHECKS,
+        fixtures::sqs::CHECKS,
+        fixtures::lambda::CHECKS,
+        fixtures::efs::CHECKS,
+        fixtures::backup::CHECKS,
     ]
     .concat()
 }
@@ -91,6 +98,20 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
         "iq.stack_status",
         "passes on every stack here; failing needs a stack left in a ROLLBACK or FAILED state, \
          which neither emulator leaves for a template that deploys; unit-tested in checks::iq",
+    ),
+    (
+        "backup.recovery_point_encrypted",
+        "moto has no AWS Backup recovery points (ListRecoveryPointsByBackupVault answers HTTP 404 \
+         without an error code; StartBackupJob is not implemented): on the emulator the check is \
+         `error` (catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture); its pass and \
+         fail are unit-tested on recorded ListRecoveryPointsByBackupVault answers in \
+         gxp-core observe::backup and checks::backup",
+    ),
+    (
+        "backup.recovery_point_min_retention",
+        "moto has no AWS Backup recovery points (see backup.recovery_point_encrypted): `error` on \
+         the emulator, pass and fail unit-tested on recorded answers in gxp-core observe::backup \
+         and checks::backup",
     ),
     (
         "iq.stack_drift",
@@ -618,4 +639,221 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         "iq.stack_resources",
     ];
     assert_eq!(asserted, STACK_CHECKS);
+}
+
+/// One service's fixtures in a qualification: the compliant resource and one weakened
+/// resource per check.
+struct ServiceFixtures {
+    ty: &'static str,
+    checks: &'static [&'static str],
+    compliant: String,
+    weakened: Vec<(String, &'static str)>,
+}
+
+impl ServiceFixtures {
+    fn resources(&self) -> Vec<Res> {
+        std::iter::once(&self.compliant)
+            .chain(self.weakened.iter().map(|(id, _)| id))
+            .map(|id| res(id, self.ty, id, self.checks))
+            .collect()
+    }
+
+    fn assert(&self, results: &BTreeMap<(String, String, String), String>) {
+        let weak: Vec<(&str, &str)> = self
+            .weakened
+            .iter()
+            .map(|(id, c)| (id.as_str(), *c))
+            .collect();
+        assert_one_failure_each(results, &self.compliant, &weak, self.checks);
+    }
+}
+
+/// SNS, SQS and Lambda: one qualification, each weakened resource fails exactly its check,
+/// the compliant ones pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_sns_sqs_lambda_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "messaging").await;
+    let account = fixtures::config::account_id(&sdk).await;
+    let role = fixtures::lambda::execution_role(&sdk, "fx-lambda-role").await;
+    let mut topics = ServiceFixtures {
+        ty: "AWS::SNS::Topic",
+        checks: fixtures::sns::CHECKS,
+        compliant: fixtures::sns::topic(&sdk, "fx-topic-ok", Some(&key)).await,
+        weakened: Vec::new(),
+    };
+    let mut queues = ServiceFixtures {
+        ty: "AWS::SQS::Queue",
+        checks: fixtures::sqs::CHECKS,
+        compliant: fixtures::sqs::queue(&sdk, "fx-queue-ok", Some(&key)).await,
+        weakened: Vec::new(),
+    };
+    let mut functions = ServiceFixtures {
+        ty: "AWS::Lambda::Function",
+        checks: fixtures::lambda::CHECKS,
+        compliant: fixtures::lambda::compliant_function(&sdk, "fx-fn-ok", &role, &account).await,
+        weakened: Vec::new(),
+    };
+    for (i, check) in fixtures::sns::CHECKS.iter().enumerate() {
+        let id = fixtures::sns::weakened_topic(&sdk, &format!("fx-topic-{i}"), check).await;
+        topics.weakened.push((
+            id.unwrap_or_else(|| panic!("no fixture for {check}")),
+            check,
+        ));
+    }
+    for (i, check) in fixtures::sqs::CHECKS.iter().enumerate() {
+        let id = fixtures::sqs::weakened_queue(&sdk, &format!("fx-queue-{i}"), check).await;
+        queues.weakened.push((
+            id.unwrap_or_else(|| panic!("no fixture for {check}")),
+            check,
+        ));
+    }
+    for w in fixtures::lambda::WEAKENINGS {
+        let id =
+            fixtures::lambda::weakened_function(&sdk, &format!("fx-fn-{w}"), &role, &account, w)
+                .await;
+        functions.weakened.push((id, "lambda.not_public"));
+    }
+    let services = [topics, queues, functions];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+}
+
+/// DynamoDB and Secrets Manager: one qualification, each weakened resource fails exactly its
+/// check, the compliant ones pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_dynamodb_and_secrets_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::DynamoDb, Needs::SecretRotationWithoutLambda])
+    else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "data services").await;
+    let mut tables = ServiceFixtures {
+        ty: "AWS::DynamoDB::Table",
+        checks: fixtures::dynamodb::CHECKS,
+        compliant: fixtures::dynamodb::compliant_table(&sdk, "fx-ddb-ok", &key).await,
+        weakened: Vec::new(),
+    };
+    let mut secrets = ServiceFixtures {
+        ty: "AWS::SecretsManager::Secret",
+        checks: fixtures::secretsmanager::CHECKS,
+        compliant: fixtures::secretsmanager::compliant_secret(&sdk, "fx-secret-ok", &key).await,
+        weakened: Vec::new(),
+    };
+    for (i, check) in fixtures::dynamodb::CHECKS.iter().enumerate() {
+        let id =
+            fixtures::dynamodb::weakened_table(&sdk, &format!("fx-ddb-{i}"), &key, check).await;
+        tables.weakened.push((
+            id.unwrap_or_else(|| panic!("no fixture for {check}")),
+            check,
+        ));
+    }
+    for (i, check) in fixtures::secretsmanager::CHECKS.iter().enumerate() {
+        let id =
+            fixtures::secretsmanager::weakened_secret(&sdk, &format!("fx-secret-{i}"), &key, check)
+                .await;
+        secrets.weakened.push((
+            id.unwrap_or_else(|| panic!("no fixture for {check}")),
+            check,
+        ));
+    }
+    let services = [tables, secrets];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+}
+
+/// EFS and AWS Backup (not in LocalStack's community edition): one qualification. The
+/// recovery-point checks read ListRecoveryPointsByBackupVault, which moto does not
+/// implement: on the compliant vault they are `error`, never `passed`.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Efs, Needs::Backup]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "efs and backup").await;
+    let mut file_systems = ServiceFixtures {
+        ty: "AWS::EFS::FileSystem",
+        checks: fixtures::efs::CHECKS,
+        compliant: fixtures::efs::compliant_file_system(&sdk, "fx-efs-ok", &key).await,
+        weakened: Vec::new(),
+    };
+    for (i, check) in fixtures::efs::CHECKS.iter().enumerate() {
+        let id =
+            fixtures::efs::weakened_file_system(&sdk, &format!("fx-efs-{i}"), &key, check).await;
+        file_systems.weakened.push((
+            id.unwrap_or_else(|| panic!("no fixture for {check}")),
+            check,
+        ));
+    }
+    let vault_checks: &[&str] = &[
+        "backup.vault_locked",
+        "backup.recovery_point_encrypted",
+        "backup.recovery_point_min_retention",
+    ];
+    let vault_ok = fixtures::backup::vault(&sdk, "fx-vault-ok", &key, true).await;
+    let vault_open = fixtures::backup::vault(&sdk, "fx-vault-open", &key, false).await;
+    let plan_checks: &[&str] = &["backup.plan_min_frequency_retention"];
+    let plan_ok = fixtures::backup::compliant_plan(&sdk, "fx-plan-ok", &vault_ok).await;
+    let plan_weekly =
+        fixtures::backup::plan(&sdk, "fx-plan-weekly", &vault_ok, "cron(0 5 ? * SUN *)", 35).await;
+    let plan_short =
+        fixtures::backup::plan(&sdk, "fx-plan-short", &vault_ok, "cron(0 5 ? * * *)", 7).await;
+
+    let mut resources = file_systems.resources();
+    for (key, id) in [("vault-ok", &vault_ok), ("vault-open", &vault_open)] {
+        resources.push(res(key, "AWS::Backup::BackupVault", id, vault_checks));
+    }
+    for (key, id) in [
+        ("plan-ok", &plan_ok),
+        ("plan-weekly", &plan_weekly),
+        ("plan-short", &plan_short),
+    ] {
+        resources.push(res(key, "AWS::Backup::BackupPlan", id, plan_checks));
+    }
+    let results = qualify(&emu, &resources, &[]);
+    file_systems.assert(&results);
+    assert_one_failure_each(
+        &results,
+        "plan-ok",
+        &[
+            ("plan-weekly", "backup.plan_min_frequency_retention"),
+            ("plan-short", "backup.plan_min_frequency_retention"),
+        ],
+        plan_checks,
+    );
+    assert_eq!(
+        status(&results, "vault-ok", "backup.vault_locked"),
+        "passed"
+    );
+    assert_eq!(
+        status(&results, "vault-open", "backup.vault_locked"),
+        "failed"
+    );
+    for c in &vault_checks[1..] {
+        for vault in ["vault-ok", "vault-open"] {
+            let got = status(&results, vault, c);
+            // moto: no ListRecoveryPointsByBackupVault; AWS: the fixture vaults are empty.
+            let allowed: &[&str] = if emu.backend() == Backend::Moto {
+                &["error"]
+            } else {
+                &["failed"]
+            };
+            assert!(allowed.contains(&got), "{c} on {vault}: {got}");
+        }
+    }
 }

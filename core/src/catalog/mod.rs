@@ -582,6 +582,13 @@ mod tests {
             "ec2",
             "logs",
             "rds",
+            "dynamodb",
+            "secretsmanager",
+            "sns",
+            "sqs",
+            "lambda",
+            "efs",
+            "backup",
             "cloudformation",
             "any",
         ];
@@ -710,6 +717,9 @@ mod tests {
             "s3.replication",
             "ec2.vpc_flow_logs",
             "rds.multi_az",
+            // Recovery points exist only once backups have run: evidence of operation.
+            "backup.recovery_point_encrypted",
+            "backup.recovery_point_min_retention",
         ];
         for c in all() {
             let expected = if c.id.starts_with("iq.") {

@@ -6,15 +6,22 @@
 //! the check does not apply to, and runs the registered evaluator otherwise. The IQ checks
 //! ([`iq`]) compare the specification with stacks and are evaluated by the run.
 
+pub mod backup;
 pub mod cloudtrail;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub mod iq;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod registry;
 pub mod s3;
+pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -2,7 +2,10 @@
 //! tests in one file), registered by one line in [`CHECKS`]. The catalog, evaluation, the
 //! generated docs and the coverage tests all read this list.
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Check};
+use super::{
+    backup, cloudtrail, config, dynamodb, ec2, efs, kms, lambda, logs, rds, s3, secretsmanager,
+    sns, sqs, Check,
+};
 
 /// Every registered check, in catalog order (after the IQ checks).
 pub static CHECKS: &[&Check] = &[
@@ -35,6 +38,19 @@ pub static CHECKS: &[&Check] = &[
     &rds::multi_az::CHECK,
     &rds::backup_retention::CHECK,
     &rds::deletion_protection::CHECK,
+    &dynamodb::pitr::CHECK,
+    &dynamodb::kms::CHECK,
+    &secretsmanager::rotation::CHECK,
+    &secretsmanager::kms_cmk::CHECK,
+    &sns::kms::CHECK,
+    &sqs::kms::CHECK,
+    &lambda::not_public::CHECK,
+    &efs::encrypted::CHECK,
+    &efs::backup_policy::CHECK,
+    &backup::plan_min_frequency_retention::CHECK,
+    &backup::vault_locked::CHECK,
+    &backup::recovery_point_encrypted::CHECK,
+    &backup::recovery_point_min_retention::CHECK,
 ];
 
 /// The registered check with id `id`.

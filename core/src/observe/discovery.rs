@@ -91,6 +91,12 @@ pub fn classify_arns(arns: impl IntoIterator<Item = String>) -> Discovery {
 /// | `arn:aws:ec2:R:A:vpc-endpoint/ID` | `AWS::EC2::VPCEndpoint` | endpoint id |
 /// | `arn:aws:rds:R:A:db:ID` | `AWS::RDS::DBInstance` | instance identifier |
 /// | `arn:aws:config:R:A:configuration-recorder/NAME/ID` | `AWS::Config::ConfigurationRecorder` | recorder name |
+/// | `arn:aws:dynamodb:R:A:table/NAME` | `AWS::DynamoDB::Table` | table name |
+/// | `arn:aws:secretsmanager:R:A:secret:NAME-SUFFIX` | `AWS::SecretsManager::Secret` | the ARN |
+/// | `arn:aws:sns:R:A:NAME` | `AWS::SNS::Topic` | the ARN |
+/// | `arn:aws:sqs:R:A:NAME` | `AWS::SQS::Queue` | the ARN |
+/// | `arn:aws:lambda:R:A:function:NAME` | `AWS::Lambda::Function` | function name |
+/// | `arn:aws:elasticfilesystem:R:A:file-system/ID` | `AWS::EFS::FileSystem` | file system id |
 pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
     let mut parts = arn.splitn(6, ':');
     let (Some("arn"), Some(_partition), Some(service), Some(_region), Some(_account), Some(rest)) = (
@@ -103,7 +109,7 @@ pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
     ) else {
         return None;
     };
-    crate::observe::services::named(service).and_then(|s| (s.discover)(arn, rest))
+    crate::observe::services::for_namespace(service).and_then(|s| (s.discover)(arn, rest))
 }
 
 #[cfg(test)]
@@ -168,6 +174,36 @@ mod tests {
                 "default",
             ),
             (
+                "arn:aws:dynamodb:us-east-1:123456789012:table/lims-records",
+                "AWS::DynamoDB::Table",
+                "lims-records",
+            ),
+            (
+                "arn:aws:sns:us-east-1:123456789012:gxp-alerts",
+                "AWS::SNS::Topic",
+                "arn:aws:sns:us-east-1:123456789012:gxp-alerts",
+            ),
+            (
+                "arn:aws:sqs:us-east-1:123456789012:gxp-events",
+                "AWS::SQS::Queue",
+                "arn:aws:sqs:us-east-1:123456789012:gxp-events",
+            ),
+            (
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:lims/db-AbCdEf",
+                "AWS::SecretsManager::Secret",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:lims/db-AbCdEf",
+            ),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:function:lims-export",
+                "AWS::Lambda::Function",
+                "lims-export",
+            ),
+            (
+                "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0abc",
+                "AWS::EFS::FileSystem",
+                "fs-0abc",
+            ),
+            (
                 "arn:aws-us-gov:s3:::gov-bucket",
                 "AWS::S3::Bucket",
                 "gov-bucket",
@@ -195,7 +231,11 @@ mod tests {
             "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
             "arn:aws:rds:us-east-1:123456789012:cluster:aurora",
             "arn:aws:rds:us-east-1:123456789012:snapshot:snap",
-            "arn:aws:sns:us-east-1:123456789012:topic",
+            "arn:aws:sns:us-east-1:123456789012:topic:0c8b8f33-1c0f-4e0c-9d7e-6d6b5a4f3e2d",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-01-01T00:00:00.000",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:live",
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-1",
+            "arn:aws:efs:us-east-1:123456789012:file-system/fs-1",
             "arn:aws:config:us-east-1:123456789012:config-rule/config-rule-1",
             "arn:aws:ec2:us-east-1:123456789012:vpc/",
             "not-an-arn",
@@ -209,7 +249,7 @@ mod tests {
     #[test]
     fn targets_carry_key_origin_and_catalog_checks_sorted_by_key() {
         let found = classify_arns([
-            "arn:aws:sns:us-east-1:1:topic".to_string(),
+            "arn:aws:sns:us-east-1:1:topic:sub-1".to_string(),
             "arn:aws:s3:::b".to_string(),
             "arn:aws:ec2:us-east-1:1:vpc/vpc-1".to_string(),
             "arn:aws:s3:::b".to_string(),
@@ -238,7 +278,7 @@ mod tests {
             found.unsupported,
             [
                 "arn:aws:ec2:us-east-1:1:subnet/subnet-1",
-                "arn:aws:sns:us-east-1:1:topic"
+                "arn:aws:sns:us-east-1:1:topic:sub-1"
             ]
         );
     }

@@ -8,7 +8,10 @@
 
 use futures::future::BoxFuture;
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use super::{
+    backup, cloudtrail, config, dynamodb, ec2, efs, kms, lambda, logs, rds, s3, secretsmanager,
+    sns, sqs, Observation, Target,
+};
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
 
@@ -52,6 +55,13 @@ pub const SERVICES: &[&Service] = &[
     &logs::SERVICE,
     &ec2::SERVICE,
     &rds::SERVICE,
+    &dynamodb::SERVICE,
+    &secretsmanager::SERVICE,
+    &sns::SERVICE,
+    &sqs::SERVICE,
+    &lambda::SERVICE,
+    &efs::SERVICE,
+    &backup::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.
@@ -62,9 +72,31 @@ pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
         .find(|s| s.resource_types.contains(&resource_type))
 }
 
-/// The service with ARN namespace `name`.
+/// The service named `name` (the `service` of its checks).
 pub fn named(name: &str) -> Option<&'static Service> {
     SERVICES.iter().copied().find(|s| s.name == name)
+}
+
+/// Services whose ARN and IAM namespace differs from their name: (name, namespace). The
+/// `efs.*` checks are read with `elasticfilesystem:` actions from `arn:aws:elasticfilesystem:`
+/// resources.
+pub const ARN_NAMESPACES: &[(&str, &str)] = &[("efs", "elasticfilesystem")];
+
+/// The ARN and IAM namespace of service `name` (its name unless [`ARN_NAMESPACES`] says
+/// otherwise).
+pub fn namespace(name: &str) -> &str {
+    ARN_NAMESPACES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(name, |(_, ns)| ns)
+}
+
+/// The service whose ARNs have namespace `namespace` (`s3`, `elasticfilesystem`, ...).
+pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
+    SERVICES
+        .iter()
+        .copied()
+        .find(|s| self::namespace(s.name) == namespace)
 }
 
 /// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
@@ -128,7 +160,16 @@ mod tests {
                 );
             }
             assert_eq!(named(s.name).map(|n| n.name), Some(s.name));
+            assert_eq!(
+                for_namespace(namespace(s.name)).map(|n| n.name),
+                Some(s.name)
+            );
         }
+        assert_eq!(
+            for_namespace("elasticfilesystem").map(|s| s.name),
+            Some("efs")
+        );
+        assert!(for_namespace("efs").is_none());
         assert!(for_resource_type("AWS::Nope::Nothing").is_none());
     }
 
@@ -177,7 +218,11 @@ mod tests {
             );
             for a in s.iam_actions {
                 assert!(well_formed(a), "{}: {a}", s.name);
-                assert!(a.starts_with(&format!("{}:", s.name)), "{}: {a}", s.name);
+                assert!(
+                    a.starts_with(&format!("{}:", namespace(s.name))),
+                    "{}: {a}",
+                    s.name
+                );
             }
         }
         for c in crate::catalog::all() {
