@@ -224,7 +224,7 @@ fn data_service_targets() -> Vec<(Target, Observation)> {
     ];
     let mut out = Vec::new();
     for (check, ty, id, pass, fail, property) in cases {
-        let name = check.replace('.', "-").replace('_', "-");
+        let name = check.replace(['.', '_'], "-");
         for (outcome, props) in [("pass", Some(pass)), ("fail", Some(fail)), ("denied", None)] {
             let t = target(&format!("{name}-{outcome}"), ty, id, &[check], &[]);
             let o = match props {
