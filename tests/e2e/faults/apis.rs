@@ -258,8 +258,8 @@ mod tests {
         );
         let n = |ty, check| needs(ty, check, None).all;
         assert_eq!(
-            n("AWS::S3::Bucket", "s3.acl_disabled"),
-            [("s3", "GetBucketOwnershipControls")]
+            n("AWS::S3::Bucket", "s3.versioning"),
+            [("s3", "GetBucketVersioning")]
         );
         assert_eq!(
             n("AWS::CloudTrail::Trail", "cloudtrail.cloudwatch_logs"),
