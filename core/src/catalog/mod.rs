@@ -4,7 +4,22 @@
 //! evaluator makes), at which qualification stage ([`Stage`]), which CloudFormation
 //! resource types it applies to, how a failure is classified ([`SeverityClass`]), which
 //! regulatory controls it supports, how to remediate a failure, and which tuning
-//! parameters it accepts. Evaluators live elsewhere; nothing here calls AWS.
+//! parameters it accepts. The definitions live with their evaluators, one file per check
+//! (`checks/iq/<check>.rs`, `checks/<service>/<check>.rs`), registered in
+//! [`crate::checks::registry`]; the catalog is built from the registries ([`all`]). Nothing
+//! here calls AWS.
+//!
+//! # Writing a definition
+//! Control references follow the primer's "Control mapping": Part 11 §11.10(a) validation,
+//! (c) record protection, (d)/(g) access limitation and authority checks, (e) audit trails,
+//! (k) systems documentation / change history, §11.30 open systems; Annex 11 §4 validation,
+//! §7 data storage and backup (§7.2 backups), §9 audit trails, §10 change and configuration
+//! management, §11 periodic evaluation, §12 security; HIPAA 164.312(a)(2)(iv) encryption,
+//! (b) audit controls, (e)(1) transmission security.
+//!
+//! Every description starts with its stage (`IQ.`, `OQ.` or `PQ.`) and names the API call(s)
+//! the evaluator makes. Keep ids stable: they are referenced from specifications,
+//! suppressions and filed evidence.
 //!
 //! # Stages
 //! - **IQ** (installation qualification): the deployed state equals the approved
@@ -32,7 +47,6 @@
 //! letters, digits or underscores. Anything else (`21CFR11`, `Annex 11-9`,
 //! `HIPAA164.312`, `21CFR11.10(`, the empty string) is rejected.
 
-mod definitions;
 pub mod docs;
 pub mod params;
 
@@ -268,16 +282,14 @@ impl CheckDef {
     }
 }
 
-/// Every check in the catalog, in a stable order: IQ first, then the registered checks
+/// Every check in the catalog, in a stable order: the IQ checks
+/// ([`crate::checks::registry::IQ_CHECKS`]), then the OQ/PQ checks
 /// ([`crate::checks::registry::CHECKS`]).
 pub fn all() -> &'static [CheckDef] {
     static ALL: std::sync::LazyLock<Vec<CheckDef>> = std::sync::LazyLock::new(|| {
-        let registered = crate::checks::registry::CHECKS.iter().map(|c| c.def);
-        definitions::IQ_CHECKS
-            .iter()
-            .copied()
-            .chain(registered)
-            .collect()
+        use crate::checks::registry::{CHECKS, IQ_CHECKS};
+        let iq = IQ_CHECKS.iter().map(|c| c.def);
+        iq.chain(CHECKS.iter().map(|c| c.def)).collect()
     });
     &ALL
 }

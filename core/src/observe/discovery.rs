@@ -19,6 +19,19 @@ pub struct Discovery {
     pub unsupported: Vec<String>,
 }
 
+/// What tag-based discovery gave in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DiscoveryOutcome {
+    /// The qualification has no discovery tags.
+    #[default]
+    NotConfigured,
+    /// GetResources answered: how many tagged resources of a checkable type it listed, and
+    /// how many of a type without checks.
+    Found { targets: usize, unsupported: usize },
+    /// GetResources failed (the error).
+    Failed(String),
+}
+
 /// Find resources carrying all `tags` (Resource Groups Tagging API GetResources, every page)
 /// as targets with the catalog's OQ/PQ checks for their type.
 ///
