@@ -305,6 +305,21 @@ mod tests {
                     c.id
                 );
             }
+            // Prowler check ids are the snake_case folder names of
+            // prowler/providers/aws/services/<service>/<check_id>/; AWS Config managed rules
+            // are named in lower-kebab case (their upper-snake source identifier differs).
+            let shaped = |id: &str, sep: char| {
+                id.contains(sep)
+                    && id
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == sep)
+            };
+            for id in c.related.prowler {
+                assert!(shaped(id, '_'), "{}: Prowler check id {id:?}", c.id);
+            }
+            for name in c.related.aws_config {
+                assert!(shaped(name, '-'), "{}: AWS Config rule {name:?}", c.id);
+            }
         }
     }
 
