@@ -35,6 +35,7 @@
 mod definitions;
 pub mod docs;
 pub mod params;
+pub mod sections;
 
 pub use params::{ParamError, ParamKind, ParamValue};
 
