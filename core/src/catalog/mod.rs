@@ -49,6 +49,7 @@
 
 pub mod docs;
 pub mod params;
+pub mod sections;
 
 pub use params::{ParamError, ParamKind, ParamValue};
 
