@@ -83,189 +83,103 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
     Observation::with_existence(t, existence)
 }
 
-/// Checks registered after the `full` golden files were written. The `full` run selects
-/// the checks of its time (its targets list their checks, as a specification does), so its
-/// reports stay byte for byte; each added check has a golden run of its own (see
-/// [`added_check_targets`]).
-const ADDED_AFTER_FULL: &[&str] = &["s3.acl_disabled"];
-
-/// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
-fn checks_of(ty: &str) -> Vec<&'static str> {
-    catalog::for_resource_type(ty)
-        .map(|c| c.id)
-        .filter(|id| !ADDED_AFTER_FULL.contains(id))
+/// The check set of the `full` run, pinned in `tests/golden/full.checks` (one id a line): the
+/// checks of its time. Its targets select the OQ/PQ checks of their type in this set (as a
+/// specification lists its checks), so a check registered later does not change its reports;
+/// the runs of the targets files cover it instead (see [`targets_of_file`]).
+fn full_checks() -> BTreeSet<String> {
+    let path = golden_dir().join(FULL_CHECKS);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
         .collect()
 }
 
-/// The `data-services` run: for each check of the data services (DynamoDB, Secrets
-/// Manager, SNS, SQS, Lambda, EFS, AWS Backup), a resource passing it, one failing it and
-/// one whose configuration cannot be read.
-fn data_service_targets() -> Vec<(Target, Observation)> {
-    const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    let rp = |encrypted: bool, days: i64| {
-        json!({"RecoveryPoints": [{
-            "RecoveryPointArn": "arn:aws:backup:eu-west-1:123456789012:recovery-point:rp-1",
-            "ResourceArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/lims-records",
-            "IsEncrypted": encrypted, "DeleteAfterDays": days
-        }]})
-    };
-    let plan = |schedule: &str| {
-        json!({"BackupPlan": {"BackupPlanName": "lims", "BackupPlanRule": [{
-            "RuleName": "daily", "TargetBackupVault": "lims-vault",
-            "ScheduleExpression": schedule, "Lifecycle": {"DeleteAfterDays": 35}
-        }]}})
-    };
-    // (check, type, identifier, passing, failing, unreadable property)
-    let cases: Vec<(&str, &str, &str, Json, Json, &str)> = vec![
-        (
-            "dynamodb.pitr",
-            "AWS::DynamoDB::Table",
-            "lims-records",
-            json!({"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true, "RecoveryPeriodInDays": 35}}),
-            json!({"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": false}}),
-            "PointInTimeRecoverySpecification",
-        ),
-        (
-            "dynamodb.kms",
-            "AWS::DynamoDB::Table",
-            "lims-records",
-            json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": KEY}}),
-            json!({}),
-            "SSESpecification",
-        ),
-        (
-            "secretsmanager.rotation",
-            "AWS::SecretsManager::Secret",
-            "lims/db",
-            json!({"RotationEnabled": true, "RotationRules": {"AutomaticallyAfterDays": 30}}),
-            json!({"RotationEnabled": false}),
-            "RotationEnabled",
-        ),
-        (
-            "secretsmanager.kms_cmk",
-            "AWS::SecretsManager::Secret",
-            "lims/db",
-            json!({"KmsKeyId": KEY, "KmsKeyManager": "CUSTOMER"}),
-            json!({}),
-            "KmsKeyId",
-        ),
-        (
-            "sns.kms",
-            "AWS::SNS::Topic",
-            "arn:aws:sns:eu-west-1:123456789012:lims-alerts",
-            json!({"KmsMasterKeyId": KEY}),
-            json!({}),
-            "KmsMasterKeyId",
-        ),
-        (
-            "sqs.kms",
-            "AWS::SQS::Queue",
-            "arn:aws:sqs:eu-west-1:123456789012:lims-events",
-            json!({"KmsMasterKeyId": KEY}),
-            json!({"SqsManagedSseEnabled": true}),
-            "KmsMasterKeyId",
-        ),
-        (
-            "lambda.not_public",
-            "AWS::Lambda::Function",
-            "lims-export",
-            json!({"FunctionUrls": [{"AuthType": "AWS_IAM", "FunctionUrl": "https://x.lambda-url.eu-west-1.on.aws/"}]}),
-            json!({"FunctionUrls": [{"AuthType": "NONE", "FunctionUrl": "https://x.lambda-url.eu-west-1.on.aws/"}]}),
-            "FunctionUrls",
-        ),
-        (
-            "efs.encrypted",
-            "AWS::EFS::FileSystem",
-            "fs-0123456789abcdef0",
-            json!({"Encrypted": true, "KmsKeyId": KEY}),
-            json!({"Encrypted": false}),
-            "Encrypted",
-        ),
-        (
-            "efs.backup_policy",
-            "AWS::EFS::FileSystem",
-            "fs-0123456789abcdef0",
-            json!({"BackupPolicy": {"Status": "ENABLED"}}),
-            json!({}),
-            "BackupPolicy",
-        ),
-        (
-            "backup.plan_min_frequency_retention",
-            "AWS::Backup::BackupPlan",
-            "lims-plan",
-            plan("cron(0 5 ? * * *)"),
-            plan("cron(0 5 ? * SUN *)"),
-            "BackupPlan",
-        ),
-        (
-            "backup.vault_locked",
-            "AWS::Backup::BackupVault",
-            "lims-vault",
-            json!({"Locked": true, "LockConfiguration": {"MinRetentionDays": 35}}),
-            json!({"Locked": false}),
-            "Locked",
-        ),
-        (
-            "backup.recovery_point_encrypted",
-            "AWS::Backup::BackupVault",
-            "lims-vault",
-            rp(true, 35),
-            rp(false, 35),
-            "RecoveryPoints",
-        ),
-        (
-            "backup.recovery_point_min_retention",
-            "AWS::Backup::BackupVault",
-            "lims-vault",
-            rp(true, 35),
-            rp(true, 7),
-            "RecoveryPoints",
-        ),
-    ];
-    let mut out = Vec::new();
-    for (check, ty, id, pass, fail, property) in cases {
-        let name = check.replace(['.', '_'], "-");
-        for (outcome, props) in [("pass", Some(pass)), ("fail", Some(fail)), ("denied", None)] {
-            let t = target(&format!("{name}-{outcome}"), ty, id, &[check], &[]);
-            let o = match props {
-                Some(props) => seen(&t, None, props),
-                None => unreadable(&t, &[property]),
-            };
-            out.push((t, o));
-        }
-    }
-    out
+/// The data files of `tests/golden/` (not renderings).
+const FULL_CHECKS: &str = "full.checks";
+const README: &str = "README.md";
+/// The ending of a targets file: `<scenario>.targets.json` drives the run `<scenario>`.
+const TARGETS_FILE: &str = ".targets.json";
+
+/// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
+fn checks_of(ty: &str) -> Vec<&'static str> {
+    let pinned = full_checks();
+    catalog::for_resource_type(ty)
+        .map(|c| c.id)
+        .filter(|id| pinned.contains(*id))
+        .collect()
 }
 
-/// The `added-checks` run: for each check of [`ADDED_AFTER_FULL`], a resource passing it, one
-/// failing it, one without the configuration and one whose configuration cannot be read.
-fn added_check_targets() -> Vec<(Target, Observation)> {
-    let ty = "AWS::S3::Bucket";
-    let acl = ["s3.acl_disabled"];
-    let owned =
-        |ownership: &str| json!({"OwnershipControls": {"Rules": [{"ObjectOwnership": ownership}]}});
+/// The runs of the checks registered after `full` (every check not in `full.checks`): one
+/// run per `tests/golden/<scenario>.targets.json` (e.g. `added-checks`), by file name.
+fn targets_files() -> Vec<String> {
+    let dir = golden_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.strip_suffix(TARGETS_FILE).map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The targets of the run `scenario`, from `tests/golden/<scenario>.targets.json`: per
+/// check, resources passing it, failing it, without the configuration and with it
+/// unreadable. Each target selects its check and has the check's `resource_type` (default:
+/// its first type); `properties` are observed, `unreadable` properties have a read error.
+fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
+    let file = format!("{scenario}{TARGETS_FILE}");
+    let path = golden_dir().join(&file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let checks: Json =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+    let s = |v: &Json, k: &str| -> String {
+        v[k].as_str()
+            .unwrap_or_else(|| panic!("{file}: `{k}` missing in {v}"))
+            .to_string()
+    };
     let mut out = Vec::new();
-    for (key, bucket, props) in [
-        (
-            "acl-enforced",
-            "lims-data",
-            Some(owned("BucketOwnerEnforced")),
-        ),
-        (
-            "acl-preferred",
-            "lims-scratch",
-            Some(owned("BucketOwnerPreferred")),
-        ),
-        ("acl-not-configured", "lims-legacy", Some(json!({}))),
-        ("acl-denied", "lims-denied", None),
-    ] {
-        let t = target(key, ty, bucket, &acl, &[]);
-        let arn = format!("arn:aws:s3:::{bucket}");
-        let o = match props {
-            Some(props) => seen(&t, Some(&arn), props),
-            None => unreadable(&t, &["OwnershipControls"]),
+    for check in checks.as_array().expect("a list of checks") {
+        let id = s(check, "check");
+        let def = catalog::get(&id).unwrap_or_else(|| panic!("{file}: unknown check {id}"));
+        let ty = match check.get("resource_type") {
+            Some(_) => {
+                let ty = s(check, "resource_type");
+                assert!(
+                    def.resource_types.contains(&ty.as_str()),
+                    "{file}: {id} has no resource type {ty}"
+                );
+                ty
+            }
+            None => def
+                .resource_types
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
         };
-        out.push((t, o));
+        for t in check["targets"].as_array().expect("targets") {
+            let target = target(&s(t, "key"), &ty, &s(t, "identifier"), &[def.id], &[]);
+            let o = match t.get("unreadable") {
+                Some(props) => {
+                    let props: Vec<&str> = props
+                        .as_array()
+                        .expect("unreadable: a list")
+                        .iter()
+                        .map(|p| p.as_str().expect("property name"))
+                        .collect();
+                    unreadable(&target, &props)
+                }
+                None => seen(&target, t["arn"].as_str(), t["properties"].clone()),
+            };
+            out.push((target, o));
+        }
     }
     out
 }
@@ -773,7 +687,7 @@ fn stacks() -> Vec<(ExpectedStack, StackObservation)> {
 
 /// What a fixed run consists of.
 struct Scenario {
-    name: &'static str,
+    name: String,
     spec: Spec,
     discovery_tags: BTreeMap<String, String>,
     discovery: DiscoveryOutcome,
@@ -870,15 +784,9 @@ fn scenarios() -> Vec<Scenario> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let empty = spec(&[], &[], vec![]);
-    let added = added_check_targets();
-    let added_refs: Vec<&Target> = added.iter().map(|(t, _)| t).collect();
-    let added_spec = spec(&added_refs, &[], vec![]);
-    let data = data_service_targets();
-    let data_refs: Vec<&Target> = data.iter().map(|(t, _)| t).collect();
-    let data_spec = spec(&data_refs, &[], vec![]);
-    vec![
+    let mut scenarios = vec![
         Scenario {
-            name: "full",
+            name: "full".into(),
             spec: full,
             discovery_tags: tags.clone(),
             discovery: DiscoveryOutcome::Found {
@@ -893,7 +801,7 @@ fn scenarios() -> Vec<Scenario> {
             ],
         },
         Scenario {
-            name: "discovery-failed",
+            name: "discovery-failed".into(),
             spec: empty.clone(),
             discovery_tags: tags,
             discovery: DiscoveryOutcome::Failed(
@@ -904,25 +812,7 @@ fn scenarios() -> Vec<Scenario> {
             notes: vec![],
         },
         Scenario {
-            name: "added-checks",
-            spec: added_spec,
-            discovery_tags: BTreeMap::new(),
-            discovery: DiscoveryOutcome::NotConfigured,
-            targets: added,
-            stacks: vec![],
-            notes: vec![],
-        },
-        Scenario {
-            name: "data-services",
-            spec: data_spec,
-            discovery_tags: BTreeMap::new(),
-            discovery: DiscoveryOutcome::NotConfigured,
-            targets: data,
-            stacks: vec![],
-            notes: vec![],
-        },
-        Scenario {
-            name: "nothing-to-qualify",
+            name: "nothing-to-qualify".into(),
             spec: empty,
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
@@ -930,7 +820,21 @@ fn scenarios() -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
         },
-    ]
+    ];
+    for name in targets_files() {
+        let targets = targets_of_file(&name);
+        let refs: Vec<&Target> = targets.iter().map(|(t, _)| t).collect();
+        scenarios.push(Scenario {
+            spec: spec(&refs, &[], vec![]),
+            name,
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets,
+            stacks: vec![],
+            notes: vec![],
+        });
+    }
+    scenarios
 }
 
 /// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
@@ -1012,29 +916,47 @@ fn renderings(name: &str, report: &Report) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn golden_scenarios_cover_every_check_and_status() {
     let full = assemble_report(scenarios().remove(0));
-    let added = scenarios()
+    let files = targets_files();
+    assert!(
+        files.iter().any(|f| f == "added-checks"),
+        "{files:?}: the added-checks scenario"
+    );
+    let added: Vec<Report> = scenarios()
         .into_iter()
-        .find(|s| s.name == "added-checks")
+        .filter(|s| files.contains(&s.name))
         .map(assemble_report)
-        .expect("the added-checks scenario");
-    let data = scenarios()
-        .into_iter()
-        .find(|s| s.name == "data-services")
-        .map(assemble_report)
-        .expect("the data-services scenario");
+        .collect();
+    let pinned = full_checks();
     for r in &full.results {
         assert!(
-            !ADDED_AFTER_FULL.contains(&r.check_id.as_str()),
-            "{} is not selected by the full run",
+            pinned.contains(&r.check_id),
+            "{} is not in {FULL_CHECKS} but selected by the full run",
             r.check_id
+        );
+    }
+    // Their targets' own checks (each target's IQ existence check aside).
+    for r in added
+        .iter()
+        .flat_map(|a| &a.results)
+        .filter(|r| !r.check_id.starts_with("iq."))
+    {
+        assert!(
+            !pinned.contains(&r.check_id),
+            "{} is in {FULL_CHECKS}: the full run covers it, not a *{TARGETS_FILE}",
+            r.check_id
+        );
+    }
+    for id in &pinned {
+        assert!(
+            catalog::get(id).is_some(),
+            "{id} of {FULL_CHECKS} is no longer in the catalog (ids are permanent)"
         );
     }
     let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
     for r in full
         .results
         .iter()
-        .chain(&added.results)
-        .chain(&data.results)
+        .chain(added.iter().flat_map(|a| &a.results))
     {
         seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
             .or_default()
@@ -1051,7 +973,10 @@ fn golden_scenarios_cover_every_check_and_status() {
         for want in [Status::Passed, Status::Failed, Status::Error] {
             assert!(
                 statuses.contains(&want),
-                "{} has no {want:?} result in the golden run: {statuses:?}",
+                "{} has no {want:?} result in the golden runs: {statuses:?} (a check registered \
+                 after `full` needs its targets in a tests/golden/*{TARGETS_FILE}, e.g. \
+                 added-checks{TARGETS_FILE}; then \
+                 GXP_WRITE_GOLDEN=1 cargo test -p gxp-core --test golden)",
                 def.id
             );
         }
@@ -1077,14 +1002,14 @@ fn golden_reports_are_byte_identical() {
     let mut stale = Vec::new();
     let mut expected_files = BTreeSet::new();
     for s in scenarios() {
-        let name = s.name;
+        let name = s.name.clone();
         let report = assemble_report(s);
         // The JSON rendering is the evidence record: exactly the canonical bytes.
         assert_eq!(
             render(&report, Format::Json).unwrap(),
             report::canonical_bytes(&report)
         );
-        for (file, bytes) in renderings(name, &report) {
+        for (file, bytes) in renderings(&name, &report) {
             let path = dir.join(&file);
             expected_files.insert(file.clone());
             if write {
@@ -1114,7 +1039,8 @@ fn golden_reports_are_byte_identical() {
                 entries
                     .filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n != "README.md")
+                    .filter(|n| ![README, FULL_CHECKS].contains(&n.as_str()))
+                    .filter(|n| !n.ends_with(TARGETS_FILE))
                     .collect()
             })
             .unwrap_or_default();

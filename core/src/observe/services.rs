@@ -115,6 +115,63 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
     actions
 }
 
+/// The read operations (IAM prefix, operation) the collector of `resource_type` calls for one
+/// target, derived from the registry, each once, as operations
+/// ([`crate::aws::calls::operation_of_action`]): the first of its service's own actions that
+/// concern the type (see [`service_action_observes`]), its existence read; then the actions
+/// the type's registered checks declare in the service's namespace, in catalog order; then
+/// the service's other actions for the type (tags). Empty for a type no service observes.
+pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
+    let Some(service) = for_resource_type(resource_type) else {
+        return Vec::new();
+    };
+    let checks = crate::checks::registry::CHECKS
+        .iter()
+        .filter(|c| c.def.applies_to(resource_type))
+        .flat_map(|c| c.def.iam_actions.iter());
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut own = service
+        .iam_actions
+        .iter()
+        .filter(|a| service_action_observes(service, a, resource_type));
+    let existence = own.next();
+    for action in existence.into_iter().chain(checks).chain(own) {
+        let Some((prefix, name)) = action.split_once(':') else {
+            continue;
+        };
+        if prefix != namespace(service.name) {
+            continue;
+        }
+        let op = (prefix, crate::aws::calls::operation_of_action(prefix, name));
+        if !out.contains(&op) {
+            out.push(op);
+        }
+    }
+    out
+}
+
+/// Whether the service-wide IAM action `action` ([`Service::iam_actions`]) is called for a
+/// target of `resource_type`: always for a service of one type; for a service of several,
+/// when the action's noun is the type's (`ec2:DescribeVpcs` for `AWS::EC2::VPC`,
+/// `config:DescribeDeliveryChannels` for `AWS::Config::DeliveryChannel`) or is its tags, read
+/// for every type by ARN (`backup:ListTags`).
+pub fn service_action_observes(service: &Service, action: &str, resource_type: &str) -> bool {
+    if service.resource_types.len() == 1 {
+        return true;
+    }
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    let noun = ["Describe", "Get", "List"]
+        .iter()
+        .find_map(|verb| name.strip_prefix(verb))
+        .unwrap_or(name);
+    let noun = noun.strip_suffix('s').unwrap_or(noun).to_ascii_lowercase();
+    if noun == "tag" {
+        return true;
+    }
+    let ty = resource_type.rsplit("::").next().unwrap_or(resource_type);
+    noun == ty.to_ascii_lowercase()
+}
+
 /// The id after `prefix` in an ARN's resource part, when it is non-empty and has no `/` or
 /// `:` (`key/ID`, `trail/NAME`, `db:ID`).
 pub fn single_id(rest: &str, prefix: &str) -> Option<String> {
@@ -187,6 +244,74 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_service_action_concerns_one_of_its_types_and_every_type_has_an_existence_read() {
+        for s in SERVICES {
+            for a in s.iam_actions {
+                assert!(
+                    s.resource_types
+                        .iter()
+                        .any(|t| service_action_observes(s, a, t)),
+                    "{}: {a} concerns none of {:?} (name it after the type it reads)",
+                    s.name,
+                    s.resource_types
+                );
+            }
+            for t in s.resource_types {
+                assert!(
+                    s.iam_actions
+                        .iter()
+                        .any(|a| service_action_observes(s, a, t)),
+                    "{}: no service action reads {t}",
+                    s.name
+                );
+                let ops = collector_operations(t);
+                assert!(!ops.is_empty(), "{t}");
+                assert!(
+                    ops.iter().all(|(p, _)| *p == namespace(s.name)),
+                    "{t}: {ops:?}"
+                );
+            }
+        }
+        assert_eq!(
+            collector_operations("AWS::EC2::VPC"),
+            [
+                ("ec2", "DescribeVpcs"),
+                ("ec2", "DescribeFlowLogs"),
+                ("ec2", "DescribeSecurityGroups")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::KMS::Key"),
+            [
+                ("kms", "DescribeKey"),
+                ("kms", "GetKeyRotationStatus"),
+                ("kms", "ListResourceTags")
+            ]
+        );
+        // EFS reads in its IAM namespace; a tag read of AWS Backup concerns both its types.
+        assert_eq!(
+            collector_operations("AWS::EFS::FileSystem"),
+            [
+                ("elasticfilesystem", "DescribeFileSystems"),
+                ("elasticfilesystem", "DescribeBackupPolicy")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::Backup::BackupVault"),
+            [
+                ("backup", "DescribeBackupVault"),
+                ("backup", "ListRecoveryPointsByBackupVault"),
+                ("backup", "ListTags")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::Backup::BackupPlan"),
+            [("backup", "GetBackupPlan"), ("backup", "ListTags")]
+        );
+        assert!(collector_operations("AWS::Nope::Nothing").is_empty());
     }
 
     /// IAM service prefixes of the SDK clients the provider builds.
