@@ -87,7 +87,25 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
 /// the checks of its time (its targets list their checks, as a specification does), so its
 /// reports stay byte for byte; each added check has a golden run of its own (see
 /// [`added_check_targets`]).
-const ADDED_AFTER_FULL: &[&str] = &["s3.acl_disabled"];
+const ADDED_AFTER_FULL: &[&str] = &[
+    "s3.acl_disabled",
+    "ec2.instance_imdsv2",
+    "ec2.instance_no_public_ip",
+    "ec2.instance_profile_attached",
+    "ec2.subnet_no_auto_public_ip",
+    "ec2.ebs_volume_encrypted",
+    "ec2.ebs_snapshot_not_public",
+    "ec2.no_unrestricted_route_to_igw",
+    "ec2.nacl_no_admin_ingress",
+    "rds.no_public_access",
+    "rds.log_exports",
+    "rds.snapshot_not_public",
+    "rds.snapshot_encrypted",
+    "rds.cluster_storage_encrypted",
+    "rds.cluster_multi_az",
+    "rds.cluster_backup_retention",
+    "rds.cluster_deletion_protection",
+];
 
 /// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
 fn checks_of(ty: &str) -> Vec<&'static str> {
@@ -126,6 +144,142 @@ fn added_check_targets() -> Vec<(Target, Observation)> {
             None => unreadable(&t, &["OwnershipControls"]),
         };
         out.push((t, o));
+    }
+    out.extend(ec2_rds_added_targets());
+    out
+}
+
+/// The EC2 and RDS checks of [`ADDED_AFTER_FULL`]: (check, type, passing properties,
+/// failing properties, the property whose read fails).
+const EC2_RDS_ADDED: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "ec2.instance_imdsv2",
+        "AWS::EC2::Instance",
+        r#"{"MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"}}"#,
+        r#"{"MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "enabled"}}"#,
+        "MetadataOptions",
+    ),
+    (
+        "ec2.instance_no_public_ip",
+        "AWS::EC2::Instance",
+        r#"{"State": "running"}"#,
+        r#"{"PublicIpAddress": "54.10.20.30"}"#,
+        "PublicIpAddress",
+    ),
+    (
+        "ec2.instance_profile_attached",
+        "AWS::EC2::Instance",
+        r#"{"IamInstanceProfile": "arn:aws:iam::123456789012:instance-profile/lims"}"#,
+        r#"{"State": "running"}"#,
+        "IamInstanceProfile",
+    ),
+    (
+        "ec2.subnet_no_auto_public_ip",
+        "AWS::EC2::Subnet",
+        r#"{"MapPublicIpOnLaunch": false}"#,
+        r#"{"MapPublicIpOnLaunch": true}"#,
+        "MapPublicIpOnLaunch",
+    ),
+    (
+        "ec2.ebs_volume_encrypted",
+        "AWS::EC2::Volume",
+        r#"{"Encrypted": true}"#,
+        r#"{"Encrypted": false}"#,
+        "Encrypted",
+    ),
+    (
+        "ec2.ebs_snapshot_not_public",
+        "AWS::EC2::Snapshot",
+        r#"{"CreateVolumePermissions": []}"#,
+        r#"{"CreateVolumePermissions": [{"Group": "all"}]}"#,
+        "CreateVolumePermissions",
+    ),
+    (
+        "ec2.no_unrestricted_route_to_igw",
+        "AWS::EC2::RouteTable",
+        r#"{"Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}]}"#,
+        r#"{"Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]}"#,
+        "Routes",
+    ),
+    (
+        "ec2.nacl_no_admin_ingress",
+        "AWS::EC2::NetworkAcl",
+        r#"{"Entries": []}"#,
+        r#"{"Entries": [{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}]}"#,
+        "Entries",
+    ),
+    (
+        "rds.no_public_access",
+        "AWS::RDS::DBInstance",
+        r#"{"PubliclyAccessible": false}"#,
+        r#"{"PubliclyAccessible": true}"#,
+        "PubliclyAccessible",
+    ),
+    (
+        "rds.log_exports",
+        "AWS::RDS::DBInstance",
+        r#"{"EnableCloudwatchLogsExports": ["postgresql"]}"#,
+        r#"{"EnableCloudwatchLogsExports": []}"#,
+        "EnableCloudwatchLogsExports",
+    ),
+    (
+        "rds.snapshot_not_public",
+        "AWS::RDS::DBSnapshot",
+        r#"{"RestoreAccounts": []}"#,
+        r#"{"RestoreAccounts": ["all"]}"#,
+        "RestoreAccounts",
+    ),
+    (
+        "rds.snapshot_encrypted",
+        "AWS::RDS::DBClusterSnapshot",
+        r#"{"Encrypted": true}"#,
+        r#"{"Encrypted": false}"#,
+        "Encrypted",
+    ),
+    (
+        "rds.cluster_storage_encrypted",
+        "AWS::RDS::DBCluster",
+        r#"{"StorageEncrypted": true}"#,
+        r#"{"StorageEncrypted": false}"#,
+        "StorageEncrypted",
+    ),
+    (
+        "rds.cluster_multi_az",
+        "AWS::RDS::DBCluster",
+        r#"{"MultiAZ": true}"#,
+        r#"{"MultiAZ": false}"#,
+        "MultiAZ",
+    ),
+    (
+        "rds.cluster_backup_retention",
+        "AWS::RDS::DBCluster",
+        r#"{"BackupRetentionPeriod": 7}"#,
+        r#"{"BackupRetentionPeriod": 1}"#,
+        "BackupRetentionPeriod",
+    ),
+    (
+        "rds.cluster_deletion_protection",
+        "AWS::RDS::DBCluster",
+        r#"{"DeletionProtection": true}"#,
+        r#"{"DeletionProtection": false}"#,
+        "DeletionProtection",
+    ),
+];
+
+/// For each check of [`EC2_RDS_ADDED`]: a passing, a failing and an unreadable resource.
+fn ec2_rds_added_targets() -> Vec<(Target, Observation)> {
+    let mut out = Vec::new();
+    for (check, ty, pass, fail, property) in EC2_RDS_ADDED {
+        let name = check.replace(['.', '_'], "-");
+        for (suffix, props) in [("ok", Some(*pass)), ("weak", Some(*fail)), ("denied", None)] {
+            let key = format!("{name}-{suffix}");
+            let t = target(&key, ty, &key, &[check], &[]);
+            let o = match props {
+                Some(p) => seen(&t, None, serde_json::from_str(p).expect("fixture JSON")),
+                None => unreadable(&t, &[property]),
+            };
+            out.push((t, o));
+        }
     }
     out
 }

@@ -38,6 +38,8 @@ const RDS_CHECKS: &[&str] = &[
     "rds.multi_az",
     "rds.backup_retention",
     "rds.deletion_protection",
+    "rds.no_public_access",
+    "rds.log_exports",
 ];
 /// The stack checks: a matching expected stack, and one expected stack per check that
 /// differs from the deployed one in what that check compares.
@@ -62,6 +64,14 @@ fn exercised_here() -> Vec<&'static str> {
         ENDPOINT_CHECKS,
         RDS_CHECKS,
         STACK_CHECKS,
+        fixtures::ec2::INSTANCE_CHECKS,
+        fixtures::ec2::SUBNET_CHECKS,
+        fixtures::ec2::VOLUME_CHECKS,
+        fixtures::ec2::SNAPSHOT_CHECKS,
+        fixtures::ec2::ROUTE_TABLE_CHECKS,
+        fixtures::ec2::NACL_CHECKS,
+        fixtures::rds::CLUSTER_ONLY_CHECKS,
+        fixtures::rds::SNAPSHOT_CHECKS,
     ]
     .concat()
 }
@@ -96,6 +106,15 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
         "iq.stack_drift",
         "neither moto nor LocalStack detects stack drift (the result is left out, see \
          collect_stack); its evaluator is unit-tested in gxp-core checks::iq",
+    ),
+    (
+        "ec2.instance_profile_attached",
+        "moto 5.2.1 (and LocalStack, which serves EC2 through moto) does not report \
+         IamInstanceProfile in DescribeInstances for an instance launched with a profile, so \
+         the compliant instance cannot pass; the pass branch is exercised on a recorded AWS \
+         DescribeInstances answer (gxp-core observe::ec2 \
+         an_instance_answer_with_a_profile_is_evaluated), the fail branch on every fixture \
+         instance of catalog_fixtures_ec2_network_each_check_fails_on_its_fixture",
     ),
 ];
 
@@ -502,6 +521,12 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
     fixtures::rds::weaken_backup_retention(&sdk, &db_short).await;
     let db_open = fixtures::rds::compliant_db_instance(&sdk, "fx-db-open", &[]).await;
     fixtures::rds::weaken_deletion_protection(&sdk, &db_open).await;
+    let db_public = fixtures::rds::compliant_db_instance(&sdk, "fx-db-public", &[]).await;
+    fixtures::rds::weaken_public_access(&sdk, &db_public).await;
+    let db_nolog = fixtures::rds::compliant_db_instance(&sdk, "fx-db-nolog", &[]).await;
+    fixtures::rds::weaken_log_exports(&sdk, &db_nolog).await;
+    let clusters = fixtures::rds::cluster_fixtures(&sdk, "fx-cl").await;
+    let snapshots = fixtures::rds::snapshot_fixtures(&sdk, &db_ok, &db_plain, &clusters).await;
 
     let resources = [
         res("vpc-ok", "AWS::EC2::VPC", &vpc_ok, vpc_checks),
@@ -521,7 +546,17 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
         res("db-single", "AWS::RDS::DBInstance", &db_single, rds_checks),
         res("db-short", "AWS::RDS::DBInstance", &db_short, rds_checks),
         res("db-open", "AWS::RDS::DBInstance", &db_open, rds_checks),
+        res("db-public", "AWS::RDS::DBInstance", &db_public, rds_checks),
+        res("db-nolog", "AWS::RDS::DBInstance", &db_nolog, rds_checks),
     ];
+    let mut resources = resources.into_iter().collect::<Vec<_>>();
+    let cluster_checks = fixtures::rds::CLUSTER_CHECKS;
+    for (key, id, _) in &clusters.all {
+        resources.push(res(key, "AWS::RDS::DBCluster", id, cluster_checks));
+    }
+    for (key, ty, id, _) in &snapshots {
+        resources.push(res(key, ty, id, fixtures::rds::SNAPSHOT_CHECKS));
+    }
     let results = qualify(&emu, &resources, &[]);
     assert_one_failure_each(
         &results,
@@ -554,9 +589,94 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
             ("db-single", "rds.multi_az"),
             ("db-short", "rds.backup_retention"),
             ("db-open", "rds.deletion_protection"),
+            ("db-public", "rds.no_public_access"),
+            ("db-nolog", "rds.log_exports"),
         ],
         rds_checks,
     );
+    let weak: Vec<(&str, &str)> = clusters
+        .all
+        .iter()
+        .filter_map(|(k, _, c)| c.map(|c| (k.as_str(), c)))
+        .collect();
+    assert_one_failure_each(&results, "cluster-ok", &weak, cluster_checks);
+    for ok in ["dbsnap-ok", "clsnap-ok"] {
+        let prefix = ok.trim_end_matches("-ok");
+        let weak: Vec<(&str, &str)> = snapshots
+            .iter()
+            .filter(|(k, _, _, c)| k.starts_with(prefix) && c.is_some())
+            .map(|(k, _, _, c)| (k.as_str(), c.unwrap()))
+            .collect();
+        assert_eq!(weak.len(), 2, "{ok}: {weak:?}");
+        assert_one_failure_each(&results, ok, &weak, fixtures::rds::SNAPSHOT_CHECKS);
+    }
+}
+
+/// The instance, subnet, EBS, route table and network ACL checks: one compliant resource of
+/// each type and one weakened per check, in one qualification (EC2 only: runs on LocalStack
+/// too).
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_ec2_network_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let fx = fixtures::ec2::compliant_network(&sdk, "10.60").await;
+    let groups: [(&str, &'static str, &String, &[&'static str]); 6] = [
+        (
+            "instance",
+            "AWS::EC2::Instance",
+            &fx.instance,
+            fixtures::ec2::INSTANCE_CHECKS,
+        ),
+        (
+            "subnet",
+            "AWS::EC2::Subnet",
+            &fx.subnet,
+            fixtures::ec2::SUBNET_CHECKS,
+        ),
+        (
+            "volume",
+            "AWS::EC2::Volume",
+            &fx.volume,
+            fixtures::ec2::VOLUME_CHECKS,
+        ),
+        (
+            "snapshot",
+            "AWS::EC2::Snapshot",
+            &fx.snapshot,
+            fixtures::ec2::SNAPSHOT_CHECKS,
+        ),
+        (
+            "rtb",
+            "AWS::EC2::RouteTable",
+            &fx.route_table,
+            fixtures::ec2::ROUTE_TABLE_CHECKS,
+        ),
+        (
+            "acl",
+            "AWS::EC2::NetworkAcl",
+            &fx.network_acl,
+            fixtures::ec2::NACL_CHECKS,
+        ),
+    ];
+    let mut resources = Vec::new();
+    let mut weakened = Vec::new();
+    for (key, ty, id, checks) in groups {
+        // The instance checks apply to every instance; the profile check fails on all of
+        // them on the emulator (NOT_EXERCISED_HERE) and is left out of the selection.
+        resources.push(res(&format!("{key}-ok"), ty, id, checks));
+        for &check in checks {
+            let weak = fixtures::ec2::weaken(&sdk, &fx, check)
+                .await
+                .unwrap_or_else(|| panic!("no weakening for {check}"));
+            let name = format!("{key}-{}", check.trim_start_matches("ec2."));
+            resources.push(res(&name, ty, &weak, checks));
+            weakened.push((key, name, check, checks));
+        }
+    }
+    let results = qualify(&emu, &resources, &[]);
+    for (key, name, check, checks) in &weakened {
+        assert_one_failure_each(&results, &format!("{key}-ok"), &[(name, check)], checks);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -105,6 +105,7 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
     let vpc = ec2::compliant_vpc(&sdk, "10.30.0.0/16", &[("gxp:app", "iam")]).await;
     let sg = ec2::compliant_security_group(&sdk, &vpc, "gxp-iam-sg", &[]).await;
     let vpce = ec2::compliant_vpc_endpoint(&sdk, &vpc, &[]).await;
+    let net = ec2::compliant_network(&sdk, "10.31").await;
     let targets = [
         bucket_target,
         key_target,
@@ -118,16 +119,26 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         target("AWS::EC2::VPC", &vpc, &[]),
         target("AWS::EC2::SecurityGroup", &sg, &[]),
         target("AWS::EC2::VPCEndpoint", &vpce, &[]),
+        target("AWS::EC2::Instance", &net.instance, &[]),
+        target("AWS::EC2::Subnet", &net.subnet, &[]),
+        target("AWS::EC2::Volume", &net.volume, &[]),
+        target("AWS::EC2::Snapshot", &net.snapshot, &[]),
+        target("AWS::EC2::RouteTable", &net.route_table, &[]),
+        target("AWS::EC2::NetworkAcl", &net.network_acl, &[]),
     ];
     let mut covered = BTreeSet::new();
+    let mut seen_actions = BTreeSet::new();
     for t in &targets {
         undeclared.extend(undeclared_calls(&aws, &recorder, t).await);
+        seen_actions.extend(recorder.actions());
         covered.insert(t.resource_type.clone());
     }
-    assert!(
-        recorder.actions().contains("ec2:DescribeVpcEndpoints"),
-        "the recorder saw the endpoint's collector"
-    );
+    for seen in ["ec2:DescribeVpcEndpoints", "ec2:DescribeSnapshotAttribute"] {
+        assert!(
+            seen_actions.contains(seen),
+            "the recorder saw {seen}: {seen_actions:?}"
+        );
+    }
 
     // The stack collector and discovery serve the IQ checks.
     let name = "gxp-iam-stack";
@@ -153,7 +164,13 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         undeclared.join("\n")
     );
     // Every type the services observe is covered here or by the tests below.
-    let elsewhere = ["AWS::CloudTrail::Trail", "AWS::RDS::DBInstance"];
+    let elsewhere = [
+        "AWS::CloudTrail::Trail",
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::RDS::DBSnapshot",
+        "AWS::RDS::DBClusterSnapshot",
+    ];
     for s in services::SERVICES {
         for t in s.resource_types {
             assert!(
@@ -186,7 +203,25 @@ async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
     let sdk = emu.sdk_config().await;
     let (aws, recorder) = recording(&sdk, &emu);
     let db = rds::compliant_db_instance(&sdk, "gxp-iam-db", &[]).await;
-    let t = target("AWS::RDS::DBInstance", &db, &[]);
-    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    let clusters = rds::cluster_fixtures(&sdk, "gxp-iam-cl").await;
+    let snapshots = rds::snapshot_fixtures(&sdk, &db, &db, &clusters).await;
+    let mut targets = vec![
+        target("AWS::RDS::DBInstance", &db, &[]),
+        target("AWS::RDS::DBCluster", &clusters.ok, &[]),
+    ];
+    for (key, ty, id, _) in &snapshots {
+        if key.ends_with("-ok") {
+            targets.push(target(ty, id, &[]));
+        }
+    }
+    let mut undeclared = Vec::new();
+    for t in &targets {
+        undeclared.extend(undeclared_calls(&aws, &recorder, t).await);
+    }
     assert!(undeclared.is_empty(), "{undeclared:?}");
+    assert_eq!(
+        targets.len(),
+        4,
+        "instance, cluster, DB and cluster snapshot"
+    );
 }

@@ -710,6 +710,7 @@ mod tests {
             "s3.replication",
             "ec2.vpc_flow_logs",
             "rds.multi_az",
+            "rds.cluster_multi_az",
         ];
         for c in all() {
             let expected = if c.id.starts_with("iq.") {
