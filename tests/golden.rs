@@ -83,202 +83,84 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
     Observation::with_existence(t, existence)
 }
 
-/// Checks registered after the `full` golden files were written. The `full` run selects
-/// the checks of its time (its targets list their checks, as a specification does), so its
-/// reports stay byte for byte; each added check has a golden run of its own (see
-/// [`added_check_targets`]).
-const ADDED_AFTER_FULL: &[&str] = &[
-    "s3.acl_disabled",
-    "ec2.instance_imdsv2",
-    "ec2.instance_no_public_ip",
-    "ec2.instance_profile_attached",
-    "ec2.subnet_no_auto_public_ip",
-    "ec2.ebs_volume_encrypted",
-    "ec2.ebs_snapshot_not_public",
-    "ec2.no_unrestricted_route_to_igw",
-    "ec2.nacl_no_admin_ingress",
-    "rds.no_public_access",
-    "rds.log_exports",
-    "rds.snapshot_not_public",
-    "rds.snapshot_encrypted",
-    "rds.cluster_storage_encrypted",
-    "rds.cluster_multi_az",
-    "rds.cluster_backup_retention",
-    "rds.cluster_deletion_protection",
-];
-
-/// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
-fn checks_of(ty: &str) -> Vec<&'static str> {
-    catalog::for_resource_type(ty)
-        .map(|c| c.id)
-        .filter(|id| !ADDED_AFTER_FULL.contains(id))
+/// The check set of the `full` run, pinned in `tests/golden/full.checks` (one id a line): the
+/// checks of its time. Its targets select the OQ/PQ checks of their type in this set (as a
+/// specification lists its checks), so a check registered later does not change its reports;
+/// the `added-checks` run covers it instead (see [`added_check_targets`]).
+fn full_checks() -> BTreeSet<String> {
+    let path = golden_dir().join(FULL_CHECKS);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
         .collect()
 }
 
-/// The `added-checks` run: for each check of [`ADDED_AFTER_FULL`], a resource passing it, one
-/// failing it, one without the configuration and one whose configuration cannot be read.
-fn added_check_targets() -> Vec<(Target, Observation)> {
-    let ty = "AWS::S3::Bucket";
-    let acl = ["s3.acl_disabled"];
-    let owned =
-        |ownership: &str| json!({"OwnershipControls": {"Rules": [{"ObjectOwnership": ownership}]}});
-    let mut out = Vec::new();
-    for (key, bucket, props) in [
-        (
-            "acl-enforced",
-            "lims-data",
-            Some(owned("BucketOwnerEnforced")),
-        ),
-        (
-            "acl-preferred",
-            "lims-scratch",
-            Some(owned("BucketOwnerPreferred")),
-        ),
-        ("acl-not-configured", "lims-legacy", Some(json!({}))),
-        ("acl-denied", "lims-denied", None),
-    ] {
-        let t = target(key, ty, bucket, &acl, &[]);
-        let arn = format!("arn:aws:s3:::{bucket}");
-        let o = match props {
-            Some(props) => seen(&t, Some(&arn), props),
-            None => unreadable(&t, &["OwnershipControls"]),
-        };
-        out.push((t, o));
-    }
-    out.extend(ec2_rds_added_targets());
-    out
+/// The data files of `tests/golden/` (not renderings).
+const FULL_CHECKS: &str = "full.checks";
+const ADDED_TARGETS: &str = "added-checks.targets.json";
+const README: &str = "README.md";
+
+/// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
+fn checks_of(ty: &str) -> Vec<&'static str> {
+    let pinned = full_checks();
+    catalog::for_resource_type(ty)
+        .map(|c| c.id)
+        .filter(|id| pinned.contains(*id))
+        .collect()
 }
 
-/// The EC2 and RDS checks of [`ADDED_AFTER_FULL`]: (check, type, passing properties,
-/// failing properties, the property whose read fails).
-const EC2_RDS_ADDED: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "ec2.instance_imdsv2",
-        "AWS::EC2::Instance",
-        r#"{"MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"}}"#,
-        r#"{"MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "enabled"}}"#,
-        "MetadataOptions",
-    ),
-    (
-        "ec2.instance_no_public_ip",
-        "AWS::EC2::Instance",
-        r#"{"State": "running"}"#,
-        r#"{"PublicIpAddress": "54.10.20.30"}"#,
-        "PublicIpAddress",
-    ),
-    (
-        "ec2.instance_profile_attached",
-        "AWS::EC2::Instance",
-        r#"{"IamInstanceProfile": "arn:aws:iam::123456789012:instance-profile/lims"}"#,
-        r#"{"State": "running"}"#,
-        "IamInstanceProfile",
-    ),
-    (
-        "ec2.subnet_no_auto_public_ip",
-        "AWS::EC2::Subnet",
-        r#"{"MapPublicIpOnLaunch": false}"#,
-        r#"{"MapPublicIpOnLaunch": true}"#,
-        "MapPublicIpOnLaunch",
-    ),
-    (
-        "ec2.ebs_volume_encrypted",
-        "AWS::EC2::Volume",
-        r#"{"Encrypted": true}"#,
-        r#"{"Encrypted": false}"#,
-        "Encrypted",
-    ),
-    (
-        "ec2.ebs_snapshot_not_public",
-        "AWS::EC2::Snapshot",
-        r#"{"CreateVolumePermissions": []}"#,
-        r#"{"CreateVolumePermissions": [{"Group": "all"}]}"#,
-        "CreateVolumePermissions",
-    ),
-    (
-        "ec2.no_unrestricted_route_to_igw",
-        "AWS::EC2::RouteTable",
-        r#"{"Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}]}"#,
-        r#"{"Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}]}"#,
-        "Routes",
-    ),
-    (
-        "ec2.nacl_no_admin_ingress",
-        "AWS::EC2::NetworkAcl",
-        r#"{"Entries": []}"#,
-        r#"{"Entries": [{"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}]}"#,
-        "Entries",
-    ),
-    (
-        "rds.no_public_access",
-        "AWS::RDS::DBInstance",
-        r#"{"PubliclyAccessible": false}"#,
-        r#"{"PubliclyAccessible": true}"#,
-        "PubliclyAccessible",
-    ),
-    (
-        "rds.log_exports",
-        "AWS::RDS::DBInstance",
-        r#"{"EnableCloudwatchLogsExports": ["postgresql"]}"#,
-        r#"{"EnableCloudwatchLogsExports": []}"#,
-        "EnableCloudwatchLogsExports",
-    ),
-    (
-        "rds.snapshot_not_public",
-        "AWS::RDS::DBSnapshot",
-        r#"{"RestoreAccounts": []}"#,
-        r#"{"RestoreAccounts": ["all"]}"#,
-        "RestoreAccounts",
-    ),
-    (
-        "rds.snapshot_encrypted",
-        "AWS::RDS::DBClusterSnapshot",
-        r#"{"Encrypted": true}"#,
-        r#"{"Encrypted": false}"#,
-        "Encrypted",
-    ),
-    (
-        "rds.cluster_storage_encrypted",
-        "AWS::RDS::DBCluster",
-        r#"{"StorageEncrypted": true}"#,
-        r#"{"StorageEncrypted": false}"#,
-        "StorageEncrypted",
-    ),
-    (
-        "rds.cluster_multi_az",
-        "AWS::RDS::DBCluster",
-        r#"{"MultiAZ": true}"#,
-        r#"{"MultiAZ": false}"#,
-        "MultiAZ",
-    ),
-    (
-        "rds.cluster_backup_retention",
-        "AWS::RDS::DBCluster",
-        r#"{"BackupRetentionPeriod": 7}"#,
-        r#"{"BackupRetentionPeriod": 1}"#,
-        "BackupRetentionPeriod",
-    ),
-    (
-        "rds.cluster_deletion_protection",
-        "AWS::RDS::DBCluster",
-        r#"{"DeletionProtection": true}"#,
-        r#"{"DeletionProtection": false}"#,
-        "DeletionProtection",
-    ),
-];
-
-/// For each check of [`EC2_RDS_ADDED`]: a passing, a failing and an unreadable resource.
-fn ec2_rds_added_targets() -> Vec<(Target, Observation)> {
+/// The `added-checks` run: the targets of `tests/golden/added-checks.targets.json`, for the
+/// checks registered after `full` (every check not in `full.checks`): per check, resources
+/// passing it, failing it, without the configuration and with it unreadable. Each target
+/// selects its check; `properties` are observed, `unreadable` properties have a read error.
+/// The targets are of the entry's `resource_type` (a check of several types), else of the
+/// check's first type.
+fn added_check_targets() -> Vec<(Target, Observation)> {
+    let path = golden_dir().join(ADDED_TARGETS);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let checks: Json =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+    let s = |v: &Json, k: &str| -> String {
+        v[k].as_str()
+            .unwrap_or_else(|| panic!("{ADDED_TARGETS}: `{k}` missing in {v}"))
+            .to_string()
+    };
     let mut out = Vec::new();
-    for (check, ty, pass, fail, property) in EC2_RDS_ADDED {
-        let name = check.replace(['.', '_'], "-");
-        for (suffix, props) in [("ok", Some(*pass)), ("weak", Some(*fail)), ("denied", None)] {
-            let key = format!("{name}-{suffix}");
-            let t = target(&key, ty, &key, &[check], &[]);
-            let o = match props {
-                Some(p) => seen(&t, None, serde_json::from_str(p).expect("fixture JSON")),
-                None => unreadable(&t, &[property]),
+    for check in checks.as_array().expect("a list of checks") {
+        let id = s(check, "check");
+        let def =
+            catalog::get(&id).unwrap_or_else(|| panic!("{ADDED_TARGETS}: unknown check {id}"));
+        // A check of several types names the type of its targets; the first type by default.
+        let ty = match check.get("resource_type") {
+            Some(ty) => {
+                let ty = ty.as_str().expect("resource_type: a string");
+                assert!(
+                    def.resource_types.contains(&ty),
+                    "{ADDED_TARGETS}: {id} does not check {ty} (its types: {:?})",
+                    def.resource_types
+                );
+                ty
+            }
+            None => def.resource_types.first().copied().unwrap_or_default(),
+        };
+        for t in check["targets"].as_array().expect("targets") {
+            let target = target(&s(t, "key"), ty, &s(t, "identifier"), &[def.id], &[]);
+            let o = match t.get("unreadable") {
+                Some(props) => {
+                    let props: Vec<&str> = props
+                        .as_array()
+                        .expect("unreadable: a list")
+                        .iter()
+                        .map(|p| p.as_str().expect("property name"))
+                        .collect();
+                    unreadable(&target, &props)
+                }
+                None => seen(&target, t["arn"].as_str(), t["properties"].clone()),
             };
-            out.push((t, o));
+            out.push((target, o));
         }
     }
     out
@@ -1019,11 +901,30 @@ fn golden_scenarios_cover_every_check_and_status() {
         .find(|s| s.name == "added-checks")
         .map(assemble_report)
         .expect("the added-checks scenario");
+    let pinned = full_checks();
     for r in &full.results {
         assert!(
-            !ADDED_AFTER_FULL.contains(&r.check_id.as_str()),
-            "{} is not selected by the full run",
+            pinned.contains(&r.check_id),
+            "{} is not in {FULL_CHECKS} but selected by the full run",
             r.check_id
+        );
+    }
+    // Its targets' own checks (each target's IQ existence check aside).
+    for r in added
+        .results
+        .iter()
+        .filter(|r| !r.check_id.starts_with("iq."))
+    {
+        assert!(
+            !pinned.contains(&r.check_id),
+            "{} is in {FULL_CHECKS}: the full run covers it, not {ADDED_TARGETS}",
+            r.check_id
+        );
+    }
+    for id in &pinned {
+        assert!(
+            catalog::get(id).is_some(),
+            "{id} of {FULL_CHECKS} is no longer in the catalog (ids are permanent)"
         );
     }
     let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
@@ -1043,7 +944,9 @@ fn golden_scenarios_cover_every_check_and_status() {
         for want in [Status::Passed, Status::Failed, Status::Error] {
             assert!(
                 statuses.contains(&want),
-                "{} has no {want:?} result in the golden run: {statuses:?}",
+                "{} has no {want:?} result in the golden runs: {statuses:?} (a check registered \
+                 after `full` needs its targets in tests/golden/{ADDED_TARGETS}; then \
+                 GXP_WRITE_GOLDEN=1 cargo test -p gxp-core --test golden)",
                 def.id
             );
         }
@@ -1106,7 +1009,7 @@ fn golden_reports_are_byte_identical() {
                 entries
                     .filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n != "README.md")
+                    .filter(|n| ![README, FULL_CHECKS, ADDED_TARGETS].contains(&n.as_str()))
                     .collect()
             })
             .unwrap_or_default();

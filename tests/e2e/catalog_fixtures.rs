@@ -13,65 +13,20 @@ use crate::fixtures;
 use crate::harness::{Emulator, Needs, Workspace};
 use gxp_core::spec::model::ExpectedStack;
 
-/// The S3 checks: the compliant bucket passes them, each weakened bucket fails its own.
-const S3_CHECKS: &[&str] = &[
-    "s3.encryption",
-    "s3.versioning",
-    "s3.public_access_block",
-    "s3.tls_only",
-    "s3.object_lock",
-    "s3.access_logging",
-    "s3.replication",
-    "s3.acl_disabled",
-];
-/// The KMS checks: a compliant key, one without rotation, one disabled.
-const KMS_CHECKS: &[&str] = &["kms.enabled", "kms.rotation"];
-/// The VPC checks: a compliant VPC, one without flow logs, one with an open default group.
-const VPC_CHECKS: &[&str] = &["ec2.vpc_flow_logs", "ec2.default_sg_closed"];
-/// The security group check: a closed group and one open on port 22.
-const SG_CHECKS: &[&str] = &["ec2.sg_no_admin_ingress"];
-/// The VPC endpoint check: an available endpoint and a deleted one.
-const ENDPOINT_CHECKS: &[&str] = &["ec2.vpc_endpoints_available"];
-/// The RDS checks: a compliant instance and one weakened instance per check.
-const RDS_CHECKS: &[&str] = &[
-    "rds.storage_encrypted",
-    "rds.multi_az",
-    "rds.backup_retention",
-    "rds.deletion_protection",
-    "rds.no_public_access",
-    "rds.log_exports",
-];
-/// The stack checks: a matching expected stack, and one expected stack per check that
-/// differs from the deployed one in what that check compares.
-const STACK_CHECKS: &[&str] = &[
-    "iq.template_hash",
-    "iq.stack_outputs",
-    "iq.stack_parameters",
-    "iq.stack_resources",
-];
-
-/// Every list of checks the tests of this file make pass on a compliant fixture and fail on a
-/// weakened one.
+/// Every check the fixture modules declare a weakening for (each module's `CHECKS`, the checks
+/// its `weaken` covers): the tests of this file make each pass on a compliant fixture and fail
+/// on its weakened one. The checks each resource is given are its type's registered checks
+/// ([`fixtures::checks_of`]).
 fn exercised_here() -> Vec<&'static str> {
     [
-        S3_CHECKS,
-        KMS_CHECKS,
+        fixtures::s3::CHECKS,
+        fixtures::kms::CHECKS,
         fixtures::cloudtrail::CHECKS,
         fixtures::logs::CHECKS,
         fixtures::config::CHECKS,
-        VPC_CHECKS,
-        SG_CHECKS,
-        ENDPOINT_CHECKS,
-        RDS_CHECKS,
-        STACK_CHECKS,
-        fixtures::ec2::INSTANCE_CHECKS,
-        fixtures::ec2::SUBNET_CHECKS,
-        fixtures::ec2::VOLUME_CHECKS,
-        fixtures::ec2::SNAPSHOT_CHECKS,
-        fixtures::ec2::ROUTE_TABLE_CHECKS,
-        fixtures::ec2::NACL_CHECKS,
-        fixtures::rds::CLUSTER_ONLY_CHECKS,
-        fixtures::rds::SNAPSHOT_CHECKS,
+        fixtures::ec2::CHECKS,
+        fixtures::rds::CHECKS,
+        fixtures::stack::CHECKS,
     ]
     .concat()
 }
@@ -113,14 +68,25 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
          IamInstanceProfile in DescribeInstances for an instance launched with a profile, so \
          the compliant instance cannot pass; the pass branch is exercised on a recorded AWS \
          DescribeInstances answer (gxp-core observe::ec2 \
-         an_instance_answer_with_a_profile_is_evaluated), the fail branch on every fixture \
-         instance of catalog_fixtures_ec2_network_each_check_fails_on_its_fixture",
+         an_instance_answer_with_a_profile_is_evaluated), the fail branch in the unit tests; \
+         left out of the instance selection of \
+         catalog_fixtures_ec2_network_each_check_fails_on_its_fixture",
     ),
 ];
 
-/// Coverage by construction: every check of the catalog is made to pass and to fail on the
-/// emulator by a test of this file, or is listed with the reason it is not; a check added
-/// to the registry without either fails here.
+/// The registered checks of `resource_type` the tests of this file make pass and fail: its
+/// [`fixtures::checks_of`] without those of [`NOT_EXERCISED_HERE`].
+fn exercised_checks_of(resource_type: &str) -> Vec<&'static str> {
+    fixtures::checks_of(resource_type)
+        .into_iter()
+        .filter(|c| !NOT_EXERCISED_HERE.iter().any(|(id, _)| id == c))
+        .collect()
+}
+
+/// Coverage by construction: every check of the catalog (the IQ checks and every registered
+/// one) is made to pass and to fail on the emulator by a test of this file (its service's
+/// fixture module declares its weakening), or is listed with the reason it is not; a check
+/// added to the registry without either fails here.
 #[test]
 fn catalog_fixtures_cover_every_catalog_check() {
     let here = exercised_here();
@@ -145,8 +111,9 @@ fn catalog_fixtures_cover_every_catalog_check() {
         .collect();
     assert!(
         missing.is_empty(),
-        "catalog checks without an emulator pass and fail fixture (tests/e2e/catalog_fixtures.rs) \
-         or a written reason in NOT_EXERCISED_HERE: {missing:?}"
+        "catalog checks without an emulator pass and fail fixture (a weakening in \
+         tests/e2e/fixtures/<service>.rs, listed in its CHECKS) or a written reason in \
+         NOT_EXERCISED_HERE: {missing:?}"
     );
 }
 
@@ -321,7 +288,7 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let sdk = sdk(&emu).await;
     let key = fixtures::kms::compliant_key(&sdk).await;
     let logs = "fx-access-logs";
-    let s3_checks = S3_CHECKS;
+    let s3_checks = &fixtures::checks_of("AWS::S3::Bucket")[..];
     let mut resources = vec![res(
         "ok",
         "AWS::S3::Bucket",
@@ -331,41 +298,32 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let mut weakened = Vec::new();
     // Versioning cannot be suspended on a bucket with Object Lock or replication (AWS, and
     // LocalStack; see fixtures::s3): that bucket fails three checks and is asserted apart.
-    let suspended =
-        fixtures::s3::versioning_suspended_bucket(&sdk, "fx-versioning", &key, logs).await;
-    resources.push(res(&suspended, "AWS::S3::Bucket", &suspended, s3_checks));
+    let mut suspended = String::new();
     for &check in s3_checks {
         let name = format!("fx-{}", check.trim_start_matches("s3.").replace('_', "-"));
-        if check == "s3.versioning" {
-            continue;
-        }
-        if check == "s3.object_lock" {
-            fixtures::s3::noncompliant_object_lock_bucket(&sdk, &name, &key, logs).await;
-        } else {
-            fixtures::s3::compliant_bucket(&sdk, &name, &key, logs).await;
-            match check {
-                "s3.encryption" => fixtures::s3::weaken_encryption(&sdk, &name).await,
-                "s3.public_access_block" => {
-                    fixtures::s3::weaken_public_access_block(&sdk, &name).await
-                }
-                "s3.tls_only" => fixtures::s3::weaken_tls_only(&sdk, &name).await,
-                "s3.access_logging" => fixtures::s3::weaken_access_logging(&sdk, &name).await,
-                "s3.replication" => fixtures::s3::weaken_replication(&sdk, &name).await,
-                "s3.acl_disabled" => fixtures::s3::weaken_acl_disabled(&sdk, &name).await,
-                other => panic!("no fixture for {other}"),
-            }
-        }
+        let name = fixtures::s3::weakened_bucket(&sdk, &name, check, &key, logs)
+            .await
+            .unwrap_or_else(|| {
+                panic!("no e2e fixture for {check} (fixtures::s3::weakened_bucket)")
+            });
         resources.push(res(&name, "AWS::S3::Bucket", &name, s3_checks));
-        weakened.push((name, check));
+        if check == "s3.versioning" {
+            suspended = name;
+        } else {
+            weakened.push((name, check));
+        }
     }
-    let kms_checks = KMS_CHECKS;
-    let rot = fixtures::kms::compliant_key(&sdk).await;
-    fixtures::kms::weaken_rotation(&sdk, &rot).await;
-    let off = fixtures::kms::compliant_key(&sdk).await;
-    fixtures::kms::disable_key(&sdk, &off).await;
+    let kms_checks = &fixtures::checks_of("AWS::KMS::Key")[..];
     resources.push(res("key-ok", "AWS::KMS::Key", &key, kms_checks));
-    resources.push(res("key-rotation", "AWS::KMS::Key", &rot, kms_checks));
-    resources.push(res("key-disabled", "AWS::KMS::Key", &off, kms_checks));
+    let mut weak_keys = Vec::new();
+    for &check in kms_checks {
+        let id = fixtures::kms::weakened_key(&sdk, check)
+            .await
+            .unwrap_or_else(|| panic!("no e2e fixture for {check} (fixtures::kms::weakened_key)"));
+        let target = format!("key-{}", check.trim_start_matches("kms."));
+        resources.push(res(&target, "AWS::KMS::Key", &id, kms_checks));
+        weak_keys.push((target, check));
+    }
 
     let results = qualify(&emu, &resources, &[]);
     let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
@@ -379,10 +337,8 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
             "{c} on {suspended}"
         );
     }
-    assert_eq!(status(&results, "key-ok", "kms.enabled"), "passed");
-    assert_eq!(status(&results, "key-ok", "kms.rotation"), "passed");
-    assert_eq!(status(&results, "key-rotation", "kms.rotation"), "failed");
-    assert_eq!(status(&results, "key-disabled", "kms.enabled"), "failed");
+    let weak: Vec<(&str, &str)> = weak_keys.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+    assert_one_failure_each(&results, "key-ok", &weak, kms_checks);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -499,183 +455,127 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
         return;
     };
     let sdk = sdk(&emu).await;
-    let vpc_checks = VPC_CHECKS;
     let vpc_ok = fixtures::ec2::compliant_vpc(&sdk, "10.10.0.0/16", &[]).await;
-    let vpc_nolog = fixtures::ec2::compliant_vpc(&sdk, "10.11.0.0/16", &[]).await;
-    fixtures::ec2::weaken_vpc_flow_logs(&sdk, &vpc_nolog).await;
-    let vpc_opensg = fixtures::ec2::compliant_vpc(&sdk, "10.12.0.0/16", &[]).await;
-    fixtures::ec2::weaken_default_sg(&sdk, &vpc_opensg).await;
     let sg_ok = fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, "fx-sg-ok", &[]).await;
-    let sg_ssh = fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, "fx-sg-ssh", &[]).await;
-    fixtures::ec2::weaken_sg_admin_ingress(&sdk, &sg_ssh).await;
     let ep_ok = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_ok, &[]).await;
-    let ep_gone = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_nolog, &[]).await;
-    fixtures::ec2::weaken_vpc_endpoint(&sdk, &ep_gone).await;
-
-    let rds_checks = RDS_CHECKS;
     let db_ok = fixtures::rds::compliant_db_instance(&sdk, "fx-db-ok", &[]).await;
-    let db_plain = fixtures::rds::unencrypted_db_instance(&sdk, "fx-db-plain", &[]).await;
-    let db_single = fixtures::rds::compliant_db_instance(&sdk, "fx-db-single", &[]).await;
-    fixtures::rds::weaken_multi_az(&sdk, &db_single).await;
-    let db_short = fixtures::rds::compliant_db_instance(&sdk, "fx-db-short", &[]).await;
-    fixtures::rds::weaken_backup_retention(&sdk, &db_short).await;
-    let db_open = fixtures::rds::compliant_db_instance(&sdk, "fx-db-open", &[]).await;
-    fixtures::rds::weaken_deletion_protection(&sdk, &db_open).await;
-    let db_public = fixtures::rds::compliant_db_instance(&sdk, "fx-db-public", &[]).await;
-    fixtures::rds::weaken_public_access(&sdk, &db_public).await;
-    let db_nolog = fixtures::rds::compliant_db_instance(&sdk, "fx-db-nolog", &[]).await;
-    fixtures::rds::weaken_log_exports(&sdk, &db_nolog).await;
-    let clusters = fixtures::rds::cluster_fixtures(&sdk, "fx-cl").await;
-    let snapshots = fixtures::rds::snapshot_fixtures(&sdk, &db_ok, &db_plain, &clusters).await;
-
-    let resources = [
-        res("vpc-ok", "AWS::EC2::VPC", &vpc_ok, vpc_checks),
-        res("vpc-nolog", "AWS::EC2::VPC", &vpc_nolog, vpc_checks),
-        res("vpc-opensg", "AWS::EC2::VPC", &vpc_opensg, vpc_checks),
-        res("sg-ok", "AWS::EC2::SecurityGroup", &sg_ok, SG_CHECKS),
-        res("sg-ssh", "AWS::EC2::SecurityGroup", &sg_ssh, SG_CHECKS),
-        res("ep-ok", "AWS::EC2::VPCEndpoint", &ep_ok, ENDPOINT_CHECKS),
-        res(
-            "ep-gone",
-            "AWS::EC2::VPCEndpoint",
-            &ep_gone,
-            ENDPOINT_CHECKS,
-        ),
-        res("db-ok", "AWS::RDS::DBInstance", &db_ok, rds_checks),
-        res("db-plain", "AWS::RDS::DBInstance", &db_plain, rds_checks),
-        res("db-single", "AWS::RDS::DBInstance", &db_single, rds_checks),
-        res("db-short", "AWS::RDS::DBInstance", &db_short, rds_checks),
-        res("db-open", "AWS::RDS::DBInstance", &db_open, rds_checks),
-        res("db-public", "AWS::RDS::DBInstance", &db_public, rds_checks),
-        res("db-nolog", "AWS::RDS::DBInstance", &db_nolog, rds_checks),
+    let cluster_ok = fixtures::rds::compliant_db_cluster(&sdk, "fx-cluster-ok").await;
+    let mut compliant = vec![
+        ("vpc-ok", "AWS::EC2::VPC", vpc_ok.clone()),
+        ("sg-ok", "AWS::EC2::SecurityGroup", sg_ok),
+        ("ep-ok", "AWS::EC2::VPCEndpoint", ep_ok),
+        ("db-ok", "AWS::RDS::DBInstance", db_ok),
+        ("cluster-ok", "AWS::RDS::DBCluster", cluster_ok),
     ];
-    let mut resources = resources.into_iter().collect::<Vec<_>>();
-    let cluster_checks = fixtures::rds::CLUSTER_CHECKS;
-    for (key, id, _) in &clusters.all {
-        resources.push(res(key, "AWS::RDS::DBCluster", id, cluster_checks));
+    for (ok, ty) in ["dbsnap-ok", "clsnap-ok"]
+        .into_iter()
+        .zip(fixtures::rds::SNAPSHOT_TYPES)
+    {
+        let id = fixtures::rds::compliant_snapshot(&sdk, ty, &format!("fx-{ok}")).await;
+        compliant.push((ok, ty, id));
     }
-    for (key, ty, id, _) in &snapshots {
-        resources.push(res(key, ty, id, fixtures::rds::SNAPSHOT_CHECKS));
+    let mut resources = Vec::new();
+    // Per compliant resource: (weakened target, its check).
+    let mut weakened: Vec<Vec<(String, &'static str)>> = Vec::new();
+    for (ok, ty, id) in &compliant {
+        let checks = exercised_checks_of(ty);
+        resources.push(res(ok, ty, id, &checks));
+        let mut weak = Vec::new();
+        for (j, &check) in checks.iter().enumerate() {
+            let target = format!(
+                "{ok}-{}",
+                check.split('.').nth(1).unwrap().replace('_', "-")
+            );
+            let prefix = ok.trim_end_matches("-ok");
+            let id = match *ty {
+                "AWS::RDS::DBInstance" => {
+                    fixtures::rds::weakened_db_instance(&sdk, &format!("fx-db-{j}"), check).await
+                }
+                "AWS::RDS::DBCluster" => {
+                    let id = format!("fx-cluster-{j}");
+                    fixtures::rds::weakened_db_cluster(&sdk, &id, check).await
+                }
+                "AWS::RDS::DBSnapshot" | "AWS::RDS::DBClusterSnapshot" => {
+                    let id = format!("fx-{prefix}-{j}");
+                    fixtures::rds::weakened_snapshot(&sdk, ty, &id, check).await
+                }
+                _ => {
+                    let id = match *ty {
+                        "AWS::EC2::VPC" => {
+                            let cidr = format!("10.{}.0.0/16", 11 + j);
+                            fixtures::ec2::compliant_vpc(&sdk, &cidr, &[]).await
+                        }
+                        "AWS::EC2::SecurityGroup" => {
+                            let name = format!("fx-sg-{j}");
+                            fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, &name, &[]).await
+                        }
+                        "AWS::EC2::VPCEndpoint" => {
+                            let cidr = format!("10.{}.0.0/16", 31 + j);
+                            let vpc = fixtures::ec2::compliant_vpc(&sdk, &cidr, &[]).await;
+                            fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc, &[]).await
+                        }
+                        other => panic!("no compliant fixture for {other}"),
+                    };
+                    fixtures::ec2::weaken(&sdk, &id, check).await.then_some(id)
+                }
+            };
+            let id = id.unwrap_or_else(|| panic!("no e2e fixture for {check} on {ty}"));
+            resources.push(res(&target, ty, &id, &checks));
+            weak.push((target, check));
+        }
+        weakened.push(weak);
     }
     let results = qualify(&emu, &resources, &[]);
-    assert_one_failure_each(
-        &results,
-        "vpc-ok",
-        &[
-            ("vpc-nolog", "ec2.vpc_flow_logs"),
-            ("vpc-opensg", "ec2.default_sg_closed"),
-        ],
-        vpc_checks,
-    );
-    assert_one_failure_each(
-        &results,
-        "sg-ok",
-        &[("sg-ssh", "ec2.sg_no_admin_ingress")],
-        SG_CHECKS,
-    );
-    assert_eq!(
-        status(&results, "ep-ok", "ec2.vpc_endpoints_available"),
-        "passed"
-    );
-    assert_eq!(
-        status(&results, "ep-gone", "ec2.vpc_endpoints_available"),
-        "failed"
-    );
-    assert_one_failure_each(
-        &results,
-        "db-ok",
-        &[
-            ("db-plain", "rds.storage_encrypted"),
-            ("db-single", "rds.multi_az"),
-            ("db-short", "rds.backup_retention"),
-            ("db-open", "rds.deletion_protection"),
-            ("db-public", "rds.no_public_access"),
-            ("db-nolog", "rds.log_exports"),
-        ],
-        rds_checks,
-    );
-    let weak: Vec<(&str, &str)> = clusters
-        .all
-        .iter()
-        .filter_map(|(k, _, c)| c.map(|c| (k.as_str(), c)))
-        .collect();
-    assert_one_failure_each(&results, "cluster-ok", &weak, cluster_checks);
-    for ok in ["dbsnap-ok", "clsnap-ok"] {
-        let prefix = ok.trim_end_matches("-ok");
-        let weak: Vec<(&str, &str)> = snapshots
-            .iter()
-            .filter(|(k, _, _, c)| k.starts_with(prefix) && c.is_some())
-            .map(|(k, _, _, c)| (k.as_str(), c.unwrap()))
-            .collect();
-        assert_eq!(weak.len(), 2, "{ok}: {weak:?}");
-        assert_one_failure_each(&results, ok, &weak, fixtures::rds::SNAPSHOT_CHECKS);
+    for ((ok, ty, _), weak) in compliant.iter().zip(&weakened) {
+        let weak: Vec<(&str, &str)> = weak.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        assert_one_failure_each(&results, ok, &weak, &exercised_checks_of(ty));
     }
 }
 
 /// The instance, subnet, EBS, route table and network ACL checks: one compliant resource of
-/// each type and one weakened per check, in one qualification (EC2 only: runs on LocalStack
-/// too).
+/// each type ([`fixtures::ec2::compliant_network`]) and one weakened per registered check of
+/// its type ([`fixtures::ec2::weakened_in_network`]), in one qualification (EC2 only: runs on
+/// LocalStack too).
 #[tokio::test(flavor = "multi_thread")]
 async fn catalog_fixtures_ec2_network_each_check_fails_on_its_fixture() {
     let emu = Emulator::start();
     let sdk = sdk(&emu).await;
     let fx = fixtures::ec2::compliant_network(&sdk, "10.60").await;
-    let groups: [(&str, &'static str, &String, &[&'static str]); 6] = [
-        (
-            "instance",
-            "AWS::EC2::Instance",
-            &fx.instance,
-            fixtures::ec2::INSTANCE_CHECKS,
-        ),
-        (
-            "subnet",
-            "AWS::EC2::Subnet",
-            &fx.subnet,
-            fixtures::ec2::SUBNET_CHECKS,
-        ),
-        (
-            "volume",
-            "AWS::EC2::Volume",
-            &fx.volume,
-            fixtures::ec2::VOLUME_CHECKS,
-        ),
-        (
-            "snapshot",
-            "AWS::EC2::Snapshot",
-            &fx.snapshot,
-            fixtures::ec2::SNAPSHOT_CHECKS,
-        ),
-        (
-            "rtb",
-            "AWS::EC2::RouteTable",
-            &fx.route_table,
-            fixtures::ec2::ROUTE_TABLE_CHECKS,
-        ),
-        (
-            "acl",
-            "AWS::EC2::NetworkAcl",
-            &fx.network_acl,
-            fixtures::ec2::NACL_CHECKS,
-        ),
-    ];
+    let compliant = fx.compliant();
+    assert_eq!(
+        compliant.iter().map(|(ty, _)| *ty).collect::<Vec<_>>(),
+        fixtures::ec2::NETWORK_TYPES
+    );
     let mut resources = Vec::new();
-    let mut weakened = Vec::new();
-    for (key, ty, id, checks) in groups {
-        // The instance checks apply to every instance; the profile check fails on all of
-        // them on the emulator (NOT_EXERCISED_HERE) and is left out of the selection.
-        resources.push(res(&format!("{key}-ok"), ty, id, checks));
-        for &check in checks {
-            let weak = fixtures::ec2::weaken(&sdk, &fx, check)
+    // Per compliant resource: (its target, its checks, the weakened targets with their check).
+    let mut groups = Vec::new();
+    for (ty, id) in compliant {
+        let checks = exercised_checks_of(ty);
+        assert!(!checks.is_empty(), "{ty} has no registered check");
+        let ok = format!("{}-ok", ty.trim_start_matches("AWS::EC2::").to_lowercase());
+        resources.push(res(&ok, ty, id, &checks));
+        let mut weak = Vec::new();
+        for &check in &checks {
+            let id = fixtures::ec2::weakened_in_network(&sdk, &fx, check)
                 .await
-                .unwrap_or_else(|| panic!("no weakening for {check}"));
-            let name = format!("{key}-{}", check.trim_start_matches("ec2."));
-            resources.push(res(&name, ty, &weak, checks));
-            weakened.push((key, name, check, checks));
+                .unwrap_or_else(|| {
+                    panic!(
+                        "no e2e fixture for {check} on {ty} (fixtures::ec2::weakened_in_network)"
+                    )
+                });
+            let target = format!(
+                "{ok}-{}",
+                check.trim_start_matches("ec2.").replace('_', "-")
+            );
+            resources.push(res(&target, ty, &id, &checks));
+            weak.push((target, check));
         }
+        groups.push((ok, checks, weak));
     }
     let results = qualify(&emu, &resources, &[]);
-    for (key, name, check, checks) in &weakened {
-        assert_one_failure_each(&results, &format!("{key}-ok"), &[(name, check)], checks);
+    for (ok, checks, weak) in &groups {
+        let weak: Vec<(&str, &str)> = weak.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        assert_one_failure_each(&results, ok, &weak, checks);
     }
 }
 
@@ -688,15 +588,24 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         fixtures::stack::create_stack(&sdk, name, &params).await;
     }
     let ok = fixtures::stack::expected_stack("fx-ok", &params);
-    let mut tpl = fixtures::stack::expected_stack("fx-tpl", &params);
-    fixtures::stack::expect_other_template(&mut tpl);
-    let mut out = fixtures::stack::expected_stack("fx-out", &params);
-    fixtures::stack::expect_missing_output(&mut out);
-    let mut par = fixtures::stack::expected_stack("fx-par", &params);
-    fixtures::stack::expect_wrong_parameter(&mut par);
-    let mut rs = fixtures::stack::expected_stack("fx-res", &params);
-    fixtures::stack::expect_missing_resource(&mut rs);
-    let results = qualify(&emu, &[], &[ok, tpl, out, par, rs]);
+    let mut stacks = vec![ok];
+    for (name, check) in ["fx-tpl", "fx-out", "fx-par", "fx-res"]
+        .into_iter()
+        .zip(fixtures::stack::CHECKS)
+    {
+        let mut expected = fixtures::stack::expected_stack(name, &params);
+        assert!(
+            fixtures::stack::weaken_expectation(&mut expected, check),
+            "no expectation for {check}"
+        );
+        stacks.push(expected);
+    }
+    assert_eq!(
+        stacks.len(),
+        5,
+        "one stack per check of fixtures::stack::CHECKS"
+    );
+    let results = qualify(&emu, &[], &stacks);
     let failed_checks = |stack: &str| -> Vec<String> {
         results
             .iter()
@@ -730,12 +639,12 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         res.len() == 1 && res[0].starts_with("iq.stack_resources"),
         "{res:?}"
     );
-    // The checks asserted above, both ways, are the ones STACK_CHECKS declares.
+    // The checks asserted above, both ways, are the ones fixtures::stack::CHECKS declares.
     let asserted = [
         "iq.template_hash",
         "iq.stack_outputs",
         "iq.stack_parameters",
         "iq.stack_resources",
     ];
-    assert_eq!(asserted, STACK_CHECKS);
+    assert_eq!(asserted, fixtures::stack::CHECKS);
 }

@@ -26,16 +26,10 @@ const DISCOVERY: &str = r#"discovery {
 /// The reason the plan gives after a run that ended in `error`.
 const ERRORED: &str = "last qualification had checks that could not be evaluated";
 
-const S3_CHECKS: [&str; 8] = [
-    "s3.access_logging",
-    "s3.acl_disabled",
-    "s3.encryption",
-    "s3.object_lock",
-    "s3.public_access_block",
-    "s3.replication",
-    "s3.tls_only",
-    "s3.versioning",
-];
+/// The registered checks of a bucket: what each discovered bucket is given.
+fn s3_checks() -> Vec<&'static str> {
+    fixtures::checks_of("AWS::S3::Bucket")
+}
 
 /// The state's `results` map, as a list of its entries.
 fn results(q: &Value) -> Vec<&Value> {
@@ -71,8 +65,12 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
 
     let q = ws.resource_values("gxp_qualification.q");
     assert_eq!(q["status"], "passed", "{q:#}");
-    // The data bucket (IQ exists + 1 property + 3 OQ) and 8 S3 checks per discovered bucket.
-    assert_eq!(q["total_count"], 5 + S3_CHECKS.len() * found.len(), "{q:#}");
+    // The data bucket (IQ exists + 1 property + 3 OQ) and every S3 check per discovered bucket.
+    assert_eq!(
+        q["total_count"],
+        5 + s3_checks().len() * found.len(),
+        "{q:#}"
+    );
     for name in found {
         let target = format!("discovered:arn:aws:s3:::{name}");
         let checks: BTreeSet<&str> = results(&q)
@@ -85,7 +83,7 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
                 r["check_id"].as_str().unwrap()
             })
             .collect();
-        assert_eq!(checks, S3_CHECKS.into_iter().collect(), "{target}");
+        assert_eq!(checks, s3_checks().into_iter().collect(), "{target}");
     }
     assert!(
         !results(&q)
@@ -216,10 +214,7 @@ async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tag
     let q = ws.resource_values("gxp_qualification.q");
     assert_eq!(q["status"], "passed", "{q:#}");
     // Every registered check of the discovered bucket's type.
-    let bucket_checks = gxp_core::checks::registry::CHECKS
-        .iter()
-        .filter(|c| c.def.resource_types.contains(&"AWS::S3::Bucket"))
-        .count();
+    let bucket_checks = s3_checks().len();
     assert_eq!(q["total_count"], bucket_checks, "{q:#}");
     ws.assert_plan_empty();
 }

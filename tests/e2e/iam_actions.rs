@@ -203,16 +203,14 @@ async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
     let sdk = emu.sdk_config().await;
     let (aws, recorder) = recording(&sdk, &emu);
     let db = rds::compliant_db_instance(&sdk, "gxp-iam-db", &[]).await;
-    let clusters = rds::cluster_fixtures(&sdk, "gxp-iam-cl").await;
-    let snapshots = rds::snapshot_fixtures(&sdk, &db, &db, &clusters).await;
+    let cluster = rds::compliant_db_cluster(&sdk, "gxp-iam-cl").await;
     let mut targets = vec![
         target("AWS::RDS::DBInstance", &db, &[]),
-        target("AWS::RDS::DBCluster", &clusters.ok, &[]),
+        target("AWS::RDS::DBCluster", &cluster, &[]),
     ];
-    for (key, ty, id, _) in &snapshots {
-        if key.ends_with("-ok") {
-            targets.push(target(ty, id, &[]));
-        }
+    for (i, ty) in rds::SNAPSHOT_TYPES.iter().enumerate() {
+        let id = rds::compliant_snapshot(&sdk, ty, &format!("gxp-iam-snap-{i}")).await;
+        targets.push(target(ty, &id, &[]));
     }
     let mut undeclared = Vec::new();
     for t in &targets {

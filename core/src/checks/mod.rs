@@ -4,7 +4,8 @@
 //! its evaluator and its unit tests in one file, registered by one line in
 //! [`registry::CHECKS`]. [`evaluate`] decides a missing or unknown resource and a resource type
 //! the check does not apply to, and runs the registered evaluator otherwise. The IQ checks
-//! ([`iq`]) compare the specification with stacks and are evaluated by the run.
+//! ([`iq`], registered in [`registry::IQ_CHECKS`]) compare the specification with what is
+//! deployed and are evaluated by the piece of the run they belong to.
 
 pub mod cloudtrail;
 pub mod config;

@@ -1,10 +1,26 @@
-//! The registry: every check written as a unit ([`Check`]: definition, evaluator and unit
-//! tests in one file), registered by one line in [`CHECKS`]. The catalog, evaluation, the
-//! generated docs and the coverage tests all read this list.
+//! The registry: every check written as a unit (definition, evaluator and unit tests in one
+//! file), registered by one line: an IQ check ([`IqCheck`]) in [`IQ_CHECKS`], an OQ/PQ check
+//! ([`Check`]) in [`CHECKS`]. The catalog is these two lists; evaluation, the generated docs
+//! and the coverage tests all read them.
 
+use super::iq::{self, IqCheck};
 use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Check};
 
-/// Every registered check, in catalog order (after the IQ checks).
+/// Every IQ check, in catalog order (before every OQ/PQ check). Each is evaluated by the
+/// piece of the run it belongs to ([`iq::IqEvaluator`]).
+pub static IQ_CHECKS: &[&IqCheck] = &[
+    &iq::stack_status::CHECK,
+    &iq::template_hash::CHECK,
+    &iq::stack_resources::CHECK,
+    &iq::stack_outputs::CHECK,
+    &iq::stack_parameters::CHECK,
+    &iq::stack_drift::CHECK,
+    &iq::resource_exists::CHECK,
+    &iq::resource_properties::CHECK,
+    &iq::scope::CHECK,
+];
+
+/// Every OQ/PQ check, in catalog order (after the IQ checks).
 pub static CHECKS: &[&Check] = &[
     &s3::encryption::CHECK,
     &s3::versioning::CHECK,
@@ -97,9 +113,25 @@ mod tests {
             assert_eq!(
                 registered,
                 d.stage != crate::catalog::Stage::Iq,
-                "{}: only the IQ checks are evaluated outside the registry",
+                "{}: only the IQ checks are registered in IQ_CHECKS",
                 d.id
             );
+        }
+    }
+
+    /// The catalog is the IQ registry and then the OQ/PQ registry, each in its order.
+    #[test]
+    fn the_catalog_is_the_iq_checks_then_the_registered_checks() {
+        let registered: Vec<&crate::catalog::CheckDef> = IQ_CHECKS
+            .iter()
+            .map(|c| &c.def)
+            .chain(CHECKS.iter().map(|c| &c.def))
+            .collect();
+        let catalog: Vec<&crate::catalog::CheckDef> = crate::catalog::all().iter().collect();
+        assert_eq!(catalog, registered);
+        for c in IQ_CHECKS {
+            assert_eq!(c.def.stage, crate::catalog::Stage::Iq, "{}", c.def.id);
+            assert!(c.def.id.starts_with("iq."), "{}", c.def.id);
         }
     }
 

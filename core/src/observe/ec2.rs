@@ -93,13 +93,19 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "ec2",
     sdk_client: "aws-sdk-ec2",
+    // Each type's describe call (its existence read), matched to the type by name
+    // (`services::service_action_observes`).
     iam_actions: &[
         "ec2:DescribeVpcs",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeInstances",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVolumes",
+        "ec2:DescribeSnapshots",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeNetworkAcls",
     ],
-    // The describe call of an instance, subnet, volume, snapshot, route table or network
-    // ACL is declared by the checks of that type (not every EC2 target needs it).
     resource_types: &[
         VPC,
         SG,

@@ -68,8 +68,14 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "rds",
     sdk_client: "aws-sdk-rds",
-    iam_actions: &["rds:DescribeDBInstances"],
-    // The describe calls of clusters and snapshots are declared by the checks of those types.
+    // Each type's describe call (its existence read), matched to the type by name
+    // (`services::service_action_observes`).
+    iam_actions: &[
+        "rds:DescribeDBInstances",
+        "rds:DescribeDBClusters",
+        "rds:DescribeDBSnapshots",
+        "rds:DescribeDBClusterSnapshots",
+    ],
     resource_types: &[DB, CLUSTER, DB_SNAPSHOT, CLUSTER_SNAPSHOT],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,

@@ -68,19 +68,104 @@ pub fn named(name: &str) -> Option<&'static Service> {
 }
 
 /// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
-/// its service's collector calls for every resource ([`Service::iam_actions`]), sorted. For
+/// its service's collector calls for every resource of the check's types
+/// ([`Service::iam_actions`] that [`service_action_observes`] one of them), sorted. For
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
+    let service_actions = named(check.service).into_iter().flat_map(|s| {
+        s.iam_actions.iter().filter(move |a| {
+            check
+                .resource_types
+                .iter()
+                .any(|t| service_action_observes(s, a, t))
+        })
+    });
     let mut actions: Vec<&'static str> = check
         .iam_actions
         .iter()
-        .chain(named(check.service).map_or(&[][..], |s| s.iam_actions))
+        .chain(service_actions)
         .copied()
         .collect();
     actions.sort_unstable();
     actions.dedup();
     actions
+}
+
+/// The read operations (IAM prefix, operation) the collector of `resource_type` calls for one
+/// target, derived from the registry, each once, as operations
+/// ([`crate::aws::calls::operation_of_action`]): the first of its service's own actions that
+/// concern the type (see [`service_action_observes`]), its existence read; then the actions
+/// the type's registered checks declare in the service's namespace
+/// ([`check_actions_for_type`]), in catalog order; then the service's other actions for the type (tags). Empty for a
+/// type no service observes.
+pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
+    let Some(service) = for_resource_type(resource_type) else {
+        return Vec::new();
+    };
+    let checks = crate::checks::registry::CHECKS
+        .iter()
+        .filter(|c| c.def.applies_to(resource_type))
+        .flat_map(|c| check_actions_for_type(&c.def, resource_type));
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut own = service
+        .iam_actions
+        .iter()
+        .filter(|a| service_action_observes(service, a, resource_type));
+    let existence = own.next();
+    for action in existence.into_iter().chain(checks).chain(own) {
+        let Some((prefix, name)) = action.split_once(':') else {
+            continue;
+        };
+        if prefix != service.name {
+            continue;
+        }
+        let op = (prefix, crate::aws::calls::operation_of_action(prefix, name));
+        if !out.contains(&op) {
+            out.push(op);
+        }
+    }
+    out
+}
+
+/// The IAM actions of `check` ([`CheckDef::iam_actions`]) its evaluation on a target of
+/// `resource_type` needs: all of them for a check of one type; for a check of several, those
+/// that name `resource_type` and those that name none of its types ([`action_names_type`]:
+/// `rds.log_exports` reads `rds:DescribeDBInstances` for an instance, `rds:DescribeDBClusters`
+/// for a cluster).
+pub fn check_actions_for_type<'a>(
+    check: &'a CheckDef,
+    resource_type: &'a str,
+) -> impl Iterator<Item = &'static &'static str> + 'a {
+    let types = check.resource_types;
+    check.iam_actions.iter().filter(move |a| {
+        types.len() == 1
+            || action_names_type(a, resource_type)
+            || !types.iter().any(|t| action_names_type(a, t))
+    })
+}
+
+/// Whether the service-wide IAM action `action` ([`Service::iam_actions`]) is called for a
+/// target of `resource_type`: always for a service of one type; for a service of several,
+/// when the action names the type ([`action_names_type`]).
+pub fn service_action_observes(service: &Service, action: &str, resource_type: &str) -> bool {
+    service.resource_types.len() == 1 || action_names_type(action, resource_type)
+}
+
+/// Whether the noun of the read `action` is the last part of `resource_type`, in the plural
+/// or not, and with or without an `Attribute` suffix (`ec2:DescribeVpcs` for `AWS::EC2::VPC`,
+/// `config:DescribeDeliveryChannels` for `AWS::Config::DeliveryChannel`,
+/// `rds:DescribeDBSnapshotAttributes` for `AWS::RDS::DBSnapshot`).
+pub fn action_names_type(action: &str, resource_type: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    let noun = ["Describe", "Get", "List"]
+        .iter()
+        .find_map(|verb| name.strip_prefix(verb))
+        .unwrap_or(name);
+    let noun = noun.strip_suffix('s').unwrap_or(noun);
+    let noun = noun.strip_suffix("Attribute").unwrap_or(noun);
+    let ty = resource_type.rsplit("::").next().unwrap_or(resource_type);
+    noun.eq_ignore_ascii_case(ty)
 }
 
 /// The id after `prefix` in an ARN's resource part, when it is non-empty and has no `/` or
@@ -148,6 +233,70 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_service_action_concerns_one_of_its_types_and_every_type_has_an_existence_read() {
+        for s in SERVICES {
+            for a in s.iam_actions {
+                assert!(
+                    s.resource_types
+                        .iter()
+                        .any(|t| service_action_observes(s, a, t)),
+                    "{}: {a} concerns none of {:?} (name it after the type it reads)",
+                    s.name,
+                    s.resource_types
+                );
+            }
+            for t in s.resource_types {
+                assert!(
+                    s.iam_actions
+                        .iter()
+                        .any(|a| service_action_observes(s, a, t)),
+                    "{}: no service action reads {t}",
+                    s.name
+                );
+                let ops = collector_operations(t);
+                assert!(!ops.is_empty(), "{t}");
+                assert!(ops.iter().all(|(p, _)| *p == s.name), "{t}: {ops:?}");
+            }
+        }
+        assert_eq!(
+            collector_operations("AWS::EC2::VPC"),
+            [
+                ("ec2", "DescribeVpcs"),
+                ("ec2", "DescribeFlowLogs"),
+                ("ec2", "DescribeSecurityGroups")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::KMS::Key"),
+            [
+                ("kms", "DescribeKey"),
+                ("kms", "GetKeyRotationStatus"),
+                ("kms", "ListResourceTags")
+            ]
+        );
+        // A check of several types: each type gets the actions that name it.
+        assert_eq!(
+            collector_operations("AWS::RDS::DBSnapshot"),
+            [
+                ("rds", "DescribeDBSnapshots"),
+                ("rds", "DescribeDBSnapshotAttributes")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::RDS::DBInstance"),
+            [("rds", "DescribeDBInstances")]
+        );
+        assert_eq!(
+            collector_operations("AWS::EC2::Snapshot"),
+            [
+                ("ec2", "DescribeSnapshots"),
+                ("ec2", "DescribeSnapshotAttribute")
+            ]
+        );
+        assert!(collector_operations("AWS::Nope::Nothing").is_empty());
+    }
+
     /// IAM service prefixes of the SDK clients the provider builds.
     fn iam_prefixes() -> Vec<&'static str> {
         crate::aws::Service::ALL
@@ -195,6 +344,9 @@ mod tests {
             sorted.sort_unstable();
             assert_eq!(required, sorted);
         }
+        // A service of several types: the service actions of the check's types only.
+        let imdsv2 = crate::catalog::get("ec2.instance_imdsv2").unwrap();
+        assert_eq!(required_iam_actions(imdsv2), ["ec2:DescribeInstances"]);
         let versioning = crate::catalog::get("s3.versioning").unwrap();
         assert_eq!(
             required_iam_actions(versioning),

@@ -14,18 +14,7 @@ use crate::observe::{
 };
 use crate::spec::model::Spec;
 
-/// What tag-based discovery gave in one run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum DiscoveryOutcome {
-    /// The qualification has no discovery tags.
-    #[default]
-    NotConfigured,
-    /// GetResources answered: how many tagged resources of a checkable type it listed, and
-    /// how many of a type without checks.
-    Found { targets: usize, unsupported: usize },
-    /// GetResources failed (the error).
-    Failed(String),
-}
+pub use crate::observe::discovery::DiscoveryOutcome;
 
 /// What one run observed.
 #[derive(Debug, Clone, Default)]
