@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
 use crate::catalog::SeverityClass::{self, Cosmetic, Functional, Security};
-use crate::observe::{Existence, Observation, Target};
+use crate::observe::{described, Existence, Observation, Target};
 
 pub mod clusters;
 pub mod snapshots;
@@ -127,17 +127,12 @@ async fn collect_instance(aws: &AwsContext, target: &Target) -> Observation {
         .db_instance_identifier(&target.identifier)
         .send()
         .await;
-    let db = match out {
-        Ok(out) => match out.db_instances().first() {
-            Some(db) => db.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeDBInstances", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.db_instances().first().cloned())
+        .map_err(|e| existence_after("DescribeDBInstances", classify(&e)));
+    let db = match described(target, answer) {
+        Ok(db) => db,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = db.db_instance_arn().map(str::to_string);

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::{arn_from_key, existence_after, tags_json};
 use crate::aws::{classify, AwsContext};
-use crate::observe::{Existence, Observation, Target};
+use crate::observe::{described, Existence, Observation, Target};
 use aws_sdk_ec2::types::{
     CreateVolumePermission, Instance, InstanceStateName, SnapshotAttributeName,
 };
@@ -87,17 +87,18 @@ pub(super) async fn collect_instance(aws: &AwsContext, target: &Target) -> Obser
         .instance_ids(&target.identifier)
         .send()
         .await;
-    let instance = match out {
-        Ok(out) => match out.reservations().iter().flat_map(|r| r.instances()).next() {
-            Some(i) => i.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeInstances", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| {
+            out.reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .next()
+                .cloned()
+        })
+        .map_err(|e| existence_after("DescribeInstances", classify(&e)));
+    let instance = match described(target, answer) {
+        Ok(instance) => instance,
+        Err(obs) => return *obs,
     };
     // A terminated instance is gone (AWS lists it for about an hour after termination).
     if instance.state().and_then(|s| s.name()) == Some(&InstanceStateName::Terminated) {
@@ -118,17 +119,12 @@ pub(super) async fn collect_volume(aws: &AwsContext, target: &Target) -> Observa
         .volume_ids(&target.identifier)
         .send()
         .await;
-    let v = match out {
-        Ok(out) => match out.volumes().first() {
-            Some(v) => v.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeVolumes", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.volumes().first().cloned())
+        .map_err(|e| existence_after("DescribeVolumes", classify(&e)));
+    let v = match described(target, answer) {
+        Ok(v) => v,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = arn_from_key(target);
@@ -190,17 +186,12 @@ pub(super) async fn collect_snapshot(aws: &AwsContext, target: &Target) -> Obser
         .snapshot_ids(&target.identifier)
         .send()
         .await;
-    let s = match out {
-        Ok(out) => match out.snapshots().first() {
-            Some(s) => s.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeSnapshots", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.snapshots().first().cloned())
+        .map_err(|e| existence_after("DescribeSnapshots", classify(&e)));
+    let s = match described(target, answer) {
+        Ok(s) => s,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = arn_from_key(target);

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value as Json};
 
 use super::{arn_from_key, existence_after, tags_json};
 use crate::aws::{classify, AwsContext};
-use crate::observe::{Existence, Observation, Target};
+use crate::observe::{described, Observation, Target};
 use aws_sdk_ec2::types::{NetworkAclEntry, Route};
 
 /// The subnet, route table and network ACL types.
@@ -25,17 +25,12 @@ pub(super) async fn collect_subnet(aws: &AwsContext, target: &Target) -> Observa
         .subnet_ids(&target.identifier)
         .send()
         .await;
-    let s = match out {
-        Ok(out) => match out.subnets().first() {
-            Some(s) => s.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeSubnets", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.subnets().first().cloned())
+        .map_err(|e| existence_after("DescribeSubnets", classify(&e)));
+    let s = match described(target, answer) {
+        Ok(s) => s,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = s
@@ -100,17 +95,12 @@ pub(super) async fn collect_route_table(aws: &AwsContext, target: &Target) -> Ob
         .route_table_ids(&target.identifier)
         .send()
         .await;
-    let rt = match out {
-        Ok(out) => match out.route_tables().first() {
-            Some(rt) => rt.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeRouteTables", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.route_tables().first().cloned())
+        .map_err(|e| existence_after("DescribeRouteTables", classify(&e)));
+    let rt = match described(target, answer) {
+        Ok(rt) => rt,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = arn_from_key(target);
@@ -177,17 +167,12 @@ pub(super) async fn collect_network_acl(aws: &AwsContext, target: &Target) -> Ob
         .network_acl_ids(&target.identifier)
         .send()
         .await;
-    let acl = match out {
-        Ok(out) => match out.network_acls().first() {
-            Some(a) => a.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeNetworkAcls", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.network_acls().first().cloned())
+        .map_err(|e| existence_after("DescribeNetworkAcls", classify(&e)));
+    let acl = match described(target, answer) {
+        Ok(acl) => acl,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = arn_from_key(target);

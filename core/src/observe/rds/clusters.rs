@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{existence_after, tags_json};
 use crate::aws::{classify, AwsContext};
-use crate::observe::{Existence, Observation, Target};
+use crate::observe::{described, Observation, Target};
 
 /// The DB cluster type.
 pub(super) const CLUSTER: &str = "AWS::RDS::DBCluster";
@@ -18,17 +18,12 @@ pub(super) async fn collect_cluster(aws: &AwsContext, target: &Target) -> Observ
         .db_cluster_identifier(&target.identifier)
         .send()
         .await;
-    let c = match out {
-        Ok(out) => match out.db_clusters().first() {
-            Some(c) => c.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeDBClusters", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.db_clusters().first().cloned())
+        .map_err(|e| existence_after("DescribeDBClusters", classify(&e)));
+    let c = match described(target, answer) {
+        Ok(c) => c,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = c.db_cluster_arn().map(str::to_string);

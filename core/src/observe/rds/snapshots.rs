@@ -12,7 +12,7 @@ use serde_json::{json, Value as Json};
 
 use super::{existence_after, tags_json};
 use crate::aws::{classify, AwsContext};
-use crate::observe::{Existence, Observation, Target};
+use crate::observe::{described, Observation, Target};
 use aws_sdk_rds::types::{DbClusterSnapshotAttribute, DbSnapshotAttribute};
 
 /// The snapshot types.
@@ -56,17 +56,12 @@ pub(super) async fn collect_db_snapshot(aws: &AwsContext, target: &Target) -> Ob
         .db_snapshot_identifier(&target.identifier)
         .send()
         .await;
-    let s = match out {
-        Ok(out) => match out.db_snapshots().first() {
-            Some(s) => s.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeDBSnapshots", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.db_snapshots().first().cloned())
+        .map_err(|e| existence_after("DescribeDBSnapshots", classify(&e)));
+    let s = match described(target, answer) {
+        Ok(s) => s,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = s.db_snapshot_arn().map(str::to_string);
@@ -117,17 +112,12 @@ pub(super) async fn collect_cluster_snapshot(aws: &AwsContext, target: &Target) 
         .db_cluster_snapshot_identifier(&target.identifier)
         .send()
         .await;
-    let s = match out {
-        Ok(out) => match out.db_cluster_snapshots().first() {
-            Some(s) => s.clone(),
-            None => return Observation::with_existence(target, Existence::Missing),
-        },
-        Err(e) => {
-            return Observation::with_existence(
-                target,
-                existence_after("DescribeDBClusterSnapshots", classify(&e)),
-            )
-        }
+    let answer = out
+        .map(|out| out.db_cluster_snapshots().first().cloned())
+        .map_err(|e| existence_after("DescribeDBClusterSnapshots", classify(&e)));
+    let s = match described(target, answer) {
+        Ok(s) => s,
+        Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
     obs.arn = s.db_cluster_snapshot_arn().map(str::to_string);
