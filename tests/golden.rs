@@ -131,8 +131,9 @@ fn targets_files() -> Vec<String> {
 
 /// The targets of the run `scenario`, from `tests/golden/<scenario>.targets.json`: per
 /// check, resources passing it, failing it, without the configuration and with it
-/// unreadable. Each target selects its check and has the check's `resource_type` (default:
-/// its first type); `properties` are observed, `unreadable` properties have a read error.
+/// unreadable. Each target selects its check; `properties` are observed, `unreadable`
+/// properties have a read error. The targets are of the entry's `resource_type` (a check of
+/// several types), else of the check's first type.
 fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
     let file = format!("{scenario}{TARGETS_FILE}");
     let path = golden_dir().join(&file);
@@ -148,24 +149,21 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
     for check in checks.as_array().expect("a list of checks") {
         let id = s(check, "check");
         let def = catalog::get(&id).unwrap_or_else(|| panic!("{file}: unknown check {id}"));
+        // A check of several types names the type of its targets; the first type by default.
         let ty = match check.get("resource_type") {
-            Some(_) => {
-                let ty = s(check, "resource_type");
+            Some(ty) => {
+                let ty = ty.as_str().expect("resource_type: a string");
                 assert!(
-                    def.resource_types.contains(&ty.as_str()),
-                    "{file}: {id} has no resource type {ty}"
+                    def.resource_types.contains(&ty),
+                    "{file}: {id} does not check {ty} (its types: {:?})",
+                    def.resource_types
                 );
                 ty
             }
-            None => def
-                .resource_types
-                .first()
-                .copied()
-                .unwrap_or_default()
-                .to_string(),
+            None => def.resource_types.first().copied().unwrap_or_default(),
         };
         for t in check["targets"].as_array().expect("targets") {
-            let target = target(&s(t, "key"), &ty, &s(t, "identifier"), &[def.id], &[]);
+            let target = target(&s(t, "key"), ty, &s(t, "identifier"), &[def.id], &[]);
             let o = match t.get("unreadable") {
                 Some(props) => {
                     let props: Vec<&str> = props

@@ -339,13 +339,11 @@ async fn collect_discovery_finds_tagged_resources_across_services() {
         .expect("trail ARN")
         .to_string();
     // A tagged resource of a type the provider cannot check.
-    let subnet = aws_sdk_ec2::Client::new(&sdk)
-        .create_subnet()
-        .vpc_id(&vpc)
-        .cidr_block("10.50.1.0/24")
+    let igw = aws_sdk_ec2::Client::new(&sdk)
+        .create_internet_gateway()
         .tag_specifications(
             aws_sdk_ec2::types::TagSpecification::builder()
-                .resource_type(aws_sdk_ec2::types::ResourceType::Subnet)
+                .resource_type(aws_sdk_ec2::types::ResourceType::InternetGateway)
                 .set_tags(Some(
                     both.iter()
                         .map(|(k, v)| aws_sdk_ec2::types::Tag::builder().key(*k).value(*v).build())
@@ -355,10 +353,10 @@ async fn collect_discovery_finds_tagged_resources_across_services() {
         )
         .send()
         .await
-        .expect("CreateSubnet")
-        .subnet()
-        .and_then(|s| s.subnet_id())
-        .expect("subnet id")
+        .expect("CreateInternetGateway")
+        .internet_gateway()
+        .and_then(|g| g.internet_gateway_id())
+        .expect("gateway id")
         .to_string();
 
     // Untagged, partially tagged or differently tagged: must be ignored.
@@ -418,7 +416,7 @@ async fn collect_discovery_finds_tagged_resources_across_services() {
         found
             .unsupported
             .iter()
-            .any(|a| a.ends_with(&format!("subnet/{subnet}"))),
+            .any(|a| a.ends_with(&format!("internet-gateway/{igw}"))),
         "{:?}",
         found.unsupported
     );

@@ -105,6 +105,7 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
     let vpc = ec2::compliant_vpc(&sdk, "10.30.0.0/16", &[("gxp:app", "iam")]).await;
     let sg = ec2::compliant_security_group(&sdk, &vpc, "gxp-iam-sg", &[]).await;
     let vpce = ec2::compliant_vpc_endpoint(&sdk, &vpc, &[]).await;
+    let net = ec2::compliant_network(&sdk, "10.31").await;
     let targets = [
         bucket_target,
         key_target,
@@ -118,16 +119,26 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         target("AWS::EC2::VPC", &vpc, &[]),
         target("AWS::EC2::SecurityGroup", &sg, &[]),
         target("AWS::EC2::VPCEndpoint", &vpce, &[]),
+        target("AWS::EC2::Instance", &net.instance, &[]),
+        target("AWS::EC2::Subnet", &net.subnet, &[]),
+        target("AWS::EC2::Volume", &net.volume, &[]),
+        target("AWS::EC2::Snapshot", &net.snapshot, &[]),
+        target("AWS::EC2::RouteTable", &net.route_table, &[]),
+        target("AWS::EC2::NetworkAcl", &net.network_acl, &[]),
     ];
     let mut covered = BTreeSet::new();
+    let mut seen_actions = BTreeSet::new();
     for t in &targets {
         undeclared.extend(undeclared_calls(&aws, &recorder, t).await);
+        seen_actions.extend(recorder.actions());
         covered.insert(t.resource_type.clone());
     }
-    assert!(
-        recorder.actions().contains("ec2:DescribeVpcEndpoints"),
-        "the recorder saw the endpoint's collector"
-    );
+    for seen in ["ec2:DescribeVpcEndpoints", "ec2:DescribeSnapshotAttribute"] {
+        assert!(
+            seen_actions.contains(seen),
+            "the recorder saw {seen}: {seen_actions:?}"
+        );
+    }
 
     // The stack collector and discovery serve the IQ checks.
     let name = "gxp-iam-stack";
@@ -156,6 +167,9 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
     let elsewhere = [
         "AWS::CloudTrail::Trail",
         "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::RDS::DBSnapshot",
+        "AWS::RDS::DBClusterSnapshot",
         "AWS::DynamoDB::Table",
         "AWS::SecretsManager::Secret",
         "AWS::SNS::Topic",
@@ -197,9 +211,25 @@ async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
     let sdk = emu.sdk_config().await;
     let (aws, recorder) = recording(&sdk, &emu);
     let db = rds::compliant_db_instance(&sdk, "gxp-iam-db", &[]).await;
-    let t = target("AWS::RDS::DBInstance", &db, &[]);
-    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    let cluster = rds::compliant_db_cluster(&sdk, "gxp-iam-cl").await;
+    let mut targets = vec![
+        target("AWS::RDS::DBInstance", &db, &[]),
+        target("AWS::RDS::DBCluster", &cluster, &[]),
+    ];
+    for (i, ty) in rds::SNAPSHOT_TYPES.iter().enumerate() {
+        let id = rds::compliant_snapshot(&sdk, ty, &format!("gxp-iam-snap-{i}")).await;
+        targets.push(target(ty, &id, &[]));
+    }
+    let mut undeclared = Vec::new();
+    for t in &targets {
+        undeclared.extend(undeclared_calls(&aws, &recorder, t).await);
+    }
     assert!(undeclared.is_empty(), "{undeclared:?}");
+    assert_eq!(
+        targets.len(),
+        4,
+        "instance, cluster, DB and cluster snapshot"
+    );
 }
 
 /// The data-service collectors (DynamoDB, Secrets Manager, SNS, SQS, Lambda, EFS, AWS

@@ -699,6 +699,7 @@ mod tests {
             "s3.replication",
             "ec2.vpc_flow_logs",
             "rds.multi_az",
+            "rds.cluster_multi_az",
         ];
         // The stages of the first catalog's checks (a later check states its stage in its
         // description, see metadata_is_complete_and_consistent).

@@ -226,6 +226,31 @@ mod tests {
                 "AWS::RDS::DBInstance",
                 "cn-db",
             ),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+                "AWS::EC2::Instance",
+                "i-1",
+            ),
+            (
+                "arn:aws:ec2:us-east-1:123456789012:snapshot/snap-1",
+                "AWS::EC2::Snapshot",
+                "snap-1",
+            ),
+            (
+                "arn:aws:rds:us-east-1:123456789012:cluster:aurora",
+                "AWS::RDS::DBCluster",
+                "aurora",
+            ),
+            (
+                "arn:aws:rds:us-east-1:123456789012:snapshot:rds:lims-2026-01-01-03-04",
+                "AWS::RDS::DBSnapshot",
+                "rds:lims-2026-01-01-03-04",
+            ),
+            (
+                "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:c-1",
+                "AWS::RDS::DBClusterSnapshot",
+                "c-1",
+            ),
         ];
         for (arn, ty, id) in cases {
             assert_eq!(map(arn), Some((ty, id.to_string())), "{arn}");
@@ -240,10 +265,10 @@ mod tests {
             "arn:aws:s3:::",
             "arn:aws:kms:us-east-1:123456789012:alias/evidence",
             "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s",
-            "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1",
-            "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
-            "arn:aws:rds:us-east-1:123456789012:cluster:aurora",
-            "arn:aws:rds:us-east-1:123456789012:snapshot:snap",
+            "arn:aws:ec2:us-east-1:123456789012:internet-gateway/igw-1",
+            "arn:aws:ec2:us-east-1:123456789012:image/ami-1",
+            "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-1",
+            "arn:aws:rds:us-east-1:123456789012:pg:params",
             "arn:aws:sns:us-east-1:123456789012:topic:0c8b8f33-1c0f-4e0c-9d7e-6d6b5a4f3e2d",
             "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-01-01T00:00:00.000",
             "arn:aws:lambda:us-east-1:123456789012:function:f:live",
@@ -266,7 +291,7 @@ mod tests {
             "arn:aws:s3:::b".to_string(),
             "arn:aws:ec2:us-east-1:1:vpc/vpc-1".to_string(),
             "arn:aws:s3:::b".to_string(),
-            "arn:aws:ec2:us-east-1:1:subnet/subnet-1".to_string(),
+            "arn:aws:ec2:us-east-1:1:internet-gateway/igw-1".to_string(),
         ]);
         let keys: Vec<_> = found.targets.iter().map(|t| t.key.as_str()).collect();
         assert_eq!(
@@ -296,7 +321,7 @@ mod tests {
         assert_eq!(
             found.unsupported,
             [
-                "arn:aws:ec2:us-east-1:1:subnet/subnet-1",
+                "arn:aws:ec2:us-east-1:1:internet-gateway/igw-1",
                 "arn:aws:sns:us-east-1:1:topic:sub-1"
             ]
         );

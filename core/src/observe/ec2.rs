@@ -1,4 +1,6 @@
-//! EC2/VPC collector: `AWS::EC2::VPC`, `AWS::EC2::SecurityGroup`, `AWS::EC2::VPCEndpoint`.
+//! EC2/VPC collector: `AWS::EC2::VPC`, `AWS::EC2::SecurityGroup`, `AWS::EC2::VPCEndpoint`
+//! here; instances, EBS volumes and snapshots in [`compute`]; subnets, route tables and
+//! network ACLs in [`network`].
 //!
 //! Properties are CloudFormation-shaped where CloudFormation has them. Facts CloudFormation has
 //! no property for are ours: `IsDefault`, `FlowLogs` and `DefaultSecurityGroup` on a VPC,
@@ -11,6 +13,12 @@ use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
 use crate::catalog::SeverityClass::{self, Cosmetic, Functional, Security};
 use crate::observe::{Existence, Observation, Target};
 use aws_sdk_ec2::types::{Filter, IpPermission, SecurityGroup, Tag};
+
+pub mod compute;
+pub mod network;
+
+use compute::{INSTANCE, SNAPSHOT, VOLUME};
+use network::{NETWORK_ACL, ROUTE_TABLE, SUBNET};
 
 const VPC: &str = "AWS::EC2::VPC";
 const SG: &str = "AWS::EC2::SecurityGroup";
@@ -39,41 +47,113 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (VPCE, "SecurityGroupIds", Security),
     (VPCE, "PrivateDnsEnabled", Functional),
     (VPCE, "Tags", Cosmetic),
+    (INSTANCE, "InstanceType", Functional),
+    (INSTANCE, "ImageId", Functional),
+    (INSTANCE, "SubnetId", Functional),
+    (INSTANCE, "State", Functional),
+    (INSTANCE, "MetadataOptions", Security),
+    (INSTANCE, "PublicIpAddress", Security),
+    (INSTANCE, "IamInstanceProfile", Security),
+    (INSTANCE, "Tags", Cosmetic),
+    (SUBNET, "VpcId", Functional),
+    (SUBNET, "CidrBlock", Functional),
+    (SUBNET, "AvailabilityZone", Functional),
+    (SUBNET, "MapPublicIpOnLaunch", Security),
+    (SUBNET, "AssignIpv6AddressOnCreation", Security),
+    (SUBNET, "Tags", Cosmetic),
+    (VOLUME, "AvailabilityZone", Functional),
+    (VOLUME, "VolumeType", Functional),
+    (VOLUME, "Size", Functional),
+    (VOLUME, "Encrypted", Security),
+    (VOLUME, "KmsKeyId", Security),
+    (VOLUME, "SnapshotId", Functional),
+    (VOLUME, "State", Functional),
+    (VOLUME, "Attachments", Functional),
+    (VOLUME, "Tags", Cosmetic),
+    (SNAPSHOT, "VolumeId", Functional),
+    (SNAPSHOT, "Encrypted", Security),
+    (SNAPSHOT, "KmsKeyId", Security),
+    (SNAPSHOT, "State", Functional),
+    (SNAPSHOT, "Description", Cosmetic),
+    (SNAPSHOT, "CreateVolumePermissions", Security),
+    (SNAPSHOT, "Tags", Cosmetic),
+    (ROUTE_TABLE, "VpcId", Functional),
+    (ROUTE_TABLE, "Routes", Security),
+    (ROUTE_TABLE, "Associations", Functional),
+    (ROUTE_TABLE, "Main", Functional),
+    (ROUTE_TABLE, "Tags", Cosmetic),
+    (NETWORK_ACL, "VpcId", Functional),
+    (NETWORK_ACL, "IsDefault", Functional),
+    (NETWORK_ACL, "Entries", Security),
+    (NETWORK_ACL, "Associations", Functional),
+    (NETWORK_ACL, "Tags", Cosmetic),
 ];
 
 /// The ec2 registration (see [`crate::observe::services`]).
 pub const SERVICE: crate::observe::services::Service = crate::observe::services::Service {
     name: "ec2",
     sdk_client: "aws-sdk-ec2",
+    // Each type's describe call (its existence read), matched to the type by name
+    // (`services::service_action_observes`).
     iam_actions: &[
         "ec2:DescribeVpcs",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeVpcEndpoints",
+        "ec2:DescribeInstances",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVolumes",
+        "ec2:DescribeSnapshots",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeNetworkAcls",
     ],
-    resource_types: &[VPC, SG, VPCE],
+    resource_types: &[
+        VPC,
+        SG,
+        VPCE,
+        INSTANCE,
+        SUBNET,
+        VOLUME,
+        SNAPSHOT,
+        ROUTE_TABLE,
+        NETWORK_ACL,
+    ],
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
 };
 
-/// Tag-based discovery: `arn:aws:ec2:R:A:vpc/ID`, `security-group/ID` and `vpc-endpoint/ID` are the VPC, security group and endpoint ID.
+/// Tag-based discovery: `arn:aws:ec2:R:A:KIND/ID` for KIND `vpc`, `security-group`,
+/// `vpc-endpoint`, `instance`, `subnet`, `volume`, `snapshot`, `route-table` and
+/// `network-acl` is that resource's ID.
 pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
     let (kind, id) = rest.split_once('/')?;
     let cfn = match kind {
         "vpc" => VPC,
         "security-group" => SG,
         "vpc-endpoint" => VPCE,
+        "instance" => INSTANCE,
+        "subnet" => SUBNET,
+        "volume" => VOLUME,
+        "snapshot" => SNAPSHOT,
+        "route-table" => ROUTE_TABLE,
+        "network-acl" => NETWORK_ACL,
         _ => return None,
     };
     (!id.is_empty() && !id.contains('/')).then(|| (cfn, id.to_string()))
 }
 
-/// Observe a VPC, security group or VPC endpoint target.
+/// Observe a target of one of the EC2 types.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     match target.resource_type.as_str() {
         VPC => collect_vpc(aws, target).await,
         SG => collect_security_group(aws, target).await,
         VPCE => collect_vpc_endpoint(aws, target).await,
+        INSTANCE => compute::collect_instance(aws, target).await,
+        VOLUME => compute::collect_volume(aws, target).await,
+        SNAPSHOT => compute::collect_snapshot(aws, target).await,
+        SUBNET => network::collect_subnet(aws, target).await,
+        ROUTE_TABLE => network::collect_route_table(aws, target).await,
+        NETWORK_ACL => network::collect_network_acl(aws, target).await,
         other => Observation::with_existence(
             target,
             Existence::Unknown(format!("the EC2 collector does not handle {other}")),
@@ -491,6 +571,32 @@ mod tests {
     }
 
     #[test]
+    fn discovery_maps_every_ec2_kind_the_collector_reads() {
+        for (rest, ty) in [
+            ("vpc/vpc-1", VPC),
+            ("security-group/sg-1", SG),
+            ("vpc-endpoint/vpce-1", VPCE),
+            ("instance/i-1", INSTANCE),
+            ("subnet/subnet-1", SUBNET),
+            ("volume/vol-1", VOLUME),
+            ("snapshot/snap-1", SNAPSHOT),
+            ("route-table/rtb-1", ROUTE_TABLE),
+            ("network-acl/acl-1", NETWORK_ACL),
+        ] {
+            let id = rest.split_once('/').unwrap().1.to_string();
+            assert_eq!(discover("arn", rest), Some((ty, id)), "{rest}");
+        }
+        for rest in [
+            "internet-gateway/igw-1",
+            "instance/",
+            "instance/a/b",
+            "image",
+        ] {
+            assert_eq!(discover("arn", rest), None, "{rest}");
+        }
+    }
+
+    #[test]
     fn tags_sorted_by_key_and_absent_when_empty() {
         let tags = [
             Tag::builder().key("b").value("2").build(),
@@ -567,5 +673,44 @@ mod tests {
         );
         let (outcome, _) = admin_ingress_outcome(closed).await;
         assert_eq!(outcome.status, Status::Passed, "{outcome:?}");
+    }
+
+    /// A DescribeInstances answer as AWS documents it: a running instance with IMDSv2
+    /// required, no public address and an instance profile (moto 5.2.1 leaves the profile out).
+    const INSTANCE_WITH_PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><ownerId>123456789012</ownerId><instancesSet><item><instanceId>i-0abc</instanceId><imageId>ami-1</imageId><instanceState><code>16</code><name>running</name></instanceState><instanceType>t3.micro</instanceType><subnetId>subnet-1</subnetId><iamInstanceProfile><arn>arn:aws:iam::123456789012:instance-profile/lims-app</arn><id>AIPA1</id></iamInstanceProfile><metadataOptions><state>applied</state><httpTokens>required</httpTokens><httpPutResponseHopLimit>1</httpPutResponseHopLimit><httpEndpoint>enabled</httpEndpoint></metadataOptions></item></instancesSet></item></reservationSet></DescribeInstancesResponse>"#;
+
+    #[tokio::test]
+    async fn an_instance_answer_with_a_profile_is_evaluated() {
+        use crate::aws::fake_endpoint::{Answer, FakeEndpoint};
+        use crate::checks::Status;
+        let endpoint =
+            FakeEndpoint::start(|_| Answer::xml(INSTANCE_WITH_PROFILE.to_string())).await;
+        let mut t = sg_target();
+        t.resource_type = INSTANCE.into();
+        t.identifier = "i-0abc".into();
+        let obs = collect(&endpoint.context(1).await, &t).await;
+        assert_eq!(obs.existence, Existence::Exists, "{obs:?}");
+        for id in [
+            "ec2.instance_profile_attached",
+            "ec2.instance_imdsv2",
+            "ec2.instance_no_public_ip",
+        ] {
+            let o = crate::checks::evaluate_id(id, &obs, &Default::default());
+            assert_eq!(o.status, Status::Passed, "{id}: {o:?}");
+        }
+        let o =
+            crate::checks::evaluate_id("ec2.instance_profile_attached", &obs, &Default::default());
+        assert_eq!(
+            o.actual,
+            "instance profile arn:aws:iam::123456789012:instance-profile/lims-app"
+        );
+        let without = INSTANCE_WITH_PROFILE
+            .replace("<iamInstanceProfile><arn>arn:aws:iam::123456789012:instance-profile/lims-app</arn><id>AIPA1</id></iamInstanceProfile>", "");
+        let endpoint = FakeEndpoint::start(move |_| Answer::xml(without.clone())).await;
+        let obs = collect(&endpoint.context(1).await, &t).await;
+        let o =
+            crate::checks::evaluate_id("ec2.instance_profile_attached", &obs, &Default::default());
+        assert_eq!(o.status, Status::Failed, "{o:?}");
     }
 }

@@ -237,6 +237,22 @@ pub struct StackObservation {
     pub errors: BTreeMap<String, String>,
 }
 
+/// The one resource a describe-by-id call answered, or the observation to return instead:
+/// `Missing` when the answer lists none, else the existence its read error gives.
+pub(crate) fn described<T>(
+    target: &Target,
+    answer: Result<Option<T>, Existence>,
+) -> Result<T, Box<Observation>> {
+    match answer {
+        Ok(Some(resource)) => Ok(resource),
+        Ok(None) => Err(Box::new(Observation::with_existence(
+            target,
+            Existence::Missing,
+        ))),
+        Err(existence) => Err(Box::new(Observation::with_existence(target, existence))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

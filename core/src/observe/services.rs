@@ -100,14 +100,23 @@ pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
 }
 
 /// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
-/// its service's collector calls for every resource ([`Service::iam_actions`]), sorted. For
+/// its service's collector calls for every resource of the check's types
+/// ([`Service::iam_actions`] that [`service_action_observes`] one of them), sorted. For
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
+    let service_actions = named(check.service).into_iter().flat_map(|s| {
+        s.iam_actions.iter().filter(move |a| {
+            check
+                .resource_types
+                .iter()
+                .any(|t| service_action_observes(s, a, t))
+        })
+    });
     let mut actions: Vec<&'static str> = check
         .iam_actions
         .iter()
-        .chain(named(check.service).map_or(&[][..], |s| s.iam_actions))
+        .chain(service_actions)
         .copied()
         .collect();
     actions.sort_unstable();
@@ -119,8 +128,9 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
 /// target, derived from the registry, each once, as operations
 /// ([`crate::aws::calls::operation_of_action`]): the first of its service's own actions that
 /// concern the type (see [`service_action_observes`]), its existence read; then the actions
-/// the type's registered checks declare in the service's namespace, in catalog order; then
-/// the service's other actions for the type (tags). Empty for a type no service observes.
+/// the type's registered checks declare in the service's namespace
+/// ([`check_actions_for_type`]), in catalog order; then the service's other actions for the
+/// type (tags). Empty for a type no service observes.
 pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
     let Some(service) = for_resource_type(resource_type) else {
         return Vec::new();
@@ -128,7 +138,7 @@ pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static 
     let checks = crate::checks::registry::CHECKS
         .iter()
         .filter(|c| c.def.applies_to(resource_type))
-        .flat_map(|c| c.def.iam_actions.iter());
+        .flat_map(|c| check_actions_for_type(&c.def, resource_type));
     let mut out: Vec<(&'static str, &'static str)> = Vec::new();
     let mut own = service
         .iam_actions
@@ -150,26 +160,54 @@ pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static 
     out
 }
 
+/// The IAM actions of `check` ([`CheckDef::iam_actions`]) its evaluation on a target of
+/// `resource_type` needs: all of them for a check of one type; for a check of several, those
+/// that name `resource_type` and those that name none of its types ([`action_names_type`]:
+/// `rds.log_exports` reads `rds:DescribeDBInstances` for an instance, `rds:DescribeDBClusters`
+/// for a cluster).
+pub fn check_actions_for_type<'a>(
+    check: &'a CheckDef,
+    resource_type: &'a str,
+) -> impl Iterator<Item = &'static &'static str> + 'a {
+    let types = check.resource_types;
+    check.iam_actions.iter().filter(move |a| {
+        types.len() == 1
+            || action_names_type(a, resource_type)
+            || !types.iter().any(|t| action_names_type(a, t))
+    })
+}
+
 /// Whether the service-wide IAM action `action` ([`Service::iam_actions`]) is called for a
 /// target of `resource_type`: always for a service of one type; for a service of several,
-/// when the action's noun is the type's (`ec2:DescribeVpcs` for `AWS::EC2::VPC`,
-/// `config:DescribeDeliveryChannels` for `AWS::Config::DeliveryChannel`) or is its tags, read
-/// for every type by ARN (`backup:ListTags`).
+/// when the action names the type ([`action_names_type`]), or reads its tags by ARN
+/// (`backup:ListTags`, for every type).
 pub fn service_action_observes(service: &Service, action: &str, resource_type: &str) -> bool {
-    if service.resource_types.len() == 1 {
-        return true;
-    }
+    service.resource_types.len() == 1
+        || action_names_type(action, resource_type)
+        || action_reads_tags(action)
+}
+
+/// Whether `action` reads a resource's tags by ARN (`backup:ListTags`): a read of every
+/// type of its service.
+fn action_reads_tags(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    name == "ListTags"
+}
+
+/// Whether the noun of the read `action` is the last part of `resource_type`, in the plural
+/// or not, and with or without an `Attribute` suffix (`ec2:DescribeVpcs` for `AWS::EC2::VPC`,
+/// `config:DescribeDeliveryChannels` for `AWS::Config::DeliveryChannel`,
+/// `rds:DescribeDBSnapshotAttributes` for `AWS::RDS::DBSnapshot`).
+pub fn action_names_type(action: &str, resource_type: &str) -> bool {
     let name = action.split_once(':').map_or(action, |(_, n)| n);
     let noun = ["Describe", "Get", "List"]
         .iter()
         .find_map(|verb| name.strip_prefix(verb))
         .unwrap_or(name);
-    let noun = noun.strip_suffix('s').unwrap_or(noun).to_ascii_lowercase();
-    if noun == "tag" {
-        return true;
-    }
+    let noun = noun.strip_suffix('s').unwrap_or(noun);
+    let noun = noun.strip_suffix("Attribute").unwrap_or(noun);
     let ty = resource_type.rsplit("::").next().unwrap_or(resource_type);
-    noun == ty.to_ascii_lowercase()
+    noun.eq_ignore_ascii_case(ty)
 }
 
 /// The id after `prefix` in an ARN's resource part, when it is non-empty and has no `/` or
@@ -311,6 +349,25 @@ mod tests {
             collector_operations("AWS::Backup::BackupPlan"),
             [("backup", "GetBackupPlan"), ("backup", "ListTags")]
         );
+        // A check of several types: each type gets the actions that name it.
+        assert_eq!(
+            collector_operations("AWS::RDS::DBSnapshot"),
+            [
+                ("rds", "DescribeDBSnapshots"),
+                ("rds", "DescribeDBSnapshotAttributes")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::RDS::DBInstance"),
+            [("rds", "DescribeDBInstances")]
+        );
+        assert_eq!(
+            collector_operations("AWS::EC2::Snapshot"),
+            [
+                ("ec2", "DescribeSnapshots"),
+                ("ec2", "DescribeSnapshotAttribute")
+            ]
+        );
         assert!(collector_operations("AWS::Nope::Nothing").is_empty());
     }
 
@@ -365,6 +422,9 @@ mod tests {
             sorted.sort_unstable();
             assert_eq!(required, sorted);
         }
+        // A service of several types: the service actions of the check's types only.
+        let imdsv2 = crate::catalog::get("ec2.instance_imdsv2").unwrap();
+        assert_eq!(required_iam_actions(imdsv2), ["ec2:DescribeInstances"]);
         let versioning = crate::catalog::get("s3.versioning").unwrap();
         assert_eq!(
             required_iam_actions(versioning),

@@ -60,9 +60,9 @@ fn service_of_prefix(prefix: &str) -> &'static str {
 }
 
 /// The reads (as APIs) `actions` of a check declare in the namespace of `service`.
-fn declared(actions: &[&'static str], service: &str) -> Vec<Api> {
+fn declared<'a>(actions: impl IntoIterator<Item = &'a &'static str>, service: &str) -> Vec<Api> {
     actions
-        .iter()
+        .into_iter()
         .filter_map(|a| a.split_once(':'))
         .map(|(prefix, name)| {
             (
@@ -75,8 +75,8 @@ fn declared(actions: &[&'static str], service: &str) -> Vec<Api> {
 }
 
 /// The APIs the verdict of `check_id` (on `property`) for a `resource_type` rests on, from
-/// the registry: the reads the check declares in its service's namespace
-/// ([`gxp_core::catalog::CheckDef::iam_actions`], less [`INFORMATIONAL`] ones) and the
+/// the registry: the reads the check declares in its service's namespace for the type
+/// (`observe::services::check_actions_for_type`, less [`INFORMATIONAL`] ones) and the
 /// existence read of the type (the first of [`ops_of_type`]). An S3 bucket is known to exist
 /// from any of its reads (HeadBucket needs `s3:ListBucket`, the configuration reads may still
 /// be allowed: `observe::s3::collect`), so no S3 read is its existence read. The type-generic
@@ -132,7 +132,11 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
                     })
                     .collect()
             } else {
-                declared(def.iam_actions, service)
+                // Of a check of several types, the reads of this type's target.
+                declared(
+                    gxp_core::observe::services::check_actions_for_type(def, ty),
+                    service,
+                )
             };
             for api in own {
                 let informational = INFORMATIONAL
@@ -275,6 +279,17 @@ mod tests {
         assert_eq!(
             n("AWS::EC2::VPC", "ec2.default_sg_closed"),
             [("ec2", "DescribeVpcs"), ("ec2", "DescribeSecurityGroups")]
+        );
+        assert_eq!(
+            n("AWS::RDS::DBCluster", "rds.log_exports"),
+            [("rds", "DescribeDBClusters")]
+        );
+        assert_eq!(
+            n("AWS::RDS::DBSnapshot", "rds.snapshot_not_public"),
+            [
+                ("rds", "DescribeDBSnapshots"),
+                ("rds", "DescribeDBSnapshotAttributes")
+            ]
         );
         assert_eq!(
             n("AWS::EFS::FileSystem", "efs.backup_policy"),

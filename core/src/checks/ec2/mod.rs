@@ -4,14 +4,49 @@
 //! what they share.
 
 pub mod default_sg_closed;
+pub mod ebs_snapshot_not_public;
+pub mod ebs_volume_encrypted;
+pub mod instance_imdsv2;
+pub mod instance_no_public_ip;
+pub mod instance_profile_attached;
+pub mod nacl_no_admin_ingress;
+pub mod no_unrestricted_route_to_igw;
 pub mod sg_no_admin_ingress;
+pub mod subnet_no_auto_public_ip;
 pub mod vpc_endpoints_available;
 pub mod vpc_flow_logs;
 
 use serde_json::Value as Json;
 
+use super::Params;
+
 /// The resource types of the VPC checks.
 pub(super) const VPC: &[&str] = &["AWS::EC2::VPC"];
+
+/// The resource types of the instance checks.
+pub(super) const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
+
+/// The `admin_ports` parameter (default 22 and 3389) as inclusive ranges, and as shown in
+/// the expected column (`22,3389`).
+pub(super) fn admin_ports(params: &Params) -> (Vec<(i64, i64)>, String) {
+    let ports: Vec<(i64, i64)> = params
+        .ports("admin_ports")
+        .unwrap_or(&[(22, 22), (3389, 3389)])
+        .iter()
+        .map(|&(lo, hi)| (i64::from(lo), i64::from(hi)))
+        .collect();
+    let shown: Vec<String> = ports
+        .iter()
+        .map(|&(lo, hi)| {
+            if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo}-{hi}")
+            }
+        })
+        .collect();
+    (ports, shown.join(","))
+}
 
 /// A string field of a JSON object, or `""`.
 pub(super) fn field<'a>(v: &'a Json, key: &str) -> &'a str {

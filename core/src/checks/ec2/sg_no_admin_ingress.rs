@@ -2,7 +2,7 @@
 
 use serde_json::Value as Json;
 
-use super::{field, show_rule};
+use super::{admin_ports, field, show_rule};
 use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::property;
 use crate::checks::{Check, Outcome, Params};
@@ -84,26 +84,8 @@ fn opens_admin_port(rule: &Json, ports: &[(i64, i64)]) -> bool {
 }
 
 fn evaluate(obs: &Observation, params: &Params) -> Outcome {
-    let ports: Vec<(i64, i64)> = params
-        .ports("admin_ports")
-        .unwrap_or(&[(22, 22), (3389, 3389)])
-        .iter()
-        .map(|&(lo, hi)| (i64::from(lo), i64::from(hi)))
-        .collect();
-    let shown: Vec<String> = ports
-        .iter()
-        .map(|&(lo, hi)| {
-            if lo == hi {
-                lo.to_string()
-            } else {
-                format!("{lo}-{hi}")
-            }
-        })
-        .collect();
-    let expected = format!(
-        "no ingress from 0.0.0.0/0 or ::/0 to ports {}",
-        shown.join(",")
-    );
+    let (ports, shown) = admin_ports(params);
+    let expected = format!("no ingress from 0.0.0.0/0 or ::/0 to ports {shown}");
     let rules = match property(obs, "SecurityGroupIngress", &expected) {
         Err(e) => return e,
         Ok(None) => return Outcome::verdict(true, expected, "no ingress rules"),

@@ -46,7 +46,7 @@ pub static CHECK: Check = Check {
     },
 };
 
-fn evaluate(obs: &Observation, params: &Params) -> Outcome {
+pub(super) fn evaluate(obs: &Observation, params: &Params) -> Outcome {
     let min = params.days("min_days").unwrap_or(7);
     let expected = format!("at least {min} days");
     match integer(obs, "BackupRetentionPeriod", &expected) {

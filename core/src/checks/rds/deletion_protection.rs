@@ -39,7 +39,7 @@ pub static CHECK: Check = Check {
     },
 };
 
-fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
+pub(super) fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
     flag(obs, "DeletionProtection", "enabled", "disabled")
 }
 

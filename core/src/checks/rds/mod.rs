@@ -1,10 +1,18 @@
-//! The `rds.*` checks on `AWS::RDS::DBInstance` observations made by
+//! The `rds.*` checks on DB instance, cluster and snapshot observations made by
 //! [`crate::observe::rds`]: one file per check (definition, evaluator, unit tests), each
 //! registered by one line in [`crate::checks::registry`]. This module holds what they share.
 
 pub mod backup_retention;
+pub mod cluster_backup_retention;
+pub mod cluster_deletion_protection;
+pub mod cluster_multi_az;
+pub mod cluster_storage_encrypted;
 pub mod deletion_protection;
+pub mod log_exports;
 pub mod multi_az;
+pub mod no_public_access;
+pub mod snapshot_encrypted;
+pub mod snapshot_not_public;
 pub mod storage_encrypted;
 
 use super::support::boolean;
@@ -13,6 +21,12 @@ use crate::observe::Observation;
 
 /// The resource types the RDS checks apply to.
 pub(super) const DB_INSTANCE: &[&str] = &["AWS::RDS::DBInstance"];
+
+/// The resource types the RDS cluster checks apply to.
+pub(super) const DB_CLUSTER: &[&str] = &["AWS::RDS::DBCluster"];
+
+/// The resource types the RDS snapshot checks apply to.
+pub(super) const SNAPSHOTS: &[&str] = &["AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"];
 
 /// A boolean property that must be true: `yes` / `no` / `not reported`.
 pub(super) fn flag(obs: &Observation, property: &str, yes: &str, no: &str) -> Outcome {

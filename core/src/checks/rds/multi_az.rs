@@ -41,7 +41,7 @@ pub static CHECK: Check = Check {
     },
 };
 
-fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
+pub(super) fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
     let out = flag(obs, "MultiAZ", "Multi-AZ", "single-AZ");
     match (out.status, string(obs, "SecondaryAvailabilityZone", "")) {
         (Status::Passed, Ok(Some(az))) => Outcome {

@@ -42,7 +42,7 @@ pub static CHECK: Check = Check {
     },
 };
 
-fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
+pub(super) fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
     let out = flag(obs, "StorageEncrypted", "encrypted", "not encrypted");
     match (out.status, string(obs, "KmsKeyId", "")) {
         (Status::Passed, Ok(Some(key))) => Outcome {
