@@ -87,7 +87,14 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
 /// the checks of its time (its targets list their checks, as a specification does), so its
 /// reports stay byte for byte; each added check has a golden run of its own (see
 /// [`added_check_targets`]).
-const ADDED_AFTER_FULL: &[&str] = &["s3.acl_disabled"];
+const ADDED_AFTER_FULL: &[&str] = &[
+    "s3.acl_disabled",
+    "s3.lifecycle_retention",
+    "cloudwatch.alarm_actions",
+    "elb.access_logging",
+    "elb.deletion_protection",
+    "elb.tls_listeners",
+];
 
 /// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
 fn checks_of(ty: &str) -> Vec<&'static str> {
@@ -124,6 +131,107 @@ fn added_check_targets() -> Vec<(Target, Observation)> {
         let o = match props {
             Some(props) => seen(&t, Some(&arn), props),
             None => unreadable(&t, &["OwnershipControls"]),
+        };
+        out.push((t, o));
+    }
+    out
+}
+
+/// The `added-checks-monitoring` run: `s3.lifecycle_retention`, `cloudwatch.alarm_actions`
+/// and the `elb.*` checks, each passing, failing, not configured and unreadable (its own run,
+/// so that the `added-checks` files stay as they were).
+fn monitoring_check_targets() -> Vec<(Target, Observation)> {
+    let mut out = Vec::new();
+    let bucket = "AWS::S3::Bucket";
+    let life = ["s3.lifecycle_retention"];
+    let rules = |days: i64| {
+        json!({"VersioningConfiguration": {"Status": "Enabled"},
+               "LifecycleConfiguration": {"Rules": [{"Id": "versions", "Status": "Enabled",
+                   "NoncurrentVersionExpiration": {"NoncurrentDays": days}}]}})
+    };
+    for (key, name, props) in [
+        ("lifecycle-kept", "lims-data", Some(rules(2555))),
+        ("lifecycle-short", "lims-scratch", Some(rules(30))),
+        ("lifecycle-none", "lims-legacy", Some(json!({}))),
+        ("lifecycle-denied", "lims-denied", None),
+    ] {
+        let t = target(
+            key,
+            bucket,
+            name,
+            &life,
+            &[("s3.lifecycle_retention.min_retention_days", "2555")],
+        );
+        let arn = format!("arn:aws:s3:::{name}");
+        let o = match props {
+            Some(props) => seen(&t, Some(&arn), props),
+            None => unreadable(&t, &["LifecycleConfiguration"]),
+        };
+        out.push((t, o));
+    }
+    let alarm = "AWS::CloudWatch::Alarm";
+    let topic = "arn:aws:sns:eu-west-1:123456789012:qa-oncall";
+    for (key, name, props) in [
+        (
+            "alarm-ok",
+            "lims-errors",
+            Some(json!({"ActionsEnabled": true, "AlarmActions": [topic]})),
+        ),
+        (
+            "alarm-disabled",
+            "lims-latency",
+            Some(json!({"ActionsEnabled": false, "AlarmActions": [topic]})),
+        ),
+        (
+            "alarm-silent",
+            "lims-5xx",
+            Some(json!({"ActionsEnabled": true, "AlarmActions": []})),
+        ),
+        ("alarm-denied", "lims-denied", None),
+    ] {
+        let t = target(key, alarm, name, &["cloudwatch.alarm_actions"], &[]);
+        let arn = format!("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{name}");
+        let o = match props {
+            Some(props) => seen(&t, Some(&arn), props),
+            None => unreadable(&t, &["ActionsEnabled", "AlarmActions"]),
+        };
+        out.push((t, o));
+    }
+    let lb = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+    let elb = [
+        "elb.access_logging",
+        "elb.deletion_protection",
+        "elb.tls_listeners",
+    ];
+    let attrs = |on: &str| {
+        json!([{"Key": "access_logs.s3.enabled", "Value": on},
+               {"Key": "deletion_protection.enabled", "Value": on}])
+    };
+    let https = json!({"Port": 443, "Protocol": "HTTPS", "DefaultActions": [{"Type": "forward"}]});
+    let redirect = json!({"Port": 80, "Protocol": "HTTP", "Rules": [], "DefaultActions":
+        [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443"}}]});
+    let plain = json!({"Port": 80, "Protocol": "HTTP", "Rules": [],
+        "DefaultActions": [{"Type": "forward"}]});
+    for (key, name, props) in [
+        (
+            "lb-ok",
+            "lims",
+            Some(json!({"LoadBalancerAttributes": attrs("true"), "Listeners": [https, redirect]})),
+        ),
+        (
+            "lb-weak",
+            "lims-legacy",
+            Some(json!({"LoadBalancerAttributes": attrs("false"), "Listeners": [plain]})),
+        ),
+        ("lb-not-configured", "lims-bare", Some(json!({}))),
+        ("lb-denied", "lims-denied", None),
+    ] {
+        let arn =
+            format!("arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/{name}/50dc6c495c0c9188");
+        let t = target(key, lb, &arn, &elb, &[]);
+        let o = match props {
+            Some(props) => seen(&t, Some(&arn), props),
+            None => unreadable(&t, &["LoadBalancerAttributes", "Listeners"]),
         };
         out.push((t, o));
     }
@@ -733,6 +841,9 @@ fn scenarios() -> Vec<Scenario> {
     let added = added_check_targets();
     let added_refs: Vec<&Target> = added.iter().map(|(t, _)| t).collect();
     let added_spec = spec(&added_refs, &[], vec![]);
+    let monitoring = monitoring_check_targets();
+    let monitoring_refs: Vec<&Target> = monitoring.iter().map(|(t, _)| t).collect();
+    let monitoring_spec = spec(&monitoring_refs, &[], vec![]);
     vec![
         Scenario {
             name: "full",
@@ -766,6 +877,15 @@ fn scenarios() -> Vec<Scenario> {
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
             targets: added,
+            stacks: vec![],
+            notes: vec![],
+        },
+        Scenario {
+            name: "added-checks-monitoring",
+            spec: monitoring_spec,
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets: monitoring,
             stacks: vec![],
             notes: vec![],
         },
@@ -860,11 +980,12 @@ fn renderings(name: &str, report: &Report) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn golden_scenarios_cover_every_check_and_status() {
     let full = assemble_report(scenarios().remove(0));
-    let added = scenarios()
+    let added: Vec<Report> = scenarios()
         .into_iter()
-        .find(|s| s.name == "added-checks")
+        .filter(|s| s.name.starts_with("added-checks"))
         .map(assemble_report)
-        .expect("the added-checks scenario");
+        .collect();
+    assert_eq!(added.len(), 2, "the added-checks scenarios");
     for r in &full.results {
         assert!(
             !ADDED_AFTER_FULL.contains(&r.check_id.as_str()),
@@ -873,7 +994,11 @@ fn golden_scenarios_cover_every_check_and_status() {
         );
     }
     let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
-    for r in full.results.iter().chain(&added.results) {
+    for r in full
+        .results
+        .iter()
+        .chain(added.iter().flat_map(|a| a.results.iter()))
+    {
         seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
             .or_default()
             .insert(r.status);

@@ -23,6 +23,7 @@ const S3_CHECKS: &[&str] = &[
     "s3.access_logging",
     "s3.replication",
     "s3.acl_disabled",
+    "s3.lifecycle_retention",
 ];
 /// The KMS checks: a compliant key, one without rotation, one disabled.
 const KMS_CHECKS: &[&str] = &["kms.enabled", "kms.rotation"];
@@ -62,6 +63,10 @@ fn exercised_here() -> Vec<&'static str> {
         ENDPOINT_CHECKS,
         RDS_CHECKS,
         STACK_CHECKS,
+        // LocalStack only: moto 5.2 does not serve CloudWatch's CBOR protocol.
+        fixtures::cloudwatch::CHECKS,
+        // moto only: LocalStack's community edition has no ELBv2.
+        fixtures::elb::CHECKS,
     ]
     .concat()
 }
@@ -333,12 +338,21 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
                 "s3.access_logging" => fixtures::s3::weaken_access_logging(&sdk, &name).await,
                 "s3.replication" => fixtures::s3::weaken_replication(&sdk, &name).await,
                 "s3.acl_disabled" => fixtures::s3::weaken_acl_disabled(&sdk, &name).await,
+                "s3.lifecycle_retention" => {
+                    fixtures::s3::weaken_lifecycle_retention(&sdk, &name).await
+                }
                 other => panic!("no fixture for {other}"),
             }
         }
         resources.push(res(&name, "AWS::S3::Bucket", &name, s3_checks));
         weakened.push((name, check));
     }
+    // A lifecycle that expires current objects on the versioned bucket and keeps noncurrent
+    // versions 2555 days passes every check, s3.lifecycle_retention included.
+    let kept = "fx-lifecycle-kept";
+    fixtures::s3::compliant_bucket(&sdk, kept, &key, logs).await;
+    fixtures::s3::keep_versions_lifecycle(&sdk, kept).await;
+    resources.push(res(kept, "AWS::S3::Bucket", kept, s3_checks));
     let kms_checks = KMS_CHECKS;
     let rot = fixtures::kms::compliant_key(&sdk).await;
     fixtures::kms::weaken_rotation(&sdk, &rot).await;
@@ -351,6 +365,9 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let results = qualify(&emu, &resources, &[]);
     let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
     assert_one_failure_each(&results, "ok", &weak, s3_checks);
+    for &c in s3_checks {
+        assert_eq!(status(&results, kept, c), "passed", "{c} on {kept}");
+    }
     for &c in s3_checks {
         let failing = fixtures::s3::VERSIONING_SUSPENDED_FAILS.contains(&c);
         let expected = if failing { "failed" } else { "passed" };
@@ -618,4 +635,98 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         "iq.stack_resources",
     ];
     assert_eq!(asserted, STACK_CHECKS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_cloudwatch_alarm_fails_without_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::CloudWatchCbor]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let checks = fixtures::cloudwatch::CHECKS;
+    let topic = fixtures::cloudwatch::oncall_topic(&sdk, "fx-qa-oncall").await;
+    let ok = fixtures::cloudwatch::compliant_alarm(&sdk, "fx-alarm-ok", &topic).await;
+    let mut resources = vec![res("alarm-ok", "AWS::CloudWatch::Alarm", &ok, checks)];
+    let mut weakened = Vec::new();
+    for (i, check) in checks.iter().enumerate() {
+        let name = format!("fx-alarm-{i}");
+        fixtures::cloudwatch::compliant_alarm(&sdk, &name, &topic).await;
+        assert!(
+            fixtures::cloudwatch::weaken(&sdk, &name, check).await,
+            "fixture for {check}"
+        );
+        resources.push(res(&name, "AWS::CloudWatch::Alarm", &name, checks));
+        weakened.push((name, *check));
+    }
+    let silent = fixtures::cloudwatch::alarm_without_actions(&sdk, "fx-alarm-silent").await;
+    resources.push(res(
+        "alarm-silent",
+        "AWS::CloudWatch::Alarm",
+        &silent,
+        checks,
+    ));
+    let results = qualify(&emu, &resources, &[]);
+    let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    assert_one_failure_each(&results, "alarm-ok", &weak, checks);
+    assert_eq!(
+        status(&results, "alarm-silent", "cloudwatch.alarm_actions"),
+        "failed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_elb_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Elbv2]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let checks = fixtures::elb::CHECKS;
+    let tags = [("gxp:app", "fx-elb")];
+    let ok = fixtures::elb::compliant_load_balancer(&sdk, "fx-lb-ok", "10.40.0.0/16", &tags).await;
+    let mut resources = vec![res(
+        "lb-ok",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        &ok,
+        checks,
+    )];
+    let mut weakened = Vec::new();
+    for (i, check) in checks.iter().enumerate() {
+        let name = format!("fx-lb-{i}");
+        let cidr = format!("10.{}.0.0/16", 41 + i);
+        let arn = fixtures::elb::compliant_load_balancer(&sdk, &name, &cidr, &[]).await;
+        assert!(
+            fixtures::elb::weaken(&sdk, &arn, check).await,
+            "fixture for {check}"
+        );
+        resources.push(res(
+            &name,
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            &arn,
+            checks,
+        ));
+        weakened.push((name, *check));
+    }
+    let results = qualify(&emu, &resources, &[]);
+    let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    assert_one_failure_each(&results, "lb-ok", &weak, checks);
+
+    // Discovery: the tagging API lists the load balancer, which becomes a target with the
+    // elb checks.
+    let aws = gxp_core::aws::AwsContext::from_sdk_config(sdk.clone(), emu.s3_path_style());
+    let tags = BTreeMap::from([("gxp:app".to_string(), "fx-elb".to_string())]);
+    let found = gxp_core::observe::discovery::discover(&aws, &tags)
+        .await
+        .expect("discovery answers");
+    let target = found
+        .targets
+        .iter()
+        .find(|t| t.identifier == ok)
+        .unwrap_or_else(|| panic!("load balancer not discovered: {found:?}"));
+    assert_eq!(
+        target.resource_type,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer"
+    );
+    let mut ids = target.checks.clone();
+    ids.sort();
+    assert_eq!(ids, checks);
 }

@@ -25,7 +25,7 @@ use serde_json::json;
 use crate::fixtures::{kms, s3};
 use crate::harness::Emulator;
 
-const S3_CHECKS: [&str; 8] = [
+const S3_CHECKS: [&str; 9] = [
     "s3.encryption",
     "s3.versioning",
     "s3.public_access_block",
@@ -34,6 +34,7 @@ const S3_CHECKS: [&str; 8] = [
     "s3.access_logging",
     "s3.replication",
     "s3.acl_disabled",
+    "s3.lifecycle_retention",
 ];
 const KMS_CHECKS: [&str; 2] = ["kms.enabled", "kms.rotation"];
 const LOG_BUCKET: &str = "gxp-e2e-access-logs";
@@ -208,6 +209,7 @@ async fn collect_s3_weakened_buckets_fail_only_their_own_check() {
             "s3.access_logging" => s3::weaken_access_logging(&sdk, &name).await,
             "s3.replication" => s3::weaken_replication(&sdk, &name).await,
             "s3.acl_disabled" => s3::weaken_acl_disabled(&sdk, &name).await,
+            "s3.lifecycle_retention" => s3::weaken_lifecycle_retention(&sdk, &name).await,
             _ => {}
         }
         buckets.push((check, name));

@@ -26,10 +26,11 @@ const DISCOVERY: &str = r#"discovery {
 /// The reason the plan gives after a run that ended in `error`.
 const ERRORED: &str = "last qualification had checks that could not be evaluated";
 
-const S3_CHECKS: [&str; 8] = [
+const S3_CHECKS: [&str; 9] = [
     "s3.access_logging",
     "s3.acl_disabled",
     "s3.encryption",
+    "s3.lifecycle_retention",
     "s3.object_lock",
     "s3.public_access_block",
     "s3.replication",

@@ -14,7 +14,7 @@ use gxp_core::observe::collect::collect;
 use gxp_core::observe::stack::collect_stack;
 use gxp_core::observe::{discovery, services, Existence, Target, TargetOrigin};
 
-use crate::fixtures::{cloudtrail, config, ec2, kms, logs, rds, s3, stack};
+use crate::fixtures::{cloudtrail, cloudwatch, config, ec2, elb, kms, logs, rds, s3, stack};
 use crate::harness::{Emulator, Needs};
 
 fn target(resource_type: &str, identifier: &str, params: &[(&str, &str)]) -> Target {
@@ -153,7 +153,12 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         undeclared.join("\n")
     );
     // Every type the services observe is covered here or by the tests below.
-    let elsewhere = ["AWS::CloudTrail::Trail", "AWS::RDS::DBInstance"];
+    let elsewhere = [
+        "AWS::CloudTrail::Trail",
+        "AWS::RDS::DBInstance",
+        "AWS::CloudWatch::Alarm",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    ];
     for s in services::SERVICES {
         for t in s.resource_types {
             assert!(
@@ -189,4 +194,41 @@ async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
     let t = target("AWS::RDS::DBInstance", &db, &[]);
     let undeclared = undeclared_calls(&aws, &recorder, &t).await;
     assert!(undeclared.is_empty(), "{undeclared:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_alarm_collector_calls_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::CloudWatchCbor]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let topic = cloudwatch::oncall_topic(&sdk, "gxp-iam-oncall").await;
+    let alarm = cloudwatch::compliant_alarm(&sdk, "gxp-iam-alarm", &topic).await;
+    let t = target("AWS::CloudWatch::Alarm", &alarm, &[]);
+    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+    assert!(recorder.actions().contains("cloudwatch:DescribeAlarms"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_load_balancer_collector_calls_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Elbv2]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let lb = elb::compliant_load_balancer(&sdk, "gxp-iam-lb", "10.50.0.0/16", &[]).await;
+    let t = target("AWS::ElasticLoadBalancingV2::LoadBalancer", &lb, &[]);
+    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+    let called = recorder.actions();
+    for needed in [
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeRules",
+    ] {
+        assert!(called.contains(needed), "{needed} not recorded: {called:?}");
+    }
 }

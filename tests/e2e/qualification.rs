@@ -982,8 +982,9 @@ async fn qualification_check_catalog_data_source_lists_checks() {
         .iter()
         .map(|x| x.as_str().unwrap())
         .collect();
-    assert_eq!(s3.len(), 8, "{s3:?}");
+    assert_eq!(s3.len(), 9, "{s3:?}");
     assert!(s3.contains(&"s3.acl_disabled"), "{s3:?}");
+    assert!(s3.contains(&"s3.lifecycle_retention"), "{s3:?}");
     assert!(s3.contains(&"s3.object_lock"));
     let pq: Vec<&str> = v["pq"]["value"]
         .as_array()

@@ -22,7 +22,9 @@ impl Service {
         match self {
             Service::CloudFormation => "cloudformation",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
             Service::ConfigService => "config",
+            Service::Elbv2 => "elasticloadbalancing",
             Service::Ec2 => "ec2",
             Service::Kms => "kms",
             Service::Logs => "logs",

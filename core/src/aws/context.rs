@@ -29,8 +29,10 @@ use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryA
 pub enum Service {
     CloudFormation,
     CloudTrail,
+    CloudWatch,
     ConfigService,
     Ec2,
+    Elbv2,
     Kms,
     Logs,
     Rds,
@@ -42,11 +44,13 @@ pub enum Service {
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 11] = [
+    pub const ALL: [Service; 13] = [
         Service::CloudFormation,
         Service::CloudTrail,
+        Service::CloudWatch,
         Service::ConfigService,
         Service::Ec2,
+        Service::Elbv2,
         Service::Kms,
         Service::Logs,
         Service::Rds,
@@ -61,8 +65,10 @@ impl Service {
         match self {
             Service::CloudFormation => "cloudformation",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
+            Service::Elbv2 => "elbv2",
             Service::Kms => "kms",
             Service::Logs => "logs",
             Service::Rds => "rds",
@@ -78,8 +84,10 @@ impl Service {
         match self {
             Service::CloudFormation => "CLOUDFORMATION",
             Service::CloudTrail => "CLOUDTRAIL",
+            Service::CloudWatch => "CLOUDWATCH",
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
+            Service::Elbv2 => "ELASTIC_LOAD_BALANCING_V2",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Rds => "RDS",
@@ -95,8 +103,10 @@ impl Service {
         match self {
             Service::CloudFormation => "Endpoint URL for CloudFormation (`AWS_ENDPOINT_URL_CLOUDFORMATION`).",
             Service::CloudTrail => "Endpoint URL for CloudTrail (`AWS_ENDPOINT_URL_CLOUDTRAIL`).",
+            Service::CloudWatch => "Endpoint URL for CloudWatch alarms (`AWS_ENDPOINT_URL_CLOUDWATCH`).",
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
+            Service::Elbv2 => "Endpoint URL for Elastic Load Balancing v2 (`AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
             Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
@@ -607,6 +617,8 @@ client!(
 );
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);
+client!(cloudwatch, aws_sdk_cloudwatch, Service::CloudWatch);
+client!(elbv2, aws_sdk_elasticloadbalancingv2, Service::Elbv2);
 
 #[cfg(test)]
 mod tests {

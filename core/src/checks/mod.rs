@@ -7,8 +7,10 @@
 //! ([`iq`]) compare the specification with stacks and are evaluated by the run.
 
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
+pub mod elb;
 pub mod iq;
 pub mod kms;
 pub mod logs;

@@ -2,7 +2,7 @@
 //! tests in one file), registered by one line in [`CHECKS`]. The catalog, evaluation, the
 //! generated docs and the coverage tests all read this list.
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Check};
+use super::{cloudtrail, cloudwatch, config, ec2, elb, kms, logs, rds, s3, Check};
 
 /// Every registered check, in catalog order (after the IQ checks).
 pub static CHECKS: &[&Check] = &[
@@ -14,6 +14,7 @@ pub static CHECKS: &[&Check] = &[
     &s3::access_logging::CHECK,
     &s3::replication::CHECK,
     &s3::acl_disabled::CHECK,
+    &s3::lifecycle_retention::CHECK,
     &cloudtrail::exists::CHECK,
     &cloudtrail::logging::CHECK,
     &cloudtrail::multi_region::CHECK,
@@ -35,6 +36,10 @@ pub static CHECKS: &[&Check] = &[
     &rds::multi_az::CHECK,
     &rds::backup_retention::CHECK,
     &rds::deletion_protection::CHECK,
+    &cloudwatch::alarm_actions::CHECK,
+    &elb::access_logging::CHECK,
+    &elb::deletion_protection::CHECK,
+    &elb::tls_listeners::CHECK,
 ];
 
 /// The registered check with id `id`.

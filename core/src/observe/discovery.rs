@@ -91,6 +91,8 @@ pub fn classify_arns(arns: impl IntoIterator<Item = String>) -> Discovery {
 /// | `arn:aws:ec2:R:A:vpc-endpoint/ID` | `AWS::EC2::VPCEndpoint` | endpoint id |
 /// | `arn:aws:rds:R:A:db:ID` | `AWS::RDS::DBInstance` | instance identifier |
 /// | `arn:aws:config:R:A:configuration-recorder/NAME/ID` | `AWS::Config::ConfigurationRecorder` | recorder name |
+/// | `arn:aws:cloudwatch:R:A:alarm:NAME` | `AWS::CloudWatch::Alarm` | alarm name |
+/// | `arn:aws:elasticloadbalancing:R:A:loadbalancer/app\|net\|gwy/NAME/ID` | `AWS::ElasticLoadBalancingV2::LoadBalancer` | the ARN |
 pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
     let mut parts = arn.splitn(6, ':');
     let (Some("arn"), Some(_partition), Some(service), Some(_region), Some(_account), Some(rest)) = (
@@ -103,7 +105,7 @@ pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
     ) else {
         return None;
     };
-    crate::observe::services::named(service).and_then(|s| (s.discover)(arn, rest))
+    crate::observe::services::for_namespace(service).and_then(|s| (s.discover)(arn, rest))
 }
 
 #[cfg(test)]
@@ -230,7 +232,7 @@ mod tests {
         let mut checks = vpc.checks.clone();
         checks.sort();
         assert_eq!(checks, ["ec2.default_sg_closed", "ec2.vpc_flow_logs"]);
-        assert_eq!(found.targets[1].checks.len(), 8);
+        assert_eq!(found.targets[1].checks.len(), 9);
         assert!(found.targets.iter().all(|t| t.params.is_empty()
             && t.expected_properties.is_none()
             && t.requirements.is_empty()));

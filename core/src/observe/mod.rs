@@ -8,10 +8,12 @@
 //! observations only.
 
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod collect;
 pub mod config;
 pub mod discovery;
 pub mod ec2;
+pub mod elb;
 pub mod kms;
 pub mod logs;
 pub mod rds;

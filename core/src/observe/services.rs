@@ -8,7 +8,7 @@
 
 use futures::future::BoxFuture;
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use super::{cloudtrail, cloudwatch, config, ec2, elb, kms, logs, rds, s3, Observation, Target};
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
 
@@ -22,8 +22,9 @@ pub type PropertyClasses = &'static [(&'static str, &'static str, SeverityClass)
 /// One AWS service the provider observes.
 #[derive(Debug)]
 pub struct Service {
-    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...); the checks of
-    /// the service name it as their `service`.
+    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...), unless
+    /// [`namespace`] maps it (`elb` → `elasticloadbalancing`); the checks of the service
+    /// name it as their `service` and id prefix.
     pub name: &'static str,
     /// The SDK client its collector reads with (`aws-sdk-s3`, ...).
     pub sdk_client: &'static str,
@@ -52,7 +53,27 @@ pub const SERVICES: &[&Service] = &[
     &logs::SERVICE,
     &ec2::SERVICE,
     &rds::SERVICE,
+    &cloudwatch::SERVICE,
+    &elb::SERVICE,
 ];
+
+/// Services whose `name` (the prefix of their check ids) is not their ARN and IAM namespace:
+/// (name, namespace).
+const NAMESPACES: &[(&str, &str)] = &[("elb", "elasticloadbalancing")];
+
+/// The ARN and IAM namespace of the service named `name`: its name unless [`NAMESPACES`]
+/// says otherwise (`elb` is `elasticloadbalancing`).
+pub fn namespace(name: &str) -> &str {
+    NAMESPACES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(name, |(_, ns)| ns)
+}
+
+/// The service whose ARNs carry namespace `ns` (`arn:aws:NS:...`).
+pub fn for_namespace(ns: &str) -> Option<&'static Service> {
+    SERVICES.iter().copied().find(|s| namespace(s.name) == ns)
+}
 
 /// The service whose collector observes CloudFormation type `resource_type`.
 pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
@@ -130,6 +151,12 @@ mod tests {
             assert_eq!(named(s.name).map(|n| n.name), Some(s.name));
         }
         assert!(for_resource_type("AWS::Nope::Nothing").is_none());
+        assert_eq!(
+            for_namespace("elasticloadbalancing").map(|s| s.name),
+            Some("elb")
+        );
+        assert_eq!(for_namespace("s3").map(|s| s.name), Some("s3"));
+        assert!(for_namespace("elb").is_none());
     }
 
     #[test]
@@ -177,7 +204,11 @@ mod tests {
             );
             for a in s.iam_actions {
                 assert!(well_formed(a), "{}: {a}", s.name);
-                assert!(a.starts_with(&format!("{}:", s.name)), "{}: {a}", s.name);
+                assert!(
+                    a.starts_with(&format!("{}:", namespace(s.name))),
+                    "{}: {a}",
+                    s.name
+                );
             }
         }
         for c in crate::catalog::all() {

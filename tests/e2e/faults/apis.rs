@@ -64,6 +64,7 @@ fn s3_api_of(property: &str) -> &'static str {
         "ReplicationConfiguration" => "GetBucketReplication",
         "BucketPolicy" => "GetBucketPolicy",
         "OwnershipControls" => "GetBucketOwnershipControls",
+        "LifecycleConfiguration" => "GetBucketLifecycleConfiguration",
         "Tags" => "GetBucketTagging",
         _ => "HeadBucket",
     }
@@ -105,6 +106,7 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
                 "s3.access_logging" => "GetBucketLogging",
                 "s3.replication" => "GetBucketReplication",
                 "s3.acl_disabled" => "GetBucketOwnershipControls",
+                "s3.lifecycle_retention" => "GetBucketLifecycleConfiguration",
                 other => panic!("no S3 API known for {other}"),
             },
         )]),
@@ -217,6 +219,7 @@ pub fn ops_of_type(resource_type: &str) -> &'static [Api] {
             ("s3", "GetBucketPolicy"),
             ("s3", "GetBucketTagging"),
             ("s3", "GetBucketOwnershipControls"),
+            ("s3", "GetBucketLifecycleConfiguration"),
         ],
         "AWS::KMS::Key" => &[
             ("kms", "DescribeKey"),

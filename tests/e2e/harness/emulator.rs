@@ -58,7 +58,10 @@ impl Backend {
     /// Whether this backend lacks `need`, so that scenarios needing it cannot run.
     pub fn lacks(self, need: Needs) -> bool {
         match self {
-            Backend::Moto | Backend::Aws => false,
+            Backend::Aws => false,
+            // moto 5.2 does not serve the Smithy RPC v2 CBOR protocol, the only one the
+            // CloudWatch SDK speaks.
+            Backend::Moto => matches!(need, Needs::CloudWatchCbor),
             // LocalStack 2026.3.0's community runtime (checked against its health endpoint
             // and by calling the APIs): no CloudTrail, no RDS ("not included in your
             // current license plan"), a tagging API whose GetResources does not list S3
@@ -69,6 +72,7 @@ impl Backend {
                     | Needs::Rds
                     | Needs::S3InTaggingApi
                     | Needs::TemplateOnlyStackUpdate
+                    | Needs::Elbv2
             ),
         }
     }
@@ -91,15 +95,22 @@ pub enum Needs {
     /// A CloudFormation UpdateStack whose template differs in bytes but changes no
     /// resource (AWS deploys it; LocalStack answers "No updates are to be performed").
     TemplateOnlyStackUpdate,
+    /// CloudWatch (alarms) over the Smithy RPC v2 CBOR protocol, the only one the SDK's
+    /// CloudWatch client speaks (LocalStack serves it, moto 5.2 does not).
+    CloudWatchCbor,
+    /// Elastic Load Balancing v2 (load balancers, listeners, attributes; LocalStack Pro only).
+    Elbv2,
 }
 
 impl Needs {
     /// Every need, for listings.
-    pub const ALL: [Needs; 4] = [
+    pub const ALL: [Needs; 6] = [
         Needs::CloudTrail,
         Needs::Rds,
         Needs::S3InTaggingApi,
         Needs::TemplateOnlyStackUpdate,
+        Needs::CloudWatchCbor,
+        Needs::Elbv2,
     ];
 }
 

@@ -149,6 +149,7 @@ const S3_SUBRESOURCES: &[(&str, &str, &str)] = &[
     ("GET", "location", "GetBucketLocation"),
     ("GET", "acl", "GetBucketAcl"),
     ("GET", "ownershipControls", "GetBucketOwnershipControls"),
+    ("GET", "lifecycle", "GetBucketLifecycleConfiguration"),
     ("GET", "list-type", "ListObjectsV2"),
     ("GET", "versions", "ListObjectVersions"),
     ("GET", "retention", "GetObjectRetention"),
