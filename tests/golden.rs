@@ -130,10 +130,12 @@ fn targets_files() -> Vec<String> {
 }
 
 /// The targets of the run `scenario`, from `tests/golden/<scenario>.targets.json`: per
-/// check, resources passing it, failing it, without the configuration and with it
-/// unreadable. Each target selects its check; `properties` are observed, `unreadable`
-/// properties have a read error. The targets are of the entry's `resource_type` (a check of
-/// several types), else of the check's first type.
+/// check (`check`, or `checks` of one resource type checked together), resources passing it,
+/// failing it, without the configuration and with it unreadable. Each target selects the
+/// entry's checks, with the entry's `params` (check parameter values, optional);
+/// `properties` are observed (with the target's `arn`, optional), `unreadable` properties
+/// have a read error. The targets are of the entry's `resource_type` (a check of several
+/// types), else of the first check's first type.
 fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
     let file = format!("{scenario}{TARGETS_FILE}");
     let path = golden_dir().join(&file);
@@ -147,8 +149,23 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
     };
     let mut out = Vec::new();
     for check in checks.as_array().expect("a list of checks") {
-        let id = s(check, "check");
-        let def = catalog::get(&id).unwrap_or_else(|| panic!("{file}: unknown check {id}"));
+        let ids: Vec<String> = match check.get("checks") {
+            Some(ids) => ids
+                .as_array()
+                .expect("checks: a list")
+                .iter()
+                .map(|id| id.as_str().expect("checks: check ids").to_string())
+                .collect(),
+            None => vec![s(check, "check")],
+        };
+        let defs: Vec<&catalog::CheckDef> = ids
+            .iter()
+            .map(|id| catalog::get(id).unwrap_or_else(|| panic!("{file}: unknown check {id}")))
+            .collect();
+        let def = defs
+            .first()
+            .unwrap_or_else(|| panic!("{file}: an entry without checks"));
+        let id = &ids[0];
         // A check of several types names the type of its targets; the first type by default.
         let ty = match check.get("resource_type") {
             Some(ty) => {
@@ -162,8 +179,32 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
             }
             None => def.resource_types.first().copied().unwrap_or_default(),
         };
+        for d in &defs {
+            assert!(
+                d.resource_types.contains(&ty),
+                "{file}: {} does not check {ty}, the type of {id}'s targets",
+                d.id
+            );
+        }
+        let checked: Vec<&str> = defs.iter().map(|d| d.id).collect();
+        let params: Vec<(String, String)> = match check.get("params") {
+            Some(params) => params
+                .as_object()
+                .expect("params: an object")
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().expect("params: string values");
+                    (k.clone(), v.to_string())
+                })
+                .collect(),
+            None => vec![],
+        };
+        let params: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         for t in check["targets"].as_array().expect("targets") {
-            let target = target(&s(t, "key"), ty, &s(t, "identifier"), &[def.id], &[]);
+            let target = target(&s(t, "key"), ty, &s(t, "identifier"), &checked, &params);
             let o = match t.get("unreadable") {
                 Some(props) => {
                     let props: Vec<&str> = props

@@ -34,6 +34,10 @@ fn exercised_here() -> Vec<&'static str> {
         fixtures::lambda::CHECKS,
         fixtures::efs::CHECKS,
         fixtures::backup::CHECKS,
+        // LocalStack only: moto 5.2 does not serve CloudWatch's CBOR protocol.
+        fixtures::cloudwatch::CHECKS,
+        // moto only: LocalStack's community edition has no ELBv2.
+        fixtures::elb::CHECKS,
     ]
     .concat()
 }
@@ -334,6 +338,12 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
             weakened.push((name, check));
         }
     }
+    // A lifecycle that expires current objects on the versioned bucket and keeps noncurrent
+    // versions 2555 days passes every check, s3.lifecycle_retention included.
+    let kept = "fx-lifecycle-kept";
+    fixtures::s3::compliant_bucket(&sdk, kept, &key, logs).await;
+    fixtures::s3::keep_versions_lifecycle(&sdk, kept).await;
+    resources.push(res(kept, "AWS::S3::Bucket", kept, s3_checks));
     let kms_checks = &fixtures::checks_of("AWS::KMS::Key")[..];
     resources.push(res("key-ok", "AWS::KMS::Key", &key, kms_checks));
     let mut weak_keys = Vec::new();
@@ -349,6 +359,9 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let results = qualify(&emu, &resources, &[]);
     let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
     assert_one_failure_each(&results, "ok", &weak, s3_checks);
+    for &c in s3_checks {
+        assert_eq!(status(&results, kept, c), "passed", "{c} on {kept}");
+    }
     for &c in s3_checks {
         let failing = fixtures::s3::VERSIONING_SUSPENDED_FAILS.contains(&c);
         let expected = if failing { "failed" } else { "passed" };
@@ -879,4 +892,77 @@ async fn catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture() {
             assert_eq!(got, allowed, "{c} on {vault}");
         }
     }
+}
+
+/// CloudWatch alarms (LocalStack only: moto 5.2 does not serve the CBOR protocol of the
+/// CloudWatch SDK): one qualification; each weakened alarm fails exactly its check, an alarm
+/// without alarm actions fails `cloudwatch.alarm_actions` too.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_cloudwatch_alarm_fails_without_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::CloudWatchCbor]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let ty = "AWS::CloudWatch::Alarm";
+    let topic = fixtures::cloudwatch::oncall_topic(&sdk, "fx-qa-oncall").await;
+    let ok = fixtures::cloudwatch::compliant_alarm(&sdk, "fx-alarm-ok", &topic).await;
+    let mut alarms = ServiceFixtures::new(ty, ok);
+    for (i, check) in alarms.exercised().into_iter().enumerate() {
+        let name = format!("fx-alarm-{i}");
+        fixtures::cloudwatch::compliant_alarm(&sdk, &name, &topic).await;
+        let weakened = fixtures::cloudwatch::weaken(&sdk, &name, check).await;
+        alarms.weakened(
+            check,
+            weakened.then(|| vec![name]),
+            "fixtures::cloudwatch::weaken",
+        );
+    }
+    let silent = fixtures::cloudwatch::alarm_without_actions(&sdk, "fx-alarm-silent").await;
+    let mut resources = alarms.resources();
+    resources.push(res(&silent, ty, &silent, &alarms.checks));
+    let results = qualify(&emu, &resources, &[]);
+    alarms.assert(&results);
+    assert_eq!(
+        status(&results, &silent, "cloudwatch.alarm_actions"),
+        "failed"
+    );
+}
+
+/// Application load balancers (moto only: LocalStack's community edition has no ELBv2): one
+/// qualification, each weakened load balancer fails exactly its check; discovery through the
+/// tagging API makes the tagged one a target with its type's registered checks.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_elb_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Elbv2]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let ty = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+    let tags = [("gxp:app", "fx-elb")];
+    let ok = fixtures::elb::compliant_load_balancer(&sdk, "fx-lb-ok", "10.40.0.0/16", &tags).await;
+    let mut lbs = ServiceFixtures::new(ty, ok.clone());
+    for (i, check) in lbs.exercised().into_iter().enumerate() {
+        let name = format!("fx-lb-{i}");
+        let cidr = format!("10.{}.0.0/16", 41 + i);
+        let arn = fixtures::elb::compliant_load_balancer(&sdk, &name, &cidr, &[]).await;
+        let weakened = fixtures::elb::weaken(&sdk, &arn, check).await;
+        lbs.weakened(check, weakened.then(|| vec![arn]), "fixtures::elb::weaken");
+    }
+    let results = qualify(&emu, &lbs.resources(), &[]);
+    lbs.assert(&results);
+
+    // Discovery: the tagging API lists the load balancer, which becomes a target with the
+    // registered checks of its type.
+    let aws = gxp_core::aws::AwsContext::from_sdk_config(sdk.clone(), emu.s3_path_style());
+    let tags = BTreeMap::from([("gxp:app".to_string(), "fx-elb".to_string())]);
+    let found = gxp_core::observe::discovery::discover(&aws, &tags)
+        .await
+        .expect("discovery answers");
+    let target = found
+        .targets
+        .iter()
+        .find(|t| t.identifier == ok)
+        .unwrap_or_else(|| panic!("load balancer not discovered: {found:?}"));
+    assert_eq!(target.resource_type, ty);
+    assert_eq!(target.checks, fixtures::checks_of(ty));
 }

@@ -292,6 +292,16 @@ async fn offers(emulator: &Emulator, need: Needs) -> bool {
                 .iter()
                 .any(|m| m.resource_arn() == Some("arn:aws:s3:::gxp-harness-tagged"))
         }
+        Needs::CloudWatchCbor => aws_sdk_cloudwatch::Client::new(&sdk)
+            .describe_alarms()
+            .send()
+            .await
+            .is_ok(),
+        Needs::Elbv2 => aws_sdk_elasticloadbalancingv2::Client::new(&sdk)
+            .describe_load_balancers()
+            .send()
+            .await
+            .map_or_else(|e| implemented(&e), |_| true),
         Needs::TemplateOnlyStackUpdate => {
             let name = "gxp-harness-template-only";
             crate::fixtures::stack::create_stack(&sdk, name, &[]).await;

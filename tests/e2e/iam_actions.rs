@@ -14,7 +14,7 @@ use gxp_core::observe::collect::collect;
 use gxp_core::observe::stack::collect_stack;
 use gxp_core::observe::{discovery, services, Existence, Target, TargetOrigin};
 
-use crate::fixtures::{cloudtrail, config, ec2, kms, logs, rds, s3, stack};
+use crate::fixtures::{cloudtrail, cloudwatch, config, ec2, elb, kms, logs, rds, s3, stack};
 use crate::harness::{Emulator, Needs};
 
 fn target(resource_type: &str, identifier: &str, params: &[(&str, &str)]) -> Target {
@@ -178,6 +178,8 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         "AWS::EFS::FileSystem",
         "AWS::Backup::BackupVault",
         "AWS::Backup::BackupPlan",
+        "AWS::CloudWatch::Alarm",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
     ];
     for s in services::SERVICES {
         for t in s.resource_types {
@@ -330,4 +332,41 @@ async fn iam_actions_the_data_service_collectors_call_only_declared_actions() {
         "calls that no check or service declares:\n{}",
         undeclared.join("\n")
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_alarm_collector_calls_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::CloudWatchCbor]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let topic = cloudwatch::oncall_topic(&sdk, "gxp-iam-oncall").await;
+    let alarm = cloudwatch::compliant_alarm(&sdk, "gxp-iam-alarm", &topic).await;
+    let t = target("AWS::CloudWatch::Alarm", &alarm, &[]);
+    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+    assert!(recorder.actions().contains("cloudwatch:DescribeAlarms"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_load_balancer_collector_calls_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Elbv2]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let lb = elb::compliant_load_balancer(&sdk, "gxp-iam-lb", "10.50.0.0/16", &[]).await;
+    let t = target("AWS::ElasticLoadBalancingV2::LoadBalancer", &lb, &[]);
+    let undeclared = undeclared_calls(&aws, &recorder, &t).await;
+    assert!(undeclared.is_empty(), "{undeclared:?}");
+    let called = recorder.actions();
+    for needed in [
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeRules",
+    ] {
+        assert!(called.contains(needed), "{needed} not recorded: {called:?}");
+    }
 }

@@ -22,7 +22,9 @@ impl Service {
         match self {
             Service::CloudFormation => "cloudformation",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
             Service::ConfigService => "config",
+            Service::Elbv2 => "elasticloadbalancing",
             Service::Ec2 => "ec2",
             Service::Kms => "kms",
             Service::Logs => "logs",
@@ -107,6 +109,7 @@ pub const S3_OPERATION_OF_SUBRESOURCE: &[(&str, &str, &str)] = &[
     ("GET", "location", "GetBucketLocation"),
     ("GET", "acl", "GetBucketAcl"),
     ("GET", "ownershipControls", "GetBucketOwnershipControls"),
+    ("GET", "lifecycle", "GetBucketLifecycleConfiguration"),
     ("GET", "list-type", "ListObjectsV2"),
     ("GET", "versions", "ListObjectVersions"),
     ("GET", "retention", "GetObjectRetention"),

@@ -30,10 +30,12 @@ pub enum Service {
     Backup,
     CloudFormation,
     CloudTrail,
+    CloudWatch,
     ConfigService,
     DynamoDb,
     Ec2,
     Efs,
+    Elbv2,
     Kms,
     Lambda,
     Logs,
@@ -48,14 +50,16 @@ pub enum Service {
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 17] = [
+    pub const ALL: [Service; 19] = [
         Service::Backup,
         Service::CloudFormation,
         Service::CloudTrail,
+        Service::CloudWatch,
         Service::ConfigService,
         Service::DynamoDb,
         Service::Ec2,
         Service::Efs,
+        Service::Elbv2,
         Service::Kms,
         Service::Lambda,
         Service::Logs,
@@ -73,8 +77,10 @@ impl Service {
         match self {
             Service::CloudFormation => "cloudformation",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
+            Service::Elbv2 => "elbv2",
             Service::Kms => "kms",
             Service::Logs => "logs",
             Service::Rds => "rds",
@@ -96,8 +102,10 @@ impl Service {
         match self {
             Service::CloudFormation => "CLOUDFORMATION",
             Service::CloudTrail => "CLOUDTRAIL",
+            Service::CloudWatch => "CLOUDWATCH",
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
+            Service::Elbv2 => "ELASTIC_LOAD_BALANCING_V2",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Rds => "RDS",
@@ -119,8 +127,10 @@ impl Service {
         match self {
             Service::CloudFormation => "Endpoint URL for CloudFormation (`AWS_ENDPOINT_URL_CLOUDFORMATION`).",
             Service::CloudTrail => "Endpoint URL for CloudTrail (`AWS_ENDPOINT_URL_CLOUDTRAIL`).",
+            Service::CloudWatch => "Endpoint URL for CloudWatch alarms (`AWS_ENDPOINT_URL_CLOUDWATCH`).",
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
+            Service::Elbv2 => "Endpoint URL for Elastic Load Balancing v2 (`AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
             Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
@@ -647,6 +657,8 @@ client!(sqs, aws_sdk_sqs, Service::Sqs);
 client!(lambda, aws_sdk_lambda, Service::Lambda);
 client!(efs, aws_sdk_efs, Service::Efs);
 client!(backup, aws_sdk_backup, Service::Backup);
+client!(cloudwatch, aws_sdk_cloudwatch, Service::CloudWatch);
+client!(elbv2, aws_sdk_elasticloadbalancingv2, Service::Elbv2);
 
 #[cfg(test)]
 mod tests {

@@ -9,10 +9,12 @@
 
 pub mod backup;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
+pub mod elb;
 pub mod iq;
 pub mod kms;
 pub mod lambda;

@@ -5,8 +5,8 @@
 
 use super::iq::{self, IqCheck};
 use super::{
-    backup, cloudtrail, config, dynamodb, ec2, efs, kms, lambda, logs, rds, s3, secretsmanager,
-    sns, sqs, Check,
+    backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, kms, lambda, logs, rds, s3,
+    secretsmanager, sns, sqs, Check,
 };
 
 /// Every IQ check, in catalog order (before every OQ/PQ check). Each is evaluated by the
@@ -33,6 +33,7 @@ pub static CHECKS: &[&Check] = &[
     &s3::access_logging::CHECK,
     &s3::replication::CHECK,
     &s3::acl_disabled::CHECK,
+    &s3::lifecycle_retention::CHECK,
     &cloudtrail::exists::CHECK,
     &cloudtrail::logging::CHECK,
     &cloudtrail::multi_region::CHECK,
@@ -83,6 +84,10 @@ pub static CHECKS: &[&Check] = &[
     &backup::vault_locked::CHECK,
     &backup::recovery_point_encrypted::CHECK,
     &backup::recovery_point_min_retention::CHECK,
+    &cloudwatch::alarm_actions::CHECK,
+    &elb::access_logging::CHECK,
+    &elb::deletion_protection::CHECK,
+    &elb::tls_listeners::CHECK,
 ];
 
 /// The registered check with id `id`.

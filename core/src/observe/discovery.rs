@@ -110,6 +110,8 @@ pub fn classify_arns(arns: impl IntoIterator<Item = String>) -> Discovery {
 /// | `arn:aws:sqs:R:A:NAME` | `AWS::SQS::Queue` | the ARN |
 /// | `arn:aws:lambda:R:A:function:NAME` | `AWS::Lambda::Function` | function name |
 /// | `arn:aws:elasticfilesystem:R:A:file-system/ID` | `AWS::EFS::FileSystem` | file system id |
+/// | `arn:aws:cloudwatch:R:A:alarm:NAME` | `AWS::CloudWatch::Alarm` | alarm name |
+/// | `arn:aws:elasticloadbalancing:R:A:loadbalancer/app\|net\|gwy/NAME/ID` | `AWS::ElasticLoadBalancingV2::LoadBalancer` | the ARN |
 pub fn resource_for_arn(arn: &str) -> Option<(&'static str, String)> {
     let mut parts = arn.splitn(6, ':');
     let (Some("arn"), Some(_partition), Some(service), Some(_region), Some(_account), Some(rest)) = (

@@ -9,12 +9,14 @@
 
 pub mod backup;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod collect;
 pub mod config;
 pub mod discovery;
 pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
+pub mod elb;
 pub mod kms;
 pub mod lambda;
 pub mod logs;

@@ -9,8 +9,8 @@
 use futures::future::BoxFuture;
 
 use super::{
-    backup, cloudtrail, config, dynamodb, ec2, efs, kms, lambda, logs, rds, s3, secretsmanager,
-    sns, sqs, Observation, Target,
+    backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, kms, lambda, logs, rds, s3,
+    secretsmanager, sns, sqs, Observation, Target,
 };
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
@@ -25,8 +25,9 @@ pub type PropertyClasses = &'static [(&'static str, &'static str, SeverityClass)
 /// One AWS service the provider observes.
 #[derive(Debug)]
 pub struct Service {
-    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...); the checks of
-    /// the service name it as their `service`.
+    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...), unless
+    /// [`namespace`] maps it (`elb` → `elasticloadbalancing`); the checks of the service
+    /// name it as their `service` and id prefix.
     pub name: &'static str,
     /// The SDK client its collector reads with (`aws-sdk-s3`, ...).
     pub sdk_client: &'static str,
@@ -62,6 +63,8 @@ pub const SERVICES: &[&Service] = &[
     &lambda::SERVICE,
     &efs::SERVICE,
     &backup::SERVICE,
+    &cloudwatch::SERVICE,
+    &elb::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.
@@ -79,8 +82,11 @@ pub fn named(name: &str) -> Option<&'static Service> {
 
 /// Services whose ARN and IAM namespace differs from their name: (name, namespace). The
 /// `efs.*` checks are read with `elasticfilesystem:` actions from `arn:aws:elasticfilesystem:`
-/// resources.
-pub const ARN_NAMESPACES: &[(&str, &str)] = &[("efs", "elasticfilesystem")];
+/// resources, the `elb.*` checks with `elasticloadbalancing:` actions.
+pub const ARN_NAMESPACES: &[(&str, &str)] = &[
+    ("efs", "elasticfilesystem"),
+    ("elb", "elasticloadbalancing"),
+];
 
 /// The ARN and IAM namespace of service `name` (its name unless [`ARN_NAMESPACES`] says
 /// otherwise).
@@ -266,6 +272,12 @@ mod tests {
         );
         assert!(for_namespace("efs").is_none());
         assert!(for_resource_type("AWS::Nope::Nothing").is_none());
+        assert_eq!(
+            for_namespace("elasticloadbalancing").map(|s| s.name),
+            Some("elb")
+        );
+        assert_eq!(for_namespace("s3").map(|s| s.name), Some("s3"));
+        assert!(for_namespace("elb").is_none());
     }
 
     #[test]

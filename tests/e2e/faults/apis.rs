@@ -302,6 +302,24 @@ mod tests {
             n("AWS::Backup::BackupPlan", "iq.resource_exists"),
             [("backup", "GetBackupPlan")]
         );
+        assert_eq!(
+            n("AWS::S3::Bucket", "s3.lifecycle_retention"),
+            [
+                ("s3", "GetBucketLifecycleConfiguration"),
+                ("s3", "GetBucketVersioning")
+            ]
+        );
+        assert_eq!(
+            n(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "elb.tls_listeners"
+            ),
+            [
+                ("elasticloadbalancing", "DescribeLoadBalancers"),
+                ("elasticloadbalancing", "DescribeListeners"),
+                ("elasticloadbalancing", "DescribeRules")
+            ]
+        );
         assert_eq!(n(STACK, "iq.scope"), [("tagging", "GetResources")]);
         assert_eq!(
             n(STACK, "iq.template_hash"),

@@ -58,8 +58,10 @@ impl Backend {
     /// Whether this backend lacks `need`, so that scenarios needing it cannot run.
     pub fn lacks(self, need: Needs) -> bool {
         match self {
-            Backend::Moto => false,
             Backend::Aws => need == Needs::SecretRotationWithoutLambda,
+            // moto 5.2 does not serve the Smithy RPC v2 CBOR protocol, the only one the
+            // CloudWatch SDK speaks.
+            Backend::Moto => matches!(need, Needs::CloudWatchCbor),
             // LocalStack 2026.3.0's community runtime (checked against its health endpoint
             // and by calling the APIs): no CloudTrail, no RDS ("not included in your
             // current license plan"), no EFS, no AWS Backup, no DynamoDB offline (DynamoDB
@@ -75,6 +77,7 @@ impl Backend {
                     | Needs::Backup
                     | Needs::S3InTaggingApi
                     | Needs::TemplateOnlyStackUpdate
+                    | Needs::Elbv2
             ),
         }
     }
@@ -108,11 +111,16 @@ pub enum Needs {
     /// A CloudFormation UpdateStack whose template differs in bytes but changes no
     /// resource (AWS deploys it; LocalStack answers "No updates are to be performed").
     TemplateOnlyStackUpdate,
+    /// CloudWatch (alarms) over the Smithy RPC v2 CBOR protocol, the only one the SDK's
+    /// CloudWatch client speaks (LocalStack serves it, moto 5.2 does not).
+    CloudWatchCbor,
+    /// Elastic Load Balancing v2 (load balancers, listeners, attributes; LocalStack Pro only).
+    Elbv2,
 }
 
 impl Needs {
     /// Every need, for listings.
-    pub const ALL: [Needs; 8] = [
+    pub const ALL: [Needs; 10] = [
         Needs::CloudTrail,
         Needs::Rds,
         Needs::DynamoDb,
@@ -121,6 +129,8 @@ impl Needs {
         Needs::Backup,
         Needs::S3InTaggingApi,
         Needs::TemplateOnlyStackUpdate,
+        Needs::CloudWatchCbor,
+        Needs::Elbv2,
     ];
 }
 

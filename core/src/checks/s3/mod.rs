@@ -5,6 +5,7 @@
 pub mod access_logging;
 pub mod acl_disabled;
 pub mod encryption;
+pub mod lifecycle_retention;
 pub mod object_lock;
 pub mod public_access_block;
 pub mod replication;
