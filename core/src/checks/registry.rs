@@ -67,6 +67,7 @@ pub static CHECKS: &[&Check] = &[
     &backup::vault_locked::CHECK,
     &backup::recovery_point_encrypted::CHECK,
     &backup::recovery_point_min_retention::CHECK,
+    &backup::resource_protected::CHECK,
 ];
 
 /// The registered check with id `id`.

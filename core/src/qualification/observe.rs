@@ -63,6 +63,8 @@ pub async fn observe_targets(
     targets: Vec<Target>,
     concurrency: usize,
 ) -> Vec<(Target, Observation)> {
+    // One run: account-wide reads (supplements) are made once for all its targets.
+    let aws = &aws.for_run();
     // Unordered, so one slow resource never holds a slot the others could use; the input
     // order is restored afterwards.
     let mut observed: Vec<(usize, Target, Observation)> =
