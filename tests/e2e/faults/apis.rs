@@ -132,7 +132,14 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
                     })
                     .collect()
             } else {
-                declared(def.iam_actions, service)
+                let mut own = declared(def.iam_actions, service);
+                // Read by a supplement after the type's collector (backup.resource_protected).
+                own.extend(
+                    gxp_core::observe::services::supplement_operations(check_id)
+                        .into_iter()
+                        .map(|(p, op)| (service_of_prefix(p), op)),
+                );
+                own
             };
             for api in own {
                 let informational = INFORMATIONAL
@@ -238,9 +245,14 @@ mod tests {
             for ty in c.def.resource_types {
                 let need = needs(ty, c.def.id, None);
                 assert!(!need.all.is_empty(), "{} on {ty}", c.def.id);
+                let supplement: Vec<Api> =
+                    gxp_core::observe::services::supplement_operations(c.def.id)
+                        .into_iter()
+                        .map(|(p, op)| (service_of_prefix(p), op))
+                        .collect();
                 for api in &need.all {
                     assert!(
-                        ops_of_type(ty).contains(api),
+                        ops_of_type(ty).contains(api) || supplement.contains(api),
                         "{} on {ty}: {api:?}",
                         c.def.id
                     );
