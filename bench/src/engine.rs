@@ -19,6 +19,7 @@ pub async fn qualify(sdk: &aws_config::SdkConfig, concurrency: usize) -> (f64, u
         s3_path_style: true,
         identity: CallerIdentity::default(),
         calls: None,
+        run: Default::default(),
     };
     let tags: BTreeMap<String, String> = [(TAG.0.to_string(), TAG.1.to_string())].into();
     let started = Instant::now();

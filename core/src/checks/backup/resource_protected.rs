@@ -214,10 +214,12 @@ fn selects(sel: &Json, r: &Resource) -> Tri {
         .and_then(Json::as_array)
         .map(|a| a.iter().collect())
         .unwrap_or_default();
-    let by_tags = list_of_tags.iter().fold(Some(false), |acc, c| {
+    // Kleene OR: an unknown tag does not end the search (a later one may match).
+    let mut by_tags = Some(false);
+    for c in &list_of_tags {
         let (k, v) = key_value(c);
-        or(acc, r.tag(k).ok().map(|t| t == Some(v)))
-    });
+        by_tags = or(by_tags, r.tag(k).ok().map(|t| t == Some(v)));
+    }
     let included = match (resources.is_empty(), list_of_tags.is_empty()) {
         (true, true) => opt_in,
         (true, false) => and(by_tags, opt_in),
