@@ -901,6 +901,7 @@ fn assemble_report(s: Scenario) -> Report {
             sequence: 3,
             sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
+            discovery_exclude_checks: Default::default(),
         },
         spec_digest: gxp_core::spec::canonical::digest(&s.spec),
         system: SystemInfo {

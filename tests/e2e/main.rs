@@ -9,6 +9,7 @@ mod harness_smoke;
 
 mod fixtures;
 
+mod backup_protected;
 mod catalog_fixtures;
 mod chain_claims;
 mod collect_ec2_rds;

@@ -247,6 +247,8 @@ pub struct AwsContext {
     pub identity: CallerIdentity,
     /// Records the operations every client of this context calls (tests), when set.
     pub calls: Option<CallRecorder>,
+    /// Account-wide reads made once per run ([`AwsContext::for_run`]).
+    pub run: super::run_cache::RunCache,
 }
 
 /// Time allowed to open a connection to an AWS endpoint.
@@ -465,6 +467,7 @@ impl AwsContext {
             s3_path_style: settings.s3_use_path_style,
             identity: CallerIdentity::default(),
             calls: None,
+            run: Default::default(),
         };
         if settings.validate_credentials || settings.request_account_id {
             match ctx.caller_identity().await {
@@ -489,6 +492,17 @@ impl AwsContext {
             s3_path_style,
             identity: CallerIdentity::default(),
             calls: None,
+            run: Default::default(),
+        }
+    }
+
+    /// The same context with a fresh memo of account-wide reads
+    /// ([`super::run_cache::RunCache`]): one run (a qualification's observation) reads each
+    /// account-wide answer once, and the next run reads it again.
+    pub fn for_run(&self) -> AwsContext {
+        AwsContext {
+            run: Default::default(),
+            ..self.clone()
         }
     }
 

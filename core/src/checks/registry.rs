@@ -84,6 +84,7 @@ pub static CHECKS: &[&Check] = &[
     &backup::vault_locked::CHECK,
     &backup::recovery_point_encrypted::CHECK,
     &backup::recovery_point_min_retention::CHECK,
+    &backup::resource_protected::CHECK,
     &cloudwatch::alarm_actions::CHECK,
     &elb::access_logging::CHECK,
     &elb::deletion_protection::CHECK,

@@ -8,6 +8,7 @@
 //! observations only.
 
 pub mod backup;
+pub mod backup_selections;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod collect;
@@ -27,6 +28,7 @@ pub mod services;
 pub mod sns;
 pub mod sqs;
 pub mod stack;
+pub mod supplements;
 
 use std::collections::BTreeMap;
 

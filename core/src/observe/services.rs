@@ -110,13 +110,25 @@ pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
 /// ([`Service::iam_actions`] that [`service_action_observes`] one of them), sorted. For
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
+///
+/// A check read by a supplement ([`super::supplements`], e.g. `backup.resource_protected` on
+/// S3 buckets and DynamoDB tables) needs the service actions of each of its types' collectors.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
-    let service_actions = named(check.service).into_iter().flat_map(|s| {
+    let services: Vec<&'static Service> = if super::supplements::for_check(check.id).is_some() {
+        check
+            .resource_types
+            .iter()
+            .filter_map(|t| for_resource_type(t))
+            .collect()
+    } else {
+        named(check.service).into_iter().collect()
+    };
+    let service_actions = services.into_iter().flat_map(|s| {
         s.iam_actions.iter().filter(move |a| {
             check
                 .resource_types
                 .iter()
-                .any(|t| service_action_observes(s, a, t))
+                .any(|t| s.resource_types.contains(t) && service_action_observes(s, a, t))
         })
     });
     let mut actions: Vec<&'static str> = check
@@ -181,6 +193,16 @@ pub fn check_actions_for_type<'a>(
             || action_names_type(a, resource_type)
             || !types.iter().any(|t| action_names_type(a, t))
     })
+/// The read operations (IAM prefix, operation) of the supplement check `check_id` needs
+/// ([`super::supplements`]), in the order it declares them; empty for a check without one.
+pub fn supplement_operations(check_id: &str) -> Vec<(&'static str, &'static str)> {
+    super::supplements::for_check(check_id)
+        .map(|s| s.iam_actions)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.split_once(':'))
+        .map(|(p, n)| (p, crate::aws::calls::operation_of_action(p, n)))
+        .collect()
 }
 
 /// Whether the service-wide IAM action `action` ([`Service::iam_actions`]) is called for a
@@ -285,6 +307,14 @@ mod tests {
         for c in CHECKS {
             let service = named(c.def.service)
                 .unwrap_or_else(|| panic!("{}: no service {}", c.def.id, c.def.service));
+            if let Some(s) = super::super::supplements::for_check(c.def.id) {
+                // Read by a supplement after the collector of each of its types.
+                for t in c.def.resource_types {
+                    assert!(for_resource_type(t).is_some(), "{}: {t}", c.def.id);
+                    assert!(s.resource_types.contains(t), "{}: {t}", c.def.id);
+                }
+                continue;
+            }
             for t in c.def.resource_types {
                 assert!(
                     service.resource_types.contains(t),
@@ -437,6 +467,30 @@ mod tests {
         // A service of several types: the service actions of the check's types only.
         let imdsv2 = crate::catalog::get("ec2.instance_imdsv2").unwrap();
         assert_eq!(required_iam_actions(imdsv2), ["ec2:DescribeInstances"]);
+        let protected = crate::catalog::get("backup.resource_protected").unwrap();
+        let required = required_iam_actions(protected);
+        for a in [
+            "backup:ListBackupPlans",
+            "backup:GetBackupSelection",
+            "s3:ListBucket",
+            "dynamodb:DescribeTable",
+        ] {
+            assert!(required.contains(&a), "{a}: {required:?}");
+        }
+        assert!(
+            !required.contains(&"backup:DescribeBackupVault"),
+            "{required:?}"
+        );
+        assert_eq!(
+            supplement_operations("backup.resource_protected"),
+            [
+                ("backup", "ListBackupPlans"),
+                ("backup", "ListBackupSelections"),
+                ("backup", "GetBackupSelection"),
+                ("backup", "DescribeRegionSettings")
+            ]
+        );
+        assert!(supplement_operations("s3.versioning").is_empty());
         let versioning = crate::catalog::get("s3.versioning").unwrap();
         assert_eq!(
             required_iam_actions(versioning),

@@ -5,6 +5,7 @@
 pub mod plan_min_frequency_retention;
 pub mod recovery_point_encrypted;
 pub mod recovery_point_min_retention;
+pub mod resource_protected;
 pub mod vault_locked;
 
 use serde_json::Value as Json;
