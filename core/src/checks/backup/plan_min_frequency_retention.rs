@@ -36,7 +36,7 @@ pub static CHECK: Check = Check {
             cli: "aws backup update-backup-plan --backup-plan-id PLAN_ID --backup-plan file://plan.json",
         },
         related: Related {
-            prowler: &["backup_plan_min_frequency_and_min_retention_check"],
+            prowler: &[],
             aws_config: &["backup-plan-min-frequency-and-min-retention-check"],
         },
         params: &[

@@ -30,7 +30,7 @@ pub static CHECK: Check = Check {
             cli: "aws backup put-backup-vault-lock-configuration --backup-vault-name VAULT --min-retention-days 35 --max-retention-days 3650 --changeable-for-days 3",
         },
         related: Related {
-            prowler: &["backup_vaults_lock_enabled"],
+            prowler: &[],
             aws_config: &[],
         },
         params: &[CheckParam {

@@ -20,7 +20,7 @@ pub static CHECK: Check = Check {
         resource_types: TABLE,
         severity: SeverityClass::Security,
         iam_actions: &["dynamodb:DescribeTable"],
-        controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
+        controls: &["21CFR11.10(c)", "21CFR11.10(g)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Terraform aws_dynamodb_table server_side_encryption { enabled = true, kms_key_arn = <key arn> }; \
             CloudFormation SSESpecification {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId}; or DynamoDB \
             UpdateTable --sse-specification.",

@@ -19,7 +19,7 @@ pub static CHECK: Check = Check {
         resource_types: TABLE,
         severity: SeverityClass::Functional,
         iam_actions: &["dynamodb:DescribeContinuousBackups"],
-        controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
+        controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2", "Annex11-16", "Annex11-17"],
         remediation: "Terraform aws_dynamodb_table point_in_time_recovery { enabled = true }; CloudFormation \
             PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true; or DynamoDB \
             UpdateContinuousBackups.",

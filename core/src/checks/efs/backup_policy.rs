@@ -19,7 +19,7 @@ pub static CHECK: Check = Check {
         resource_types: FILE_SYSTEM,
         severity: SeverityClass::Functional,
         iam_actions: &["elasticfilesystem:DescribeBackupPolicy"],
-        controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2"],
+        controls: &["21CFR11.10(a)", "21CFR11.10(c)", "Annex11-7.2", "Annex11-16", "Annex11-17"],
         remediation: "Terraform aws_efs_backup_policy { backup_policy { status = \"ENABLED\" } }; CloudFormation \
             BackupPolicy.Status: ENABLED; or EFS PutBackupPolicy.",
         remediation_code: Remediation {

@@ -19,7 +19,7 @@ pub static CHECK: Check = Check {
         resource_types: FILE_SYSTEM,
         severity: SeverityClass::Security,
         iam_actions: &["elasticfilesystem:DescribeFileSystems"],
-        controls: &["21CFR11.10(c)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
+        controls: &["21CFR11.10(c)", "21CFR11.10(g)", "21CFR11.30", "Annex11-7", "Annex11-12", "HIPAA-164.312(a)(2)(iv)"],
         remediation: "Create the file system encrypted (Terraform aws_efs_file_system encrypted = true, kms_key_id; \
             CloudFormation Encrypted: true, KmsKeyId) and copy the data over (AWS DataSync or AWS Backup \
             restore); encryption cannot be turned on for an existing file system.",

@@ -30,7 +30,7 @@ pub static CHECK: Check = Check {
             cli: "aws secretsmanager update-secret --secret-id SECRET --kms-key-id KEY_ARN",
         },
         related: Related {
-            prowler: &["secretsmanager_using_cmk"],
+            prowler: &[],
             aws_config: &["secretsmanager-using-cmk"],
         },
         params: &[CheckParam {

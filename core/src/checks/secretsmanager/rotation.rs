@@ -21,7 +21,7 @@ pub static CHECK: Check = Check {
         resource_types: SECRET,
         severity: SeverityClass::Security,
         iam_actions: &["secretsmanager:DescribeSecret"],
-        controls: &["21CFR11.10(d)", "21CFR11.300", "Annex11-12"],
+        controls: &["21CFR11.10(d)", "21CFR11.10(g)", "21CFR11.300", "Annex11-12"],
         remediation: "Terraform aws_secretsmanager_secret_rotation { rotation_rules { automatically_after_days = 30 } }; \
             CloudFormation AWS::SecretsManager::RotationSchedule; or Secrets Manager RotateSecret \
             --rotation-rules AutomaticallyAfterDays=30.",
