@@ -696,6 +696,7 @@ fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppr
             .collect(),
         stacks: stacks.to_vec(),
         suppressions,
+        account: None,
     }
 }
 

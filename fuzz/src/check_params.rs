@@ -169,6 +169,7 @@ fn observation(def: &CheckDef, u: &mut Unstructured) -> Result<Observation> {
         existence: Existence::Exists,
         properties: gen::json_object_with(u, 0, PROPERTIES)?,
         errors: BTreeMap::new(),
+        observed_at: None,
     })
 }
 

@@ -54,6 +54,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: &[],
 };
 
 /// Tag-based discovery: `arn:aws:ec2:R:A:vpc/ID`, `security-group/ID` and `vpc-endpoint/ID` are the VPC, security group and endpoint ID.

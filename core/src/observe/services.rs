@@ -8,7 +8,7 @@
 
 use futures::future::BoxFuture;
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use super::{account, cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
 
@@ -18,6 +18,26 @@ pub type Collect = for<'a> fn(&'a AwsContext, &'a Target) -> BoxFuture<'a, Obser
 
 /// Drift classes: (CloudFormation type, top-level property, class).
 pub type PropertyClasses = &'static [(&'static str, &'static str, SeverityClass)];
+
+/// What one facet read gives: per top-level property of the account observation, its value
+/// (`Ok(None)`: readable, not configured) or why it could not be read.
+pub type FacetProperties = Vec<(&'static str, Result<Option<serde_json::Value>, String>)>;
+
+/// Reads one account facet. Never panics; a failed read is an `Err` on its properties.
+pub type ReadFacet = for<'a> fn(&'a AwsContext) -> BoxFuture<'a, FacetProperties>;
+
+/// What one service reads about the account and region (the `AWS::::Account` target,
+/// [`super::account`]): some properties of the account observation, read only when the
+/// account target runs one of `checks`.
+#[derive(Debug)]
+pub struct AccountFacet {
+    /// The top-level properties it records, with their drift class.
+    pub properties: &'static [(&'static str, SeverityClass)],
+    /// The checks that read them: the facet is read only for a target running one of them.
+    pub checks: &'static [&'static str],
+    /// Reads the facet.
+    pub read: ReadFacet,
+}
 
 /// One AWS service the provider observes.
 #[derive(Debug)]
@@ -41,6 +61,8 @@ pub struct Service {
     pub discover: fn(arn: &str, rest: &str) -> Option<(&'static str, String)>,
     /// Drift classes of its properties; properties not listed are functional.
     pub property_classes: PropertyClasses,
+    /// What it reads about the account for account-level checks (none for most services).
+    pub account_facets: &'static [AccountFacet],
 }
 
 /// Every service the provider observes, in drift-table order.
@@ -52,6 +74,7 @@ pub const SERVICES: &[&Service] = &[
     &logs::SERVICE,
     &ec2::SERVICE,
     &rds::SERVICE,
+    &account::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.
@@ -67,15 +90,37 @@ pub fn named(name: &str) -> Option<&'static Service> {
     SERVICES.iter().copied().find(|s| s.name == name)
 }
 
+/// Every account facet of every service, with its service.
+pub fn account_facets() -> impl Iterator<Item = (&'static Service, &'static AccountFacet)> {
+    SERVICES
+        .iter()
+        .copied()
+        .flat_map(|s| s.account_facets.iter().map(move |f| (s, f)))
+}
+
+/// The account facet recording top-level property `property`.
+pub fn account_facet_of(property: &str) -> Option<&'static AccountFacet> {
+    account_facets()
+        .map(|(_, f)| f)
+        .find(|f| f.properties.iter().any(|(p, _)| *p == property))
+}
+
 /// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
 /// its service's collector calls for every resource ([`Service::iam_actions`]), sorted. For
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
+    // An account check also needs what the account target's collector calls.
+    let account: &[&str] = if check.resource_types.contains(&account::ACCOUNT_TYPE) {
+        account::SERVICE.iam_actions
+    } else {
+        &[]
+    };
     let mut actions: Vec<&'static str> = check
         .iam_actions
         .iter()
         .chain(named(check.service).map_or(&[][..], |s| s.iam_actions))
+        .chain(account)
         .copied()
         .collect();
     actions.sort_unstable();
@@ -115,7 +160,11 @@ mod tests {
         for s in SERVICES {
             assert!(names.insert(s.name), "service {} registered twice", s.name);
             assert!(s.sdk_client.starts_with("aws-sdk-"), "{}", s.name);
-            assert!(!s.resource_types.is_empty(), "{} observes no type", s.name);
+            assert!(
+                !s.resource_types.is_empty() || !s.account_facets.is_empty(),
+                "{} observes no type and nothing of the account",
+                s.name
+            );
             for t in s.resource_types {
                 assert!(types.insert(*t), "{t} has two collectors");
                 assert_eq!(for_resource_type(t).map(|f| f.name), Some(s.name));
@@ -138,6 +187,19 @@ mod tests {
             let service = named(c.def.service)
                 .unwrap_or_else(|| panic!("{}: no service {}", c.def.id, c.def.service));
             for t in c.def.resource_types {
+                if *t == account::ACCOUNT_TYPE {
+                    // An account check: its service reads what it needs as an account facet.
+                    assert!(
+                        service
+                            .account_facets
+                            .iter()
+                            .any(|f| f.checks.contains(&c.def.id)),
+                        "{}: service {} has no account facet for it",
+                        c.def.id,
+                        service.name
+                    );
+                    continue;
+                }
                 assert!(
                     service.resource_types.contains(t),
                     "{}: service {} does not observe {t}",
@@ -171,7 +233,7 @@ mod tests {
     fn every_check_and_service_declares_well_formed_iam_actions() {
         for s in SERVICES {
             assert!(
-                !s.iam_actions.is_empty(),
+                !s.iam_actions.is_empty() || s.resource_types.is_empty(),
                 "{} declares no IAM action",
                 s.name
             );

@@ -73,6 +73,7 @@ fn result(
         requirements: requirements.to_vec(),
         remediation: def.remediation.to_string(),
         suppression: None,
+        subject: None,
     }
 }
 
@@ -111,8 +112,17 @@ pub fn target_results(target: &Target, obs: &Observation, stages: &[Stage]) -> V
         if !stages.contains(&d.stage) || d.id.starts_with("iq.") {
             continue;
         }
-        let outcome = checks::evaluate_with(d, obs, &target.params);
-        out.push(r(d, None, outcome));
+        let mut outcome = checks::evaluate_with(d, obs, &target.params);
+        // A check covering every principal gives one result per principal, naming it.
+        let subjects = std::mem::take(&mut outcome.subjects);
+        if subjects.is_empty() {
+            out.push(r(d, None, outcome));
+        }
+        for s in subjects {
+            let mut each = r(d, None, s.outcome);
+            each.subject = Some(s.subject);
+            out.push(each);
+        }
     }
     out
 }
@@ -180,6 +190,7 @@ pub fn scope_results(
                 expected: format!("the resources tagged {query} (Resource Groups Tagging API GetResources)"),
                 actual: error.clone(),
                 detail: Some("tag-based discovery failed: the resources it should have found were not qualified".into()),
+                subjects: vec![],
             },
         )];
     }
@@ -206,6 +217,7 @@ pub fn scope_results(
                 spec.resources.len(),
                 spec.stacks.len(),
             )),
+            subjects: vec![],
         },
     )]
 }

@@ -94,6 +94,7 @@ fn sample() -> SpecDraft {
             approved_by: s("qa.lead@example.com"),
             expires: s("2026-12-31"),
         }]),
+        expected_account: Field::Null,
     }
 }
 
