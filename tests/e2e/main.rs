@@ -9,6 +9,7 @@ mod harness_smoke;
 
 mod fixtures;
 
+mod account_checks;
 mod catalog_fixtures;
 mod chain_claims;
 mod collect_ec2_rds;

@@ -31,27 +31,35 @@ pub enum Service {
     CloudTrail,
     ConfigService,
     Ec2,
+    GuardDuty,
     Kms,
     Logs,
+    Organizations,
     Rds,
     ResourceGroupsTaggingApi,
     S3,
+    S3Control,
+    SecurityHub,
     Sns,
     Sts,
 }
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 11] = [
+    pub const ALL: [Service; 15] = [
         Service::CloudFormation,
         Service::CloudTrail,
         Service::ConfigService,
         Service::Ec2,
+        Service::GuardDuty,
         Service::Kms,
         Service::Logs,
+        Service::Organizations,
         Service::Rds,
         Service::ResourceGroupsTaggingApi,
         Service::S3,
+        Service::S3Control,
+        Service::SecurityHub,
         Service::Sns,
         Service::Sts,
     ];
@@ -63,11 +71,15 @@ impl Service {
             Service::CloudTrail => "cloudtrail",
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
+            Service::GuardDuty => "guardduty",
             Service::Kms => "kms",
             Service::Logs => "logs",
+            Service::Organizations => "organizations",
             Service::Rds => "rds",
             Service::ResourceGroupsTaggingApi => "resourcegroupstaggingapi",
             Service::S3 => "s3",
+            Service::S3Control => "s3control",
+            Service::SecurityHub => "securityhub",
             Service::Sns => "sns",
             Service::Sts => "sts",
         }
@@ -80,11 +92,15 @@ impl Service {
             Service::CloudTrail => "CLOUDTRAIL",
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
+            Service::GuardDuty => "GUARDDUTY",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
+            Service::Organizations => "ORGANIZATIONS",
             Service::Rds => "RDS",
             Service::ResourceGroupsTaggingApi => "RESOURCE_GROUPS_TAGGING_API",
             Service::S3 => "S3",
+            Service::S3Control => "S3_CONTROL",
+            Service::SecurityHub => "SECURITYHUB",
             Service::Sns => "SNS",
             Service::Sts => "STS",
         }
@@ -97,11 +113,15 @@ impl Service {
             Service::CloudTrail => "Endpoint URL for CloudTrail (`AWS_ENDPOINT_URL_CLOUDTRAIL`).",
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
+            Service::GuardDuty => "Endpoint URL for GuardDuty (`AWS_ENDPOINT_URL_GUARDDUTY`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
+            Service::Organizations => "Endpoint URL for AWS Organizations (`AWS_ENDPOINT_URL_ORGANIZATIONS`).",
             Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
             Service::ResourceGroupsTaggingApi => "Endpoint URL for the Resource Groups Tagging API (`AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`).",
             Service::S3 => "Endpoint URL for S3 (`AWS_ENDPOINT_URL_S3`).",
+            Service::S3Control => "Endpoint URL for S3 Control (`AWS_ENDPOINT_URL_S3_CONTROL`), called as given: the account id is not prefixed to its host.",
+            Service::SecurityHub => "Endpoint URL for Security Hub (`AWS_ENDPOINT_URL_SECURITYHUB`).",
             Service::Sns => "Endpoint URL for SNS (`AWS_ENDPOINT_URL_SNS`).",
             Service::Sts => "Endpoint URL for STS (`AWS_ENDPOINT_URL_STS`).",
         }
@@ -585,6 +605,15 @@ macro_rules! client {
         }
     };
     (@extra s3, $self:ident, $b:ident) => { $b.force_path_style($self.s3_path_style) };
+    // S3 Control's endpoint rules put the account id in front of the host
+    // (`ACCOUNT.s3-control.REGION.amazonaws.com`), also of a custom endpoint; an emulator's
+    // `http://127.0.0.1:PORT` is called as given instead.
+    (@extra s3control, $self:ident, $b:ident) => {
+        match $self.endpoint(Service::S3Control) {
+            Some(url) => $b.endpoint_resolver(FixedEndpoint(url)),
+            None => $b,
+        }
+    };
     (@extra $other:ident, $self:ident, $b:ident) => { $b };
 }
 
@@ -607,6 +636,27 @@ client!(
 );
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);
+client!(s3control, aws_sdk_s3control, Service::S3Control);
+client!(guardduty, aws_sdk_guardduty, Service::GuardDuty);
+client!(securityhub, aws_sdk_securityhub, Service::SecurityHub);
+client!(organizations, aws_sdk_organizations, Service::Organizations);
+
+/// An S3 Control endpoint resolver answering one fixed URL (a configured custom endpoint).
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -47,12 +47,16 @@ impl Service {
             Service::CloudFormation | Service::Ec2 | Service::Rds | Service::Sns | Service::Sts => {
                 Protocol::Query
             }
-            Service::S3 => Protocol::RestXml,
+            Service::S3 | Service::S3Control => Protocol::RestXml,
+            // awsJson (Organizations) and restJson1 (GuardDuty, Security Hub): JSON objects.
             Service::CloudTrail
             | Service::ConfigService
+            | Service::GuardDuty
             | Service::Kms
             | Service::Logs
-            | Service::ResourceGroupsTaggingApi => Protocol::Json,
+            | Service::Organizations
+            | Service::ResourceGroupsTaggingApi
+            | Service::SecurityHub => Protocol::Json,
         }
     }
 
@@ -63,11 +67,15 @@ impl Service {
             Service::CloudTrail => "CloudTrail",
             Service::ConfigService => "AWS Config",
             Service::Ec2 => "EC2",
+            Service::GuardDuty => "GuardDuty",
             Service::Kms => "KMS",
             Service::Logs => "CloudWatch Logs",
+            Service::Organizations => "Organizations",
             Service::Rds => "RDS",
             Service::ResourceGroupsTaggingApi => "Resource Groups Tagging API",
             Service::S3 => "S3",
+            Service::S3Control => "S3 Control",
+            Service::SecurityHub => "Security Hub",
             Service::Sns => "SNS",
             Service::Sts => "STS",
         }

@@ -9,12 +9,15 @@
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod guardduty;
 pub mod iq;
 pub mod kms;
 pub mod logs;
+pub mod organizations;
 pub mod rds;
 pub mod registry;
 pub mod s3;
+pub mod securityhub;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -2,7 +2,9 @@
 //! tests in one file), registered by one line in [`CHECKS`]. The catalog, evaluation, the
 //! generated docs and the coverage tests all read this list.
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Check};
+use super::{
+    cloudtrail, config, ec2, guardduty, kms, logs, organizations, rds, s3, securityhub, Check,
+};
 
 /// Every registered check, in catalog order (after the IQ checks).
 pub static CHECKS: &[&Check] = &[
@@ -14,6 +16,7 @@ pub static CHECKS: &[&Check] = &[
     &s3::access_logging::CHECK,
     &s3::replication::CHECK,
     &s3::acl_disabled::CHECK,
+    &s3::account_public_access_block::CHECK,
     &cloudtrail::exists::CHECK,
     &cloudtrail::logging::CHECK,
     &cloudtrail::multi_region::CHECK,
@@ -21,6 +24,7 @@ pub static CHECKS: &[&Check] = &[
     &cloudtrail::kms::CHECK,
     &cloudtrail::cloudwatch_logs::CHECK,
     &cloudtrail::s3_data_events::CHECK,
+    &cloudtrail::management_events::CHECK,
     &kms::enabled::CHECK,
     &kms::rotation::CHECK,
     &config::recorder_recording::CHECK,
@@ -29,12 +33,16 @@ pub static CHECKS: &[&Check] = &[
     &ec2::sg_no_admin_ingress::CHECK,
     &ec2::default_sg_closed::CHECK,
     &ec2::vpc_endpoints_available::CHECK,
+    &ec2::ebs_default_encryption::CHECK,
     &logs::retention::CHECK,
     &logs::kms::CHECK,
     &rds::storage_encrypted::CHECK,
     &rds::multi_az::CHECK,
     &rds::backup_retention::CHECK,
     &rds::deletion_protection::CHECK,
+    &guardduty::enabled::CHECK,
+    &securityhub::enabled::CHECK,
+    &organizations::account_member::CHECK,
 ];
 
 /// The registered check with id `id`.

@@ -11,6 +11,7 @@ use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, Tag, Trail
 use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind};
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::catalog::SeverityClass;
 use crate::observe::{Existence, Observation, Target};
 
@@ -51,7 +52,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
-    account_facets: &[],
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:cloudtrail:R:A:trail/NAME` is the trail, identified by its ARN.
@@ -361,4 +362,62 @@ mod tests {
             json!([{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
         );
     }
+}
+
+// ---------------------------------------------------------------- account facet
+
+/// Account property: every trail the region sees (its own and other regions' multi-region
+/// trails) with `Name`, `TrailARN`, `HomeRegion`, `IsMultiRegionTrail`, `IsLogging`,
+/// `EventSelectors`, `AdvancedEventSelectors`.
+pub const MANAGEMENT_EVENT_TRAILS: &str = "ManagementEventTrails";
+
+/// The account facet of `cloudtrail.management_events`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[(MANAGEMENT_EVENT_TRAILS, SeverityClass::Security)],
+    checks: &["cloudtrail.management_events"],
+    read: |aws| Box::pin(read_management_event_trails(aws)),
+}];
+
+/// DescribeTrails (with shadow trails), then GetTrailStatus and GetEventSelectors per trail
+/// (by ARN, which also reaches a multi-region trail of another home region).
+async fn read_management_event_trails(aws: &AwsContext) -> FacetProperties {
+    vec![(MANAGEMENT_EVENT_TRAILS, management_event_trails(aws).await)]
+}
+
+async fn management_event_trails(aws: &AwsContext) -> Result<Option<Json>, String> {
+    let client = aws.cloudtrail();
+    let trails = client
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .map_err(|e| format!("CloudTrail DescribeTrails: {}", classify(&e)))?;
+    let mut out = Vec::new();
+    for t in trails.trail_list() {
+        let Some(arn) = t.trail_arn().or(t.name()) else {
+            continue;
+        };
+        let status = client
+            .get_trail_status()
+            .name(arn)
+            .send()
+            .await
+            .map_err(|e| format!("CloudTrail GetTrailStatus {arn}: {}", classify(&e)))?;
+        let selectors = client
+            .get_event_selectors()
+            .trail_name(arn)
+            .send()
+            .await
+            .map_err(|e| format!("CloudTrail GetEventSelectors {arn}: {}", classify(&e)))?;
+        out.push(serde_json::json!({
+            "Name": t.name(),
+            "TrailARN": t.trail_arn(),
+            "HomeRegion": t.home_region(),
+            "IsMultiRegionTrail": t.is_multi_region_trail(),
+            "IsLogging": status.is_logging(),
+            "EventSelectors": selectors.event_selectors().iter().map(event_selector).collect::<Vec<_>>(),
+            "AdvancedEventSelectors": selectors.advanced_event_selectors().iter().map(advanced_event_selector).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(Some(Json::Array(out)))
 }

@@ -8,6 +8,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::catalog::SeverityClass::{self, Cosmetic, Functional, Security};
 use crate::observe::{Existence, Observation, Target};
 use aws_sdk_ec2::types::{Filter, IpPermission, SecurityGroup, Tag};
@@ -54,7 +55,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
-    account_facets: &[],
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:ec2:R:A:vpc/ID`, `security-group/ID` and `vpc-endpoint/ID` are the VPC, security group and endpoint ID.
@@ -569,4 +570,39 @@ mod tests {
         let (outcome, _) = admin_ingress_outcome(closed).await;
         assert_eq!(outcome.status, Status::Passed, "{outcome:?}");
     }
+}
+
+// ---------------------------------------------------------------- account facet
+
+/// Account property: EBS encryption by default in the region (GetEbsEncryptionByDefault).
+pub const EBS_ENCRYPTION_BY_DEFAULT: &str = "EbsEncryptionByDefault";
+/// Account property: the region's default EBS KMS key (GetEbsDefaultKmsKeyId).
+pub const EBS_DEFAULT_KMS_KEY_ID: &str = "EbsDefaultKmsKeyId";
+
+/// The account facet of `ec2.ebs_default_encryption`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[
+        (EBS_ENCRYPTION_BY_DEFAULT, SeverityClass::Security),
+        (EBS_DEFAULT_KMS_KEY_ID, SeverityClass::Security),
+    ],
+    checks: &["ec2.ebs_default_encryption"],
+    read: |aws| Box::pin(read_ebs_defaults(aws)),
+}];
+
+/// GetEbsEncryptionByDefault and GetEbsDefaultKmsKeyId, each recorded on its own property.
+async fn read_ebs_defaults(aws: &AwsContext) -> FacetProperties {
+    let client = aws.ec2();
+    let (enabled, key) = futures::join!(
+        client.get_ebs_encryption_by_default().send(),
+        client.get_ebs_default_kms_key_id().send()
+    );
+    let enabled = match enabled {
+        Ok(out) => Ok(out.ebs_encryption_by_default().map(Json::Bool)),
+        Err(e) => Err(format!("EC2 GetEbsEncryptionByDefault: {}", classify(&e))),
+    };
+    let key = match key {
+        Ok(out) => Ok(out.kms_key_id().map(|k| Json::String(k.to_string()))),
+        Err(e) => Err(format!("EC2 GetEbsDefaultKmsKeyId: {}", classify(&e))),
+    };
+    vec![(EBS_ENCRYPTION_BY_DEFAULT, enabled), (EBS_DEFAULT_KMS_KEY_ID, key)]
 }

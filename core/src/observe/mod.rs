@@ -13,10 +13,13 @@ pub mod collect;
 pub mod config;
 pub mod discovery;
 pub mod ec2;
+pub mod guardduty;
 pub mod kms;
 pub mod logs;
+pub mod organizations;
 pub mod rds;
 pub mod s3;
+pub mod securityhub;
 pub mod services;
 pub mod stack;
 

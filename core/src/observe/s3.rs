@@ -23,6 +23,7 @@ use aws_sdk_s3::Client;
 use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::catalog::SeverityClass;
 use crate::observe::{kms, Existence, Observation, Target};
 
@@ -61,7 +62,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
-    account_facets: &[],
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:s3:::NAME` is the bucket NAME.
@@ -930,4 +931,49 @@ mod tests {
         assert_eq!(outcomes[0].1.status, Status::Failed, "{:?}", outcomes[0]);
         assert_eq!(outcomes[0].1.actual, "Suspended");
     }
+}
+
+// ---------------------------------------------------------------- account facet
+
+/// Account property: the account's public access block (S3 Control GetPublicAccessBlock),
+/// `{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"}`;
+/// absent when none is set (NoSuchPublicAccessBlockConfiguration).
+pub const ACCOUNT_PUBLIC_ACCESS_BLOCK: &str = "AccountPublicAccessBlock";
+
+/// The account facet of `s3.account_public_access_block`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[(ACCOUNT_PUBLIC_ACCESS_BLOCK, SeverityClass::Security)],
+    checks: &["s3.account_public_access_block"],
+    read: |aws| Box::pin(read_account_public_access_block(aws)),
+}];
+
+/// S3 Control GetPublicAccessBlock for the account the provider acts in.
+async fn read_account_public_access_block(aws: &AwsContext) -> FacetProperties {
+    let Some(account) = aws.identity.account.clone() else {
+        return vec![(
+            ACCOUNT_PUBLIC_ACCESS_BLOCK,
+            Err("S3 Control GetPublicAccessBlock: the account id is unknown (STS GetCallerIdentity)".into()),
+        )];
+    };
+    let value = match aws
+        .s3control()
+        .get_public_access_block()
+        .account_id(account)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.public_access_block_configuration().map(|c| {
+            json!({
+                "BlockPublicAcls": c.block_public_acls().unwrap_or(false),
+                "BlockPublicPolicy": c.block_public_policy().unwrap_or(false),
+                "IgnorePublicAcls": c.ignore_public_acls().unwrap_or(false),
+                "RestrictPublicBuckets": c.restrict_public_buckets().unwrap_or(false),
+            })
+        })),
+        Err(e) => match absent_on(classify(&e), "NoSuchPublicAccessBlockConfiguration") {
+            Ok(_) => Ok(None),
+            Err(err) => Err(format!("S3 Control GetPublicAccessBlock: {err}")),
+        },
+    };
+    vec![(ACCOUNT_PUBLIC_ACCESS_BLOCK, value)]
 }

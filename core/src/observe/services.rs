@@ -8,7 +8,10 @@
 
 use futures::future::BoxFuture;
 
-use super::{account, cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use super::{
+    account, cloudtrail, config, ec2, guardduty, kms, logs, organizations, rds, s3, securityhub,
+    Observation, Target,
+};
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
 
@@ -75,6 +78,9 @@ pub const SERVICES: &[&Service] = &[
     &ec2::SERVICE,
     &rds::SERVICE,
     &account::SERVICE,
+    &guardduty::SERVICE,
+    &securityhub::SERVICE,
+    &organizations::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.

@@ -4,6 +4,7 @@
 //! what they share.
 
 pub mod default_sg_closed;
+pub mod ebs_default_encryption;
 pub mod sg_no_admin_ingress;
 pub mod vpc_endpoints_available;
 pub mod vpc_flow_logs;
