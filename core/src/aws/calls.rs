@@ -24,6 +24,7 @@ impl Service {
             Service::CloudTrail => "cloudtrail",
             Service::ConfigService => "config",
             Service::Ec2 => "ec2",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
             Service::Rds => "rds",

@@ -31,6 +31,7 @@ pub enum Service {
     CloudTrail,
     ConfigService,
     Ec2,
+    Iam,
     Kms,
     Logs,
     Rds,
@@ -42,11 +43,12 @@ pub enum Service {
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 11] = [
+    pub const ALL: [Service; 12] = [
         Service::CloudFormation,
         Service::CloudTrail,
         Service::ConfigService,
         Service::Ec2,
+        Service::Iam,
         Service::Kms,
         Service::Logs,
         Service::Rds,
@@ -63,6 +65,7 @@ impl Service {
             Service::CloudTrail => "cloudtrail",
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
             Service::Rds => "rds",
@@ -80,6 +83,7 @@ impl Service {
             Service::CloudTrail => "CLOUDTRAIL",
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Rds => "RDS",
@@ -97,6 +101,7 @@ impl Service {
             Service::CloudTrail => "Endpoint URL for CloudTrail (`AWS_ENDPOINT_URL_CLOUDTRAIL`).",
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
+            Service::Iam => "Endpoint URL for IAM (`AWS_ENDPOINT_URL_IAM`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
             Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
@@ -589,6 +594,7 @@ macro_rules! client {
 }
 
 client!(sts, aws_sdk_sts, Service::Sts);
+client!(iam, aws_sdk_iam, Service::Iam);
 client!(s3, aws_sdk_s3, Service::S3);
 client!(
     cloudformation,

@@ -44,9 +44,12 @@ impl Service {
     /// The protocol of the service's API (as in its Smithy model).
     pub const fn protocol(self) -> Protocol {
         match self {
-            Service::CloudFormation | Service::Ec2 | Service::Rds | Service::Sns | Service::Sts => {
-                Protocol::Query
-            }
+            Service::CloudFormation
+            | Service::Ec2
+            | Service::Iam
+            | Service::Rds
+            | Service::Sns
+            | Service::Sts => Protocol::Query,
             Service::S3 => Protocol::RestXml,
             Service::CloudTrail
             | Service::ConfigService
@@ -63,6 +66,7 @@ impl Service {
             Service::CloudTrail => "CloudTrail",
             Service::ConfigService => "AWS Config",
             Service::Ec2 => "EC2",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CloudWatch Logs",
             Service::Rds => "RDS",

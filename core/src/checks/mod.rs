@@ -9,6 +9,7 @@
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod iam;
 pub mod iq;
 pub mod kms;
 pub mod logs;
@@ -245,6 +246,14 @@ impl Params {
     pub fn days(&self, name: &str) -> Option<i64> {
         match self.get(name)? {
             ParamValue::Days(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// A whole number ([`crate::catalog::ParamKind::Count`]); `None` when unset.
+    pub fn count(&self, name: &str) -> Option<i64> {
+        match self.get(name)? {
+            ParamValue::Count(n) => Some(*n),
             _ => None,
         }
     }

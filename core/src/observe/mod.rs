@@ -13,6 +13,7 @@ pub mod collect;
 pub mod config;
 pub mod discovery;
 pub mod ec2;
+pub mod iam;
 pub mod kms;
 pub mod logs;
 pub mod rds;

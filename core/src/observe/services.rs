@@ -8,7 +8,7 @@
 
 use futures::future::BoxFuture;
 
-use super::{account, cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use super::{account, cloudtrail, config, ec2, iam, kms, logs, rds, s3, Observation, Target};
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
 
@@ -75,6 +75,7 @@ pub const SERVICES: &[&Service] = &[
     &ec2::SERVICE,
     &rds::SERVICE,
     &account::SERVICE,
+    &iam::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.
