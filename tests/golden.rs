@@ -87,7 +87,77 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
 /// the checks of its time (its targets list their checks, as a specification does), so its
 /// reports stay byte for byte; each added check has a golden run of its own (see
 /// [`added_check_targets`]).
-const ADDED_AFTER_FULL: &[&str] = &["s3.acl_disabled"];
+const ADDED_AFTER_FULL: &[&str] = &[
+    "s3.acl_disabled",
+    "iam.root_mfa",
+    "iam.root_no_access_keys",
+    "iam.password_policy",
+    "iam.user_console_mfa",
+    "iam.access_keys_rotated",
+    "iam.unused_credentials",
+    "iam.user_no_direct_policies",
+    "iam.no_admin_policies",
+    "iam.no_kms_decrypt_on_all_keys",
+];
+
+/// The IAM checks of the account target, in catalog order.
+const IAM_CHECKS: &[&str] = &[
+    "iam.root_mfa",
+    "iam.root_no_access_keys",
+    "iam.password_policy",
+    "iam.user_console_mfa",
+    "iam.access_keys_rotated",
+    "iam.unused_credentials",
+    "iam.user_no_direct_policies",
+    "iam.no_admin_policies",
+    "iam.no_kms_decrypt_on_all_keys",
+];
+
+/// The account as IAM describes it: `strong` passes every IAM check; otherwise one user of
+/// two, one key of two and one policy of two fail theirs (one result per principal).
+fn iam_account(strong: bool) -> Json {
+    let user = |name: &str| format!("arn:aws:iam::123456789012:user/{name}");
+    let second_mfa = if strong { "true" } else { "false" };
+    let row = |name: &str, mfa: &str| {
+        json!({"user": name, "arn": user(name), "user_creation_time": "2025-01-01T00:00:00+00:00",
+            "password_enabled": "true", "password_last_changed": "2025-01-01T00:00:00+00:00", "mfa_active": mfa,
+            "access_key_1_active": "false", "access_key_1_last_rotated": "N/A",
+            "access_key_2_active": "false", "access_key_2_last_rotated": "N/A"})
+    };
+    let used = |date: &str| json!({"password_last_used": date, "access_key_1_last_used_date": "N/A", "access_key_2_last_used_date": "N/A"});
+    let admin = if strong {
+        json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    } else {
+        json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
+    };
+    json!({
+        "IamAccountSummary": {"AccountMFAEnabled": if strong { 1 } else { 0 }, "AccountAccessKeysPresent": if strong { 0 } else { 1 }},
+        "IamVirtualMfaDevices": [],
+        "IamPasswordPolicy": {"MinimumPasswordLength": if strong { 14 } else { 8 }, "RequireSymbols": true, "RequireNumbers": true,
+            "RequireUppercaseCharacters": true, "RequireLowercaseCharacters": true, "PasswordReusePrevention": 24,
+            "ExpirePasswords": true, "MaxPasswordAge": 90},
+        "IamCredentialReport": [row("alice", "true"), row("bob", second_mfa)],
+        "IamCredentialUsage": {
+            user("alice"): used("2026-05-30T00:00:00+00:00"),
+            user("bob"): used(if strong { "2026-05-29T00:00:00+00:00" } else { "2025-06-01T00:00:00+00:00" }),
+        },
+        "IamAccessKeys": [{"UserName": "ci", "Arn": user("ci"), "AccessKeys": [
+            {"AccessKeyId": "AKIAEXAMPLENEW", "Status": "Active", "CreateDate": "2026-05-01T00:00:00Z"},
+            {"AccessKeyId": "AKIAEXAMPLEOLD", "Status": "Active", "CreateDate": if strong { "2026-04-01T00:00:00Z" } else { "2025-01-01T00:00:00Z" }},
+        ]}],
+        "IamUserPolicies": [
+            {"UserName": "alice", "Arn": user("alice"), "AttachedPolicies": [], "InlinePolicies": []},
+            {"UserName": "bob", "Arn": user("bob"), "AttachedPolicies": if strong { json!([]) } else { json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]) }, "InlinePolicies": []},
+        ],
+        "IamPolicyDocuments": [
+            {"Subject": "arn:aws:iam::123456789012:policy/records-read", "Kind": "customer_managed", "AttachmentCount": 1,
+             "Document": {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}},
+            {"Subject": "arn:aws:iam::123456789012:role/ops (inline policy ops)", "Kind": "inline",
+             "Document": if strong { json!({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN}]}) } else { json!({"Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "*"}]}) }},
+            {"Subject": "arn:aws:iam::123456789012:policy/ops-admin", "Kind": "customer_managed", "AttachmentCount": 0, "Document": admin},
+        ],
+    })
+}
 
 /// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
 fn checks_of(ty: &str) -> Vec<&'static str> {
@@ -125,6 +195,39 @@ fn added_check_targets() -> Vec<(Target, Observation)> {
             Some(props) => seen(&t, Some(&arn), props),
             None => unreadable(&t, &["OwnershipControls"]),
         };
+        out.push((t, o));
+    }
+    // The account target of expected_account: hardened, weakened, unreadable.
+    for (key, props) in [
+        ("account-hardened", Some(iam_account(true))),
+        ("account-weakened", Some(iam_account(false))),
+        ("account-denied", None),
+    ] {
+        let mut t = target(
+            key,
+            "AWS::::Account",
+            "123456789012/eu-west-1",
+            IAM_CHECKS,
+            &[],
+        );
+        t.origin = TargetOrigin::Account;
+        let mut o = match props {
+            Some(props) => seen(&t, None, props),
+            None => unreadable(
+                &t,
+                &[
+                    "IamAccountSummary",
+                    "IamVirtualMfaDevices",
+                    "IamPasswordPolicy",
+                    "IamCredentialReport",
+                    "IamCredentialUsage",
+                    "IamAccessKeys",
+                    "IamUserPolicies",
+                    "IamPolicyDocuments",
+                ],
+            ),
+        };
+        o.observed_at = Some("2026-06-01T00:00:00Z".into());
         out.push((t, o));
     }
     out

@@ -48,6 +48,16 @@ const STACK_CHECKS: &[&str] = &[
     "iq.stack_resources",
 ];
 
+/// The IAM checks of the account target that
+/// `expected_account::expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy`
+/// makes pass on one principal and fail on another.
+const ACCOUNT_CHECKS_EXERCISED: &[&str] = &[
+    "iam.user_console_mfa",
+    "iam.user_no_direct_policies",
+    "iam.no_admin_policies",
+    "iam.no_kms_decrypt_on_all_keys",
+];
+
 /// Every list of checks the tests of this file make pass on a compliant fixture and fail on a
 /// weakened one.
 fn exercised_here() -> Vec<&'static str> {
@@ -62,6 +72,7 @@ fn exercised_here() -> Vec<&'static str> {
         ENDPOINT_CHECKS,
         RDS_CHECKS,
         STACK_CHECKS,
+        ACCOUNT_CHECKS_EXERCISED,
     ]
     .concat()
 }
@@ -69,6 +80,38 @@ fn exercised_here() -> Vec<&'static str> {
 /// The catalog checks no test of this file makes both pass and fail, each with the written
 /// reason and the tests that exercise it instead.
 const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
+    (
+        "iam.root_mfa",
+        "moto reports AccountMFAEnabled 0 always and root MFA cannot be set through the SDK: \
+         fails in expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         passes (also with hardware = true) on recorded GetAccountSummary / ListVirtualMFADevices \
+         shapes in checks::iam::root_mfa and the golden added-checks run",
+    ),
+    (
+        "iam.root_no_access_keys",
+        "root access keys cannot be created through the SDK: passes or is suppressed in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         fails on recorded GetAccountSummary shapes (unit fixtures, golden added-checks)",
+    ),
+    (
+        "iam.password_policy",
+        "one account has one password policy: passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         whose weakened policy (minimum length 8) is then the drift the plan names; failing \
+         branches (not configured, each shortfall) in checks::iam::password_policy",
+    ),
+    (
+        "iam.access_keys_rotated",
+        "moto dates a key at its creation and cannot backdate it: the new key passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
+         old keys fail on recorded ListAccessKeys shapes (checks::iam::access_keys_rotated, golden)",
+    ),
+    (
+        "iam.unused_credentials",
+        "moto reports every password and key as just set and cannot age them: passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
+         idle credentials fail on recorded credential-report rows (checks::iam::unused_credentials, golden)",
+    ),
     (
         "iq.resource_exists",
         "not a weakening of a resource but its absence: fails on the deleted trail of \

@@ -153,7 +153,11 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         undeclared.join("\n")
     );
     // Every type the services observe is covered here or by the tests below.
-    let elsewhere = ["AWS::CloudTrail::Trail", "AWS::RDS::DBInstance"];
+    let elsewhere = [
+        "AWS::CloudTrail::Trail",
+        "AWS::RDS::DBInstance",
+        "AWS::::Account",
+    ];
     for s in services::SERVICES {
         for t in s.resource_types {
             assert!(
@@ -189,4 +193,59 @@ async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
     let t = target("AWS::RDS::DBInstance", &db, &[]);
     let undeclared = undeclared_calls(&aws, &recorder, &t).await;
     assert!(undeclared.is_empty(), "{undeclared:?}");
+}
+
+/// The account target reads, for each account check alone, only what that check declares
+/// (its own actions and the account target's): a specification selecting
+/// `iam.password_policy` calls GetAccountPasswordPolicy and nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_each_account_check_reads_only_what_it_declares() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let mut undeclared = Vec::new();
+    let account_checks: Vec<_> =
+        catalog::for_resource_type(gxp_core::observe::account::ACCOUNT_TYPE)
+            .filter(|c| {
+                c.resource_types
+                    .contains(&gxp_core::observe::account::ACCOUNT_TYPE)
+            })
+            .collect();
+    assert!(!account_checks.is_empty());
+    for check in account_checks {
+        let mut t = target(
+            gxp_core::observe::account::ACCOUNT_TYPE,
+            "123456789012/us-east-1",
+            &[],
+        );
+        t.origin = TargetOrigin::Account;
+        t.checks = vec![check.id.to_string()];
+        recorder.clear();
+        let obs = collect(&aws, &t).await;
+        assert_eq!(obs.existence, Existence::Exists, "{}: {obs:?}", check.id);
+        let called = recorder.actions();
+        assert!(!called.is_empty(), "{}: no call recorded", check.id);
+        let declared: BTreeSet<String> = services::required_iam_actions(check)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        for a in called.difference(&declared) {
+            undeclared.push(format!("{} calls {a}", check.id));
+        }
+    }
+    if let Some(password) = catalog::get("iam.password_policy") {
+        let mut t = target(gxp_core::observe::account::ACCOUNT_TYPE, "1/r", &[]);
+        t.checks = vec![password.id.to_string()];
+        recorder.clear();
+        collect(&aws, &t).await;
+        assert_eq!(
+            recorder.actions(),
+            BTreeSet::from(["iam:GetAccountPasswordPolicy".to_string()])
+        );
+    }
+    assert!(
+        undeclared.is_empty(),
+        "undeclared calls:\n{}",
+        undeclared.join("\n")
+    );
 }

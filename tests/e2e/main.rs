@@ -18,6 +18,7 @@ mod collect_stack;
 mod collect_trail_config_logs;
 mod discovery;
 mod evidence_store;
+mod expected_account;
 mod faults;
 mod iam_actions;
 mod modules;

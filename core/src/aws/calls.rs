@@ -25,6 +25,7 @@ impl Service {
             Service::ConfigService => "config",
             Service::Ec2 => "ec2",
             Service::GuardDuty => "guardduty",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
             Service::Organizations => "organizations",

@@ -32,6 +32,7 @@ pub enum Service {
     ConfigService,
     Ec2,
     GuardDuty,
+    Iam,
     Kms,
     Logs,
     Organizations,
@@ -46,12 +47,13 @@ pub enum Service {
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 15] = [
+    pub const ALL: [Service; 16] = [
         Service::CloudFormation,
         Service::CloudTrail,
         Service::ConfigService,
         Service::Ec2,
         Service::GuardDuty,
+        Service::Iam,
         Service::Kms,
         Service::Logs,
         Service::Organizations,
@@ -72,6 +74,7 @@ impl Service {
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
             Service::GuardDuty => "guardduty",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
             Service::Organizations => "organizations",
@@ -93,6 +96,7 @@ impl Service {
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
             Service::GuardDuty => "GUARDDUTY",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
             Service::Organizations => "ORGANIZATIONS",
@@ -114,6 +118,7 @@ impl Service {
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
             Service::GuardDuty => "Endpoint URL for GuardDuty (`AWS_ENDPOINT_URL_GUARDDUTY`).",
+            Service::Iam => "Endpoint URL for IAM (`AWS_ENDPOINT_URL_IAM`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
             Service::Organizations => "Endpoint URL for AWS Organizations (`AWS_ENDPOINT_URL_ORGANIZATIONS`).",
@@ -618,6 +623,7 @@ macro_rules! client {
 }
 
 client!(sts, aws_sdk_sts, Service::Sts);
+client!(iam, aws_sdk_iam, Service::Iam);
 client!(s3, aws_sdk_s3, Service::S3);
 client!(
     cloudformation,

@@ -44,9 +44,12 @@ impl Service {
     /// The protocol of the service's API (as in its Smithy model).
     pub const fn protocol(self) -> Protocol {
         match self {
-            Service::CloudFormation | Service::Ec2 | Service::Rds | Service::Sns | Service::Sts => {
-                Protocol::Query
-            }
+            Service::CloudFormation
+            | Service::Ec2
+            | Service::Iam
+            | Service::Rds
+            | Service::Sns
+            | Service::Sts => Protocol::Query,
             Service::S3 | Service::S3Control => Protocol::RestXml,
             // awsJson (Organizations) and restJson1 (GuardDuty, Security Hub): JSON objects.
             Service::CloudTrail
@@ -68,6 +71,7 @@ impl Service {
             Service::ConfigService => "AWS Config",
             Service::Ec2 => "EC2",
             Service::GuardDuty => "GuardDuty",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CloudWatch Logs",
             Service::Organizations => "Organizations",

@@ -582,6 +582,7 @@ mod tests {
             "ec2",
             "logs",
             "rds",
+            "iam",
             "cloudformation",
             "any",
         ];

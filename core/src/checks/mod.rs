@@ -10,6 +10,7 @@ pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
 pub mod guardduty;
+pub mod iam;
 pub mod iq;
 pub mod kms;
 pub mod logs;
@@ -248,6 +249,14 @@ impl Params {
     pub fn days(&self, name: &str) -> Option<i64> {
         match self.get(name)? {
             ParamValue::Days(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// A whole number ([`crate::catalog::ParamKind::Count`]); `None` when unset.
+    pub fn count(&self, name: &str) -> Option<i64> {
+        match self.get(name)? {
+            ParamValue::Count(n) => Some(*n),
             _ => None,
         }
     }

@@ -3,7 +3,8 @@
 //! generated docs and the coverage tests all read this list.
 
 use super::{
-    cloudtrail, config, ec2, guardduty, kms, logs, organizations, rds, s3, securityhub, Check,
+    cloudtrail, config, ec2, guardduty, iam, kms, logs, organizations, rds, s3, securityhub,
+    Check,
 };
 
 /// Every registered check, in catalog order (after the IQ checks).
@@ -40,6 +41,15 @@ pub static CHECKS: &[&Check] = &[
     &rds::multi_az::CHECK,
     &rds::backup_retention::CHECK,
     &rds::deletion_protection::CHECK,
+    &iam::root_mfa::CHECK,
+    &iam::root_no_access_keys::CHECK,
+    &iam::password_policy::CHECK,
+    &iam::user_console_mfa::CHECK,
+    &iam::access_keys_rotated::CHECK,
+    &iam::unused_credentials::CHECK,
+    &iam::user_no_direct_policies::CHECK,
+    &iam::no_admin_policies::CHECK,
+    &iam::no_kms_decrypt_on_all_keys::CHECK,
     &guardduty::enabled::CHECK,
     &securityhub::enabled::CHECK,
     &organizations::account_member::CHECK,
@@ -108,6 +118,7 @@ mod tests {
         };
         let mut o = Observation::exists(&t);
         o.arn = Some("arn:aws:s3:::gxp-data".into());
+        o.observed_at = Some(crate::checks::testing::OBSERVED_AT.into());
         let props: serde_json::Value = serde_json::from_str(properties)
             .unwrap_or_else(|e| panic!("{}: fixture is not JSON: {e}", c.def.id));
         for (k, v) in props.as_object().expect("fixture is an object") {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod discovery;
 pub mod ec2;
 pub mod guardduty;
+pub mod iam;
 pub mod kms;
 pub mod logs;
 pub mod organizations;

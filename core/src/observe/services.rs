@@ -9,8 +9,8 @@
 use futures::future::BoxFuture;
 
 use super::{
-    account, cloudtrail, config, ec2, guardduty, kms, logs, organizations, rds, s3, securityhub,
-    Observation, Target,
+    account, cloudtrail, config, ec2, guardduty, iam, kms, logs, organizations, rds, s3,
+    securityhub, Observation, Target,
 };
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
@@ -78,6 +78,7 @@ pub const SERVICES: &[&Service] = &[
     &ec2::SERVICE,
     &rds::SERVICE,
     &account::SERVICE,
+    &iam::SERVICE,
     &guardduty::SERVICE,
     &securityhub::SERVICE,
     &organizations::SERVICE,
