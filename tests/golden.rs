@@ -98,7 +98,55 @@ const ADDED_AFTER_FULL: &[&str] = &[
     "iam.user_no_direct_policies",
     "iam.no_admin_policies",
     "iam.no_kms_decrypt_on_all_keys",
+    "s3.account_public_access_block",
+    "cloudtrail.management_events",
+    "ec2.ebs_default_encryption",
+    "guardduty.enabled",
+    "securityhub.enabled",
+    "organizations.account_member",
 ];
+
+/// The account checks of S3 Control, CloudTrail, EC2, GuardDuty, Security Hub and
+/// Organizations, in catalog order.
+const ACCOUNT_SERVICE_CHECKS: &[&str] = &[
+    "s3.account_public_access_block",
+    "cloudtrail.management_events",
+    "ec2.ebs_default_encryption",
+    "guardduty.enabled",
+    "securityhub.enabled",
+    "organizations.account_member",
+];
+
+/// The account as those services describe it: hardened (every check passes), weakened
+/// (each fails), or with nothing configured (each fails as not configured).
+fn account_services(state: &str) -> Json {
+    let on = state == "hardened";
+    match state {
+        "not-configured" => json!({
+            "EbsEncryptionByDefault": false,
+            "EbsDefaultKmsKeyId": "arn:aws:kms:eu-west-1:123456789012:alias/aws/ebs",
+            "GuardDutyDetectors": [],
+            "ManagementEventTrails": [],
+        }),
+        _ => json!({
+            "AccountPublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": true,
+                "BlockPublicPolicy": on, "RestrictPublicBuckets": true},
+            "ManagementEventTrails": [{"Name": "gxp-audit", "TrailARN": "arn:aws:cloudtrail:eu-west-1:123456789012:trail/gxp-audit",
+                "HomeRegion": "eu-west-1", "IsMultiRegionTrail": true, "IsLogging": true,
+                "EventSelectors": [{"ReadWriteType": if on { "All" } else { "WriteOnly" }, "IncludeManagementEvents": true, "DataResources": []}],
+                "AdvancedEventSelectors": []}],
+            "EbsEncryptionByDefault": on,
+            "EbsDefaultKmsKeyId": KEY_ARN,
+            "GuardDutyDetectors": [{"DetectorId": "12abc34d567e8fa901bc2d34e56789f0", "Status": if on { "ENABLED" } else { "DISABLED" }}],
+            "SecurityHub": {"HubArn": "arn:aws:securityhub:eu-west-1:123456789012:hub/default", "SubscribedAt": "2026-01-01T00:00:00.000Z"},
+            "SecurityHubEnabledStandards": [{"StandardsArn": "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+                "StandardsSubscriptionArn": "arn:aws:securityhub:eu-west-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0",
+                "StandardsStatus": if on { "READY" } else { "INCOMPLETE" }}],
+            "Organization": if on { json!({"Id": "o-exampleorgid", "Arn": "arn:aws:organizations::111111111111:organization/111111111111/o-exampleorgid",
+                "MasterAccountId": "111111111111", "FeatureSet": "ALL"}) } else { Json::Null },
+        }),
+    }
+}
 
 /// The IAM checks of the account target, in catalog order.
 const IAM_CHECKS: &[&str] = &[
@@ -226,6 +274,40 @@ fn added_check_targets() -> Vec<(Target, Observation)> {
                     "IamPolicyDocuments",
                 ],
             ),
+        };
+        o.observed_at = Some("2026-06-01T00:00:00Z".into());
+        out.push((t, o));
+    }
+    // The account checks of the other services: hardened, weakened, not configured,
+    // unreadable.
+    for state in ["hardened", "weakened", "not-configured", "denied"] {
+        let mut t = target(
+            &format!("account-services-{state}"),
+            "AWS::::Account",
+            "123456789012/eu-west-1",
+            ACCOUNT_SERVICE_CHECKS,
+            &[("ec2.ebs_default_encryption.kms_key_id", KEY_ARN)],
+        );
+        t.origin = TargetOrigin::Account;
+        let mut o = if state == "denied" {
+            unreadable(
+                &t,
+                &[
+                    "AccountPublicAccessBlock",
+                    "ManagementEventTrails",
+                    "EbsEncryptionByDefault",
+                    "EbsDefaultKmsKeyId",
+                    "GuardDutyDetectors",
+                    "SecurityHub",
+                    "SecurityHubEnabledStandards",
+                    "Organization",
+                ],
+            )
+        } else {
+            let mut props = account_services(state);
+            // Absent (not configured) is not a property at all.
+            props.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+            seen(&t, None, props)
         };
         o.observed_at = Some("2026-06-01T00:00:00Z".into());
         out.push((t, o));

@@ -53,11 +53,17 @@ const ACCOUNT_RESOURCES: &[(&str, &str)] = &[
         "aws_s3_account_public_access_block",
         "s3.account_public_access_block",
     ),
-    ("aws_ebs_encryption_by_default", "ec2.ebs_default_encryption"),
+    (
+        "aws_ebs_encryption_by_default",
+        "ec2.ebs_default_encryption",
+    ),
     ("aws_ebs_default_kms_key", "ec2.ebs_default_encryption"),
     ("aws_guardduty_detector", "guardduty.enabled"),
     ("aws_securityhub_account", "securityhub.enabled"),
-    ("aws_securityhub_standards_subscription", "securityhub.enabled"),
+    (
+        "aws_securityhub_standards_subscription",
+        "securityhub.enabled",
+    ),
 ];
 
 /// The type of the account target (`expected_account`).

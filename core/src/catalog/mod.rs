@@ -583,6 +583,9 @@ mod tests {
             "logs",
             "rds",
             "iam",
+            "guardduty",
+            "securityhub",
+            "organizations",
             "cloudformation",
             "any",
         ];

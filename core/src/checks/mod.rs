@@ -303,6 +303,20 @@ pub mod support {
         Ok(obs.get(path))
     }
 
+    /// A JSON array property, or an error outcome when it could not be read, was not read
+    /// or is not a list (never an empty list made up).
+    pub fn list<'a>(
+        obs: &'a Observation,
+        name: &str,
+        expected: &str,
+    ) -> Result<&'a [Json], Outcome> {
+        match property(obs, name, expected)? {
+            Some(Json::Array(items)) => Ok(items),
+            Some(_) => Err(Outcome::error(expected, format!("{name} is not a list"))),
+            None => Err(Outcome::error(expected, format!("{name} was not read"))),
+        }
+    }
+
     /// A string property; `Ok(None)` when not configured.
     pub fn string<'a>(
         obs: &'a Observation,

@@ -3,8 +3,7 @@
 //! generated docs and the coverage tests all read this list.
 
 use super::{
-    cloudtrail, config, ec2, guardduty, iam, kms, logs, organizations, rds, s3, securityhub,
-    Check,
+    cloudtrail, config, ec2, guardduty, iam, kms, logs, organizations, rds, s3, securityhub, Check,
 };
 
 /// Every registered check, in catalog order (after the IQ checks).

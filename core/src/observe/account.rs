@@ -125,6 +125,77 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
     obs
 }
 
+/// Account facets against a fake endpoint (the facet modules' collector tests).
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::aws::fake_endpoint::{cut, cut_points, Answer, FakeEndpoint, Request};
+    use crate::checks::{Outcome, Status};
+
+    /// The account the fake endpoint answers for.
+    pub const ACCOUNT: &str = "123456789012";
+
+    /// `check` (with `CHECK.PARAM` overrides `params`) on the account observed through
+    /// `handler`, one attempt per call.
+    pub async fn outcome(
+        handler: impl Fn(&Request) -> Answer + Send + Sync + 'static,
+        check: &str,
+        params: &[(&str, &str)],
+    ) -> Outcome {
+        let endpoint = FakeEndpoint::start(handler).await;
+        let mut aws = endpoint.context(1).await;
+        aws.identity.account = Some(ACCOUNT.into());
+        let expected = ExpectedAccount {
+            checks: vec![check.into()],
+            check_parameters: params
+                .iter()
+                .map(|(k, v)| (format!("{check}.{k}"), v.to_string()))
+                .collect(),
+            ..Default::default()
+        };
+        let (t, _) = target(&expected, Ok(ACCOUNT.into()), "us-east-1");
+        let obs = collect(&aws, &t).await;
+        crate::checks::evaluate_id(check, &obs, &t.params)
+    }
+
+    /// Every answer of `answers` (a request → documented answer function) whole passes
+    /// `check`; the answer of each request `is_cut` selects, cut short anywhere, makes it
+    /// `error`, never `passed` or `failed`.
+    pub async fn whole_passes_and_cut_short_errors(
+        answers: fn(&Request) -> Answer,
+        is_cut: fn(&Request) -> bool,
+        check: &str,
+        params: &[(&str, &str)],
+    ) {
+        let whole = outcome(answers, check, params).await;
+        assert_eq!(whole.status, Status::Passed, "{check}: {whole:?}");
+        let mut wrong = Vec::new();
+        for percent in cut_points() {
+            let out = outcome(
+                move |r| {
+                    let a = answers(r);
+                    if is_cut(r) {
+                        let body = String::from_utf8_lossy(&a.body).into_owned();
+                        Answer {
+                            body: cut(&body, percent).into_bytes(),
+                            ..a
+                        }
+                    } else {
+                        a
+                    }
+                },
+                check,
+                params,
+            )
+            .await;
+            if out.status != Status::Error {
+                wrong.push(format!("cut at {percent:.0}%: {out:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{check}: {}", wrong.join("\n"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 use serde_json::Value as Json;
 
 use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
-use crate::checks::support::property;
+use crate::checks::support::list;
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::account::ACCOUNT_TYPE;
 use crate::observe::cloudtrail::MANAGEMENT_EVENT_TRAILS;
@@ -29,7 +29,7 @@ pub static CHECK: Check = Check {
             "cloudtrail:GetTrailStatus",
             "cloudtrail:GetEventSelectors",
         ],
-        controls: &["21CFR11.10(e)", "21CFR11.10(k)", "Annex11-9", "Annex11-12.4"],
+        controls: &["21CFR11.10(e)", "21CFR11.10(k)", "21CFR11.300(d)", "Annex11-9", "Annex11-12.4"],
         remediation: "Terraform aws_cloudtrail with event_selector { read_write_type = \"All\", \
             include_management_events = true } and no exclude_management_event_sources (the audit-trail \
             module); or CloudTrail PutEventSelectors.",
@@ -53,41 +53,104 @@ pub static CHECK: Check = Check {
     },
 };
 
+/// Whether a basic event selector records every read and write management event: it says
+/// so explicitly (`IncludeManagementEvents` true, `ReadWriteType` All) and excludes no
+/// event source. A selector that leaves a value out records nothing made up.
+fn basic_records_all(s: &Json) -> bool {
+    s.get("IncludeManagementEvents").and_then(Json::as_bool) == Some(true)
+        && s.get("ReadWriteType").and_then(Json::as_str) == Some("All")
+        && s.get("ExcludeManagementEventSources")
+            .and_then(Json::as_array)
+            .is_none_or(|v| v.is_empty())
+}
+
+/// For an advanced event selector of management events only (field selectors
+/// `eventCategory = Management` and at most a `readOnly` equality), the `readOnly` values
+/// it records (`None`: both); `Err(())` for any other selector (another field, e.g. an
+/// `eventSource NotEquals` exclusion, or another operator).
+fn advanced_read_only(s: &Json) -> Result<Option<Vec<String>>, ()> {
+    let fields = s.get("FieldSelectors").and_then(Json::as_array).ok_or(())?;
+    let equals_only = |f: &Json| -> Result<Vec<String>, ()> {
+        let obj = f.as_object().ok_or(())?;
+        if obj.keys().any(|k| k != "Field" && k != "Equals") {
+            return Err(());
+        }
+        Ok(obj
+            .get("Equals")
+            .and_then(Json::as_array)
+            .ok_or(())?
+            .iter()
+            .filter_map(Json::as_str)
+            .map(str::to_string)
+            .collect())
+    };
+    let mut management = false;
+    let mut read_only = None;
+    for f in fields {
+        match f.get("Field").and_then(Json::as_str) {
+            Some("eventCategory") => {
+                management = equals_only(f)? == ["Management"];
+                if !management {
+                    return Err(());
+                }
+            }
+            Some("readOnly") => read_only = Some(equals_only(f)?),
+            _ => return Err(()),
+        }
+    }
+    if management {
+        Ok(read_only)
+    } else {
+        Err(())
+    }
+}
+
+/// Whether the advanced event selectors together record every read and write management
+/// event: one selector of management events without a `readOnly` filter, or selectors
+/// whose `readOnly` filters cover both `true` and `false`.
+fn advanced_records_all(selectors: &[Json]) -> bool {
+    let mut read = false;
+    let mut write = false;
+    for s in selectors {
+        match advanced_read_only(s) {
+            Ok(None) => return true,
+            Ok(Some(values)) => {
+                read |= values.iter().any(|v| v == "true");
+                write |= values.iter().any(|v| v == "false");
+            }
+            Err(()) => {}
+        }
+    }
+    read && write
+}
+
 /// Why a trail does not record every management event, `None` when it does.
 fn shortfall(trail: &Json) -> Option<String> {
     if trail.get("IsLogging").and_then(Json::as_bool) != Some(true) {
         return Some("not logging".into());
     }
-    let list = |k: &str| trail.get(k).and_then(Json::as_array).cloned().unwrap_or_default();
+    let list = |k: &str| {
+        trail
+            .get(k)
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
     let basic = list("EventSelectors");
     let advanced = list("AdvancedEventSelectors");
-    let basic_ok = basic.iter().any(|s| {
-        s.get("IncludeManagementEvents").and_then(Json::as_bool) != Some(false)
-            && s.get("ReadWriteType").and_then(Json::as_str).unwrap_or("All") == "All"
-            && s.get("ExcludeManagementEventSources")
-                .and_then(Json::as_array)
-                .is_none_or(|v| v.is_empty())
-    });
-    let advanced_ok = advanced.iter().any(|s| {
-        let fields = s.get("FieldSelectors").and_then(Json::as_array).cloned().unwrap_or_default();
-        matches!(fields.as_slice(), [f] if f.get("Field").and_then(Json::as_str) == Some("eventCategory")
-            && f.get("Equals").and_then(Json::as_array).is_some_and(|e| e.len() == 1 && e[0] == "Management"))
-    });
-    if basic_ok || advanced_ok {
+    if basic.iter().any(basic_records_all) || advanced_records_all(&advanced) {
         return None;
     }
-    let management: Vec<&Json> = basic
+    let management = basic
         .iter()
-        .filter(|s| s.get("IncludeManagementEvents").and_then(Json::as_bool) != Some(false))
-        .collect();
+        .find(|s| s.get("IncludeManagementEvents").and_then(Json::as_bool) == Some(true));
     Some(if basic.is_empty() && advanced.is_empty() {
         "no event selector".into()
-    } else if let Some(s) = management.first() {
-        let rw = s.get("ReadWriteType").and_then(Json::as_str).unwrap_or("All");
-        if rw != "All" {
-            format!("management events {rw}")
-        } else {
-            "management event sources excluded".into()
+    } else if let Some(s) = management {
+        match s.get("ReadWriteType").and_then(Json::as_str) {
+            Some("All") => "management event sources excluded".into(),
+            Some(rw) => format!("management events {rw}"),
+            None => "management events without ReadWriteType".into(),
         }
     } else if !advanced.is_empty() {
         "advanced selectors filter management events".into()
@@ -98,13 +161,18 @@ fn shortfall(trail: &Json) -> Option<String> {
 
 fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
     const EXPECTED: &str = "a logging trail with all read and write management events";
-    let trails = match property(obs, MANAGEMENT_EVENT_TRAILS, EXPECTED) {
+    let trails = match list(obs, MANAGEMENT_EVENT_TRAILS, EXPECTED) {
         Err(e) => return e,
-        Ok(t) => t.and_then(Json::as_array).cloned().unwrap_or_default(),
+        Ok(t) => t,
     };
-    let name = |t: &Json| t.get("Name").and_then(Json::as_str).unwrap_or("?").to_string();
+    let name = |t: &Json| {
+        t.get("Name")
+            .and_then(Json::as_str)
+            .unwrap_or("?")
+            .to_string()
+    };
     let mut short = Vec::new();
-    for t in &trails {
+    for t in trails {
         match shortfall(t) {
             None => return Outcome::verdict(true, EXPECTED, format!("trail {}", name(t))),
             Some(why) => short.push(format!("{}: {why}", name(t))),
@@ -125,7 +193,11 @@ mod tests {
     const ID: &str = "cloudtrail.management_events";
 
     fn account(trails: Value) -> crate::observe::Observation {
-        observation("AWS::::Account", "123456789012/eu-west-1", json!({"ManagementEventTrails": trails}))
+        observation(
+            "AWS::::Account",
+            "123456789012/eu-west-1",
+            json!({"ManagementEventTrails": trails}),
+        )
     }
 
     fn status(trails: Value) -> (Status, String) {
@@ -151,7 +223,50 @@ mod tests {
             {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "readOnly", "Equals": ["false"]}]}]}]);
         assert_eq!(
             status(filtered),
-            (Status::Failed, "audit: advanced selectors filter management events".into())
+            (
+                Status::Failed,
+                "audit: advanced selectors filter management events".into()
+            )
+        );
+    }
+
+    #[test]
+    fn advanced_selectors_split_by_read_only_pass_together_only() {
+        let sel = |ro: &str| json!({"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "readOnly", "Equals": [ro]}]});
+        let both = json!([{"Name": "audit", "IsLogging": true, "AdvancedEventSelectors": [sel("true"), sel("false")]}]);
+        assert_eq!(status(both).0, Status::Passed);
+        let write =
+            json!([{"Name": "audit", "IsLogging": true, "AdvancedEventSelectors": [sel("false")]}]);
+        assert_eq!(status(write).0, Status::Failed);
+        let excluded = json!([{"Name": "audit", "IsLogging": true, "AdvancedEventSelectors": [
+            {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]}]}]}]);
+        assert_eq!(
+            status(excluded),
+            (
+                Status::Failed,
+                "audit: advanced selectors filter management events".into()
+            )
+        );
+        let data_only = json!([{"Name": "audit", "IsLogging": true, "AdvancedEventSelectors": [
+            {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]}]);
+        assert_eq!(status(data_only).0, Status::Failed);
+    }
+
+    #[test]
+    fn a_selector_that_leaves_values_out_does_not_pass() {
+        let t = json!([{"Name": "t", "IsLogging": true, "EventSelectors": [{"IncludeManagementEvents": true}]}]);
+        assert_eq!(
+            status(t),
+            (
+                Status::Failed,
+                "t: management events without ReadWriteType".into()
+            )
+        );
+        let t =
+            json!([{"Name": "t", "IsLogging": true, "EventSelectors": [{"ReadWriteType": "All"}]}]);
+        assert_eq!(
+            status(t),
+            (Status::Failed, "t: management events not included".into())
         );
     }
 
@@ -159,19 +274,34 @@ mod tests {
     fn write_only_excluded_sources_stopped_or_no_trail_fail() {
         let t = |sel: Value, logging: bool| json!([{"Name": "t", "IsLogging": logging, "EventSelectors": [sel]}]);
         assert_eq!(
-            status(t(json!({"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}), true)),
+            status(t(
+                json!({"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}),
+                true
+            )),
             (Status::Failed, "t: management events WriteOnly".into())
         );
         assert_eq!(
-            status(t(json!({"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": ["kms.amazonaws.com"]}), true)),
-            (Status::Failed, "t: management event sources excluded".into())
+            status(t(
+                json!({"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": ["kms.amazonaws.com"]}),
+                true
+            )),
+            (
+                Status::Failed,
+                "t: management event sources excluded".into()
+            )
         );
         assert_eq!(
-            status(t(json!({"ReadWriteType": "All", "IncludeManagementEvents": false}), true)),
+            status(t(
+                json!({"ReadWriteType": "All", "IncludeManagementEvents": false}),
+                true
+            )),
             (Status::Failed, "t: management events not included".into())
         );
         assert_eq!(
-            status(t(json!({"ReadWriteType": "All", "IncludeManagementEvents": true}), false)),
+            status(t(
+                json!({"ReadWriteType": "All", "IncludeManagementEvents": true}),
+                false
+            )),
             (Status::Failed, "t: not logging".into())
         );
         assert_eq!(status(json!([])), (Status::Failed, "no trail".into()));
@@ -182,9 +312,14 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_is_an_error() {
+    fn unreadable_or_unread_is_an_error() {
         let mut o = account(json!([]));
-        o.error("ManagementEventTrails", "CloudTrail DescribeTrails: AccessDenied");
+        o.error(
+            "ManagementEventTrails",
+            "CloudTrail DescribeTrails: AccessDenied",
+        );
         assert_eq!(run(ID, &o, &[]).status, Status::Error);
+        let unread = observation("AWS::::Account", "123456789012/eu-west-1", json!({}));
+        assert_eq!(run(ID, &unread, &[]).status, Status::Error);
     }
 }

@@ -93,11 +93,18 @@ mod tests {
     fn enabled_passes_and_the_expected_key_is_compared() {
         let o = account(json!({"EbsEncryptionByDefault": true, "EbsDefaultKmsKeyId": KEY}));
         assert_eq!(run(ID, &o, &[]).status, Status::Passed);
-        let r = run(ID, &o, &[("kms_key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")]);
+        let r = run(
+            ID,
+            &o,
+            &[("kms_key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")],
+        );
         assert_eq!(r.status, Status::Passed, "{r:?}");
         let other = "arn:aws:kms:eu-west-1:123456789012:key/00000000-12ab-34cd-56ef-1234567890ab";
         let r = run(ID, &o, &[("kms_key_id", other)]);
-        assert_eq!((r.status, r.actual.as_str()), (Status::Failed, &*format!("enabled with key {KEY}")));
+        assert_eq!(
+            (r.status, r.actual.as_str()),
+            (Status::Failed, &*format!("enabled with key {KEY}"))
+        );
     }
 
     #[test]
@@ -110,7 +117,10 @@ mod tests {
     #[test]
     fn an_unreadable_key_is_an_error_only_when_a_key_is_expected() {
         let mut o = account(json!({"EbsEncryptionByDefault": true}));
-        o.error("EbsDefaultKmsKeyId", "EC2 GetEbsDefaultKmsKeyId: not implemented by the endpoint");
+        o.error(
+            "EbsDefaultKmsKeyId",
+            "EC2 GetEbsDefaultKmsKeyId: not implemented by the endpoint",
+        );
         assert_eq!(run(ID, &o, &[]).status, Status::Passed);
         assert_eq!(run(ID, &o, &[("kms_key_id", KEY)]).status, Status::Error);
     }

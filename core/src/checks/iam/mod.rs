@@ -45,22 +45,7 @@ pub fn days_since(then: &str, now: time::OffsetDateTime) -> Option<i64> {
     parse_time(then).map(|t| (now - t).whole_days())
 }
 
-/// A JSON array property of the account, or an error outcome when it could not be read
-/// or is not a list.
-pub fn list<'a>(
-    obs: &'a Observation,
-    property: &str,
-    expected: &str,
-) -> Result<&'a [Json], Outcome> {
-    match crate::checks::support::property(obs, property, expected)? {
-        Some(Json::Array(items)) => Ok(items),
-        Some(_) => Err(Outcome::error(
-            expected,
-            format!("{property} is not a list"),
-        )),
-        None => Err(Outcome::error(expected, format!("{property} was not read"))),
-    }
-}
+pub use crate::checks::support::list;
 
 /// A string member of a JSON object, `""` when absent.
 pub fn text<'a>(v: &'a Json, key: &str) -> &'a str {

@@ -80,11 +80,15 @@ mod tests {
 
     #[test]
     fn a_member_passes_and_names_its_organization() {
-        let o = account(json!({"Organization": {"Id": "o-abc123", "MasterAccountId": "111122223333"}}));
+        let o =
+            account(json!({"Organization": {"Id": "o-abc123", "MasterAccountId": "111122223333"}}));
         let r = run(ID, &o, &[]);
         assert_eq!(
             (r.status, r.actual.as_str()),
-            (Status::Passed, "member of o-abc123 (management account 111122223333)")
+            (
+                Status::Passed,
+                "member of o-abc123 (management account 111122223333)"
+            )
         );
     }
 
@@ -94,7 +98,10 @@ mod tests {
         let r = run(ID, &account(json!({})), &[]);
         assert_eq!(r.status, Status::Failed);
         let mut o = account(json!({}));
-        o.error("Organization", "Organizations DescribeOrganization: AccessDenied");
+        o.error(
+            "Organization",
+            "Organizations DescribeOrganization: AccessDenied",
+        );
         assert_eq!(run(ID, &o, &[]).status, Status::Error);
     }
 }

@@ -92,12 +92,17 @@ mod tests {
         assert_eq!(r.status, Status::Passed, "{r:?}");
         let r = run(
             ID,
-            &account(json!({"AccountPublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": false, "BlockPublicPolicy": true}})),
+            &account(
+                json!({"AccountPublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": false, "BlockPublicPolicy": true}}),
+            ),
             &[],
         );
         assert_eq!(
             (r.status, r.actual.as_str()),
-            (Status::Failed, "off: IgnorePublicAcls, RestrictPublicBuckets")
+            (
+                Status::Failed,
+                "off: IgnorePublicAcls, RestrictPublicBuckets"
+            )
         );
     }
 
@@ -105,13 +110,19 @@ mod tests {
     fn no_account_block_fails() {
         // NoSuchPublicAccessBlockConfiguration leaves the property absent (observe::s3).
         let r = run(ID, &account(json!({})), &[]);
-        assert_eq!((r.status, r.actual.as_str()), (Status::Failed, "not configured"));
+        assert_eq!(
+            (r.status, r.actual.as_str()),
+            (Status::Failed, "not configured")
+        );
     }
 
     #[test]
     fn unreadable_is_an_error() {
         let mut o = account(json!({}));
-        o.error("AccountPublicAccessBlock", "S3 Control GetPublicAccessBlock: AccessDenied");
+        o.error(
+            "AccountPublicAccessBlock",
+            "S3 Control GetPublicAccessBlock: AccessDenied",
+        );
         let r = run(ID, &o, &[]);
         assert_eq!(r.status, Status::Error);
     }

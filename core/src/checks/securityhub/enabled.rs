@@ -4,7 +4,7 @@
 use serde_json::Value as Json;
 
 use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
-use crate::checks::support::property;
+use crate::checks::support::{list, property};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::account::ACCOUNT_TYPE;
 use crate::observe::securityhub::{ENABLED_STANDARDS, HUB};
@@ -23,7 +23,7 @@ pub static CHECK: Check = Check {
         resource_types: &[ACCOUNT_TYPE],
         severity: SeverityClass::Security,
         iam_actions: &["securityhub:DescribeHub", "securityhub:GetEnabledStandards"],
-        controls: &["21CFR11.10(a)", "21CFR11.300(d)", "Annex11-1", "Annex11-11"],
+        controls: &["21CFR11.300(d)", "Annex11-1", "Annex11-11"],
         remediation: "Terraform aws_securityhub_account with aws_securityhub_standards_subscription (the \
             account-baseline module); CloudFormation AWS::SecurityHub::Hub and AWS::SecurityHub::Standard; \
             or Security Hub EnableSecurityHub and BatchEnableStandards.",
@@ -54,9 +54,9 @@ fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
         Ok(None) => return Outcome::verdict(false, EXPECTED, "not enabled"),
         Ok(Some(_)) => {}
     }
-    let standards = match property(obs, ENABLED_STANDARDS, EXPECTED) {
+    let standards = match list(obs, ENABLED_STANDARDS, EXPECTED) {
         Err(e) => return e,
-        Ok(s) => s.and_then(Json::as_array).cloned().unwrap_or_default(),
+        Ok(s) => s,
     };
     let name = |s: &Json| {
         let arn = s.get("StandardsArn").and_then(Json::as_str).unwrap_or("?");
@@ -65,10 +65,23 @@ fn evaluate(obs: &Observation, _params: &Params) -> Outcome {
             .map_or(arn, |(_, n)| n)
             .to_string()
     };
-    let status = |s: &Json| s.get("StandardsStatus").and_then(Json::as_str).unwrap_or("").to_string();
-    let ready: Vec<String> = standards.iter().filter(|s| status(s) == "READY").map(name).collect();
+    let status = |s: &Json| {
+        s.get("StandardsStatus")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let ready: Vec<String> = standards
+        .iter()
+        .filter(|s| status(s) == "READY")
+        .map(name)
+        .collect();
     if !ready.is_empty() {
-        return Outcome::verdict(true, EXPECTED, format!("enabled; READY: {}", ready.join(", ")));
+        return Outcome::verdict(
+            true,
+            EXPECTED,
+            format!("enabled; READY: {}", ready.join(", ")),
+        );
     }
     if standards.is_empty() {
         return Outcome::verdict(false, EXPECTED, "enabled, no standard");
@@ -88,7 +101,8 @@ mod tests {
 
     const ID: &str = "securityhub.enabled";
     const HUB: &str = "arn:aws:securityhub:eu-west-1:123456789012:hub/default";
-    const CIS: &str = "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/1.4.0";
+    const CIS: &str =
+        "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/1.4.0";
 
     fn account(props: serde_json::Value) -> crate::observe::Observation {
         observation("AWS::::Account", "123456789012/eu-west-1", props)
@@ -96,35 +110,54 @@ mod tests {
 
     #[test]
     fn a_ready_standard_passes() {
-        let o = account(json!({"SecurityHub": {"HubArn": HUB}, "SecurityHubEnabledStandards": [
-            {"StandardsArn": CIS, "StandardsStatus": "READY"}]}));
+        let o = account(
+            json!({"SecurityHub": {"HubArn": HUB}, "SecurityHubEnabledStandards": [
+            {"StandardsArn": CIS, "StandardsStatus": "READY"}]}),
+        );
         let r = run(ID, &o, &[]);
         assert_eq!(
             (r.status, r.actual.as_str()),
-            (Status::Passed, "enabled; READY: cis-aws-foundations-benchmark/v/1.4.0")
+            (
+                Status::Passed,
+                "enabled; READY: cis-aws-foundations-benchmark/v/1.4.0"
+            )
         );
     }
 
     #[test]
     fn not_enabled_or_no_ready_standard_fails() {
         let r = run(ID, &account(json!({})), &[]);
-        assert_eq!((r.status, r.actual.as_str()), (Status::Failed, "not enabled"));
-        let o = account(json!({"SecurityHub": {"HubArn": HUB}, "SecurityHubEnabledStandards": [
-            {"StandardsArn": CIS, "StandardsStatus": "INCOMPLETE"}]}));
+        assert_eq!(
+            (r.status, r.actual.as_str()),
+            (Status::Failed, "not enabled")
+        );
+        let o = account(
+            json!({"SecurityHub": {"HubArn": HUB}, "SecurityHubEnabledStandards": [
+            {"StandardsArn": CIS, "StandardsStatus": "INCOMPLETE"}]}),
+        );
         let r = run(ID, &o, &[]);
         assert_eq!(
             (r.status, r.actual.as_str()),
-            (Status::Failed, "enabled; cis-aws-foundations-benchmark/v/1.4.0 INCOMPLETE")
+            (
+                Status::Failed,
+                "enabled; cis-aws-foundations-benchmark/v/1.4.0 INCOMPLETE"
+            )
         );
-        let o = account(json!({"SecurityHub": {"HubArn": HUB}}));
+        let o = account(json!({"SecurityHub": {"HubArn": HUB}, "SecurityHubEnabledStandards": []}));
         assert_eq!(run(ID, &o, &[]).actual, "enabled, no standard");
+        // Standards not read on an enabled hub: an error, never "no standard".
+        let o = account(json!({"SecurityHub": {"HubArn": HUB}}));
+        assert_eq!(run(ID, &o, &[]).status, Status::Error);
     }
 
     #[test]
     fn unreadable_standards_are_an_error_on_an_enabled_hub_only() {
         // moto 5.2 has DescribeHub but not GetEnabledStandards.
         let mut o = account(json!({"SecurityHub": {"HubArn": HUB}}));
-        o.error("SecurityHubEnabledStandards", "Security Hub GetEnabledStandards: not implemented by the endpoint");
+        o.error(
+            "SecurityHubEnabledStandards",
+            "Security Hub GetEnabledStandards: not implemented by the endpoint",
+        );
         assert_eq!(run(ID, &o, &[]).status, Status::Error);
         let mut o = account(json!({}));
         o.error("SecurityHubEnabledStandards", "not read");
