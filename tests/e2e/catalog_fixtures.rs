@@ -58,6 +58,22 @@ const ACCOUNT_CHECKS_EXERCISED: &[&str] = &[
     "iam.no_kms_decrypt_on_all_keys",
 ];
 
+/// The account checks of S3 Control, CloudTrail, EC2, GuardDuty and Organizations that
+/// `account_checks::account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check`
+/// (Terraform) and `account_checks_collector_each_weakening_fails_only_its_own_check` make
+/// pass on the hardened account and fail on its weakening (moto; `fixtures::account`).
+/// `ec2.ebs_default_encryption` is exercised without an expected key: neither emulator has
+/// GetEbsDefaultKmsKeyId, so with `kms_key_id` it is `error` there (asserted in
+/// `modules_account_baseline_*`), and the key comparison passes and fails on recorded
+/// answers (gxp-core `observe::ec2` fake-endpoint tests, golden added-checks).
+const ACCOUNT_SERVICE_CHECKS_EXERCISED: &[&str] = &[
+    "s3.account_public_access_block",
+    "cloudtrail.management_events",
+    "ec2.ebs_default_encryption",
+    "guardduty.enabled",
+    "organizations.account_member",
+];
+
 /// Every list of checks the tests of this file make pass on a compliant fixture and fail on a
 /// weakened one.
 fn exercised_here() -> Vec<&'static str> {
@@ -73,6 +89,7 @@ fn exercised_here() -> Vec<&'static str> {
         RDS_CHECKS,
         STACK_CHECKS,
         ACCOUNT_CHECKS_EXERCISED,
+        ACCOUNT_SERVICE_CHECKS_EXERCISED,
     ]
     .concat()
 }
@@ -111,6 +128,14 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
         "moto reports every password and key as just set and cannot age them: passes in \
          expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
          idle credentials fail on recorded credential-report rows (checks::iam::unused_credentials, golden)",
+    ),
+    (
+        "securityhub.enabled",
+        "neither emulator can pass it: moto 5.2 has DescribeHub but no GetEnabledStandards \
+         (an enabled hub is `error` in account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check), \
+         LocalStack's community runtime has no Security Hub (always `error`); a disabled hub \
+         fails on moto there; a READY standard passes and a PENDING one or none fails on recorded \
+         DescribeHub / GetEnabledStandards answers (gxp-core observe::securityhub, golden added-checks)",
     ),
     (
         "iq.resource_exists",
