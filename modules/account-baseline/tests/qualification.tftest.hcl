@@ -39,7 +39,7 @@ run "spec_covers_the_account_and_the_ebs_key" {
   }
 
   assert {
-    condition     = gxp_expected_spec.this[0].expected_account.check_parameters["iam.password_policy.min_length"] == "14"
+    condition     = gxp_expected_spec.this[0].expected_account[0].check_parameters["iam.password_policy.min_length"] == "14"
     error_message = "The specification's account block carries the password policy minimums."
   }
 

@@ -40,5 +40,5 @@ output "expected_resources" {
 
 output "expected_account" {
   description = "The `expected_account` block of the combined specification (`checks`, `check_parameters`, `requirements`; null when none was given)."
-  value       = gxp_expected_spec.this.expected_account
+  value       = one(gxp_expected_spec.this.expected_account)
 }
