@@ -572,6 +572,7 @@ fn generated_catalog_docs() -> Vec<(String, String)> {
     vec![
         (spec_page.to_string(), spec),
         (docs::CATALOG_PAGE.to_string(), docs::catalog_page()),
+        (docs::COVERAGE_PAGE.to_string(), docs::coverage_page()),
     ]
 }
 

@@ -83,234 +83,141 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
     Observation::with_existence(t, existence)
 }
 
-/// Checks registered after the `full` golden files were written. The `full` run selects
-/// the checks of its time (its targets list their checks, as a specification does), so its
-/// reports stay byte for byte; each added check has a golden run of its own (see
-/// [`added_check_targets`]).
-const ADDED_AFTER_FULL: &[&str] = &[
-    "s3.acl_disabled",
-    "iam.root_mfa",
-    "iam.root_no_access_keys",
-    "iam.password_policy",
-    "iam.user_console_mfa",
-    "iam.access_keys_rotated",
-    "iam.unused_credentials",
-    "iam.user_no_direct_policies",
-    "iam.no_admin_policies",
-    "iam.no_kms_decrypt_on_all_keys",
-    "s3.account_public_access_block",
-    "cloudtrail.management_events",
-    "ec2.ebs_default_encryption",
-    "guardduty.enabled",
-    "securityhub.enabled",
-    "organizations.account_member",
-];
-
-/// The account checks of S3 Control, CloudTrail, EC2, GuardDuty, Security Hub and
-/// Organizations, in catalog order.
-const ACCOUNT_SERVICE_CHECKS: &[&str] = &[
-    "s3.account_public_access_block",
-    "cloudtrail.management_events",
-    "ec2.ebs_default_encryption",
-    "guardduty.enabled",
-    "securityhub.enabled",
-    "organizations.account_member",
-];
-
-/// The account as those services describe it: hardened (every check passes), weakened
-/// (each fails), or with nothing configured (each fails as not configured).
-fn account_services(state: &str) -> Json {
-    let on = state == "hardened";
-    match state {
-        "not-configured" => json!({
-            "EbsEncryptionByDefault": false,
-            "EbsDefaultKmsKeyId": "arn:aws:kms:eu-west-1:123456789012:alias/aws/ebs",
-            "GuardDutyDetectors": [],
-            "ManagementEventTrails": [],
-        }),
-        _ => json!({
-            "AccountPublicAccessBlock": {"BlockPublicAcls": true, "IgnorePublicAcls": true,
-                "BlockPublicPolicy": on, "RestrictPublicBuckets": true},
-            "ManagementEventTrails": [{"Name": "gxp-audit", "TrailARN": "arn:aws:cloudtrail:eu-west-1:123456789012:trail/gxp-audit",
-                "HomeRegion": "eu-west-1", "IsMultiRegionTrail": true, "IsLogging": true,
-                "EventSelectors": [{"ReadWriteType": if on { "All" } else { "WriteOnly" }, "IncludeManagementEvents": true, "DataResources": []}],
-                "AdvancedEventSelectors": []}],
-            "EbsEncryptionByDefault": on,
-            "EbsDefaultKmsKeyId": KEY_ARN,
-            "GuardDutyDetectors": [{"DetectorId": "12abc34d567e8fa901bc2d34e56789f0", "Status": if on { "ENABLED" } else { "DISABLED" }}],
-            "SecurityHub": {"HubArn": "arn:aws:securityhub:eu-west-1:123456789012:hub/default", "SubscribedAt": "2026-01-01T00:00:00.000Z"},
-            "SecurityHubEnabledStandards": [{"StandardsArn": "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
-                "StandardsSubscriptionArn": "arn:aws:securityhub:eu-west-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0",
-                "StandardsStatus": if on { "READY" } else { "INCOMPLETE" }}],
-            "Organization": if on { json!({"Id": "o-exampleorgid", "Arn": "arn:aws:organizations::111111111111:organization/111111111111/o-exampleorgid",
-                "MasterAccountId": "111111111111", "FeatureSet": "ALL"}) } else { Json::Null },
-        }),
-    }
-}
-
-/// The IAM checks of the account target, in catalog order.
-const IAM_CHECKS: &[&str] = &[
-    "iam.root_mfa",
-    "iam.root_no_access_keys",
-    "iam.password_policy",
-    "iam.user_console_mfa",
-    "iam.access_keys_rotated",
-    "iam.unused_credentials",
-    "iam.user_no_direct_policies",
-    "iam.no_admin_policies",
-    "iam.no_kms_decrypt_on_all_keys",
-];
-
-/// The account as IAM describes it: `strong` passes every IAM check; otherwise one user of
-/// two, one key of two and one policy of two fail theirs (one result per principal).
-fn iam_account(strong: bool) -> Json {
-    let user = |name: &str| format!("arn:aws:iam::123456789012:user/{name}");
-    let second_mfa = if strong { "true" } else { "false" };
-    let row = |name: &str, mfa: &str| {
-        json!({"user": name, "arn": user(name), "user_creation_time": "2025-01-01T00:00:00+00:00",
-            "password_enabled": "true", "password_last_changed": "2025-01-01T00:00:00+00:00", "mfa_active": mfa,
-            "access_key_1_active": "false", "access_key_1_last_rotated": "N/A",
-            "access_key_2_active": "false", "access_key_2_last_rotated": "N/A"})
-    };
-    let used = |date: &str| json!({"password_last_used": date, "access_key_1_last_used_date": "N/A", "access_key_2_last_used_date": "N/A"});
-    let admin = if strong {
-        json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
-    } else {
-        json!({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
-    };
-    json!({
-        "IamAccountSummary": {"AccountMFAEnabled": if strong { 1 } else { 0 }, "AccountAccessKeysPresent": if strong { 0 } else { 1 }},
-        "IamVirtualMfaDevices": [],
-        "IamPasswordPolicy": {"MinimumPasswordLength": if strong { 14 } else { 8 }, "RequireSymbols": true, "RequireNumbers": true,
-            "RequireUppercaseCharacters": true, "RequireLowercaseCharacters": true, "PasswordReusePrevention": 24,
-            "ExpirePasswords": true, "MaxPasswordAge": 90},
-        "IamCredentialReport": [row("alice", "true"), row("bob", second_mfa)],
-        "IamCredentialUsage": {
-            user("alice"): used("2026-05-30T00:00:00+00:00"),
-            user("bob"): used(if strong { "2026-05-29T00:00:00+00:00" } else { "2025-06-01T00:00:00+00:00" }),
-        },
-        "IamAccessKeys": [{"UserName": "ci", "Arn": user("ci"), "AccessKeys": [
-            {"AccessKeyId": "AKIAEXAMPLENEW", "Status": "Active", "CreateDate": "2026-05-01T00:00:00Z"},
-            {"AccessKeyId": "AKIAEXAMPLEOLD", "Status": "Active", "CreateDate": if strong { "2026-04-01T00:00:00Z" } else { "2025-01-01T00:00:00Z" }},
-        ]}],
-        "IamUserPolicies": [
-            {"UserName": "alice", "Arn": user("alice"), "AttachedPolicies": [], "InlinePolicies": []},
-            {"UserName": "bob", "Arn": user("bob"), "AttachedPolicies": if strong { json!([]) } else { json!(["arn:aws:iam::aws:policy/ReadOnlyAccess"]) }, "InlinePolicies": []},
-        ],
-        "IamPolicyDocuments": [
-            {"Subject": "arn:aws:iam::123456789012:policy/records-read", "Kind": "customer_managed", "AttachmentCount": 1,
-             "Document": {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}},
-            {"Subject": "arn:aws:iam::123456789012:role/ops (inline policy ops)", "Kind": "inline",
-             "Document": if strong { json!({"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN}]}) } else { json!({"Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "*"}]}) }},
-            {"Subject": "arn:aws:iam::123456789012:policy/ops-admin", "Kind": "customer_managed", "AttachmentCount": 0, "Document": admin},
-        ],
-    })
-}
-
-/// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
-fn checks_of(ty: &str) -> Vec<&'static str> {
-    catalog::for_resource_type(ty)
-        .map(|c| c.id)
-        .filter(|id| !ADDED_AFTER_FULL.contains(id))
+/// The check set of the `full` run, pinned in `tests/golden/full.checks` (one id a line): the
+/// checks of its time. Its targets select the OQ/PQ checks of their type in this set (as a
+/// specification lists its checks), so a check registered later does not change its reports;
+/// the runs of the targets files cover it instead (see [`targets_of_file`]).
+fn full_checks() -> BTreeSet<String> {
+    let path = golden_dir().join(FULL_CHECKS);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
         .collect()
 }
 
-/// The `added-checks` run: for each check of [`ADDED_AFTER_FULL`], a resource passing it, one
-/// failing it, one without the configuration and one whose configuration cannot be read.
-fn added_check_targets() -> Vec<(Target, Observation)> {
-    let ty = "AWS::S3::Bucket";
-    let acl = ["s3.acl_disabled"];
-    let owned =
-        |ownership: &str| json!({"OwnershipControls": {"Rules": [{"ObjectOwnership": ownership}]}});
+/// The data files of `tests/golden/` (not renderings).
+const FULL_CHECKS: &str = "full.checks";
+const README: &str = "README.md";
+/// The ending of a targets file: `<scenario>.targets.json` drives the run `<scenario>`.
+const TARGETS_FILE: &str = ".targets.json";
+/// The type of the account target (`expected_account`).
+const ACCOUNT_TYPE: &str = "AWS::::Account";
+
+/// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
+fn checks_of(ty: &str) -> Vec<&'static str> {
+    let pinned = full_checks();
+    catalog::for_resource_type(ty)
+        .map(|c| c.id)
+        .filter(|id| pinned.contains(*id))
+        .collect()
+}
+
+/// The runs of the checks registered after `full` (every check not in `full.checks`): one
+/// run per `tests/golden/<scenario>.targets.json` (e.g. `added-checks`), by file name.
+fn targets_files() -> Vec<String> {
+    let dir = golden_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.strip_suffix(TARGETS_FILE).map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The targets of the run `scenario`, from `tests/golden/<scenario>.targets.json`: per
+/// check, resources passing it, failing it, without the configuration and with it
+/// unreadable. An entry names its `check`, or `checks` its targets all select (as one
+/// account target runs several checks); its targets have the `resource_type` given (default:
+/// the first check's first type) and the entry's `check_parameters`; `properties` are
+/// observed, `unreadable` properties have a read error, `observed_at` fixes the observation
+/// time (the clock of age checks). A target of type `AWS::::Account` is the account target
+/// of `expected_account`.
+fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
+    let file = format!("{scenario}{TARGETS_FILE}");
+    let path = golden_dir().join(&file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let checks: Json =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+    let s = |v: &Json, k: &str| -> String {
+        v[k].as_str()
+            .unwrap_or_else(|| panic!("{file}: `{k}` missing in {v}"))
+            .to_string()
+    };
     let mut out = Vec::new();
-    for (key, bucket, props) in [
-        (
-            "acl-enforced",
-            "lims-data",
-            Some(owned("BucketOwnerEnforced")),
-        ),
-        (
-            "acl-preferred",
-            "lims-scratch",
-            Some(owned("BucketOwnerPreferred")),
-        ),
-        ("acl-not-configured", "lims-legacy", Some(json!({}))),
-        ("acl-denied", "lims-denied", None),
-    ] {
-        let t = target(key, ty, bucket, &acl, &[]);
-        let arn = format!("arn:aws:s3:::{bucket}");
-        let o = match props {
-            Some(props) => seen(&t, Some(&arn), props),
-            None => unreadable(&t, &["OwnershipControls"]),
+    for check in checks.as_array().expect("a list of checks") {
+        let ids: Vec<String> = match check.get("checks") {
+            Some(ids) => ids
+                .as_array()
+                .unwrap_or_else(|| panic!("{file}: `checks` is not a list in {check}"))
+                .iter()
+                .map(|id| id.as_str().expect("check id").to_string())
+                .collect(),
+            None => vec![s(check, "check")],
         };
-        out.push((t, o));
-    }
-    // The account target of expected_account: hardened, weakened, unreadable.
-    for (key, props) in [
-        ("account-hardened", Some(iam_account(true))),
-        ("account-weakened", Some(iam_account(false))),
-        ("account-denied", None),
-    ] {
-        let mut t = target(
-            key,
-            "AWS::::Account",
-            "123456789012/eu-west-1",
-            IAM_CHECKS,
-            &[],
-        );
-        t.origin = TargetOrigin::Account;
-        let mut o = match props {
-            Some(props) => seen(&t, None, props),
-            None => unreadable(
-                &t,
-                &[
-                    "IamAccountSummary",
-                    "IamVirtualMfaDevices",
-                    "IamPasswordPolicy",
-                    "IamCredentialReport",
-                    "IamCredentialUsage",
-                    "IamAccessKeys",
-                    "IamUserPolicies",
-                    "IamPolicyDocuments",
-                ],
-            ),
+        let defs: Vec<&catalog::CheckDef> = ids
+            .iter()
+            .map(|id| catalog::get(id).unwrap_or_else(|| panic!("{file}: unknown check {id}")))
+            .collect();
+        let ty = match check.get("resource_type") {
+            Some(_) => {
+                let ty = s(check, "resource_type");
+                for def in &defs {
+                    assert!(
+                        def.resource_types.contains(&ty.as_str()),
+                        "{file}: {} has no resource type {ty}",
+                        def.id
+                    );
+                }
+                ty
+            }
+            None => defs[0]
+                .resource_types
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
         };
-        o.observed_at = Some("2026-06-01T00:00:00Z".into());
-        out.push((t, o));
-    }
-    // The account checks of the other services: hardened, weakened, not configured,
-    // unreadable.
-    for state in ["hardened", "weakened", "not-configured", "denied"] {
-        let mut t = target(
-            &format!("account-services-{state}"),
-            "AWS::::Account",
-            "123456789012/eu-west-1",
-            ACCOUNT_SERVICE_CHECKS,
-            &[("ec2.ebs_default_encryption.kms_key_id", KEY_ARN)],
-        );
-        t.origin = TargetOrigin::Account;
-        let mut o = if state == "denied" {
-            unreadable(
-                &t,
-                &[
-                    "AccountPublicAccessBlock",
-                    "ManagementEventTrails",
-                    "EbsEncryptionByDefault",
-                    "EbsDefaultKmsKeyId",
-                    "GuardDutyDetectors",
-                    "SecurityHub",
-                    "SecurityHubEnabledStandards",
-                    "Organization",
-                ],
-            )
-        } else {
-            let mut props = account_services(state);
-            // Absent (not configured) is not a property at all.
-            props.as_object_mut().unwrap().retain(|_, v| !v.is_null());
-            seen(&t, None, props)
-        };
-        o.observed_at = Some("2026-06-01T00:00:00Z".into());
-        out.push((t, o));
+        let selected: Vec<&str> = defs.iter().map(|d| d.id).collect();
+        let params: Vec<(String, String)> = check
+            .get("check_parameters")
+            .map(|p| {
+                p.as_object()
+                    .expect("check_parameters: an object")
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().expect("parameter value").to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (&**k, &**v)).collect();
+        for t in check["targets"].as_array().expect("targets") {
+            let mut target = target(&s(t, "key"), &ty, &s(t, "identifier"), &selected, &params);
+            if ty == ACCOUNT_TYPE {
+                target.origin = TargetOrigin::Account;
+            }
+            let mut o = match t.get("unreadable") {
+                Some(props) => {
+                    let props: Vec<&str> = props
+                        .as_array()
+                        .expect("unreadable: a list")
+                        .iter()
+                        .map(|p| p.as_str().expect("property name"))
+                        .collect();
+                    unreadable(&target, &props)
+                }
+                None => seen(&target, t["arn"].as_str(), t["properties"].clone()),
+            };
+            if let Some(at) = t.get("observed_at") {
+                o.observed_at = Some(at.as_str().expect("observed_at: a timestamp").to_string());
+            }
+            out.push((target, o));
+        }
     }
     out
 }
@@ -818,7 +725,7 @@ fn stacks() -> Vec<(ExpectedStack, StackObservation)> {
 
 /// What a fixed run consists of.
 struct Scenario {
-    name: &'static str,
+    name: String,
     spec: Spec,
     discovery_tags: BTreeMap<String, String>,
     discovery: DiscoveryOutcome,
@@ -916,12 +823,9 @@ fn scenarios() -> Vec<Scenario> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let empty = spec(&[], &[], vec![]);
-    let added = added_check_targets();
-    let added_refs: Vec<&Target> = added.iter().map(|(t, _)| t).collect();
-    let added_spec = spec(&added_refs, &[], vec![]);
-    vec![
+    let mut scenarios = vec![
         Scenario {
-            name: "full",
+            name: "full".into(),
             spec: full,
             discovery_tags: tags.clone(),
             discovery: DiscoveryOutcome::Found {
@@ -936,7 +840,7 @@ fn scenarios() -> Vec<Scenario> {
             ],
         },
         Scenario {
-            name: "discovery-failed",
+            name: "discovery-failed".into(),
             spec: empty.clone(),
             discovery_tags: tags,
             discovery: DiscoveryOutcome::Failed(
@@ -947,16 +851,7 @@ fn scenarios() -> Vec<Scenario> {
             notes: vec![],
         },
         Scenario {
-            name: "added-checks",
-            spec: added_spec,
-            discovery_tags: BTreeMap::new(),
-            discovery: DiscoveryOutcome::NotConfigured,
-            targets: added,
-            stacks: vec![],
-            notes: vec![],
-        },
-        Scenario {
-            name: "nothing-to-qualify",
+            name: "nothing-to-qualify".into(),
             spec: empty,
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
@@ -964,7 +859,21 @@ fn scenarios() -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
         },
-    ]
+    ];
+    for name in targets_files() {
+        let targets = targets_of_file(&name);
+        let refs: Vec<&Target> = targets.iter().map(|(t, _)| t).collect();
+        scenarios.push(Scenario {
+            spec: spec(&refs, &[], vec![]),
+            name,
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets,
+            stacks: vec![],
+            notes: vec![],
+        });
+    }
+    scenarios
 }
 
 /// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
@@ -992,6 +901,7 @@ fn assemble_report(s: Scenario) -> Report {
             sequence: 3,
             sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
+            discovery_exclude_checks: Default::default(),
         },
         spec_digest: gxp_core::spec::canonical::digest(&s.spec),
         system: SystemInfo {
@@ -1046,20 +956,48 @@ fn renderings(name: &str, report: &Report) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn golden_scenarios_cover_every_check_and_status() {
     let full = assemble_report(scenarios().remove(0));
-    let added = scenarios()
+    let files = targets_files();
+    assert!(
+        files.iter().any(|f| f == "added-checks"),
+        "{files:?}: the added-checks scenario"
+    );
+    let added: Vec<Report> = scenarios()
         .into_iter()
-        .find(|s| s.name == "added-checks")
+        .filter(|s| files.contains(&s.name))
         .map(assemble_report)
-        .expect("the added-checks scenario");
+        .collect();
+    let pinned = full_checks();
     for r in &full.results {
         assert!(
-            !ADDED_AFTER_FULL.contains(&r.check_id.as_str()),
-            "{} is not selected by the full run",
+            pinned.contains(&r.check_id),
+            "{} is not in {FULL_CHECKS} but selected by the full run",
             r.check_id
         );
     }
+    // Their targets' own checks (each target's IQ existence check aside).
+    for r in added
+        .iter()
+        .flat_map(|a| &a.results)
+        .filter(|r| !r.check_id.starts_with("iq."))
+    {
+        assert!(
+            !pinned.contains(&r.check_id),
+            "{} is in {FULL_CHECKS}: the full run covers it, not a *{TARGETS_FILE}",
+            r.check_id
+        );
+    }
+    for id in &pinned {
+        assert!(
+            catalog::get(id).is_some(),
+            "{id} of {FULL_CHECKS} is no longer in the catalog (ids are permanent)"
+        );
+    }
     let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
-    for r in full.results.iter().chain(&added.results) {
+    for r in full
+        .results
+        .iter()
+        .chain(added.iter().flat_map(|a| &a.results))
+    {
         seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
             .or_default()
             .insert(r.status);
@@ -1075,7 +1013,10 @@ fn golden_scenarios_cover_every_check_and_status() {
         for want in [Status::Passed, Status::Failed, Status::Error] {
             assert!(
                 statuses.contains(&want),
-                "{} has no {want:?} result in the golden run: {statuses:?}",
+                "{} has no {want:?} result in the golden runs: {statuses:?} (a check registered \
+                 after `full` needs its targets in a tests/golden/*{TARGETS_FILE}, e.g. \
+                 added-checks{TARGETS_FILE}; then \
+                 GXP_WRITE_GOLDEN=1 cargo test -p gxp-core --test golden)",
                 def.id
             );
         }
@@ -1101,14 +1042,14 @@ fn golden_reports_are_byte_identical() {
     let mut stale = Vec::new();
     let mut expected_files = BTreeSet::new();
     for s in scenarios() {
-        let name = s.name;
+        let name = s.name.clone();
         let report = assemble_report(s);
         // The JSON rendering is the evidence record: exactly the canonical bytes.
         assert_eq!(
             render(&report, Format::Json).unwrap(),
             report::canonical_bytes(&report)
         );
-        for (file, bytes) in renderings(name, &report) {
+        for (file, bytes) in renderings(&name, &report) {
             let path = dir.join(&file);
             expected_files.insert(file.clone());
             if write {
@@ -1138,7 +1079,8 @@ fn golden_reports_are_byte_identical() {
                 entries
                     .filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n != "README.md")
+                    .filter(|n| ![README, FULL_CHECKS].contains(&n.as_str()))
+                    .filter(|n| !n.ends_with(TARGETS_FILE))
                     .collect()
             })
             .unwrap_or_default();

@@ -7,6 +7,8 @@
 //!   gxp/gxp; qualification submodules require gxp/gxp only and declare no AWS resource;
 //! * **coverage**: every security-relevant resource of a parent module is covered by an expected
 //!   resource of its qualification submodule (the rule is documented on [`coverage_problems`]);
+//! * **ACLs**: every bucket a module creates has ownership controls BucketOwnerEnforced and its
+//!   expected resources list `s3.acl_disabled` ([`acl_problems`]);
 //! * the landing zone composes the four modules' specification fragments;
 //! * README inputs/outputs tables match the variables (name, required) and outputs.
 
@@ -1903,6 +1905,137 @@ fn moved_rule_reports_stale_and_dangling_moves() {
             "moved from aws_s3_bucket.old, which the module still declares".to_string(),
             "moved to module.bucket.aws_s3_bucket_versioning.missing: module.bucket has no aws_s3_bucket_versioning.missing".to_string(),
             "moved to module.bucket.aws_s3_bucket_lifecycle_configuration.this: the index does not match aws_s3_bucket_lifecycle_configuration.this's count/for_each".to_string(),
+        ]
+    );
+}
+
+// ------------------------------------------------------------------ bucket ACLs
+
+/// The ACL rule: every S3 bucket a parent module creates (itself or through an internal
+/// module) disables ACLs — an `aws_s3_bucket_ownership_controls` of the same module whose
+/// `bucket` references it has `object_ownership = "BucketOwnerEnforced"` — and every expected
+/// resource that identifies the bucket (by the inputs that receive it, as in the coverage rule)
+/// lists `s3.acl_disabled`, so the qualification proves what the module sets.
+fn acl_problems(parent: &Module, qual: &Module, internals: &[(String, Module)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let decls = declarations(qual);
+    let inputs: Vec<(&str, &Expression)> = parent
+        .qualification_call()
+        .map(|c| c.body().attributes().map(|a| (a.key(), a.expr())).collect())
+        .unwrap_or_default();
+    let receiving = |prefix: &[&str]| -> BTreeSet<String> {
+        inputs
+            .iter()
+            .filter(|(_, e)| refers_to(e, prefix))
+            .map(|(k, _)| k.to_string())
+            .collect()
+    };
+    let mut modules: Vec<(Option<&str>, &Module)> = vec![(None, parent)];
+    modules.extend(internals.iter().map(|(c, m)| (Some(c.as_str()), m)));
+    for (call, m) in modules {
+        let at = call.map(|c| format!("module.{c}: ")).unwrap_or_default();
+        for (ty, name, _) in m.resources() {
+            if ty != "aws_s3_bucket" {
+                continue;
+            }
+            let enforced = m.resources().into_iter().any(|(t, _, b)| {
+                t == "aws_s3_bucket_ownership_controls"
+                    && attr(b.body(), "bucket").is_some_and(|e| refers_to(e, &[ty, name]))
+                    && b.body().blocks().any(|r| {
+                        r.identifier() == "rule"
+                            && attr(r.body(), "object_ownership")
+                                .and_then(literal)
+                                .as_deref()
+                                == Some("BucketOwnerEnforced")
+                    })
+            });
+            if !enforced {
+                problems.push(format!(
+                    "{at}{ty}.{name}: no aws_s3_bucket_ownership_controls with object_ownership = \"BucketOwnerEnforced\""
+                ));
+            }
+            let vars = match call {
+                None => receiving(&[ty, name]),
+                Some(c) => m
+                    .outputs()
+                    .into_iter()
+                    .filter(|(_, b)| {
+                        attr(b.body(), "value").is_some_and(|e| refers_to(e, &[ty, name]))
+                    })
+                    .flat_map(|(o, _)| receiving(&["module", c, o]))
+                    .collect(),
+            };
+            let identifying: Vec<&Declaration> = decls
+                .iter()
+                .filter(|d| d.cfn_type.as_deref() == Some("AWS::S3::Bucket"))
+                .filter(|d| d.identifier_vars.iter().any(|v| vars.contains(v)))
+                .collect();
+            for d in &identifying {
+                if !d.checks.iter().any(|c| c == "s3.acl_disabled") {
+                    problems.push(format!(
+                        "{at}{ty}.{name}: expected resource `{}` does not list s3.acl_disabled",
+                        d.key
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn modules_buckets_disable_acls_and_their_qualification_checks_it() {
+    let mut problems = Vec::new();
+    let mut buckets = 0;
+    for parent in parent_modules() {
+        let m = Module::load(&parent).unwrap();
+        let q = Module::load(&parent.join("qualification")).unwrap();
+        let internals = internal_calls(&m);
+        buckets += m
+            .resources()
+            .into_iter()
+            .chain(internals.iter().flat_map(|(_, c)| c.resources()))
+            .filter(|(t, _, _)| *t == "aws_s3_bucket")
+            .count();
+        problems.extend(
+            acl_problems(&m, &q, &internals)
+                .into_iter()
+                .map(|p| format!("{}: {p}", m.name())),
+        );
+    }
+    fail_if_any(problems);
+    // evidence-store, audit-trail and config-baseline: a record and an access-log bucket each.
+    assert_eq!(buckets, 6, "buckets created by the modules");
+}
+
+#[test]
+fn acl_rule_reports_missing_ownership_controls_and_check() {
+    let parent = inline(
+        "p",
+        "resource \"aws_s3_bucket\" \"data\" { bucket = \"d\" }\nresource \"aws_s3_bucket\" \"logs\" { bucket = \"l\" }\nresource \"aws_s3_bucket_ownership_controls\" \"data\" {\n  bucket = aws_s3_bucket.data.id\n  rule {\n    object_ownership = \"BucketOwnerEnforced\"\n  }\n}\nresource \"aws_s3_bucket_ownership_controls\" \"logs\" {\n  bucket = aws_s3_bucket.logs.id\n  rule {\n    object_ownership = \"BucketOwnerPreferred\"\n  }\n}\nmodule \"qualification\" {\n  source      = \"./qualification\"\n  bucket_name = aws_s3_bucket.data.id\n  log_bucket  = aws_s3_bucket.logs.id\n}\n",
+    );
+    let q = "resource \"gxp_expected_spec\" \"this\" {\n  expected_resource {\n    key        = \"data\"\n    type       = \"AWS::S3::Bucket\"\n    identifier = var.bucket_name\n    checks     = [\"s3.versioning\"]\n  }\n  expected_resource {\n    key        = \"logs\"\n    type       = \"AWS::S3::Bucket\"\n    identifier = var.log_bucket\n    checks     = [\"s3.acl_disabled\"]\n  }\n}\n";
+    assert_eq!(
+        acl_problems(&parent, &inline("q", q), &[]),
+        vec![
+            "aws_s3_bucket.data: expected resource `data` does not list s3.acl_disabled".to_string(),
+            "aws_s3_bucket.logs: no aws_s3_bucket_ownership_controls with object_ownership = \"BucketOwnerEnforced\"".to_string(),
+        ]
+    );
+    // Through an internal module: the bucket reaches the submodule through an output.
+    let parent = inline(
+        "p",
+        "module \"bucket\" {\n  source = \"../_internal/hardened-bucket\"\n}\nmodule \"qualification\" {\n  source      = \"./qualification\"\n  bucket_name = module.bucket.bucket_name\n}\n",
+    );
+    let child = inline(
+        "c",
+        "resource \"aws_s3_bucket\" \"this\" { bucket = \"b\" }\noutput \"bucket_name\" {\n  value = aws_s3_bucket.this.bucket\n}\n",
+    );
+    assert_eq!(
+        acl_problems(&parent, &inline("q", q), &[("bucket".to_string(), child)]),
+        vec![
+            "module.bucket: aws_s3_bucket.this: no aws_s3_bucket_ownership_controls with object_ownership = \"BucketOwnerEnforced\"".to_string(),
+            "module.bucket: aws_s3_bucket.this: expected resource `data` does not list s3.acl_disabled".to_string(),
         ]
     );
 }

@@ -26,6 +26,7 @@ locals {
     S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED = { input_parameters = null, catalog_checks = ["s3.public_access_block"] }
     S3_BUCKET_SSL_REQUESTS_ONLY              = { input_parameters = null, catalog_checks = ["s3.tls_only"] }
     S3_BUCKET_LOGGING_ENABLED                = { input_parameters = null, catalog_checks = ["s3.access_logging"] }
+    S3_BUCKET_ACL_PROHIBITED                 = { input_parameters = null, catalog_checks = ["s3.acl_disabled"] }
     CLOUD_TRAIL_ENABLED                      = { input_parameters = null, catalog_checks = ["cloudtrail.exists", "cloudtrail.logging"] }
     MULTI_REGION_CLOUD_TRAIL_ENABLED         = { input_parameters = null, catalog_checks = ["cloudtrail.multi_region"] }
     CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED  = { input_parameters = null, catalog_checks = ["cloudtrail.log_file_validation"] }

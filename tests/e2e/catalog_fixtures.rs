@@ -10,88 +10,51 @@ use std::collections::BTreeMap;
 use aws_config::SdkConfig;
 
 use crate::fixtures;
-use crate::harness::{Emulator, Needs, Workspace};
+use crate::harness::{Backend, Emulator, Needs, Workspace};
 use gxp_core::spec::model::ExpectedStack;
 
-/// The S3 checks: the compliant bucket passes them, each weakened bucket fails its own.
-const S3_CHECKS: &[&str] = &[
-    "s3.encryption",
-    "s3.versioning",
-    "s3.public_access_block",
-    "s3.tls_only",
-    "s3.object_lock",
-    "s3.access_logging",
-    "s3.replication",
-    "s3.acl_disabled",
-];
-/// The KMS checks: a compliant key, one without rotation, one disabled.
-const KMS_CHECKS: &[&str] = &["kms.enabled", "kms.rotation"];
-/// The VPC checks: a compliant VPC, one without flow logs, one with an open default group.
-const VPC_CHECKS: &[&str] = &["ec2.vpc_flow_logs", "ec2.default_sg_closed"];
-/// The security group check: a closed group and one open on port 22.
-const SG_CHECKS: &[&str] = &["ec2.sg_no_admin_ingress"];
-/// The VPC endpoint check: an available endpoint and a deleted one.
-const ENDPOINT_CHECKS: &[&str] = &["ec2.vpc_endpoints_available"];
-/// The RDS checks: a compliant instance and one weakened instance per check.
-const RDS_CHECKS: &[&str] = &[
-    "rds.storage_encrypted",
-    "rds.multi_az",
-    "rds.backup_retention",
-    "rds.deletion_protection",
-];
-/// The stack checks: a matching expected stack, and one expected stack per check that
-/// differs from the deployed one in what that check compares.
-const STACK_CHECKS: &[&str] = &[
-    "iq.template_hash",
-    "iq.stack_outputs",
-    "iq.stack_parameters",
-    "iq.stack_resources",
-];
-
-/// The IAM checks of the account target that
-/// `expected_account::expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy`
-/// makes pass on one principal and fail on another.
-const ACCOUNT_CHECKS_EXERCISED: &[&str] = &[
-    "iam.user_console_mfa",
-    "iam.user_no_direct_policies",
-    "iam.no_admin_policies",
-    "iam.no_kms_decrypt_on_all_keys",
-];
-
-/// The account checks of S3 Control, CloudTrail, EC2, GuardDuty and Organizations that
+/// Every check the fixture modules declare a weakening for (each module's `CHECKS`, the checks
+/// its `weaken` covers): the tests of this file make each pass on a compliant fixture and fail
+/// on its weakened one. The checks each resource is given are its type's registered checks
+/// ([`fixtures::checks_of`]). The account checks are exercised on the account target:
+/// `fixtures::iam::CHECKS` pass on one principal and fail on another in
+/// `expected_account::expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy`;
+/// `fixtures::account::CHECKS` pass on the hardened account and fail on its weakening in
 /// `account_checks::account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check`
-/// (Terraform) and `account_checks_collector_each_weakening_fails_only_its_own_check` make
-/// pass on the hardened account and fail on its weakening (moto; `fixtures::account`).
-/// `ec2.ebs_default_encryption` is exercised without an expected key: neither emulator has
-/// GetEbsDefaultKmsKeyId, so with `kms_key_id` it is `error` there (asserted in
+/// (Terraform) and `account_checks_collector_each_weakening_fails_only_its_own_check`, but
+/// those moto cannot answer on a compliant account ([`fixtures::account::unanswered`]).
+/// `ec2.ebs_default_encryption` is exercised there without an expected key: neither emulator
+/// has GetEbsDefaultKmsKeyId, so with `kms_key_id` it is `error` (asserted in
 /// `modules_account_baseline_*`), and the key comparison passes and fails on recorded
 /// answers (gxp-core `observe::ec2` fake-endpoint tests, golden added-checks).
-const ACCOUNT_SERVICE_CHECKS_EXERCISED: &[&str] = &[
-    "s3.account_public_access_block",
-    "cloudtrail.management_events",
-    "ec2.ebs_default_encryption",
-    "guardduty.enabled",
-    "organizations.account_member",
-];
-
-/// Every list of checks the tests of this file make pass on a compliant fixture and fail on a
-/// weakened one.
 fn exercised_here() -> Vec<&'static str> {
     [
-        S3_CHECKS,
-        KMS_CHECKS,
+        fixtures::s3::CHECKS,
+        fixtures::kms::CHECKS,
         fixtures::cloudtrail::CHECKS,
         fixtures::logs::CHECKS,
         fixtures::config::CHECKS,
-        VPC_CHECKS,
-        SG_CHECKS,
-        ENDPOINT_CHECKS,
-        RDS_CHECKS,
-        STACK_CHECKS,
-        ACCOUNT_CHECKS_EXERCISED,
-        ACCOUNT_SERVICE_CHECKS_EXERCISED,
+        fixtures::ec2::CHECKS,
+        fixtures::rds::CHECKS,
+        fixtures::stack::CHECKS,
+        fixtures::dynamodb::CHECKS,
+        fixtures::secretsmanager::CHECKS,
+        fixtures::sns::CHECKS,
+        fixtures::sqs::CHECKS,
+        fixtures::lambda::CHECKS,
+        fixtures::efs::CHECKS,
+        fixtures::backup::CHECKS,
+        fixtures::iam::CHECKS,
     ]
     .concat()
+    .into_iter()
+    .chain(
+        fixtures::account::CHECKS
+            .iter()
+            .copied()
+            .filter(|c| fixtures::account::unanswered(Backend::Moto, c, true).is_none()),
+    )
+    .collect()
 }
 
 /// The catalog checks no test of this file makes both pass and fail, each with the written
@@ -161,15 +124,38 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
          which neither emulator leaves for a template that deploys; unit-tested in checks::iq",
     ),
     (
+        "backup.recovery_point_encrypted",
+        "moto has no AWS Backup recovery points (ListRecoveryPointsByBackupVault answers HTTP 404 \
+         without an error code; StartBackupJob is not implemented): on the emulator the check is \
+         `error` (catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture); its pass and \
+         fail are unit-tested on recorded ListRecoveryPointsByBackupVault answers in \
+         gxp-core observe::backup and checks::backup",
+    ),
+    (
+        "backup.recovery_point_min_retention",
+        "moto has no AWS Backup recovery points (see backup.recovery_point_encrypted): `error` on \
+         the emulator, pass and fail unit-tested on recorded answers in gxp-core observe::backup \
+         and checks::backup",
+    ),
+    (
+        "backup.resource_protected",
+        "rests on the account's AWS Backup selections, which moto cannot create \
+         (CreateBackupSelection and ListBackupSelections answer HTTP 500) and LocalStack's community \
+         edition lacks: fails without a plan and is `error` with one on moto, `error` on LocalStack \
+         (backup_protected_tables_and_buckets_against_the_account_s_selections); selected and \
+         passing unit-tested on recorded answers in gxp-core observe::backup_selections",
+    ),
+    (
         "iq.stack_drift",
         "neither moto nor LocalStack detects stack drift (the result is left out, see \
          collect_stack); its evaluator is unit-tested in gxp-core checks::iq",
     ),
 ];
 
-/// Coverage by construction: every check of the catalog is made to pass and to fail on the
-/// emulator by a test of this file, or is listed with the reason it is not; a check added
-/// to the registry without either fails here.
+/// Coverage by construction: every check of the catalog (the IQ checks and every registered
+/// one) is made to pass and to fail on the emulator by a test of this file (its service's
+/// fixture module declares its weakening), or is listed with the reason it is not; a check
+/// added to the registry without either fails here.
 #[test]
 fn catalog_fixtures_cover_every_catalog_check() {
     let here = exercised_here();
@@ -194,8 +180,9 @@ fn catalog_fixtures_cover_every_catalog_check() {
         .collect();
     assert!(
         missing.is_empty(),
-        "catalog checks without an emulator pass and fail fixture (tests/e2e/catalog_fixtures.rs) \
-         or a written reason in NOT_EXERCISED_HERE: {missing:?}"
+        "catalog checks without an emulator pass and fail fixture (a weakening in \
+         tests/e2e/fixtures/<service>.rs, listed in its CHECKS) or a written reason in \
+         NOT_EXERCISED_HERE: {missing:?}"
     );
 }
 
@@ -370,7 +357,7 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let sdk = sdk(&emu).await;
     let key = fixtures::kms::compliant_key(&sdk).await;
     let logs = "fx-access-logs";
-    let s3_checks = S3_CHECKS;
+    let s3_checks = &fixtures::hardenable_checks_of("AWS::S3::Bucket")[..];
     let mut resources = vec![res(
         "ok",
         "AWS::S3::Bucket",
@@ -380,41 +367,32 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let mut weakened = Vec::new();
     // Versioning cannot be suspended on a bucket with Object Lock or replication (AWS, and
     // LocalStack; see fixtures::s3): that bucket fails three checks and is asserted apart.
-    let suspended =
-        fixtures::s3::versioning_suspended_bucket(&sdk, "fx-versioning", &key, logs).await;
-    resources.push(res(&suspended, "AWS::S3::Bucket", &suspended, s3_checks));
+    let mut suspended = String::new();
     for &check in s3_checks {
         let name = format!("fx-{}", check.trim_start_matches("s3.").replace('_', "-"));
-        if check == "s3.versioning" {
-            continue;
-        }
-        if check == "s3.object_lock" {
-            fixtures::s3::noncompliant_object_lock_bucket(&sdk, &name, &key, logs).await;
-        } else {
-            fixtures::s3::compliant_bucket(&sdk, &name, &key, logs).await;
-            match check {
-                "s3.encryption" => fixtures::s3::weaken_encryption(&sdk, &name).await,
-                "s3.public_access_block" => {
-                    fixtures::s3::weaken_public_access_block(&sdk, &name).await
-                }
-                "s3.tls_only" => fixtures::s3::weaken_tls_only(&sdk, &name).await,
-                "s3.access_logging" => fixtures::s3::weaken_access_logging(&sdk, &name).await,
-                "s3.replication" => fixtures::s3::weaken_replication(&sdk, &name).await,
-                "s3.acl_disabled" => fixtures::s3::weaken_acl_disabled(&sdk, &name).await,
-                other => panic!("no fixture for {other}"),
-            }
-        }
+        let name = fixtures::s3::weakened_bucket(&sdk, &name, check, &key, logs)
+            .await
+            .unwrap_or_else(|| {
+                panic!("no e2e fixture for {check} (fixtures::s3::weakened_bucket)")
+            });
         resources.push(res(&name, "AWS::S3::Bucket", &name, s3_checks));
-        weakened.push((name, check));
+        if check == "s3.versioning" {
+            suspended = name;
+        } else {
+            weakened.push((name, check));
+        }
     }
-    let kms_checks = KMS_CHECKS;
-    let rot = fixtures::kms::compliant_key(&sdk).await;
-    fixtures::kms::weaken_rotation(&sdk, &rot).await;
-    let off = fixtures::kms::compliant_key(&sdk).await;
-    fixtures::kms::disable_key(&sdk, &off).await;
+    let kms_checks = &fixtures::checks_of("AWS::KMS::Key")[..];
     resources.push(res("key-ok", "AWS::KMS::Key", &key, kms_checks));
-    resources.push(res("key-rotation", "AWS::KMS::Key", &rot, kms_checks));
-    resources.push(res("key-disabled", "AWS::KMS::Key", &off, kms_checks));
+    let mut weak_keys = Vec::new();
+    for &check in kms_checks {
+        let id = fixtures::kms::weakened_key(&sdk, check)
+            .await
+            .unwrap_or_else(|| panic!("no e2e fixture for {check} (fixtures::kms::weakened_key)"));
+        let target = format!("key-{}", check.trim_start_matches("kms."));
+        resources.push(res(&target, "AWS::KMS::Key", &id, kms_checks));
+        weak_keys.push((target, check));
+    }
 
     let results = qualify(&emu, &resources, &[]);
     let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
@@ -428,10 +406,8 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
             "{c} on {suspended}"
         );
     }
-    assert_eq!(status(&results, "key-ok", "kms.enabled"), "passed");
-    assert_eq!(status(&results, "key-ok", "kms.rotation"), "passed");
-    assert_eq!(status(&results, "key-rotation", "kms.rotation"), "failed");
-    assert_eq!(status(&results, "key-disabled", "kms.enabled"), "failed");
+    let weak: Vec<(&str, &str)> = weak_keys.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+    assert_one_failure_each(&results, "key-ok", &weak, kms_checks);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -548,83 +524,63 @@ async fn catalog_fixtures_ec2_and_rds_each_check_fails_on_its_fixture() {
         return;
     };
     let sdk = sdk(&emu).await;
-    let vpc_checks = VPC_CHECKS;
     let vpc_ok = fixtures::ec2::compliant_vpc(&sdk, "10.10.0.0/16", &[]).await;
-    let vpc_nolog = fixtures::ec2::compliant_vpc(&sdk, "10.11.0.0/16", &[]).await;
-    fixtures::ec2::weaken_vpc_flow_logs(&sdk, &vpc_nolog).await;
-    let vpc_opensg = fixtures::ec2::compliant_vpc(&sdk, "10.12.0.0/16", &[]).await;
-    fixtures::ec2::weaken_default_sg(&sdk, &vpc_opensg).await;
     let sg_ok = fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, "fx-sg-ok", &[]).await;
-    let sg_ssh = fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, "fx-sg-ssh", &[]).await;
-    fixtures::ec2::weaken_sg_admin_ingress(&sdk, &sg_ssh).await;
     let ep_ok = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_ok, &[]).await;
-    let ep_gone = fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc_nolog, &[]).await;
-    fixtures::ec2::weaken_vpc_endpoint(&sdk, &ep_gone).await;
-
-    let rds_checks = RDS_CHECKS;
     let db_ok = fixtures::rds::compliant_db_instance(&sdk, "fx-db-ok", &[]).await;
-    let db_plain = fixtures::rds::unencrypted_db_instance(&sdk, "fx-db-plain", &[]).await;
-    let db_single = fixtures::rds::compliant_db_instance(&sdk, "fx-db-single", &[]).await;
-    fixtures::rds::weaken_multi_az(&sdk, &db_single).await;
-    let db_short = fixtures::rds::compliant_db_instance(&sdk, "fx-db-short", &[]).await;
-    fixtures::rds::weaken_backup_retention(&sdk, &db_short).await;
-    let db_open = fixtures::rds::compliant_db_instance(&sdk, "fx-db-open", &[]).await;
-    fixtures::rds::weaken_deletion_protection(&sdk, &db_open).await;
-
-    let resources = [
-        res("vpc-ok", "AWS::EC2::VPC", &vpc_ok, vpc_checks),
-        res("vpc-nolog", "AWS::EC2::VPC", &vpc_nolog, vpc_checks),
-        res("vpc-opensg", "AWS::EC2::VPC", &vpc_opensg, vpc_checks),
-        res("sg-ok", "AWS::EC2::SecurityGroup", &sg_ok, SG_CHECKS),
-        res("sg-ssh", "AWS::EC2::SecurityGroup", &sg_ssh, SG_CHECKS),
-        res("ep-ok", "AWS::EC2::VPCEndpoint", &ep_ok, ENDPOINT_CHECKS),
-        res(
-            "ep-gone",
-            "AWS::EC2::VPCEndpoint",
-            &ep_gone,
-            ENDPOINT_CHECKS,
-        ),
-        res("db-ok", "AWS::RDS::DBInstance", &db_ok, rds_checks),
-        res("db-plain", "AWS::RDS::DBInstance", &db_plain, rds_checks),
-        res("db-single", "AWS::RDS::DBInstance", &db_single, rds_checks),
-        res("db-short", "AWS::RDS::DBInstance", &db_short, rds_checks),
-        res("db-open", "AWS::RDS::DBInstance", &db_open, rds_checks),
+    let compliant = [
+        ("vpc-ok", "AWS::EC2::VPC", vpc_ok.clone()),
+        ("sg-ok", "AWS::EC2::SecurityGroup", sg_ok),
+        ("ep-ok", "AWS::EC2::VPCEndpoint", ep_ok),
+        ("db-ok", "AWS::RDS::DBInstance", db_ok),
     ];
+    let mut resources = Vec::new();
+    // Per compliant resource: (weakened target, its check).
+    let mut weakened: Vec<Vec<(String, &'static str)>> = Vec::new();
+    for (ok, ty, id) in &compliant {
+        let checks = fixtures::hardenable_checks_of(ty);
+        resources.push(res(ok, ty, id, &checks));
+        let mut weak = Vec::new();
+        for (j, &check) in checks.iter().enumerate() {
+            let target = format!(
+                "{ok}-{}",
+                check.split('.').nth(1).unwrap().replace('_', "-")
+            );
+            let id = match *ty {
+                "AWS::RDS::DBInstance" => {
+                    fixtures::rds::weakened_db_instance(&sdk, &format!("fx-db-{j}"), check).await
+                }
+                _ => {
+                    let id = match *ty {
+                        "AWS::EC2::VPC" => {
+                            let cidr = format!("10.{}.0.0/16", 11 + j);
+                            fixtures::ec2::compliant_vpc(&sdk, &cidr, &[]).await
+                        }
+                        "AWS::EC2::SecurityGroup" => {
+                            let name = format!("fx-sg-{j}");
+                            fixtures::ec2::compliant_security_group(&sdk, &vpc_ok, &name, &[]).await
+                        }
+                        "AWS::EC2::VPCEndpoint" => {
+                            let cidr = format!("10.{}.0.0/16", 31 + j);
+                            let vpc = fixtures::ec2::compliant_vpc(&sdk, &cidr, &[]).await;
+                            fixtures::ec2::compliant_vpc_endpoint(&sdk, &vpc, &[]).await
+                        }
+                        other => panic!("no compliant fixture for {other}"),
+                    };
+                    fixtures::ec2::weaken(&sdk, &id, check).await.then_some(id)
+                }
+            };
+            let id = id.unwrap_or_else(|| panic!("no e2e fixture for {check} on {ty}"));
+            resources.push(res(&target, ty, &id, &checks));
+            weak.push((target, check));
+        }
+        weakened.push(weak);
+    }
     let results = qualify(&emu, &resources, &[]);
-    assert_one_failure_each(
-        &results,
-        "vpc-ok",
-        &[
-            ("vpc-nolog", "ec2.vpc_flow_logs"),
-            ("vpc-opensg", "ec2.default_sg_closed"),
-        ],
-        vpc_checks,
-    );
-    assert_one_failure_each(
-        &results,
-        "sg-ok",
-        &[("sg-ssh", "ec2.sg_no_admin_ingress")],
-        SG_CHECKS,
-    );
-    assert_eq!(
-        status(&results, "ep-ok", "ec2.vpc_endpoints_available"),
-        "passed"
-    );
-    assert_eq!(
-        status(&results, "ep-gone", "ec2.vpc_endpoints_available"),
-        "failed"
-    );
-    assert_one_failure_each(
-        &results,
-        "db-ok",
-        &[
-            ("db-plain", "rds.storage_encrypted"),
-            ("db-single", "rds.multi_az"),
-            ("db-short", "rds.backup_retention"),
-            ("db-open", "rds.deletion_protection"),
-        ],
-        rds_checks,
-    );
+    for ((ok, ty, _), weak) in compliant.iter().zip(&weakened) {
+        let weak: Vec<(&str, &str)> = weak.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        assert_one_failure_each(&results, ok, &weak, &fixtures::hardenable_checks_of(ty));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -636,15 +592,24 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         fixtures::stack::create_stack(&sdk, name, &params).await;
     }
     let ok = fixtures::stack::expected_stack("fx-ok", &params);
-    let mut tpl = fixtures::stack::expected_stack("fx-tpl", &params);
-    fixtures::stack::expect_other_template(&mut tpl);
-    let mut out = fixtures::stack::expected_stack("fx-out", &params);
-    fixtures::stack::expect_missing_output(&mut out);
-    let mut par = fixtures::stack::expected_stack("fx-par", &params);
-    fixtures::stack::expect_wrong_parameter(&mut par);
-    let mut rs = fixtures::stack::expected_stack("fx-res", &params);
-    fixtures::stack::expect_missing_resource(&mut rs);
-    let results = qualify(&emu, &[], &[ok, tpl, out, par, rs]);
+    let mut stacks = vec![ok];
+    for (name, check) in ["fx-tpl", "fx-out", "fx-par", "fx-res"]
+        .into_iter()
+        .zip(fixtures::stack::CHECKS)
+    {
+        let mut expected = fixtures::stack::expected_stack(name, &params);
+        assert!(
+            fixtures::stack::weaken_expectation(&mut expected, check),
+            "no expectation for {check}"
+        );
+        stacks.push(expected);
+    }
+    assert_eq!(
+        stacks.len(),
+        5,
+        "one stack per check of fixtures::stack::CHECKS"
+    );
+    let results = qualify(&emu, &[], &stacks);
     let failed_checks = |stack: &str| -> Vec<String> {
         results
             .iter()
@@ -678,12 +643,223 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         res.len() == 1 && res[0].starts_with("iq.stack_resources"),
         "{res:?}"
     );
-    // The checks asserted above, both ways, are the ones STACK_CHECKS declares.
+    // The checks asserted above, both ways, are the ones fixtures::stack::CHECKS declares.
     let asserted = [
         "iq.template_hash",
         "iq.stack_outputs",
         "iq.stack_parameters",
         "iq.stack_resources",
     ];
-    assert_eq!(asserted, STACK_CHECKS);
+    assert_eq!(asserted, fixtures::stack::CHECKS);
+}
+
+/// One resource type's fixtures in a qualification: the compliant resource and, per registered
+/// check of the type ([`fixtures::checks_of`]), the weakened resources its fixture module
+/// builds (each resource's key is its identifier).
+struct ServiceFixtures {
+    ty: &'static str,
+    checks: Vec<&'static str>,
+    compliant: String,
+    weakened: Vec<(String, &'static str)>,
+}
+
+impl ServiceFixtures {
+    fn new(ty: &'static str, compliant: String) -> Self {
+        ServiceFixtures {
+            ty,
+            checks: fixtures::checks_of(ty),
+            compliant,
+            weakened: Vec::new(),
+        }
+    }
+
+    /// Record the resources weakened for `check` (`None`: `fixture` has no weakening for it).
+    fn weakened(&mut self, check: &'static str, ids: Option<Vec<String>>, fixture: &str) {
+        let ids = ids.unwrap_or_else(|| panic!("no e2e fixture for {check} ({fixture})"));
+        assert!(!ids.is_empty(), "{fixture}: no resource for {check}");
+        self.weakened.extend(ids.into_iter().map(|id| (id, check)));
+    }
+
+    /// The checks weakened here (the type's checks but those of [`NOT_EXERCISED_HERE`]).
+    fn exercised(&self) -> Vec<&'static str> {
+        self.checks
+            .iter()
+            .copied()
+            .filter(|c| !NOT_EXERCISED_HERE.iter().any(|(id, _)| id == c))
+            .collect()
+    }
+
+    fn resources(&self) -> Vec<Res> {
+        std::iter::once(&self.compliant)
+            .chain(self.weakened.iter().map(|(id, _)| id))
+            .map(|id| res(id, self.ty, id, &self.checks))
+            .collect()
+    }
+
+    /// The compliant resource passes every weakened check, each weakened resource fails its
+    /// own and passes the others.
+    fn assert(&self, results: &BTreeMap<(String, String, String), String>) {
+        let weak: Vec<(&str, &str)> = self
+            .weakened
+            .iter()
+            .map(|(id, c)| (id.as_str(), *c))
+            .collect();
+        assert_one_failure_each(results, &self.compliant, &weak, &self.exercised());
+    }
+}
+
+/// SNS, SQS and Lambda: one qualification, each weakened resource fails exactly its check,
+/// the compliant ones pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_sns_sqs_lambda_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "messaging").await;
+    let account = fixtures::config::account_id(&sdk).await;
+    let role = fixtures::lambda::execution_role(&sdk, "fx-lambda-role").await;
+    let ok = fixtures::sns::topic(&sdk, "fx-topic-ok", Some(&key)).await;
+    let mut topics = ServiceFixtures::new("AWS::SNS::Topic", ok);
+    let ok = fixtures::sqs::queue(&sdk, "fx-queue-ok", Some(&key)).await;
+    let mut queues = ServiceFixtures::new("AWS::SQS::Queue", ok);
+    let ok = fixtures::lambda::compliant_function(&sdk, "fx-fn-ok", &role, &account).await;
+    let mut functions = ServiceFixtures::new("AWS::Lambda::Function", ok);
+    for (i, check) in topics.exercised().into_iter().enumerate() {
+        let id = fixtures::sns::weakened_topic(&sdk, &format!("fx-topic-{i}"), check).await;
+        topics.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::sns::weakened_topic",
+        );
+    }
+    for (i, check) in queues.exercised().into_iter().enumerate() {
+        let id = fixtures::sqs::weakened_queue(&sdk, &format!("fx-queue-{i}"), check).await;
+        queues.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::sqs::weakened_queue",
+        );
+    }
+    for (i, check) in functions.exercised().into_iter().enumerate() {
+        let name = format!("fx-fn-{i}");
+        let ids = fixtures::lambda::weakened_functions(&sdk, &name, &role, &account, check).await;
+        functions.weakened(check, ids, "fixtures::lambda::weakened_functions");
+    }
+    let services = [topics, queues, functions];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+}
+
+/// DynamoDB and Secrets Manager: one qualification, each weakened resource fails exactly its
+/// check, the compliant ones pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_dynamodb_and_secrets_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::DynamoDb, Needs::SecretRotationWithoutLambda])
+    else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "data services").await;
+    let ok = fixtures::dynamodb::compliant_table(&sdk, "fx-ddb-ok", &key).await;
+    let mut tables = ServiceFixtures::new("AWS::DynamoDB::Table", ok);
+    let ok = fixtures::secretsmanager::compliant_secret(&sdk, "fx-secret-ok", &key).await;
+    let mut secrets = ServiceFixtures::new("AWS::SecretsManager::Secret", ok);
+    for (i, check) in tables.exercised().into_iter().enumerate() {
+        let name = format!("fx-ddb-{i}");
+        let id = fixtures::dynamodb::weakened_table(&sdk, &name, &key, check).await;
+        tables.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::dynamodb::weakened_table",
+        );
+    }
+    for (i, check) in secrets.exercised().into_iter().enumerate() {
+        let name = format!("fx-secret-{i}");
+        let id = fixtures::secretsmanager::weakened_secret(&sdk, &name, &key, check).await;
+        let fixture = "fixtures::secretsmanager::weakened_secret";
+        secrets.weakened(check, id.map(|id| vec![id]), fixture);
+    }
+    let services = [tables, secrets];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+}
+
+/// EFS and AWS Backup (not in LocalStack's community edition): one qualification. The
+/// recovery-point checks (in [`NOT_EXERCISED_HERE`]) read ListRecoveryPointsByBackupVault,
+/// which moto does not implement: on the vaults they are `error`, never `passed`.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Efs, Needs::Backup]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "efs and backup").await;
+    let ok = fixtures::efs::compliant_file_system(&sdk, "fx-efs-ok", &key).await;
+    let mut file_systems = ServiceFixtures::new("AWS::EFS::FileSystem", ok);
+    for (i, check) in file_systems.exercised().into_iter().enumerate() {
+        let token = format!("fx-efs-{i}");
+        let id = fixtures::efs::weakened_file_system(&sdk, &token, &key, check).await;
+        let fixture = "fixtures::efs::weakened_file_system";
+        file_systems.weakened(check, id.map(|id| vec![id]), fixture);
+    }
+    let vault_ok = fixtures::backup::vault(&sdk, "fx-vault-ok", &key, true).await;
+    let mut vaults = ServiceFixtures::new("AWS::Backup::BackupVault", vault_ok.clone());
+    for (i, check) in vaults.exercised().into_iter().enumerate() {
+        let name = format!("fx-vault-{i}");
+        let id = fixtures::backup::weakened_vault(&sdk, &name, &key, check).await;
+        vaults.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::backup::weakened_vault",
+        );
+    }
+    let ok = fixtures::backup::compliant_plan(&sdk, "fx-plan-ok", &vault_ok).await;
+    let mut plans = ServiceFixtures::new("AWS::Backup::BackupPlan", ok);
+    for (i, check) in plans.exercised().into_iter().enumerate() {
+        let name = format!("fx-plan-{i}");
+        let ids = fixtures::backup::weakened_plans(&sdk, &name, &vault_ok, check).await;
+        plans.weakened(check, ids, "fixtures::backup::weakened_plans");
+    }
+    let services = [file_systems, vaults, plans];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+    // The vault checks without a weakening here: no recovery point to read.
+    let vaults = &services[1];
+    let unexercised: Vec<&str> = vaults
+        .checks
+        .iter()
+        .copied()
+        .filter(|c| !vaults.exercised().contains(c))
+        .collect();
+    for c in unexercised {
+        let targets =
+            std::iter::once(&vaults.compliant).chain(vaults.weakened.iter().map(|(id, _)| id));
+        for vault in targets {
+            let got = status(&results, vault, c);
+            // moto: no ListRecoveryPointsByBackupVault; AWS: the fixture vaults are empty.
+            let allowed = if emu.backend() == Backend::Moto {
+                "error"
+            } else {
+                "failed"
+            };
+            assert_eq!(got, allowed, "{c} on {vault}");
+        }
+    }
 }

@@ -25,17 +25,13 @@ use serde_json::json;
 use crate::fixtures::{kms, s3};
 use crate::harness::Emulator;
 
-const S3_CHECKS: [&str; 8] = [
-    "s3.encryption",
-    "s3.versioning",
-    "s3.public_access_block",
-    "s3.tls_only",
-    "s3.object_lock",
-    "s3.access_logging",
-    "s3.replication",
-    "s3.acl_disabled",
-];
-const KMS_CHECKS: [&str; 2] = ["kms.enabled", "kms.rotation"];
+/// The registered checks of a bucket and of a key.
+fn s3_checks() -> Vec<&'static str> {
+    crate::fixtures::hardenable_checks_of("AWS::S3::Bucket")
+}
+fn kms_checks() -> Vec<&'static str> {
+    crate::fixtures::checks_of("AWS::KMS::Key")
+}
 const LOG_BUCKET: &str = "gxp-e2e-access-logs";
 
 fn target(resource_type: &str, identifier: &str, params: &[(&str, &str)]) -> Target {
@@ -138,7 +134,7 @@ async fn collect_s3_compliant_bucket_and_key_pass_every_check() {
         Some(&json!([{"Key": "gxp:app", "Value": "qualification"},
                      {"Key": "gxp:purpose", "Value": "e2e"}]))
     );
-    assert_only_fails(&outcomes(&S3_CHECKS, &obs, &t), None, "compliant bucket");
+    assert_only_fails(&outcomes(&s3_checks(), &obs, &t), None, "compliant bucket");
 
     // The same bucket by ARN, with the expected key given as an alias the collector resolves.
     let by_arn = target(
@@ -177,7 +173,7 @@ async fn collect_s3_compliant_bucket_and_key_pass_every_check() {
             obs.get("Tags"),
             Some(&json!([{"Key": "gxp:purpose", "Value": "e2e"}]))
         );
-        assert_only_fails(&outcomes(&KMS_CHECKS, &obs, &t), None, identifier);
+        assert_only_fails(&outcomes(&kms_checks(), &obs, &t), None, identifier);
     }
 }
 
@@ -189,27 +185,14 @@ async fn collect_s3_weakened_buckets_fail_only_their_own_check() {
     let key = kms::compliant_key(&sdk).await;
 
     let mut buckets = Vec::new();
-    for check in S3_CHECKS {
+    for check in s3_checks() {
         let name = format!(
             "gxp-e2e-weak-{}",
             check.trim_start_matches("s3.").replace('_', "-")
         );
-        let name = match check {
-            "s3.object_lock" => {
-                s3::noncompliant_object_lock_bucket(&sdk, &name, &key, LOG_BUCKET).await
-            }
-            "s3.versioning" => s3::versioning_suspended_bucket(&sdk, &name, &key, LOG_BUCKET).await,
-            _ => s3::compliant_bucket(&sdk, &name, &key, LOG_BUCKET).await,
-        };
-        match check {
-            "s3.encryption" => s3::weaken_encryption(&sdk, &name).await,
-            "s3.public_access_block" => s3::weaken_public_access_block(&sdk, &name).await,
-            "s3.tls_only" => s3::weaken_tls_only(&sdk, &name).await,
-            "s3.access_logging" => s3::weaken_access_logging(&sdk, &name).await,
-            "s3.replication" => s3::weaken_replication(&sdk, &name).await,
-            "s3.acl_disabled" => s3::weaken_acl_disabled(&sdk, &name).await,
-            _ => {}
-        }
+        let name = s3::weakened_bucket(&sdk, &name, check, &key, LOG_BUCKET)
+            .await
+            .unwrap_or_else(|| panic!("{check} has no weakening in fixtures::s3::weakened_bucket"));
         buckets.push((check, name));
     }
     for (check, name) in &buckets {
@@ -217,7 +200,7 @@ async fn collect_s3_weakened_buckets_fail_only_their_own_check() {
         let obs = collect(&aws, &t).await;
         assert_eq!(obs.existence, Existence::Exists, "{name}");
         assert!(obs.errors.is_empty(), "{name}: {:?}", obs.errors);
-        let results = outcomes(&S3_CHECKS, &obs, &t);
+        let results = outcomes(&s3_checks(), &obs, &t);
         if *check == "s3.versioning" {
             for (id, outcome) in &results {
                 let failing = s3::VERSIONING_SUSPENDED_FAILS.contains(&id.as_str());
@@ -241,18 +224,21 @@ async fn collect_kms_weakened_keys_fail_only_their_own_check() {
     let sdk = emu.sdk_config().await;
     let aws = context(&emu).await;
 
-    let no_rotation = kms::compliant_key(&sdk).await;
-    kms::weaken_rotation(&sdk, &no_rotation).await;
-    let disabled = kms::compliant_key(&sdk).await;
-    kms::disable_key(&sdk, &disabled).await;
-
-    for (key, failing) in [(&no_rotation, "kms.rotation"), (&disabled, "kms.enabled")] {
-        let t = target("AWS::KMS::Key", key, &[]);
+    let mut disabled = None;
+    for failing in kms_checks() {
+        let key = kms::weakened_key(&sdk, failing)
+            .await
+            .unwrap_or_else(|| panic!("{failing} has no weakening in fixtures::kms::weakened_key"));
+        let t = target("AWS::KMS::Key", &key, &[]);
         let obs = collect(&aws, &t).await;
         assert_eq!(obs.existence, Existence::Exists);
         assert!(obs.errors.is_empty(), "{key}: {:?}", obs.errors);
-        assert_only_fails(&outcomes(&KMS_CHECKS, &obs, &t), Some(failing), failing);
+        assert_only_fails(&outcomes(&kms_checks(), &obs, &t), Some(failing), failing);
+        if failing == "kms.enabled" {
+            disabled = Some(key);
+        }
     }
+    let disabled = disabled.expect("the disabled key");
     let t = target("AWS::KMS::Key", &disabled, &[]);
     let obs = collect(&aws, &t).await;
     assert_eq!(
@@ -268,7 +254,7 @@ async fn collect_s3_and_kms_missing_or_unreachable_resources() {
     let missing = [
         (
             target("AWS::S3::Bucket", "gxp-e2e-no-such-bucket", &[]),
-            &S3_CHECKS[..],
+            s3_checks(),
         ),
         (
             target(
@@ -276,15 +262,15 @@ async fn collect_s3_and_kms_missing_or_unreachable_resources() {
                 "arn:aws:s3:::gxp-e2e-no-such-bucket",
                 &[],
             ),
-            &S3_CHECKS[..],
+            s3_checks(),
         ),
         (
             target("AWS::KMS::Key", "1234abcd-12ab-34cd-56ef-1234567890ab", &[]),
-            &KMS_CHECKS[..],
+            kms_checks(),
         ),
         (
             target("AWS::KMS::Key", "alias/gxp-e2e-no-such-alias", &[]),
-            &KMS_CHECKS[..],
+            kms_checks(),
         ),
     ];
     for (t, checks) in &missing {

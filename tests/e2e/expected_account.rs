@@ -13,157 +13,22 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_iam::Client;
-use serde_json::json;
+
+use crate::fixtures::iam::{fixtures, strong_password_policy};
 
 use crate::harness::{Backend, Emulator, Workspace};
 
-const PASSWORD: &str = "Str0ng!Passw0rd-for-tests";
-
-/// The IAM checks of the account target.
-pub const IAM_CHECKS: &[&str] = &[
-    "iam.root_mfa",
-    "iam.root_no_access_keys",
-    "iam.password_policy",
-    "iam.user_console_mfa",
-    "iam.access_keys_rotated",
-    "iam.unused_credentials",
-    "iam.user_no_direct_policies",
-    "iam.no_admin_policies",
-    "iam.no_kms_decrypt_on_all_keys",
-];
-
-async fn strong_password_policy(iam: &Client, min_length: i32) {
-    iam.update_account_password_policy()
-        .minimum_password_length(min_length)
-        .require_symbols(true)
-        .require_numbers(true)
-        .require_uppercase_characters(true)
-        .require_lowercase_characters(true)
-        .password_reuse_prevention(24)
-        .max_password_age(90)
-        .send()
-        .await
-        .expect("UpdateAccountPasswordPolicy");
-}
-
-async fn user(iam: &Client, name: &str, console: bool) -> String {
-    let out = iam
-        .create_user()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateUser");
-    if console {
-        iam.create_login_profile()
-            .user_name(name)
-            .password(PASSWORD)
-            .send()
-            .await
-            .expect("CreateLoginProfile");
-    }
-    out.user().expect("user").arn().to_string()
-}
-
-async fn policy(iam: &Client, name: &str, document: serde_json::Value) -> String {
-    iam.create_policy()
-        .policy_name(name)
-        .policy_document(document.to_string())
-        .send()
-        .await
-        .expect("CreatePolicy")
-        .policy()
-        .and_then(|p| p.arn())
-        .expect("policy ARN")
-        .to_string()
-}
-
-/// The IAM fixtures: who should pass and who should fail which check.
-struct Fixtures {
-    with_mfa: String,
-    without_mfa: String,
-    direct: String,
-    keys: String,
-    read_policy: String,
-    admin_policy: String,
-    decrypt_all_policy: String,
-    inline_admin: String,
-}
-
-async fn fixtures(iam: &Client) -> Fixtures {
-    strong_password_policy(iam, 14).await;
-    let with_mfa = user(iam, "mfa-user", true).await;
-    let device = iam
-        .create_virtual_mfa_device()
-        .virtual_mfa_device_name("mfa-user")
-        .send()
-        .await
-        .expect("CreateVirtualMFADevice");
-    let serial = device
-        .virtual_mfa_device()
-        .map(|d| d.serial_number().to_string())
-        .expect("serial");
-    iam.enable_mfa_device()
-        .user_name("mfa-user")
-        .serial_number(&serial)
-        .authentication_code1("123456")
-        .authentication_code2("654321")
-        .send()
-        .await
-        .expect("EnableMFADevice");
-    let without_mfa = user(iam, "console-no-mfa", true).await;
-    let direct = user(iam, "direct-policy-user", false).await;
-    let keys = user(iam, "key-user", false).await;
-    iam.create_access_key()
-        .user_name("key-user")
-        .send()
-        .await
-        .expect("CreateAccessKey");
-    let read_policy = policy(
-        iam,
-        "gxp-records-read",
-        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
-    )
-    .await;
-    let admin_policy = policy(
-        iam,
-        "gxp-admin",
-        json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}),
-    )
-    .await;
-    let decrypt_all_policy = policy(
-        iam,
-        "gxp-decrypt-all",
-        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": ["*"]}]}),
-    )
-    .await;
-    iam.attach_user_policy()
-        .user_name("direct-policy-user")
-        .policy_arn(&read_policy)
-        .send()
-        .await
-        .expect("AttachUserPolicy");
-    iam.put_user_policy()
-        .user_name("key-user")
-        .policy_name("inline-admin")
-        .policy_document(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}).to_string())
-        .send()
-        .await
-        .expect("PutUserPolicy");
-    let inline_admin = format!("{keys} (inline policy inline-admin)");
-    Fixtures {
-        with_mfa,
-        without_mfa,
-        direct,
-        keys,
-        read_policy,
-        admin_policy,
-        decrypt_all_policy,
-        inline_admin,
-    }
+/// The IAM checks of the account target: every registered `iam.*` check, in catalog order.
+fn iam_checks() -> Vec<&'static str> {
+    gxp_core::catalog::all()
+        .iter()
+        .filter(|c| c.service == "iam")
+        .map(|c| c.id)
+        .collect()
 }
 
 fn config(evidence_dir: &str) -> String {
-    let checks: Vec<String> = IAM_CHECKS.iter().map(|c| format!("{c:?}")).collect();
+    let checks: Vec<String> = iam_checks().iter().map(|c| format!("{c:?}")).collect();
     format!(
         r#"terraform {{
   required_providers {{

@@ -157,6 +157,14 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         "AWS::CloudTrail::Trail",
         "AWS::RDS::DBInstance",
         "AWS::::Account",
+        "AWS::DynamoDB::Table",
+        "AWS::SecretsManager::Secret",
+        "AWS::SNS::Topic",
+        "AWS::SQS::Queue",
+        "AWS::Lambda::Function",
+        "AWS::EFS::FileSystem",
+        "AWS::Backup::BackupVault",
+        "AWS::Backup::BackupPlan",
     ];
     for s in services::SERVICES {
         for t in s.resource_types {
@@ -193,6 +201,106 @@ async fn iam_actions_the_db_instance_collector_calls_only_declared_actions() {
     let t = target("AWS::RDS::DBInstance", &db, &[]);
     let undeclared = undeclared_calls(&aws, &recorder, &t).await;
     assert!(undeclared.is_empty(), "{undeclared:?}");
+}
+
+/// The data-service collectors (DynamoDB, Secrets Manager, SNS, SQS, Lambda, EFS, AWS
+/// Backup) on compliant resources: every call is declared, and each type's collector
+/// reached the calls its checks need.
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_data_service_collectors_call_only_declared_actions() {
+    let Some(emu) = Emulator::start_needing(&[
+        Needs::DynamoDb,
+        Needs::SecretRotationWithoutLambda,
+        Needs::Efs,
+        Needs::Backup,
+    ]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let (aws, recorder) = recording(&sdk, &emu);
+    let key = crate::fixtures::logs::create_kms_key(&sdk, "iam data").await;
+    let account = config::account_id(&sdk).await;
+    let role = crate::fixtures::lambda::execution_role(&sdk, "gxp-iam-lambda-role").await;
+    let vault = crate::fixtures::backup::vault(&sdk, "gxp-iam-vault", &key, true).await;
+    let targets = [
+        (
+            target(
+                "AWS::DynamoDB::Table",
+                &crate::fixtures::dynamodb::compliant_table(&sdk, "gxp-iam-table", &key).await,
+                &[],
+            ),
+            "dynamodb:DescribeContinuousBackups",
+        ),
+        (
+            target(
+                "AWS::SecretsManager::Secret",
+                &crate::fixtures::secretsmanager::compliant_secret(&sdk, "gxp-iam-secret", &key)
+                    .await,
+                &[],
+            ),
+            "kms:DescribeKey",
+        ),
+        (
+            target(
+                "AWS::SNS::Topic",
+                &crate::fixtures::sns::topic(&sdk, "gxp-iam-topic", Some(&key)).await,
+                &[],
+            ),
+            "sns:GetTopicAttributes",
+        ),
+        (
+            target(
+                "AWS::SQS::Queue",
+                &crate::fixtures::sqs::queue(&sdk, "gxp-iam-queue", Some(&key)).await,
+                &[],
+            ),
+            "sqs:GetQueueAttributes",
+        ),
+        (
+            target(
+                "AWS::Lambda::Function",
+                &crate::fixtures::lambda::compliant_function(&sdk, "gxp-iam-fn", &role, &account)
+                    .await,
+                &[],
+            ),
+            "lambda:GetFunctionUrlConfig",
+        ),
+        (
+            target(
+                "AWS::EFS::FileSystem",
+                &crate::fixtures::efs::compliant_file_system(&sdk, "gxp-iam-efs", &key).await,
+                &[],
+            ),
+            "elasticfilesystem:DescribeBackupPolicy",
+        ),
+        (
+            target("AWS::Backup::BackupVault", &vault, &[]),
+            "backup:DescribeBackupVault",
+        ),
+        (
+            target(
+                "AWS::Backup::BackupPlan",
+                &crate::fixtures::backup::compliant_plan(&sdk, "gxp-iam-plan", &vault).await,
+                &[],
+            ),
+            "backup:GetBackupPlan",
+        ),
+    ];
+    let mut undeclared = Vec::new();
+    for (t, needed) in &targets {
+        undeclared.extend(undeclared_calls(&aws, &recorder, t).await);
+        assert!(
+            recorder.actions().contains(*needed),
+            "{}: {needed} not recorded: {:?}",
+            t.resource_type,
+            recorder.actions()
+        );
+    }
+    assert!(
+        undeclared.is_empty(),
+        "calls that no check or service declares:\n{}",
+        undeclared.join("\n")
+    );
 }
 
 /// The account target reads, for each account check alone, only what that check declares

@@ -10,6 +10,7 @@ mod harness_smoke;
 mod fixtures;
 
 mod account_checks;
+mod backup_protected;
 mod catalog_fixtures;
 mod chain_claims;
 mod collect_ec2_rds;

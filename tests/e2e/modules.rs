@@ -19,8 +19,9 @@ use aws_sdk_ec2::types::{
 use aws_sdk_s3::types::{
     BucketLoggingStatus, BucketVersioningStatus, DefaultRetention, LoggingEnabled,
     ObjectLockConfiguration, ObjectLockEnabled, ObjectLockRetentionMode, ObjectLockRule,
-    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, VersioningConfiguration,
+    ObjectOwnership, OwnershipControls, OwnershipControlsRule, PublicAccessBlockConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    ServerSideEncryptionRule, VersioningConfiguration,
 };
 use serde_json::{json, Value};
 
@@ -323,6 +324,29 @@ async fn block_public_access(sdk: &SdkConfig, bucket: &str) {
         .expect("S3 PutPublicAccessBlock");
 }
 
+/// Object Ownership BucketOwnerEnforced (ACLs disabled), as the modules'
+/// `aws_s3_bucket_ownership_controls` set it: moto creates buckets without ownership
+/// controls (AWS and LocalStack create them BucketOwnerEnforced already).
+async fn enforce_bucket_owner(sdk: &SdkConfig, bucket: &str) {
+    s3(sdk)
+        .put_bucket_ownership_controls()
+        .bucket(bucket)
+        .ownership_controls(
+            OwnershipControls::builder()
+                .rules(
+                    OwnershipControlsRule::builder()
+                        .object_ownership(ObjectOwnership::BucketOwnerEnforced)
+                        .build()
+                        .expect("OwnershipControlsRule"),
+                )
+                .build()
+                .expect("OwnershipControls"),
+        )
+        .send()
+        .await
+        .expect("S3 PutBucketOwnershipControls");
+}
+
 async fn enable_access_logging(sdk: &SdkConfig, bucket: &str, log_bucket: &str) {
     s3(sdk)
         .put_bucket_logging()
@@ -343,12 +367,14 @@ async fn enable_access_logging(sdk: &SdkConfig, bucket: &str, log_bucket: &str) 
         .expect("S3 PutBucketLogging");
 }
 
-/// The access-log bucket of the modules: versioned, SSE-S3, all public access blocked,
-/// TLS-only, writable by the S3 logging service for `source` only.
+/// The access-log bucket of the modules: versioned, SSE-S3, all public access blocked, ACLs
+/// disabled (bucket owner enforced), TLS-only, writable by the S3 logging service for
+/// `source` only.
 async fn harden_log_bucket(sdk: &SdkConfig, log_bucket: &str, source: &str) {
     put_versioning(sdk, log_bucket).await;
     put_encryption(sdk, log_bucket, None).await;
     block_public_access(sdk, log_bucket).await;
+    enforce_bucket_owner(sdk, log_bucket).await;
     put_policy(
         sdk,
         log_bucket,
@@ -471,6 +497,7 @@ async fn modules_evidence_store_qualification_passes_then_names_each_weakened_ch
     fixtures::s3::weaken_tls_only(&sdk, &ev.bucket).await;
     fixtures::s3::weaken_access_logging(&sdk, &ev.bucket).await;
     fixtures::s3::weaken_versioning(&sdk, &ev.log_bucket).await;
+    fixtures::s3::weaken_acl_disabled(&sdk, &ev.log_bucket).await;
     fixtures::kms::weaken_rotation(&sdk, &ev.key_id).await;
     let failures = [
         ("s3.encryption", "evidence_bucket"),
@@ -479,6 +506,7 @@ async fn modules_evidence_store_qualification_passes_then_names_each_weakened_ch
         ("s3.access_logging", "evidence_bucket"),
         ("s3.object_lock", "evidence_bucket"),
         ("s3.versioning", "evidence_access_logs"),
+        ("s3.acl_disabled", "evidence_access_logs"),
         ("kms.rotation", "evidence_kms_key"),
     ];
     let run = ws.apply();
@@ -649,6 +677,7 @@ async fn modules_audit_trail_qualification_passes_then_names_each_weakened_check
     fixtures::cloudtrail::weaken_s3_data_events(&sdk, &trail.name).await;
     fixtures::logs::weaken_retention(&sdk, &trail.log_group).await;
     fixtures::s3::weaken_tls_only(&sdk, &trail.bucket).await;
+    fixtures::s3::weaken_acl_disabled(&sdk, &trail.bucket).await;
     fixtures::s3::weaken_public_access_block(&sdk, &trail.log_bucket).await;
     fixtures::kms::weaken_rotation(&sdk, &trail.key_id).await;
     let failures = [
@@ -663,6 +692,7 @@ async fn modules_audit_trail_qualification_passes_then_names_each_weakened_check
         ),
         ("logs.retention", "audit_trail_log_group"),
         ("s3.tls_only", "audit_trail_bucket"),
+        ("s3.acl_disabled", "audit_trail_bucket"),
         ("s3.public_access_block", "audit_trail_access_logs"),
         ("kms.rotation", "audit_trail_kms_key"),
     ];
@@ -683,8 +713,9 @@ struct ConfigBaseline {
 }
 
 /// Recorder, channel and Config bucket (fixture), the bucket hardened like the module's:
-/// versioning, SSE-KMS with a rotating key, public access blocked, TLS-only plus the AWS
-/// Config statements, access logging to a hardened log bucket.
+/// versioning, SSE-KMS with a rotating key, public access blocked, ACLs disabled (bucket
+/// owner enforced), TLS-only plus the AWS Config statements, access logging to a hardened
+/// log bucket.
 async fn build_config_baseline(sdk: &SdkConfig, prefix: &str) -> ConfigBaseline {
     let account = fixtures::config::account_id(sdk).await;
     let fx = fixtures::config::compliant_config(sdk, prefix).await;
@@ -695,6 +726,7 @@ async fn build_config_baseline(sdk: &SdkConfig, prefix: &str) -> ConfigBaseline 
     put_versioning(sdk, &fx.bucket).await;
     put_encryption(sdk, &fx.bucket, Some(&key_id)).await;
     block_public_access(sdk, &fx.bucket).await;
+    enforce_bucket_owner(sdk, &fx.bucket).await;
     put_policy(
         sdk,
         &fx.bucket,
@@ -764,11 +796,13 @@ async fn modules_config_baseline_qualification_passes_then_names_each_weakened_c
     fixtures::config::weaken_stop_recording(&sdk, &cfg.fx).await;
     fixtures::s3::weaken_encryption(&sdk, &cfg.fx.bucket).await;
     fixtures::s3::weaken_access_logging(&sdk, &cfg.fx.bucket).await;
+    fixtures::s3::weaken_acl_disabled(&sdk, &cfg.fx.bucket).await;
     let failures = [
         ("config.delivery_channel", "config_delivery_channel"),
         ("config.recorder_recording", "config_recorder"),
         ("s3.encryption", "config_bucket"),
         ("s3.access_logging", "config_bucket"),
+        ("s3.acl_disabled", "config_bucket"),
     ];
     let run = ws.apply();
     assert_failed_checks(&run, &failures);

@@ -522,6 +522,12 @@ fn provider_config_schema_lists_described_attributes() {
         "rds",
         "resourcegroupstaggingapi",
         "sns",
+        "dynamodb",
+        "secretsmanager",
+        "sqs",
+        "lambda",
+        "efs",
+        "backup",
     ] {
         assert!(
             endpoints["block"]["attributes"].get(service).is_some(),

@@ -35,6 +35,12 @@ impl Service {
             Service::SecurityHub => "securityhub",
             Service::Sns => "sns",
             Service::Sts => "sts",
+            Service::Sqs => "sqs",
+            Service::SecretsManager => "secretsmanager",
+            Service::Lambda => "lambda",
+            Service::Efs => "elasticfilesystem",
+            Service::DynamoDb => "dynamodb",
+            Service::Backup => "backup",
         }
     }
 }
@@ -86,6 +92,56 @@ pub fn iam_action(service: Service, operation: &str) -> String {
     };
     format!("{}:{action}", service.iam_prefix())
 }
+
+/// The operation an IAM action of service prefix `prefix` authorizes, the inverse of
+/// [`iam_action`] for the reads the collectors make: `s3:ListBucket` is HeadBucket,
+/// `s3:GetEncryptionConfiguration` GetBucketEncryption; every other action is named after
+/// its operation. Where one action authorizes several operations, the first of
+/// `S3_ACTION_OF_OPERATION` (the bucket-level read) is given.
+pub fn operation_of_action<'a>(prefix: &str, action: &'a str) -> &'a str {
+    match prefix {
+        "s3" => S3_ACTION_OF_OPERATION
+            .iter()
+            .find(|(_, a)| *a == action)
+            .map_or(action, |(op, _)| op),
+        _ => action,
+    }
+}
+
+/// The S3 query sub-resources (`?versioning`, `?ownershipControls`, ...) and the operation
+/// each names, by HTTP method: how a path-style S3 request is told apart from the others
+/// (the e2e fault proxy reads it). A collector read of a new sub-resource adds its row here;
+/// `every_s3_collector_read_has_its_sub_resource` fails until it does.
+pub const S3_OPERATION_OF_SUBRESOURCE: &[(&str, &str, &str)] = &[
+    ("GET", "encryption", "GetBucketEncryption"),
+    ("GET", "versioning", "GetBucketVersioning"),
+    ("GET", "publicAccessBlock", "GetPublicAccessBlock"),
+    ("GET", "object-lock", "GetObjectLockConfiguration"),
+    ("GET", "logging", "GetBucketLogging"),
+    ("GET", "replication", "GetBucketReplication"),
+    ("GET", "policy", "GetBucketPolicy"),
+    ("GET", "tagging", "GetBucketTagging"),
+    ("GET", "location", "GetBucketLocation"),
+    ("GET", "acl", "GetBucketAcl"),
+    ("GET", "ownershipControls", "GetBucketOwnershipControls"),
+    ("GET", "list-type", "ListObjectsV2"),
+    ("GET", "versions", "ListObjectVersions"),
+    ("GET", "retention", "GetObjectRetention"),
+    ("PUT", "encryption", "PutBucketEncryption"),
+    ("PUT", "versioning", "PutBucketVersioning"),
+    ("PUT", "publicAccessBlock", "PutPublicAccessBlock"),
+    ("PUT", "object-lock", "PutObjectLockConfiguration"),
+    ("PUT", "logging", "PutBucketLogging"),
+    ("PUT", "replication", "PutBucketReplication"),
+    ("PUT", "policy", "PutBucketPolicy"),
+    ("PUT", "tagging", "PutBucketTagging"),
+    ("DELETE", "policy", "DeleteBucketPolicy"),
+    ("DELETE", "tagging", "DeleteBucketTagging"),
+    ("DELETE", "encryption", "DeleteBucketEncryption"),
+    ("DELETE", "publicAccessBlock", "DeletePublicAccessBlock"),
+    ("DELETE", "replication", "DeleteBucketReplication"),
+    ("POST", "delete", "DeleteObjects"),
+];
 
 /// Records the IAM action of every operation called through the clients it is installed on.
 #[derive(Debug, Clone, Default)]
@@ -190,6 +246,45 @@ mod tests {
             iam_action(Service::SecurityHub, "GetEnabledStandards"),
             "securityhub:GetEnabledStandards"
         );
+    }
+
+    #[test]
+    fn operations_of_actions_invert_the_s3_exceptions() {
+        for (op, action) in S3_ACTION_OF_OPERATION {
+            assert_eq!(
+                iam_action(Service::S3, operation_of_action("s3", action)),
+                format!("s3:{action}"),
+                "{op}"
+            );
+        }
+        assert_eq!(operation_of_action("s3", "ListBucket"), "HeadBucket");
+        assert_eq!(
+            operation_of_action("s3", "GetEncryptionConfiguration"),
+            "GetBucketEncryption"
+        );
+        assert_eq!(
+            operation_of_action("s3", "GetBucketPolicy"),
+            "GetBucketPolicy"
+        );
+        assert_eq!(operation_of_action("kms", "DescribeKey"), "DescribeKey");
+    }
+
+    /// Every S3 read the collector's checks declare (beyond HeadBucket) is told apart by its
+    /// query sub-resource.
+    #[test]
+    fn every_s3_collector_read_has_its_sub_resource() {
+        for (prefix, op) in crate::observe::services::collector_operations("AWS::S3::Bucket") {
+            assert_eq!(prefix, "s3");
+            if op == "HeadBucket" {
+                continue;
+            }
+            assert!(
+                S3_OPERATION_OF_SUBRESOURCE
+                    .iter()
+                    .any(|(m, _, o)| *m == "GET" && *o == op),
+                "S3 {op} has no row in S3_OPERATION_OF_SUBRESOURCE"
+            );
+        }
     }
 
     #[tokio::test]

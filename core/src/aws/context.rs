@@ -27,42 +27,54 @@ use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryA
 /// AWS services the provider talks to; names as in the hashicorp/aws `endpoints` block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
+    Backup,
     CloudFormation,
     CloudTrail,
     ConfigService,
+    DynamoDb,
     Ec2,
+    Efs,
     GuardDuty,
     Iam,
     Kms,
+    Lambda,
     Logs,
     Organizations,
     Rds,
     ResourceGroupsTaggingApi,
     S3,
     S3Control,
+    SecretsManager,
     SecurityHub,
     Sns,
+    Sqs,
     Sts,
 }
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 16] = [
+    pub const ALL: [Service; 22] = [
+        Service::Backup,
         Service::CloudFormation,
         Service::CloudTrail,
         Service::ConfigService,
+        Service::DynamoDb,
         Service::Ec2,
+        Service::Efs,
         Service::GuardDuty,
         Service::Iam,
         Service::Kms,
+        Service::Lambda,
         Service::Logs,
         Service::Organizations,
         Service::Rds,
         Service::ResourceGroupsTaggingApi,
         Service::S3,
         Service::S3Control,
+        Service::SecretsManager,
         Service::SecurityHub,
         Service::Sns,
+        Service::Sqs,
         Service::Sts,
     ];
 
@@ -85,6 +97,12 @@ impl Service {
             Service::SecurityHub => "securityhub",
             Service::Sns => "sns",
             Service::Sts => "sts",
+            Service::Sqs => "sqs",
+            Service::SecretsManager => "secretsmanager",
+            Service::Lambda => "lambda",
+            Service::Efs => "efs",
+            Service::DynamoDb => "dynamodb",
+            Service::Backup => "backup",
         }
     }
 
@@ -107,6 +125,12 @@ impl Service {
             Service::SecurityHub => "SECURITYHUB",
             Service::Sns => "SNS",
             Service::Sts => "STS",
+            Service::Sqs => "SQS",
+            Service::SecretsManager => "SECRETS_MANAGER",
+            Service::Lambda => "LAMBDA",
+            Service::Efs => "EFS",
+            Service::DynamoDb => "DYNAMODB",
+            Service::Backup => "BACKUP",
         }
     }
 
@@ -129,6 +153,12 @@ impl Service {
             Service::SecurityHub => "Endpoint URL for Security Hub (`AWS_ENDPOINT_URL_SECURITYHUB`).",
             Service::Sns => "Endpoint URL for SNS (`AWS_ENDPOINT_URL_SNS`).",
             Service::Sts => "Endpoint URL for STS (`AWS_ENDPOINT_URL_STS`).",
+            Service::Sqs => "Endpoint URL for SQS (`AWS_ENDPOINT_URL_SQS`).",
+            Service::SecretsManager => "Endpoint URL for Secrets Manager (`AWS_ENDPOINT_URL_SECRETS_MANAGER`).",
+            Service::Lambda => "Endpoint URL for Lambda (`AWS_ENDPOINT_URL_LAMBDA`).",
+            Service::Efs => "Endpoint URL for Amazon EFS (`AWS_ENDPOINT_URL_EFS`).",
+            Service::DynamoDb => "Endpoint URL for DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`).",
+            Service::Backup => "Endpoint URL for AWS Backup (`AWS_ENDPOINT_URL_BACKUP`).",
         }
     }
 
@@ -232,6 +262,8 @@ pub struct AwsContext {
     pub identity: CallerIdentity,
     /// Records the operations every client of this context calls (tests), when set.
     pub calls: Option<CallRecorder>,
+    /// Account-wide reads made once per run ([`AwsContext::for_run`]).
+    pub run: super::run_cache::RunCache,
 }
 
 /// Time allowed to open a connection to an AWS endpoint.
@@ -450,6 +482,7 @@ impl AwsContext {
             s3_path_style: settings.s3_use_path_style,
             identity: CallerIdentity::default(),
             calls: None,
+            run: Default::default(),
         };
         if settings.validate_credentials || settings.request_account_id {
             match ctx.caller_identity().await {
@@ -474,6 +507,17 @@ impl AwsContext {
             s3_path_style,
             identity: CallerIdentity::default(),
             calls: None,
+            run: Default::default(),
+        }
+    }
+
+    /// The same context with a fresh memo of account-wide reads
+    /// ([`super::run_cache::RunCache`]): one run (a qualification's observation) reads each
+    /// account-wide answer once, and the next run reads it again.
+    pub fn for_run(&self) -> AwsContext {
+        AwsContext {
+            run: Default::default(),
+            ..self.clone()
         }
     }
 
@@ -642,6 +686,16 @@ client!(
 );
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);
+client!(dynamodb, aws_sdk_dynamodb, Service::DynamoDb);
+client!(
+    secretsmanager,
+    aws_sdk_secretsmanager,
+    Service::SecretsManager
+);
+client!(sqs, aws_sdk_sqs, Service::Sqs);
+client!(lambda, aws_sdk_lambda, Service::Lambda);
+client!(efs, aws_sdk_efs, Service::Efs);
+client!(backup, aws_sdk_backup, Service::Backup);
 client!(s3control, aws_sdk_s3control, Service::S3Control);
 client!(guardduty, aws_sdk_guardduty, Service::GuardDuty);
 client!(securityhub, aws_sdk_securityhub, Service::SecurityHub);

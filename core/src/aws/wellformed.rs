@@ -59,7 +59,15 @@ impl Service {
             | Service::Logs
             | Service::Organizations
             | Service::ResourceGroupsTaggingApi
-            | Service::SecurityHub => Protocol::Json,
+            | Service::SecurityHub
+            // awsJson 1.0 (DynamoDB, SQS), awsJson 1.1 (Secrets Manager) and restJson1
+            // (Lambda, EFS, Backup): JSON documents.
+            | Service::DynamoDb
+            | Service::SecretsManager
+            | Service::Sqs
+            | Service::Lambda
+            | Service::Efs
+            | Service::Backup => Protocol::Json,
         }
     }
 
@@ -82,6 +90,12 @@ impl Service {
             Service::SecurityHub => "Security Hub",
             Service::Sns => "SNS",
             Service::Sts => "STS",
+            Service::Sqs => "SQS",
+            Service::SecretsManager => "Secrets Manager",
+            Service::Lambda => "Lambda",
+            Service::Efs => "Amazon EFS",
+            Service::DynamoDb => "DynamoDB",
+            Service::Backup => "AWS Backup",
         }
     }
 }

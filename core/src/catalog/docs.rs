@@ -1,8 +1,9 @@
 //! The catalog documentation, generated from the catalog ([`super::all`]: the IQ checks and
 //! the registry): the check table and the parameter forms of `docs/resources/expected_spec.md`
 //! (between [`TABLE`] and [`PARAMETERS`] markers) and the page `docs/guides/check-catalog.md`
-//! ([`catalog_page`]). Pure text; `make docs` writes the files and a test of the provider's
-//! `docs` suite fails when the committed ones differ.
+//! ([`catalog_page`]), and the coverage page `docs/guides/gxp-coverage.md` ([`coverage_page`]).
+//! Pure text; `make docs` writes the files and a test of the provider's `docs` suite fails
+//! when the committed ones differ.
 
 use super::{all, CheckDef, CATALOG_VERSION};
 use crate::observe::services;
@@ -181,6 +182,93 @@ fn check_section(out: &mut String, c: &CheckDef) {
     }
 }
 
+/// The guide page written by [`coverage_page`], relative to `docs/`.
+pub const COVERAGE_PAGE: &str = "guides/gxp-coverage.md";
+
+/// The coverage page: per section of 21 CFR Part 11 and EU GMP Annex 11
+/// ([`super::sections`]), the checks whose `controls` name it or one of its subsections, and
+/// what else the provider does for it. A section no check supports says so.
+pub fn coverage_page() -> String {
+    use super::sections::{ANNEX11, PART11};
+    let checks: Vec<&CheckDef> = all().iter().collect();
+    let mut out = format!(
+        "---\n\
+         page_title: \"GxP coverage\"\n\
+         subcategory: \"Guides\"\n\
+         description: |-\n  \
+         Per section of 21 CFR Part 11 and EU GMP Annex 11: the catalog checks that support it and what else the provider does for it.\n\
+         ---\n\n\
+         <!-- Generated from the check registry by `{REGENERATE}`; do not edit by hand. -->\n\n\
+         # GxP coverage\n\n\
+         Which of the {} checks of catalog version {CATALOG_VERSION} support each section of 21 CFR Part 11 \
+         and EU GMP Annex 11, taken from the checks' `controls`: a check supports a section when one of \
+         its controls is that section or one of its subsections (shown in parentheses). The last column \
+         says what the provider does for the section besides its checks. A check is evidence that the \
+         infrastructure supports a section, not its fulfilment: procedures, training and the application \
+         itself remain the regulated company's. Each check's details are in the \
+         [check catalog](check-catalog.md); a requirement of a specification names its own controls \
+         (`controls`), and the report traces each requirement to its results.\n",
+        checks.len()
+    );
+    for (name, sections) in [("21 CFR Part 11", PART11), ("EU GMP Annex 11", ANNEX11)] {
+        let with = sections
+            .iter()
+            .filter(|s| !s.supported_by(&checks).is_empty())
+            .count();
+        let _ = write!(
+            out,
+            "\n## {name}\n\n{with} of {} sections are supported by at least one check.\n\n\
+             | Section | Requirement | Checks | Provider, besides checks |\n|---|---|---|---|\n",
+            sections.len()
+        );
+        for s in sections {
+            let supported = s.supported_by(&checks);
+            let list = if supported.is_empty() {
+                "**No check yet.**".to_string()
+            } else {
+                supported
+                    .iter()
+                    .map(|(c, refs)| {
+                        let sub: Vec<String> = refs
+                            .iter()
+                            .filter(|r| **r != s.control)
+                            .map(|r| format!("`{r}`"))
+                            .collect();
+                        if sub.is_empty() {
+                            format!("`{}`", c.id)
+                        } else {
+                            format!("`{}` ({})", c.id, sub.join(", "))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let provider = if s.provider.is_empty() {
+                "—"
+            } else {
+                s.provider
+            };
+            let _ = writeln!(
+                out,
+                "| {} `{}` | {} | {list} | {provider} |",
+                section_label(s.control),
+                s.control,
+                s.title
+            );
+        }
+    }
+    out
+}
+
+/// `§11.10(a)` for `21CFR11.10(a)`, `§7` for `Annex11-7`.
+fn section_label(control: &str) -> String {
+    let bare = control
+        .strip_prefix("21CFR")
+        .or_else(|| control.strip_prefix("Annex11-"))
+        .unwrap_or(control);
+    format!("§{bare}")
+}
+
 fn service_heading(c: &CheckDef) -> String {
     if c.stage == super::Stage::Iq {
         "IQ checks".to_string()
@@ -305,7 +393,69 @@ mod tests {
                     c.id
                 );
             }
+            // Prowler check ids are the snake_case folder names of
+            // prowler/providers/aws/services/<service>/<check_id>/; AWS Config managed rules
+            // are named in lower-kebab case (their upper-snake source identifier differs).
+            let shaped = |id: &str, sep: char| {
+                id.contains(sep)
+                    && id
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == sep)
+            };
+            for id in c.related.prowler {
+                assert!(shaped(id, '_'), "{}: Prowler check id {id:?}", c.id);
+            }
+            for name in c.related.aws_config {
+                assert!(shaped(name, '-'), "{}: AWS Config rule {name:?}", c.id);
+            }
         }
+    }
+
+    #[test]
+    fn every_part11_and_annex11_control_of_a_check_is_a_section_of_the_coverage_page() {
+        use crate::catalog::sections::{ANNEX11, PART11};
+        for c in all() {
+            for r in c.controls {
+                if r.starts_with("21CFR11.") || r.starts_with("Annex11-") {
+                    assert!(
+                        PART11.iter().chain(ANNEX11).any(|s| s.covers(r)),
+                        "{}: control {r} is under no section of the coverage page",
+                        c.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coverage_page_lists_supporting_checks_and_sections_without_one() {
+        let page = coverage_page();
+        let row = |label: &str| -> String {
+            page.lines()
+                .find(|l| l.starts_with(&format!("| {label} ")))
+                .unwrap_or_else(|| panic!("no row {label}"))
+                .to_string()
+        };
+        // From the checks' controls: s3.acl_disabled names 21CFR11.10(d) and Annex11-12.
+        assert!(
+            row("§11.10(d)").contains("`s3.acl_disabled`"),
+            "{}",
+            row("§11.10(d)")
+        );
+        assert!(row("§12").contains("`s3.acl_disabled`"));
+        assert!(!row("§11.10(e)").contains("`s3.acl_disabled`"));
+        for label in ["§11.10(h)", "§11.200", "§11.300"] {
+            let r = row(label);
+            let supported = all().iter().any(|c| {
+                c.controls.iter().any(|x| {
+                    crate::catalog::sections::PART11
+                        .iter()
+                        .any(|s| section_label(s.control) == label && s.covers(x))
+                })
+            });
+            assert_eq!(!r.contains("**No check yet.**"), supported, "{r}");
+        }
+        assert!(page.contains(&format!("of catalog version {CATALOG_VERSION}")));
     }
 
     #[test]

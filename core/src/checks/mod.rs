@@ -4,21 +4,29 @@
 //! its evaluator and its unit tests in one file, registered by one line in
 //! [`registry::CHECKS`]. [`evaluate`] decides a missing or unknown resource and a resource type
 //! the check does not apply to, and runs the registered evaluator otherwise. The IQ checks
-//! ([`iq`]) compare the specification with stacks and are evaluated by the run.
+//! ([`iq`], registered in [`registry::IQ_CHECKS`]) compare the specification with what is
+//! deployed and are evaluated by the piece of the run they belong to.
 
+pub mod backup;
 pub mod cloudtrail;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub mod guardduty;
 pub mod iam;
 pub mod iq;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod organizations;
 pub mod rds;
 pub mod registry;
 pub mod s3;
+pub mod secretsmanager;
 pub mod securityhub;
+pub mod sns;
+pub mod sqs;
 #[cfg(test)]
 pub(crate) mod testing;
 

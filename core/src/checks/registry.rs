@@ -1,12 +1,29 @@
-//! The registry: every check written as a unit ([`Check`]: definition, evaluator and unit
-//! tests in one file), registered by one line in [`CHECKS`]. The catalog, evaluation, the
-//! generated docs and the coverage tests all read this list.
+//! The registry: every check written as a unit (definition, evaluator and unit tests in one
+//! file), registered by one line: an IQ check ([`IqCheck`]) in [`IQ_CHECKS`], an OQ/PQ check
+//! ([`Check`]) in [`CHECKS`]. The catalog is these two lists; evaluation, the generated docs
+//! and the coverage tests all read them.
 
+use super::iq::{self, IqCheck};
 use super::{
-    cloudtrail, config, ec2, guardduty, iam, kms, logs, organizations, rds, s3, securityhub, Check,
+    backup, cloudtrail, config, dynamodb, ec2, efs, guardduty, iam, kms, lambda, logs,
+    organizations, rds, s3, secretsmanager, securityhub, sns, sqs, Check,
 };
 
-/// Every registered check, in catalog order (after the IQ checks).
+/// Every IQ check, in catalog order (before every OQ/PQ check). Each is evaluated by the
+/// piece of the run it belongs to ([`iq::IqEvaluator`]).
+pub static IQ_CHECKS: &[&IqCheck] = &[
+    &iq::stack_status::CHECK,
+    &iq::template_hash::CHECK,
+    &iq::stack_resources::CHECK,
+    &iq::stack_outputs::CHECK,
+    &iq::stack_parameters::CHECK,
+    &iq::stack_drift::CHECK,
+    &iq::resource_exists::CHECK,
+    &iq::resource_properties::CHECK,
+    &iq::scope::CHECK,
+];
+
+/// Every OQ/PQ check, in catalog order (after the IQ checks).
 pub static CHECKS: &[&Check] = &[
     &s3::encryption::CHECK,
     &s3::versioning::CHECK,
@@ -40,6 +57,20 @@ pub static CHECKS: &[&Check] = &[
     &rds::multi_az::CHECK,
     &rds::backup_retention::CHECK,
     &rds::deletion_protection::CHECK,
+    &dynamodb::pitr::CHECK,
+    &dynamodb::kms::CHECK,
+    &secretsmanager::rotation::CHECK,
+    &secretsmanager::kms_cmk::CHECK,
+    &sns::kms::CHECK,
+    &sqs::kms::CHECK,
+    &lambda::not_public::CHECK,
+    &efs::encrypted::CHECK,
+    &efs::backup_policy::CHECK,
+    &backup::plan_min_frequency_retention::CHECK,
+    &backup::vault_locked::CHECK,
+    &backup::recovery_point_encrypted::CHECK,
+    &backup::recovery_point_min_retention::CHECK,
+    &backup::resource_protected::CHECK,
     &iam::root_mfa::CHECK,
     &iam::root_no_access_keys::CHECK,
     &iam::password_policy::CHECK,
@@ -98,9 +129,25 @@ mod tests {
             assert_eq!(
                 registered,
                 d.stage != crate::catalog::Stage::Iq,
-                "{}: only the IQ checks are evaluated outside the registry",
+                "{}: only the IQ checks are registered in IQ_CHECKS",
                 d.id
             );
+        }
+    }
+
+    /// The catalog is the IQ registry and then the OQ/PQ registry, each in its order.
+    #[test]
+    fn the_catalog_is_the_iq_checks_then_the_registered_checks() {
+        let registered: Vec<&crate::catalog::CheckDef> = IQ_CHECKS
+            .iter()
+            .map(|c| &c.def)
+            .chain(CHECKS.iter().map(|c| &c.def))
+            .collect();
+        let catalog: Vec<&crate::catalog::CheckDef> = crate::catalog::all().iter().collect();
+        assert_eq!(catalog, registered);
+        for c in IQ_CHECKS {
+            assert_eq!(c.def.stage, crate::catalog::Stage::Iq, "{}", c.def.id);
+            assert!(c.def.id.starts_with("iq."), "{}", c.def.id);
         }
     }
 

@@ -8,21 +8,30 @@
 //! observations only.
 
 pub mod account;
+pub mod backup;
+pub mod backup_selections;
 pub mod cloudtrail;
 pub mod collect;
 pub mod config;
 pub mod discovery;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod organizations;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
 pub mod securityhub;
 pub mod services;
+pub mod sns;
+pub mod sqs;
 pub mod stack;
+pub mod supplements;
 
 use std::collections::BTreeMap;
 
@@ -156,6 +165,27 @@ impl Observation {
         let top = path.split(['.', '[']).next().unwrap_or(path);
         self.errors.get(top).map(String::as_str)
     }
+}
+
+/// CloudFormation `Tags` (`[{"Key", "Value"}]`, sorted by key) from key/value pairs; `None`
+/// when there are none (an untagged resource has no `Tags` property).
+pub fn tag_list<K: AsRef<str>, V: AsRef<str>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Option<Json> {
+    let mut pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .map(|(k, v)| (k.as_ref().to_string(), v.as_ref().to_string()))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort();
+    Some(Json::Array(
+        pairs
+            .into_iter()
+            .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+            .collect(),
+    ))
 }
 
 /// One step of a dotted property path.

@@ -96,6 +96,39 @@ pub fn bucket_arn(identifier: &str) -> String {
     format!("arn:{partition}:s3:::{}", bucket_name(id))
 }
 
+/// The configuration reads of a bucket, in the order [`collect`] makes them: the S3 API and
+/// the top-level properties it yields (a read error is recorded on each of them).
+pub const READS: &[(&str, &[&str])] = &[
+    ("GetBucketEncryption", &["BucketEncryption"]),
+    (
+        "GetBucketVersioning",
+        &["VersioningConfiguration", "MfaDelete"],
+    ),
+    ("GetPublicAccessBlock", &["PublicAccessBlockConfiguration"]),
+    (
+        "GetObjectLockConfiguration",
+        &["ObjectLockEnabled", "ObjectLockConfiguration"],
+    ),
+    ("GetBucketLogging", &["LoggingConfiguration"]),
+    ("GetBucketReplication", &["ReplicationConfiguration"]),
+    ("GetBucketPolicy", &["BucketPolicy"]),
+    ("GetBucketOwnershipControls", &["OwnershipControls"]),
+    ("GetBucketTagging", &["Tags"]),
+];
+
+/// The S3 API whose answer a top-level bucket property comes from: its read in [`READS`];
+/// `KmsKeyAliases` is resolved from the key of `BucketEncryption`; anything else (existence,
+/// the ARN) rests on HeadBucket.
+pub fn api_of_property(property: &str) -> &'static str {
+    if property == "KmsKeyAliases" {
+        return "GetBucketEncryption";
+    }
+    READS
+        .iter()
+        .find(|(_, properties)| properties.contains(&property))
+        .map_or("HeadBucket", |(api, _)| api)
+}
+
 /// The properties one S3 read yields, or why it failed.
 type Read = Result<Vec<(&'static str, Json)>, ClassifiedError>;
 
@@ -156,53 +189,16 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
         read_ownership_controls(&client, &name),
         read_tags(&client, &name),
     );
-    let parts = [
-        Part {
-            api: "GetBucketEncryption",
-            properties: &["BucketEncryption"],
-            result: enc,
-        },
-        Part {
-            api: "GetBucketVersioning",
-            properties: &["VersioningConfiguration", "MfaDelete"],
-            result: ver,
-        },
-        Part {
-            api: "GetPublicAccessBlock",
-            properties: &["PublicAccessBlockConfiguration"],
-            result: pab,
-        },
-        Part {
-            api: "GetObjectLockConfiguration",
-            properties: &["ObjectLockEnabled", "ObjectLockConfiguration"],
-            result: lock,
-        },
-        Part {
-            api: "GetBucketLogging",
-            properties: &["LoggingConfiguration"],
-            result: log,
-        },
-        Part {
-            api: "GetBucketReplication",
-            properties: &["ReplicationConfiguration"],
-            result: rep,
-        },
-        Part {
-            api: "GetBucketPolicy",
-            properties: &["BucketPolicy"],
-            result: pol,
-        },
-        Part {
-            api: "GetBucketOwnershipControls",
-            properties: &["OwnershipControls"],
-            result: own,
-        },
-        Part {
-            api: "GetBucketTagging",
-            properties: &["Tags"],
-            result: tags,
-        },
-    ];
+    let results: [Read; READS.len()] = [enc, ver, pab, lock, log, rep, pol, own, tags];
+    let parts: Vec<Part> = READS
+        .iter()
+        .zip(results)
+        .map(|(&(api, properties), result)| Part {
+            api,
+            properties,
+            result,
+        })
+        .collect();
 
     let answered = parts.iter().any(|p| p.result.is_ok());
     let no_bucket = parts
@@ -695,6 +691,26 @@ mod tests {
         ReplicationRuleStatus, ServerSideEncryption, ServerSideEncryptionByDefault,
         ServerSideEncryptionRule,
     };
+
+    #[test]
+    fn every_property_names_the_read_it_comes_from() {
+        assert_eq!(api_of_property("BucketEncryption"), "GetBucketEncryption");
+        assert_eq!(api_of_property("MfaDelete"), "GetBucketVersioning");
+        assert_eq!(
+            api_of_property("OwnershipControls"),
+            "GetBucketOwnershipControls"
+        );
+        assert_eq!(api_of_property("KmsKeyAliases"), "GetBucketEncryption");
+        assert_eq!(api_of_property("Arn"), "HeadBucket");
+        // Every read is one a registered check or the service declares (as an IAM action).
+        let declared = crate::observe::services::collector_operations(BUCKET);
+        for (api, _) in READS {
+            assert!(
+                declared.contains(&("s3", api)),
+                "{api} is not declared: {declared:?}"
+            );
+        }
+    }
 
     #[test]
     fn bucket_names_and_arns_from_identifiers() {

@@ -9,8 +9,8 @@
 use futures::future::BoxFuture;
 
 use super::{
-    account, cloudtrail, config, ec2, guardduty, iam, kms, logs, organizations, rds, s3,
-    securityhub, Observation, Target,
+    account, backup, cloudtrail, config, dynamodb, ec2, efs, guardduty, iam, kms, lambda, logs,
+    organizations, rds, s3, secretsmanager, securityhub, sns, sqs, Observation, Target,
 };
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
@@ -77,6 +77,13 @@ pub const SERVICES: &[&Service] = &[
     &logs::SERVICE,
     &ec2::SERVICE,
     &rds::SERVICE,
+    &dynamodb::SERVICE,
+    &secretsmanager::SERVICE,
+    &sns::SERVICE,
+    &sqs::SERVICE,
+    &lambda::SERVICE,
+    &efs::SERVICE,
+    &backup::SERVICE,
     &account::SERVICE,
     &iam::SERVICE,
     &guardduty::SERVICE,
@@ -92,7 +99,7 @@ pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
         .find(|s| s.resource_types.contains(&resource_type))
 }
 
-/// The service with ARN namespace `name`.
+/// The service named `name` (the `service` of its checks).
 pub fn named(name: &str) -> Option<&'static Service> {
     SERVICES.iter().copied().find(|s| s.name == name)
 }
@@ -112,10 +119,35 @@ pub fn account_facet_of(property: &str) -> Option<&'static AccountFacet> {
         .find(|f| f.properties.iter().any(|(p, _)| *p == property))
 }
 
+/// Services whose ARN and IAM namespace differs from their name: (name, namespace). The
+/// `efs.*` checks are read with `elasticfilesystem:` actions from `arn:aws:elasticfilesystem:`
+/// resources.
+pub const ARN_NAMESPACES: &[(&str, &str)] = &[("efs", "elasticfilesystem")];
+
+/// The ARN and IAM namespace of service `name` (its name unless [`ARN_NAMESPACES`] says
+/// otherwise).
+pub fn namespace(name: &str) -> &str {
+    ARN_NAMESPACES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(name, |(_, ns)| ns)
+}
+
+/// The service whose ARNs have namespace `namespace` (`s3`, `elasticfilesystem`, ...).
+pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
+    SERVICES
+        .iter()
+        .copied()
+        .find(|s| self::namespace(s.name) == namespace)
+}
+
 /// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
 /// its service's collector calls for every resource ([`Service::iam_actions`]), sorted. For
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
+///
+/// A check read by a supplement ([`super::supplements`], e.g. `backup.resource_protected` on
+/// S3 buckets and DynamoDB tables) needs the service actions of each of its types' collectors.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
     // An account check also needs what the account target's collector calls.
     let account: &[&str] = if check.resource_types.contains(&account::ACCOUNT_TYPE) {
@@ -123,16 +155,94 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
     } else {
         &[]
     };
+    let services: Vec<&'static Service> = if super::supplements::for_check(check.id).is_some() {
+        check
+            .resource_types
+            .iter()
+            .filter_map(|t| for_resource_type(t))
+            .collect()
+    } else {
+        named(check.service).into_iter().collect()
+    };
     let mut actions: Vec<&'static str> = check
         .iam_actions
         .iter()
-        .chain(named(check.service).map_or(&[][..], |s| s.iam_actions))
+        .chain(services.iter().flat_map(|s| s.iam_actions))
         .chain(account)
         .copied()
         .collect();
     actions.sort_unstable();
     actions.dedup();
     actions
+}
+
+/// The read operations (IAM prefix, operation) the collector of `resource_type` calls for one
+/// target, derived from the registry, each once, as operations
+/// ([`crate::aws::calls::operation_of_action`]): the first of its service's own actions that
+/// concern the type (see [`service_action_observes`]), its existence read; then the actions
+/// the type's registered checks declare in the service's namespace, in catalog order; then
+/// the service's other actions for the type (tags). Empty for a type no service observes.
+pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
+    let Some(service) = for_resource_type(resource_type) else {
+        return Vec::new();
+    };
+    let checks = crate::checks::registry::CHECKS
+        .iter()
+        .filter(|c| c.def.applies_to(resource_type))
+        .flat_map(|c| c.def.iam_actions.iter());
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut own = service
+        .iam_actions
+        .iter()
+        .filter(|a| service_action_observes(service, a, resource_type));
+    let existence = own.next();
+    for action in existence.into_iter().chain(checks).chain(own) {
+        let Some((prefix, name)) = action.split_once(':') else {
+            continue;
+        };
+        if prefix != namespace(service.name) {
+            continue;
+        }
+        let op = (prefix, crate::aws::calls::operation_of_action(prefix, name));
+        if !out.contains(&op) {
+            out.push(op);
+        }
+    }
+    out
+}
+
+/// The read operations (IAM prefix, operation) of the supplement check `check_id` needs
+/// ([`super::supplements`]), in the order it declares them; empty for a check without one.
+pub fn supplement_operations(check_id: &str) -> Vec<(&'static str, &'static str)> {
+    super::supplements::for_check(check_id)
+        .map(|s| s.iam_actions)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.split_once(':'))
+        .map(|(p, n)| (p, crate::aws::calls::operation_of_action(p, n)))
+        .collect()
+}
+
+/// Whether the service-wide IAM action `action` ([`Service::iam_actions`]) is called for a
+/// target of `resource_type`: always for a service of one type; for a service of several,
+/// when the action's noun is the type's (`ec2:DescribeVpcs` for `AWS::EC2::VPC`,
+/// `config:DescribeDeliveryChannels` for `AWS::Config::DeliveryChannel`) or is its tags, read
+/// for every type by ARN (`backup:ListTags`).
+pub fn service_action_observes(service: &Service, action: &str, resource_type: &str) -> bool {
+    if service.resource_types.len() == 1 {
+        return true;
+    }
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    let noun = ["Describe", "Get", "List"]
+        .iter()
+        .find_map(|verb| name.strip_prefix(verb))
+        .unwrap_or(name);
+    let noun = noun.strip_suffix('s').unwrap_or(noun).to_ascii_lowercase();
+    if noun == "tag" {
+        return true;
+    }
+    let ty = resource_type.rsplit("::").next().unwrap_or(resource_type);
+    noun == ty.to_ascii_lowercase()
 }
 
 /// The id after `prefix` in an ARN's resource part, when it is non-empty and has no `/` or
@@ -184,7 +294,16 @@ mod tests {
                 );
             }
             assert_eq!(named(s.name).map(|n| n.name), Some(s.name));
+            assert_eq!(
+                for_namespace(namespace(s.name)).map(|n| n.name),
+                Some(s.name)
+            );
         }
+        assert_eq!(
+            for_namespace("elasticfilesystem").map(|s| s.name),
+            Some("efs")
+        );
+        assert!(for_namespace("efs").is_none());
         assert!(for_resource_type("AWS::Nope::Nothing").is_none());
     }
 
@@ -193,6 +312,14 @@ mod tests {
         for c in CHECKS {
             let service = named(c.def.service)
                 .unwrap_or_else(|| panic!("{}: no service {}", c.def.id, c.def.service));
+            if let Some(s) = super::super::supplements::for_check(c.def.id) {
+                // Read by a supplement after the collector of each of its types.
+                for t in c.def.resource_types {
+                    assert!(for_resource_type(t).is_some(), "{}: {t}", c.def.id);
+                    assert!(s.resource_types.contains(t), "{}: {t}", c.def.id);
+                }
+                continue;
+            }
             for t in c.def.resource_types {
                 if *t == account::ACCOUNT_TYPE {
                     // An account check: its service reads what it needs as an account facet.
@@ -215,6 +342,74 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_service_action_concerns_one_of_its_types_and_every_type_has_an_existence_read() {
+        for s in SERVICES {
+            for a in s.iam_actions {
+                assert!(
+                    s.resource_types
+                        .iter()
+                        .any(|t| service_action_observes(s, a, t)),
+                    "{}: {a} concerns none of {:?} (name it after the type it reads)",
+                    s.name,
+                    s.resource_types
+                );
+            }
+            for t in s.resource_types {
+                assert!(
+                    s.iam_actions
+                        .iter()
+                        .any(|a| service_action_observes(s, a, t)),
+                    "{}: no service action reads {t}",
+                    s.name
+                );
+                let ops = collector_operations(t);
+                assert!(!ops.is_empty(), "{t}");
+                assert!(
+                    ops.iter().all(|(p, _)| *p == namespace(s.name)),
+                    "{t}: {ops:?}"
+                );
+            }
+        }
+        assert_eq!(
+            collector_operations("AWS::EC2::VPC"),
+            [
+                ("ec2", "DescribeVpcs"),
+                ("ec2", "DescribeFlowLogs"),
+                ("ec2", "DescribeSecurityGroups")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::KMS::Key"),
+            [
+                ("kms", "DescribeKey"),
+                ("kms", "GetKeyRotationStatus"),
+                ("kms", "ListResourceTags")
+            ]
+        );
+        // EFS reads in its IAM namespace; a tag read of AWS Backup concerns both its types.
+        assert_eq!(
+            collector_operations("AWS::EFS::FileSystem"),
+            [
+                ("elasticfilesystem", "DescribeFileSystems"),
+                ("elasticfilesystem", "DescribeBackupPolicy")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::Backup::BackupVault"),
+            [
+                ("backup", "DescribeBackupVault"),
+                ("backup", "ListRecoveryPointsByBackupVault"),
+                ("backup", "ListTags")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::Backup::BackupPlan"),
+            [("backup", "GetBackupPlan"), ("backup", "ListTags")]
+        );
+        assert!(collector_operations("AWS::Nope::Nothing").is_empty());
     }
 
     /// IAM service prefixes of the SDK clients the provider builds.
@@ -246,7 +441,11 @@ mod tests {
             );
             for a in s.iam_actions {
                 assert!(well_formed(a), "{}: {a}", s.name);
-                assert!(a.starts_with(&format!("{}:", s.name)), "{}: {a}", s.name);
+                assert!(
+                    a.starts_with(&format!("{}:", namespace(s.name))),
+                    "{}: {a}",
+                    s.name
+                );
             }
         }
         for c in crate::catalog::all() {
@@ -264,6 +463,30 @@ mod tests {
             sorted.sort_unstable();
             assert_eq!(required, sorted);
         }
+        let protected = crate::catalog::get("backup.resource_protected").unwrap();
+        let required = required_iam_actions(protected);
+        for a in [
+            "backup:ListBackupPlans",
+            "backup:GetBackupSelection",
+            "s3:ListBucket",
+            "dynamodb:DescribeTable",
+        ] {
+            assert!(required.contains(&a), "{a}: {required:?}");
+        }
+        assert!(
+            !required.contains(&"backup:DescribeBackupVault"),
+            "{required:?}"
+        );
+        assert_eq!(
+            supplement_operations("backup.resource_protected"),
+            [
+                ("backup", "ListBackupPlans"),
+                ("backup", "ListBackupSelections"),
+                ("backup", "GetBackupSelection"),
+                ("backup", "DescribeRegionSettings")
+            ]
+        );
+        assert!(supplement_operations("s3.versioning").is_empty());
         let versioning = crate::catalog::get("s3.versioning").unwrap();
         assert_eq!(
             required_iam_actions(versioning),

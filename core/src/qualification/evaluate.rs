@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::{self, CheckDef, Stage};
-use crate::checks::{self, iq, Outcome, Status};
+use crate::checks::iq::scope::RunScope;
+use crate::checks::iq::{self, IqEvaluator};
+use crate::checks::{self, registry, Outcome, Status};
 use crate::observe::{Observation, StackObservation, Target, TargetOrigin};
 use crate::report::{CheckResult, SuppressionRecord};
 use crate::spec::model::{ExpectedStack, Spec, Suppression};
@@ -96,15 +98,8 @@ pub fn target_results(target: &Target, obs: &Observation, stages: &[Stage]) -> V
         )
     };
     if stages.contains(&Stage::Iq) && target.origin == TargetOrigin::Spec {
-        out.push(r(
-            def("iq.resource_exists"),
-            None,
-            iq::evaluate_resource_exists(obs),
-        ));
-        if let Some(expected) = &target.expected_properties {
-            for (path, outcome) in iq::compare_properties(expected, obs) {
-                out.push(r(def("iq.resource_properties"), Some(path), outcome));
-            }
+        for (id, property, outcome) in iq::evaluate_resource(target, obs) {
+            out.push(r(def(id), property, outcome));
         }
     }
     for id in &target.checks {
@@ -152,12 +147,7 @@ pub fn stack_results(
         .collect()
 }
 
-/// Pseudo-target of the `iq.scope` result of a failed discovery.
-pub const DISCOVERY_TARGET: &str = "discovery";
-/// Pseudo-target of the `iq.scope` result of a run with nothing to qualify.
-pub const SCOPE_TARGET: &str = "scope";
-/// Resource type of the `iq.scope` pseudo-targets: the qualification itself.
-pub const SCOPE_RESOURCE_TYPE: &str = "gxp_qualification";
+pub use crate::checks::iq::scope::{DISCOVERY_TARGET, SCOPE_RESOURCE_TYPE, SCOPE_TARGET};
 
 /// Discovery tags as `KEY=VALUE, KEY=VALUE` (sorted by key).
 pub fn tag_query(tags: &BTreeMap<String, String>) -> String {
@@ -167,9 +157,9 @@ pub fn tag_query(tags: &BTreeMap<String, String>) -> String {
         .join(", ")
 }
 
-/// `iq.scope` results, whatever the stages: an error when tag-based discovery failed (the
-/// resources it should have found are not qualified), and an error when `others` — every
-/// other result of the run — is empty: nothing was qualified, which must never pass.
+/// `iq.scope` results ([`iq::scope`]), whatever the stages: an error when tag-based discovery
+/// failed (the resources it should have found are not qualified), and an error when `others`
+/// — every other result of the run — is empty: nothing was qualified, which must never pass.
 pub fn scope_results(
     spec: &Spec,
     discovery_tags: &BTreeMap<String, String>,
@@ -177,49 +167,32 @@ pub fn scope_results(
     others: &[CheckResult],
     stages: &[Stage],
 ) -> Vec<CheckResult> {
-    let d = def("iq.scope");
     let query = tag_query(discovery_tags);
-    let scope = |target: &str, outcome: Outcome| {
-        result(d, target, SCOPE_RESOURCE_TYPE, &query, None, outcome, &[])
+    let scope = RunScope {
+        spec,
+        query: &query,
+        discovery,
+        other_results: others.len(),
+        stages,
     };
-    if let DiscoveryOutcome::Failed(error) = discovery {
-        return vec![scope(
-            DISCOVERY_TARGET,
-            Outcome {
-                status: Status::Error,
-                expected: format!("the resources tagged {query} (Resource Groups Tagging API GetResources)"),
-                actual: error.clone(),
-                detail: Some("tag-based discovery failed: the resources it should have found were not qualified".into()),
-                subjects: vec![],
-            },
-        )];
+    let mut out = Vec::new();
+    for c in registry::IQ_CHECKS {
+        if let IqEvaluator::Run(evaluate) = c.evaluate {
+            if let Some((target, outcome)) = evaluate(&scope) {
+                let r = result(
+                    &c.def,
+                    target,
+                    SCOPE_RESOURCE_TYPE,
+                    &query,
+                    None,
+                    outcome,
+                    &[],
+                );
+                out.push(r);
+            }
+        }
     }
-    if !others.is_empty() {
-        return vec![];
-    }
-    let discovered = match discovery {
-        DiscoveryOutcome::NotConfigured => "no discovery tags".to_string(),
-        DiscoveryOutcome::Found { targets, unsupported } => format!(
-            "discovery by tags {query} found {targets} checkable resource(s) and {unsupported} of types without checks"
-        ),
-        DiscoveryOutcome::Failed(_) => unreachable!("handled above"),
-    };
-    let stages: Vec<&str> = stages.iter().map(|s| s.as_str()).collect();
-    vec![scope(
-        SCOPE_TARGET,
-        Outcome {
-            status: Status::Error,
-            expected: "at least one check result".into(),
-            actual: "nothing to qualify".into(),
-            detail: Some(format!(
-                "no check applies in stages {}: the specification lists {} expected resource(s) and {} stack(s); {discovered}",
-                stages.join(", "),
-                spec.resources.len(),
-                spec.stacks.len(),
-            )),
-            subjects: vec![],
-        },
-    )]
+    out
 }
 
 /// Apply the specification's suppressions. An unexpired suppression turns a failed or

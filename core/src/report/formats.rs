@@ -269,6 +269,7 @@ pub fn sample_report() -> Report {
             sequence: 2,
             sequenced_at: None,
             discovery_tags: Default::default(),
+            discovery_exclude_checks: Default::default(),
         },
         spec: SpecInfo {
             name: "LIMS production".into(),

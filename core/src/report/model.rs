@@ -69,6 +69,12 @@ pub struct QualificationInfo {
     /// of them. Empty when the qualification does not discover. Import restores them.
     #[serde(default)]
     pub discovery_tags: std::collections::BTreeMap<String, String>,
+    /// Catalog checks the qualification's discovered resources do not get
+    /// (`discovery.exclude_checks`): deliberately out of scope for every resource discovery
+    /// finds, as the team justified in its change record. Absent when none is excluded (and
+    /// in reports of earlier provider versions). Import restores them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub discovery_exclude_checks: std::collections::BTreeSet<String>,
 }
 
 /// The specification qualified against.

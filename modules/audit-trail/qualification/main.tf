@@ -25,8 +25,8 @@ locals {
     },
     {
       id       = "AUD-004"
-      text     = "Trail log files are kept for at least ${var.trail_retention_days} days in a bucket where they cannot be altered or deleted (versioning, Object Lock COMPLIANCE), encrypted with KMS, reachable over TLS only, never public and access-logged."
-      controls = ["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(e)", "Annex11-7", "Annex11-9", "Annex11-12"]
+      text     = "Trail log files are kept for at least ${var.trail_retention_days} days in a bucket where they cannot be altered or deleted (versioning, Object Lock COMPLIANCE), encrypted with KMS, reachable over TLS only, never public, without ACLs (object ownership enforced by the bucket owner) and access-logged."
+      controls = ["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(e)", "21CFR11.10(g)", "Annex11-7", "Annex11-9", "Annex11-12"]
       severity = "security"
     },
     ], length(var.gxp_bucket_arns) == 0 ? [] : [
@@ -54,7 +54,7 @@ locals {
       key        = "audit_trail_bucket"
       type       = "AWS::S3::Bucket"
       identifier = var.trail_bucket_name
-      checks     = ["s3.encryption", "s3.versioning", "s3.public_access_block", "s3.tls_only", "s3.object_lock", "s3.access_logging"]
+      checks     = ["s3.encryption", "s3.versioning", "s3.public_access_block", "s3.acl_disabled", "s3.tls_only", "s3.object_lock", "s3.access_logging"]
       check_parameters = {
         "s3.encryption.kms_key_id"          = var.kms_key_arn
         "s3.object_lock.mode"               = "COMPLIANCE"
@@ -68,7 +68,7 @@ locals {
       key              = "audit_trail_access_logs"
       type             = "AWS::S3::Bucket"
       identifier       = var.access_log_bucket_name
-      checks           = ["s3.versioning", "s3.public_access_block", "s3.tls_only"]
+      checks           = ["s3.versioning", "s3.public_access_block", "s3.acl_disabled", "s3.tls_only"]
       check_parameters = {}
       properties       = jsonencode({ VersioningConfiguration = { Status = "Enabled" } })
       requirements     = ["AUD-004"]

@@ -38,6 +38,11 @@ run "spec_covers_trail_buckets_key_and_log_group" {
     condition     = one([for r in output.expected_resources : r.check_parameters if r.key == "audit_trail_log_group"])["logs.retention.min_days"] == "365"
     error_message = "logs.retention must require log_retention_days."
   }
+
+  assert {
+    condition     = alltrue([for r in output.expected_resources : contains(r.checks, "s3.acl_disabled") if r.type == "AWS::S3::Bucket"]) && length([for r in output.expected_resources : r if r.type == "AWS::S3::Bucket"]) == 2
+    error_message = "Both buckets (record and access-log) must be checked for disabled ACLs (s3.acl_disabled)."
+  }
 }
 
 run "approval_is_required_when_enabled" {

@@ -13,8 +13,8 @@ locals {
     },
     {
       id       = "CFG-002"
-      text     = "Configuration history and snapshots are delivered to a dedicated bucket encrypted with a rotating customer-managed KMS key, versioned, reachable over TLS only, never public and access-logged."
-      controls = ["21CFR11.10(c)", "21CFR11.10(k)", "Annex11-7", "Annex11-10", "Annex11-12"]
+      text     = "Configuration history and snapshots are delivered to a dedicated bucket encrypted with a rotating customer-managed KMS key, versioned, reachable over TLS only, never public, without ACLs (object ownership enforced by the bucket owner) and access-logged."
+      controls = ["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "21CFR11.10(k)", "Annex11-7", "Annex11-10", "Annex11-12"]
       severity = "security"
     },
     {
@@ -52,7 +52,7 @@ locals {
       key        = "config_bucket"
       type       = "AWS::S3::Bucket"
       identifier = var.config_bucket_name
-      checks     = ["s3.encryption", "s3.versioning", "s3.public_access_block", "s3.tls_only", "s3.access_logging"]
+      checks     = ["s3.encryption", "s3.versioning", "s3.public_access_block", "s3.acl_disabled", "s3.tls_only", "s3.access_logging"]
       check_parameters = {
         "s3.encryption.kms_key_id"        = var.kms_key_arn
         "s3.access_logging.target_bucket" = var.access_log_bucket_name
@@ -64,7 +64,7 @@ locals {
       key              = "config_access_logs"
       type             = "AWS::S3::Bucket"
       identifier       = var.access_log_bucket_name
-      checks           = ["s3.versioning", "s3.public_access_block", "s3.tls_only"]
+      checks           = ["s3.versioning", "s3.public_access_block", "s3.acl_disabled", "s3.tls_only"]
       check_parameters = {}
       properties       = jsonencode({ VersioningConfiguration = { Status = "Enabled" } })
       requirements     = ["CFG-002"]

@@ -60,7 +60,7 @@ run "recorder_records_everything" {
   assert {
     condition = length(setsubtract([
       "S3_BUCKET_VERSIONING_ENABLED", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "S3_BUCKET_PUBLIC_READ_PROHIBITED",
-      "S3_BUCKET_SSL_REQUESTS_ONLY", "CLOUD_TRAIL_ENABLED", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+      "S3_BUCKET_SSL_REQUESTS_ONLY", "S3_BUCKET_ACL_PROHIBITED", "CLOUD_TRAIL_ENABLED", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
       "CMK_BACKING_KEY_ROTATION_ENABLED", "VPC_FLOW_LOGS_ENABLED", "VPC_DEFAULT_SECURITY_GROUP_CLOSED",
       "RESTRICTED_INCOMING_TRAFFIC", "INCOMING_SSH_DISABLED", "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
       "RDS_STORAGE_ENCRYPTED", "RDS_MULTI_AZ_SUPPORT", "DB_INSTANCE_BACKUP_ENABLED",
@@ -68,6 +68,11 @@ run "recorder_records_everything" {
       "KMS_CMK_NOT_SCHEDULED_FOR_DELETION", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "S3_BUCKET_REPLICATION_ENABLED",
     ], keys(aws_config_config_rule.managed))) == 0
     error_message = "Every catalog control must have its AWS Config managed rule."
+  }
+
+  assert {
+    condition     = aws_config_config_rule.managed["S3_BUCKET_ACL_PROHIBITED"].source[0].source_identifier == "S3_BUCKET_ACL_PROHIBITED" && length(aws_config_config_rule.managed["S3_BUCKET_ACL_PROHIBITED"].scope) == 0
+    error_message = "The ACL rule (s3.acl_disabled) evaluates every bucket of the account."
   }
 
   assert {

@@ -36,6 +36,11 @@ run "spec_covers_recorder_channel_bucket_and_key" {
     condition     = one([for r in output.expected_resources : r.check_parameters if r.key == "config_recorder"])["config.recorder_recording.include_global_resource_types"] == "true"
     error_message = "The recorder must record global resource types by default."
   }
+
+  assert {
+    condition     = alltrue([for r in output.expected_resources : contains(r.checks, "s3.acl_disabled") if r.type == "AWS::S3::Bucket"]) && length([for r in output.expected_resources : r if r.type == "AWS::S3::Bucket"]) == 2
+    error_message = "Both buckets (record and access-log) must be checked for disabled ACLs (s3.acl_disabled)."
+  }
 }
 
 run "approval_is_required_when_enabled" {

@@ -19,7 +19,7 @@ locals {
     },
     {
       id       = "EVD-003"
-      text     = "The evidence store and its access logs are never public and are reachable over TLS only."
+      text     = "The evidence store and its access logs are never public, grant no access through ACLs (object ownership enforced by the bucket owner) and are reachable over TLS only."
       controls = ["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "21CFR11.30", "Annex11-12", "HIPAA-164.312(e)(1)"]
       severity = "security"
     },
@@ -36,7 +36,7 @@ locals {
       key        = "evidence_bucket"
       type       = "AWS::S3::Bucket"
       identifier = var.evidence_bucket_name
-      checks     = ["s3.encryption", "s3.versioning", "s3.public_access_block", "s3.tls_only", "s3.object_lock", "s3.access_logging"]
+      checks     = ["s3.encryption", "s3.versioning", "s3.public_access_block", "s3.acl_disabled", "s3.tls_only", "s3.object_lock", "s3.access_logging"]
       check_parameters = {
         "s3.encryption.kms_key_id"          = var.evidence_kms_key_arn
         "s3.object_lock.mode"               = "COMPLIANCE"
@@ -50,7 +50,7 @@ locals {
       key              = "evidence_access_logs"
       type             = "AWS::S3::Bucket"
       identifier       = var.access_log_bucket_name
-      checks           = ["s3.versioning", "s3.public_access_block", "s3.tls_only"]
+      checks           = ["s3.versioning", "s3.public_access_block", "s3.acl_disabled", "s3.tls_only"]
       check_parameters = {}
       properties       = jsonencode({ VersioningConfiguration = { Status = "Enabled" } })
       requirements     = ["EVD-003", "EVD-004"]

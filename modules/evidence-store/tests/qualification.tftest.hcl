@@ -43,6 +43,11 @@ run "spec_covers_bucket_logs_and_key" {
   }
 
   assert {
+    condition     = alltrue([for r in output.expected_resources : contains(r.checks, "s3.acl_disabled") if r.type == "AWS::S3::Bucket"]) && length([for r in output.expected_resources : r if r.type == "AWS::S3::Bucket"]) == 2
+    error_message = "Both buckets (record and access-log) must be checked for disabled ACLs (s3.acl_disabled)."
+  }
+
+  assert {
     condition     = length(gxp_expected_spec.this) == 1 && length(gxp_qualification.this) == 1
     error_message = "The submodule declares one specification and one qualification."
   }

@@ -77,6 +77,11 @@ run "one_combined_specification" {
     condition     = contains([for r in module.qualification.expected_resources : r.key], "audit_trail_data_events:acme-gxp-test-evidence") && contains([for r in module.qualification.expected_resources : r.key], "audit_trail_data_events:acme-lims-records")
     error_message = "The trail records data events of the evidence bucket and the workload buckets."
   }
+
+  assert {
+    condition     = alltrue([for r in module.qualification.expected_resources : contains(r.checks, "s3.acl_disabled") if r.type == "AWS::S3::Bucket"]) && length([for r in module.qualification.expected_resources : r if r.type == "AWS::S3::Bucket"]) == 6
+    error_message = "Every bucket of the landing zone (three record buckets, three access-log buckets) is checked for disabled ACLs."
+  }
 }
 
 run "the_account_baseline_is_qualified_as_the_account" {

@@ -1,33 +1,14 @@
 //! Which AWS read APIs the collectors call, and which of them each check's verdict rests on.
 //!
-//! The table is the test's own reading of `provider/src/observe/*` and `checks/*`: a check
-//! whose every call of one of its APIs was faulted had no real answer behind it and must not
-//! be `passed`. A collector that starts calling a new API shows up in
-//! [`assert_inventory_covered`] (the fault scenarios then miss it).
+//! Both are derived from the registry: the reads each service's collector makes and each check
+//! declares as IAM actions (`gxp_core::observe::services::collector_operations`,
+//! `CheckDef::iam_actions`), so a new check is in the fault scenarios without an edit here. A
+//! check whose every call of one of its APIs was faulted had no real answer behind it and must
+//! not be `passed`. A collector that calls an API its checks do not declare shows up in
+//! [`assert_inventory_covered`] (and in the e2e `iam_actions_*` tests).
 
 /// `(service, operation)`.
 pub type Api = (&'static str, &'static str);
-
-/// Resource types with a collector, in the order their APIs are listed.
-const COLLECTED_TYPES: [&str; 11] = [
-    "AWS::S3::Bucket",
-    "AWS::KMS::Key",
-    "AWS::CloudTrail::Trail",
-    "AWS::Logs::LogGroup",
-    "AWS::Config::ConfigurationRecorder",
-    "AWS::Config::DeliveryChannel",
-    "AWS::EC2::VPC",
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::VPCEndpoint",
-    "AWS::RDS::DBInstance",
-    STACK,
-];
-
-/// Every read API the collectors, discovery and provider configuration call: STS
-/// GetCallerIdentity, each collector's ([`ops_of_type`]) and the tagging API's GetResources.
-pub fn collector_apis() -> Vec<Api> {
-    apis_of_types(COLLECTED_TYPES)
-}
 
 /// The read APIs a qualification of targets of `types` (and [`STACK`]s) with discovery
 /// calls: STS GetCallerIdentity, each type's collector's, the tagging API's GetResources.
@@ -35,38 +16,13 @@ pub fn apis_of_types<'a>(types: impl IntoIterator<Item = &'a str>) -> Vec<Api> {
     let mut apis = vec![("sts", "GetCallerIdentity")];
     for ty in types {
         for api in ops_of_type(ty) {
-            if !apis.contains(api) {
-                apis.push(*api);
+            if !apis.contains(&api) {
+                apis.push(api);
             }
         }
     }
     apis.push(("tagging", "GetResources"));
     apis
-}
-
-/// The read APIs of one service.
-pub fn apis_of(service: &str) -> Vec<&'static str> {
-    collector_apis()
-        .into_iter()
-        .filter(|(s, _)| *s == service)
-        .map(|(_, op)| op)
-        .collect()
-}
-
-/// The S3 API reading a top-level bucket property.
-fn s3_api_of(property: &str) -> &'static str {
-    match property {
-        "BucketEncryption" | "KmsKeyAliases" => "GetBucketEncryption",
-        "VersioningConfiguration" | "MfaDelete" => "GetBucketVersioning",
-        "PublicAccessBlockConfiguration" => "GetPublicAccessBlock",
-        "ObjectLockEnabled" | "ObjectLockConfiguration" => "GetObjectLockConfiguration",
-        "LoggingConfiguration" => "GetBucketLogging",
-        "ReplicationConfiguration" => "GetBucketReplication",
-        "BucketPolicy" => "GetBucketPolicy",
-        "OwnershipControls" => "GetBucketOwnershipControls",
-        "Tags" => "GetBucketTagging",
-        _ => "HeadBucket",
-    }
 }
 
 /// What a verdict needs: every API of `all`, and at least one of `any` (existence).
@@ -83,82 +39,122 @@ fn all(apis: &[Api]) -> Needs {
     }
 }
 
-/// The APIs the verdict of `check_id` (on `property`) for a `resource_type` rests on.
+/// Reads a check declares (as IAM actions) that its verdict does not rest on: recorded for
+/// information only, a failure of theirs leaves the verdict standing.
+const INFORMATIONAL: &[(&str, Api, &str)] = &[(
+    "cloudtrail.cloudwatch_logs",
+    ("cloudtrail", "GetTrailStatus"),
+    "LatestCloudWatchLogsDeliveryTime/Error are recorded for information",
+)];
+
+/// The harness's name of the service of IAM prefix `prefix` (the tagging API's is `tag`).
+fn service_of_prefix(prefix: &str) -> &'static str {
+    match prefix {
+        "tag" => "tagging",
+        other => gxp_core::aws::Service::ALL
+            .iter()
+            .map(|s| s.iam_prefix())
+            .find(|p| *p == other)
+            .unwrap_or_else(|| panic!("no service with IAM prefix {other}")),
+    }
+}
+
+/// The reads (as APIs) `actions` of a check declare in the namespace of `service`.
+fn declared(actions: &[&'static str], service: &str) -> Vec<Api> {
+    actions
+        .iter()
+        .filter_map(|a| a.split_once(':'))
+        .map(|(prefix, name)| {
+            (
+                service_of_prefix(prefix),
+                gxp_core::aws::calls::operation_of_action(prefix, name),
+            )
+        })
+        .filter(|(s, _)| *s == service)
+        .collect()
+}
+
+/// The APIs the verdict of `check_id` (on `property`) for a `resource_type` rests on, from
+/// the registry: the reads the check declares in its service's namespace
+/// ([`gxp_core::catalog::CheckDef::iam_actions`], less [`INFORMATIONAL`] ones) and the
+/// existence read of the type (the first of [`ops_of_type`]). An S3 bucket is known to exist
+/// from any of its reads (HeadBucket needs `s3:ListBucket`, the configuration reads may still
+/// be allowed: `observe::s3::collect`), so no S3 read is its existence read. The type-generic
+/// `iq.resource_exists` rests on the existence read, `iq.resource_properties` on the read of the
+/// property (S3: `observe::s3::api_of_property`).
 pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Needs {
+    let def = gxp_core::catalog::get(check_id)
+        .unwrap_or_else(|| panic!("{check_id} is not in the catalog"));
+    let ty = if def.service == "cloudformation" || check_id == "iq.scope" {
+        STACK
+    } else {
+        resource_type
+    };
+    let ops = if check_id == "iq.scope" {
+        vec![]
+    } else {
+        ops_of_type(ty)
+    };
+    let bucket = ty == "AWS::S3::Bucket";
+    let existence: Vec<Api> = match (bucket, ops.first()) {
+        (false, Some(first)) => vec![*first],
+        _ => vec![],
+    };
     let top = property.map(|p| p.split(['.', '[']).next().unwrap_or(p));
-    match (resource_type, check_id) {
-        ("AWS::S3::Bucket", "iq.resource_exists") => Needs {
+    match check_id {
+        "iq.resource_exists" if bucket => Needs {
             all: vec![],
-            any: apis_of("s3").into_iter().map(|op| ("s3", op)).collect(),
+            any: ops,
         },
-        ("AWS::S3::Bucket", "iq.resource_properties") => {
-            all(&[("s3", s3_api_of(top.unwrap_or_default()))])
-        }
-        ("AWS::S3::Bucket", check) => all(&[(
+        "iq.resource_exists" => all(&existence),
+        "iq.resource_properties" if bucket => all(&[(
             "s3",
-            match check {
-                "s3.encryption" => "GetBucketEncryption",
-                "s3.versioning" => "GetBucketVersioning",
-                "s3.public_access_block" => "GetPublicAccessBlock",
-                "s3.tls_only" => "GetBucketPolicy",
-                "s3.object_lock" => "GetObjectLockConfiguration",
-                "s3.access_logging" => "GetBucketLogging",
-                "s3.replication" => "GetBucketReplication",
-                "s3.acl_disabled" => "GetBucketOwnershipControls",
-                other => panic!("no S3 API known for {other}"),
-            },
+            gxp_core::observe::s3::api_of_property(top.unwrap_or_default()),
         )]),
-        ("AWS::KMS::Key", "kms.rotation") => {
-            all(&[("kms", "DescribeKey"), ("kms", "GetKeyRotationStatus")])
+        "iq.resource_properties" => all(&existence),
+        _ => {
+            let service = match ops.first() {
+                Some((s, _)) => *s,
+                None if def.service == "any" => "",
+                None => service_of_prefix(def.service),
+            };
+            let mut apis = existence;
+            let own = if def.service == "any" {
+                // iq.scope: the tagging API's discovery query.
+                def.iam_actions
+                    .iter()
+                    .filter_map(|a| a.split_once(':'))
+                    .map(|(p, n)| {
+                        (
+                            service_of_prefix(p),
+                            gxp_core::aws::calls::operation_of_action(p, n),
+                        )
+                    })
+                    .collect()
+            } else {
+                let mut own = declared(def.iam_actions, service);
+                // Read by a supplement after the type's collector (backup.resource_protected).
+                own.extend(
+                    gxp_core::observe::services::supplement_operations(check_id)
+                        .into_iter()
+                        .map(|(p, op)| (service_of_prefix(p), op)),
+                );
+                own
+            };
+            for api in own {
+                let informational = INFORMATIONAL
+                    .iter()
+                    .any(|(c, a, _)| *c == check_id && *a == api);
+                if !apis.contains(&api) && !informational {
+                    apis.push(api);
+                }
+            }
+            assert!(
+                !apis.is_empty(),
+                "{check_id} on {resource_type} declares no read its verdict rests on"
+            );
+            all(&apis)
         }
-        ("AWS::KMS::Key", _) => all(&[("kms", "DescribeKey")]),
-        ("AWS::CloudTrail::Trail", "cloudtrail.logging") => all(&[
-            ("cloudtrail", "DescribeTrails"),
-            ("cloudtrail", "GetTrailStatus"),
-        ]),
-        ("AWS::CloudTrail::Trail", "cloudtrail.s3_data_events") => all(&[
-            ("cloudtrail", "DescribeTrails"),
-            ("cloudtrail", "GetEventSelectors"),
-        ]),
-        ("AWS::CloudTrail::Trail", _) => all(&[("cloudtrail", "DescribeTrails")]),
-        ("AWS::Logs::LogGroup", _) => all(&[("logs", "DescribeLogGroups")]),
-        ("AWS::Config::ConfigurationRecorder", "config.recorder_recording") => all(&[
-            ("config", "DescribeConfigurationRecorders"),
-            ("config", "DescribeConfigurationRecorderStatus"),
-        ]),
-        ("AWS::Config::ConfigurationRecorder", _) => {
-            all(&[("config", "DescribeConfigurationRecorders")])
-        }
-        ("AWS::Config::DeliveryChannel", "config.delivery_channel") => all(&[
-            ("config", "DescribeDeliveryChannels"),
-            ("config", "DescribeDeliveryChannelStatus"),
-        ]),
-        ("AWS::Config::DeliveryChannel", _) => all(&[("config", "DescribeDeliveryChannels")]),
-        ("AWS::EC2::VPC", "ec2.vpc_flow_logs") => {
-            all(&[("ec2", "DescribeVpcs"), ("ec2", "DescribeFlowLogs")])
-        }
-        ("AWS::EC2::VPC", "ec2.default_sg_closed") => {
-            all(&[("ec2", "DescribeVpcs"), ("ec2", "DescribeSecurityGroups")])
-        }
-        ("AWS::EC2::VPC", _) => all(&[("ec2", "DescribeVpcs")]),
-        ("AWS::EC2::SecurityGroup", _) => all(&[("ec2", "DescribeSecurityGroups")]),
-        ("AWS::EC2::VPCEndpoint", _) => all(&[("ec2", "DescribeVpcEndpoints")]),
-        ("AWS::RDS::DBInstance", _) => all(&[("rds", "DescribeDBInstances")]),
-        (_, "iq.template_hash") => all(&[
-            ("cloudformation", "DescribeStacks"),
-            ("cloudformation", "GetTemplate"),
-        ]),
-        (_, "iq.stack_resources") => all(&[
-            ("cloudformation", "DescribeStacks"),
-            ("cloudformation", "ListStackResources"),
-        ]),
-        (_, "iq.stack_drift") => all(&[
-            ("cloudformation", "DescribeStacks"),
-            ("cloudformation", "DetectStackDrift"),
-        ]),
-        (_, c) if c.starts_with("iq.stack_") => all(&[("cloudformation", "DescribeStacks")]),
-        (_, "iq.scope") => all(&[("tagging", "GetResources")]),
-        (ty, check) => panic!("no API dependency known for {check} on {ty}"),
     }
 }
 
@@ -184,7 +180,7 @@ pub fn assert_inventory_covered(all: &[Api], calls: &[crate::harness::faults::Ca
         .filter(|(s, op)| {
             let listed = all.contains(&(s.as_str(), op.as_str()));
             let store = s == "s3" && store_apis.contains(&op.as_str());
-            !(listed || store || op == "DescribeStackDriftDetectionStatus")
+            !(listed || store || (s.as_str(), op.as_str()) == DRIFT_POLL)
         })
         .map(|(s, op)| format!("{s}:{op}"))
         .collect();
@@ -203,58 +199,128 @@ pub fn assert_inventory_covered(all: &[Api], calls: &[crate::harness::faults::Ca
 /// Resource type of the world's stacks in [`ops_of_type`].
 pub const STACK: &str = "stack";
 
-/// The read APIs the collector of `resource_type` (or [`STACK`]) calls for one target.
-pub fn ops_of_type(resource_type: &str) -> &'static [Api] {
-    match resource_type {
-        "AWS::S3::Bucket" => &[
-            ("s3", "HeadBucket"),
-            ("s3", "GetBucketEncryption"),
-            ("s3", "GetBucketVersioning"),
-            ("s3", "GetPublicAccessBlock"),
-            ("s3", "GetObjectLockConfiguration"),
-            ("s3", "GetBucketLogging"),
-            ("s3", "GetBucketReplication"),
-            ("s3", "GetBucketPolicy"),
-            ("s3", "GetBucketTagging"),
-            ("s3", "GetBucketOwnershipControls"),
-        ],
-        "AWS::KMS::Key" => &[
-            ("kms", "DescribeKey"),
-            ("kms", "GetKeyRotationStatus"),
-            ("kms", "ListResourceTags"),
-        ],
-        "AWS::CloudTrail::Trail" => &[
-            ("cloudtrail", "DescribeTrails"),
-            ("cloudtrail", "GetTrailStatus"),
-            ("cloudtrail", "GetEventSelectors"),
-            ("cloudtrail", "ListTags"),
-        ],
-        "AWS::Logs::LogGroup" => &[
-            ("logs", "DescribeLogGroups"),
-            ("logs", "ListTagsForResource"),
-        ],
-        "AWS::Config::ConfigurationRecorder" => &[
-            ("config", "DescribeConfigurationRecorders"),
-            ("config", "DescribeConfigurationRecorderStatus"),
-        ],
-        "AWS::Config::DeliveryChannel" => &[
-            ("config", "DescribeDeliveryChannels"),
-            ("config", "DescribeDeliveryChannelStatus"),
-        ],
-        "AWS::EC2::VPC" => &[
-            ("ec2", "DescribeVpcs"),
-            ("ec2", "DescribeFlowLogs"),
-            ("ec2", "DescribeSecurityGroups"),
-        ],
-        "AWS::EC2::SecurityGroup" => &[("ec2", "DescribeSecurityGroups")],
-        "AWS::EC2::VPCEndpoint" => &[("ec2", "DescribeVpcEndpoints")],
-        "AWS::RDS::DBInstance" => &[("rds", "DescribeDBInstances")],
-        STACK => &[
-            ("cloudformation", "DescribeStacks"),
-            ("cloudformation", "GetTemplate"),
-            ("cloudformation", "ListStackResources"),
-            ("cloudformation", "DetectStackDrift"),
-        ],
-        other => panic!("no collector APIs known for {other}"),
+/// The poll of a drift detection (`iq.stack_drift`): called only once DetectStackDrift
+/// answered, which neither emulator does, so a clean run never calls it.
+const DRIFT_POLL: Api = ("cloudformation", "DescribeStackDriftDetectionStatus");
+
+/// The read APIs the collector of `resource_type` (or [`STACK`]) calls for one target, from
+/// the registry (`observe::services::collector_operations`: the service's own reads, the
+/// existence read first, then those its checks declare); for [`STACK`], the CloudFormation
+/// reads the stack checks declare, in catalog order.
+pub fn ops_of_type(resource_type: &str) -> Vec<Api> {
+    if resource_type == STACK {
+        let mut ops: Vec<Api> = Vec::new();
+        for def in gxp_core::catalog::all()
+            .iter()
+            .filter(|d| d.service == "cloudformation")
+        {
+            for api in declared(def.iam_actions, "cloudformation") {
+                if !ops.contains(&api) && api != DRIFT_POLL {
+                    ops.push(api);
+                }
+            }
+        }
+        return ops;
+    }
+    let ops: Vec<Api> = gxp_core::observe::services::collector_operations(resource_type)
+        .into_iter()
+        .map(|(prefix, op)| (service_of_prefix(prefix), op))
+        .collect();
+    assert!(
+        !ops.is_empty(),
+        "no collector APIs known for {resource_type}"
+    );
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables are the registry's: every registered check has a verdict API on each of its
+    /// types, and the derived tables are what the collectors were read to call.
+    #[test]
+    fn fault_api_tables_come_from_the_registry() {
+        for c in gxp_core::checks::registry::CHECKS {
+            for ty in c.def.resource_types {
+                let need = needs(ty, c.def.id, None);
+                assert!(!need.all.is_empty(), "{} on {ty}", c.def.id);
+                let supplement: Vec<Api> =
+                    gxp_core::observe::services::supplement_operations(c.def.id)
+                        .into_iter()
+                        .map(|(p, op)| (service_of_prefix(p), op))
+                        .collect();
+                for api in &need.all {
+                    assert!(
+                        ops_of_type(ty).contains(api) || supplement.contains(api),
+                        "{} on {ty}: {api:?}",
+                        c.def.id
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            ops_of_type(STACK),
+            [
+                ("cloudformation", "DescribeStacks"),
+                ("cloudformation", "GetTemplate"),
+                ("cloudformation", "ListStackResources"),
+                ("cloudformation", "DetectStackDrift"),
+            ]
+        );
+        let n = |ty, check| needs(ty, check, None).all;
+        assert_eq!(
+            n("AWS::S3::Bucket", "s3.versioning"),
+            [("s3", "GetBucketVersioning")]
+        );
+        assert_eq!(
+            n("AWS::CloudTrail::Trail", "cloudtrail.cloudwatch_logs"),
+            [("cloudtrail", "DescribeTrails")]
+        );
+        assert_eq!(
+            n("AWS::CloudTrail::Trail", "cloudtrail.logging"),
+            [
+                ("cloudtrail", "DescribeTrails"),
+                ("cloudtrail", "GetTrailStatus")
+            ]
+        );
+        assert_eq!(
+            n("AWS::EC2::VPC", "ec2.default_sg_closed"),
+            [("ec2", "DescribeVpcs"), ("ec2", "DescribeSecurityGroups")]
+        );
+        assert_eq!(
+            n("AWS::EFS::FileSystem", "efs.backup_policy"),
+            [
+                ("elasticfilesystem", "DescribeFileSystems"),
+                ("elasticfilesystem", "DescribeBackupPolicy")
+            ]
+        );
+        assert_eq!(
+            n("AWS::Backup::BackupPlan", "iq.resource_exists"),
+            [("backup", "GetBackupPlan")]
+        );
+        assert_eq!(n(STACK, "iq.scope"), [("tagging", "GetResources")]);
+        assert_eq!(
+            n(STACK, "iq.template_hash"),
+            [
+                ("cloudformation", "DescribeStacks"),
+                ("cloudformation", "GetTemplate")
+            ]
+        );
+        assert_eq!(
+            n("AWS::KMS::Key", "iq.resource_exists"),
+            [("kms", "DescribeKey")]
+        );
+        assert_eq!(
+            needs(
+                "AWS::S3::Bucket",
+                "iq.resource_properties",
+                Some("MfaDelete")
+            )
+            .all,
+            [("s3", "GetBucketVersioning")]
+        );
+        let exists = needs("AWS::S3::Bucket", "iq.resource_exists", None);
+        assert!(exists.all.is_empty() && exists.any.len() == ops_of_type("AWS::S3::Bucket").len());
     }
 }

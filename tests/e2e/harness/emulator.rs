@@ -58,15 +58,21 @@ impl Backend {
     /// Whether this backend lacks `need`, so that scenarios needing it cannot run.
     pub fn lacks(self, need: Needs) -> bool {
         match self {
-            Backend::Moto | Backend::Aws => false,
+            Backend::Moto => false,
+            Backend::Aws => need == Needs::SecretRotationWithoutLambda,
             // LocalStack 2026.3.0's community runtime (checked against its health endpoint
             // and by calling the APIs): no CloudTrail, no RDS ("not included in your
-            // current license plan"), a tagging API whose GetResources does not list S3
+            // current license plan"), no EFS, no AWS Backup, no DynamoDB offline (DynamoDB
+            // Local needs a Java it downloads), no rotation without a Lambda, a tagging API whose GetResources does not list S3
             // buckets, and a CloudFormation that refuses updates changing no resource.
             Backend::LocalStack => matches!(
                 need,
                 Needs::CloudTrail
                     | Needs::Rds
+                    | Needs::DynamoDb
+                    | Needs::SecretRotationWithoutLambda
+                    | Needs::Efs
+                    | Needs::Backup
                     | Needs::S3InTaggingApi
                     | Needs::TemplateOnlyStackUpdate
             ),
@@ -85,6 +91,17 @@ pub enum Needs {
     CloudTrail,
     /// Amazon RDS (DB instances).
     Rds,
+    /// Amazon DynamoDB tables (LocalStack runs DynamoDB Local, a Java program it downloads
+    /// at start: offline it cannot, and every table call answers InternalError).
+    DynamoDb,
+    /// Secrets Manager RotateSecret with rotation rules and no rotation Lambda (moto turns
+    /// rotation on; AWS and LocalStack require a rotation function, which LocalStack cannot
+    /// run without Docker).
+    SecretRotationWithoutLambda,
+    /// Amazon EFS (file systems and their backup policies).
+    Efs,
+    /// AWS Backup (vaults and plans).
+    Backup,
     /// Tag-based discovery of S3 buckets through the Resource Groups Tagging API's
     /// GetResources (AWS lists S3 buckets there).
     S3InTaggingApi,
@@ -95,9 +112,13 @@ pub enum Needs {
 
 impl Needs {
     /// Every need, for listings.
-    pub const ALL: [Needs; 4] = [
+    pub const ALL: [Needs; 8] = [
         Needs::CloudTrail,
         Needs::Rds,
+        Needs::DynamoDb,
+        Needs::SecretRotationWithoutLambda,
+        Needs::Efs,
+        Needs::Backup,
         Needs::S3InTaggingApi,
         Needs::TemplateOnlyStackUpdate,
     ];

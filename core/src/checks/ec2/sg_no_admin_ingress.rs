@@ -32,7 +32,11 @@ pub static CHECK: Check = Check {
             cli: "aws ec2 revoke-security-group-ingress --group-id SG_ID --protocol tcp --port 22 --cidr 0.0.0.0/0",
         },
         related: Related {
-            prowler: &["ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22", "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389"],
+            prowler: &[
+                "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22",
+                "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389",
+                "ec2_securitygroup_allow_ingress_from_internet_to_all_ports",
+            ],
             aws_config: &["restricted-ssh", "restricted-common-ports", "vpc-sg-open-only-to-authorized-ports"],
         },
         params: &[CheckParam {

@@ -27,7 +27,7 @@ pub static CHECK: Check = Check {
             cli: "aws kms cancel-key-deletion --key-id KEY_ID   # only when PendingDeletion\naws kms enable-key --key-id KEY_ID",
         },
         related: Related {
-            prowler: &["kms_cmk_are_used"],
+            prowler: &["kms_cmk_are_used", "kms_cmk_not_deleted_unintentionally"],
             aws_config: &["kms-cmk-not-scheduled-for-deletion"],
         },
         params: &[],

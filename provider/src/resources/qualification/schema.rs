@@ -36,7 +36,10 @@ pub fn schema() -> Schema {
     )));
     let discovery = block(
         "Tag-based discovery: resources carrying all these tags (Resource Groups Tagging API) are qualified too, each with the catalog's OQ/PQ checks for its type.",
-        [("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`."))],
+        [
+            ("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`.")),
+            ("exclude_checks", string_set(Optional, "Catalog check ids (OQ/PQ checks of types discovery finds) that discovered resources do not get, e.g. `[\"backup.resource_protected\"]`: a class of discovered resources deliberately out of a check's scope. Recorded in the report (`qualification.discovery_exclude_checks`); a change is a scope change that requalifies.")),
+        ],
         [],
     );
     let mut root = block(

@@ -55,6 +55,8 @@ pub struct QualificationState {
 #[serde(default)]
 pub struct DiscoveryConfig {
     pub tags: StrMap,
+    /// A set in the schema; its elements in any order here.
+    pub exclude_checks: StrList,
 }
 
 /// One entry of `results`.

@@ -136,37 +136,8 @@ fn hex(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|d| d as u8)
 }
 
-/// S3 sub-resources and the operation they name, by method.
-const S3_SUBRESOURCES: &[(&str, &str, &str)] = &[
-    ("GET", "encryption", "GetBucketEncryption"),
-    ("GET", "versioning", "GetBucketVersioning"),
-    ("GET", "publicAccessBlock", "GetPublicAccessBlock"),
-    ("GET", "object-lock", "GetObjectLockConfiguration"),
-    ("GET", "logging", "GetBucketLogging"),
-    ("GET", "replication", "GetBucketReplication"),
-    ("GET", "policy", "GetBucketPolicy"),
-    ("GET", "tagging", "GetBucketTagging"),
-    ("GET", "location", "GetBucketLocation"),
-    ("GET", "acl", "GetBucketAcl"),
-    ("GET", "ownershipControls", "GetBucketOwnershipControls"),
-    ("GET", "list-type", "ListObjectsV2"),
-    ("GET", "versions", "ListObjectVersions"),
-    ("GET", "retention", "GetObjectRetention"),
-    ("PUT", "encryption", "PutBucketEncryption"),
-    ("PUT", "versioning", "PutBucketVersioning"),
-    ("PUT", "publicAccessBlock", "PutPublicAccessBlock"),
-    ("PUT", "object-lock", "PutObjectLockConfiguration"),
-    ("PUT", "logging", "PutBucketLogging"),
-    ("PUT", "replication", "PutBucketReplication"),
-    ("PUT", "policy", "PutBucketPolicy"),
-    ("PUT", "tagging", "PutBucketTagging"),
-    ("DELETE", "policy", "DeleteBucketPolicy"),
-    ("DELETE", "tagging", "DeleteBucketTagging"),
-    ("DELETE", "encryption", "DeleteBucketEncryption"),
-    ("DELETE", "publicAccessBlock", "DeletePublicAccessBlock"),
-    ("DELETE", "replication", "DeleteBucketReplication"),
-    ("POST", "delete", "DeleteObjects"),
-];
+/// S3 sub-resources and the operation they name, by method: the S3 service's own table.
+use gxp_core::aws::calls::S3_OPERATION_OF_SUBRESOURCE as S3_SUBRESOURCES;
 
 /// The S3 operation of a path-style request.
 pub fn s3_operation(method: &str, path: &str, query: &str) -> String {
