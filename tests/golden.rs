@@ -103,6 +103,8 @@ const FULL_CHECKS: &str = "full.checks";
 const README: &str = "README.md";
 /// The ending of a targets file: `<scenario>.targets.json` drives the run `<scenario>`.
 const TARGETS_FILE: &str = ".targets.json";
+/// The type of the account target (`expected_account`).
+const ACCOUNT_TYPE: &str = "AWS::::Account";
 
 /// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
 fn checks_of(ty: &str) -> Vec<&'static str> {
@@ -130,12 +132,14 @@ fn targets_files() -> Vec<String> {
 }
 
 /// The targets of the run `scenario`, from `tests/golden/<scenario>.targets.json`: per
-/// check (`check`, or `checks` of one resource type checked together), resources passing it,
-/// failing it, without the configuration and with it unreadable. Each target selects the
-/// entry's checks, with the entry's `params` (check parameter values, optional);
+/// check, resources passing it, failing it, without the configuration and with it
+/// unreadable. An entry names its `check`, or `checks` its targets all select (checked
+/// together on the same targets, as one account target runs several checks); its targets
+/// have the `resource_type` given (a check of several types; default: the first check's first
+/// type) and the entry's check parameter values (`params` or `check_parameters`, optional);
 /// `properties` are observed (with the target's `arn`, optional), `unreadable` properties
-/// have a read error. The targets are of the entry's `resource_type` (a check of several
-/// types), else of the first check's first type.
+/// have a read error, `observed_at` fixes the observation time (the clock of age checks). A
+/// target of type `AWS::::Account` is the account target of `expected_account`.
 fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
     let file = format!("{scenario}{TARGETS_FILE}");
     let path = golden_dir().join(&file);
@@ -152,7 +156,7 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
         let ids: Vec<String> = match check.get("checks") {
             Some(ids) => ids
                 .as_array()
-                .expect("checks: a list")
+                .unwrap_or_else(|| panic!("{file}: `checks` is not a list in {check}"))
                 .iter()
                 .map(|id| id.as_str().expect("checks: check ids").to_string())
                 .collect(),
@@ -167,27 +171,28 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
             .unwrap_or_else(|| panic!("{file}: an entry without checks"));
         let id = &ids[0];
         // A check of several types names the type of its targets; the first type by default.
-        let ty = match check.get("resource_type") {
-            Some(ty) => {
-                let ty = ty.as_str().expect("resource_type: a string");
-                assert!(
-                    def.resource_types.contains(&ty),
-                    "{file}: {id} does not check {ty} (its types: {:?})",
-                    def.resource_types
-                );
-                ty
-            }
-            None => def.resource_types.first().copied().unwrap_or_default(),
+        let ty: String = match check.get("resource_type") {
+            Some(ty) => ty.as_str().expect("resource_type: a string").to_string(),
+            None => def
+                .resource_types
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
         };
         for d in &defs {
             assert!(
-                d.resource_types.contains(&ty),
-                "{file}: {} does not check {ty}, the type of {id}'s targets",
-                d.id
+                d.resource_types.contains(&ty.as_str()),
+                "{file}: {} does not check {ty}, the type of {id}'s targets (its types: {:?})",
+                d.id,
+                d.resource_types
             );
         }
         let checked: Vec<&str> = defs.iter().map(|d| d.id).collect();
-        let params: Vec<(String, String)> = match check.get("params") {
+        let params: Vec<(String, String)> = match check
+            .get("params")
+            .or_else(|| check.get("check_parameters"))
+        {
             Some(params) => params
                 .as_object()
                 .expect("params: an object")
@@ -204,8 +209,11 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         for t in check["targets"].as_array().expect("targets") {
-            let target = target(&s(t, "key"), ty, &s(t, "identifier"), &checked, &params);
-            let o = match t.get("unreadable") {
+            let mut target = target(&s(t, "key"), &ty, &s(t, "identifier"), &checked, &params);
+            if ty == ACCOUNT_TYPE {
+                target.origin = TargetOrigin::Account;
+            }
+            let mut o = match t.get("unreadable") {
                 Some(props) => {
                     let props: Vec<&str> = props
                         .as_array()
@@ -217,6 +225,9 @@ fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
                 }
                 None => seen(&target, t["arn"].as_str(), t["properties"].clone()),
             };
+            if let Some(at) = t.get("observed_at") {
+                o.observed_at = Some(at.as_str().expect("observed_at: a timestamp").to_string());
+            }
             out.push((target, o));
         }
     }
@@ -789,6 +800,7 @@ fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppr
             .collect(),
         stacks: stacks.to_vec(),
         suppressions,
+        account: None,
     }
 }
 

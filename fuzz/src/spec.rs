@@ -279,6 +279,7 @@ pub fn config(u: &mut Unstructured) -> Result<SpecConfig> {
         expected_resource,
         expected_stack,
         suppression,
+        expected_account: Value::Null,
     })
 }
 

@@ -16,7 +16,17 @@ use gxp_core::spec::model::ExpectedStack;
 /// Every check the fixture modules declare a weakening for (each module's `CHECKS`, the checks
 /// its `weaken` covers): the tests of this file make each pass on a compliant fixture and fail
 /// on its weakened one. The checks each resource is given are its type's registered checks
-/// ([`fixtures::checks_of`]).
+/// ([`fixtures::checks_of`]). The account checks are exercised on the account target:
+/// `fixtures::iam::CHECKS` pass on one principal and fail on another in
+/// `expected_account::expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy`;
+/// `fixtures::account::CHECKS` pass on the hardened account and fail on its weakening in
+/// `account_checks::account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check`
+/// (Terraform) and `account_checks_collector_each_weakening_fails_only_its_own_check`, but
+/// those moto cannot answer on a compliant account ([`fixtures::account::unanswered`]).
+/// `ec2.ebs_default_encryption` is exercised there without an expected key: neither emulator
+/// has GetEbsDefaultKmsKeyId, so with `kms_key_id` it is `error` (asserted in
+/// `modules_account_baseline_*`), and the key comparison passes and fails on recorded
+/// answers (gxp-core `observe::ec2` fake-endpoint tests, golden added-checks).
 fn exercised_here() -> Vec<&'static str> {
     [
         fixtures::s3::CHECKS,
@@ -38,13 +48,62 @@ fn exercised_here() -> Vec<&'static str> {
         fixtures::cloudwatch::CHECKS,
         // moto only: LocalStack's community edition has no ELBv2.
         fixtures::elb::CHECKS,
+        fixtures::iam::CHECKS,
     ]
     .concat()
+    .into_iter()
+    .chain(
+        fixtures::account::CHECKS
+            .iter()
+            .copied()
+            .filter(|c| fixtures::account::unanswered(Backend::Moto, c, true).is_none()),
+    )
+    .collect()
 }
 
 /// The catalog checks no test of this file makes both pass and fail, each with the written
 /// reason and the tests that exercise it instead.
 const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
+    (
+        "iam.root_mfa",
+        "moto reports AccountMFAEnabled 0 always and root MFA cannot be set through the SDK: \
+         fails in expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         passes (also with hardware = true) on recorded GetAccountSummary / ListVirtualMFADevices \
+         shapes in checks::iam::root_mfa and the golden added-checks run",
+    ),
+    (
+        "iam.root_no_access_keys",
+        "root access keys cannot be created through the SDK: passes or is suppressed in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         fails on recorded GetAccountSummary shapes (unit fixtures, golden added-checks)",
+    ),
+    (
+        "iam.password_policy",
+        "one account has one password policy: passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         whose weakened policy (minimum length 8) is then the drift the plan names; failing \
+         branches (not configured, each shortfall) in checks::iam::password_policy",
+    ),
+    (
+        "iam.access_keys_rotated",
+        "moto dates a key at its creation and cannot backdate it: the new key passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
+         old keys fail on recorded ListAccessKeys shapes (checks::iam::access_keys_rotated, golden)",
+    ),
+    (
+        "iam.unused_credentials",
+        "moto reports every password and key as just set and cannot age them: passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
+         idle credentials fail on recorded credential-report rows (checks::iam::unused_credentials, golden)",
+    ),
+    (
+        "securityhub.enabled",
+        "neither emulator can pass it: moto 5.2 has DescribeHub but no GetEnabledStandards \
+         (an enabled hub is `error` in account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check), \
+         LocalStack's community runtime has no Security Hub (always `error`); a disabled hub \
+         fails on moto there; a READY standard passes and a PENDING one or none fails on recorded \
+         DescribeHub / GetEnabledStandards answers (gxp-core observe::securityhub, golden added-checks)",
+    ),
     (
         "iq.resource_exists",
         "not a weakening of a resource but its absence: fails on the deleted trail of \

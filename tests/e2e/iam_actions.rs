@@ -170,6 +170,7 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         "AWS::RDS::DBCluster",
         "AWS::RDS::DBSnapshot",
         "AWS::RDS::DBClusterSnapshot",
+        "AWS::::Account",
         "AWS::DynamoDB::Table",
         "AWS::SecretsManager::Secret",
         "AWS::SNS::Topic",
@@ -369,4 +370,98 @@ async fn iam_actions_the_load_balancer_collector_calls_only_declared_actions() {
     ] {
         assert!(called.contains(needed), "{needed} not recorded: {called:?}");
     }
+/// The account target reads, for each account check alone, only what that check declares
+/// (its own actions and the account target's): a specification selecting
+/// `iam.password_policy` calls GetAccountPasswordPolicy and nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_each_account_check_reads_only_what_it_declares() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    let (mut aws, recorder) = recording(&sdk, &emu);
+    // The account the provider acts in (S3 Control addresses the account by id).
+    aws.identity.account = Some(config::account_id(&sdk).await);
+    let mut undeclared = Vec::new();
+    let account_checks: Vec<_> =
+        catalog::for_resource_type(gxp_core::observe::account::ACCOUNT_TYPE)
+            .filter(|c| {
+                c.resource_types
+                    .contains(&gxp_core::observe::account::ACCOUNT_TYPE)
+            })
+            .collect();
+    assert!(!account_checks.is_empty());
+    for check in account_checks {
+        let named = format!(
+            "{}/{}",
+            aws.identity.account.clone().unwrap_or_default(),
+            emu.region
+        );
+        let mut t = target(gxp_core::observe::account::ACCOUNT_TYPE, &named, &[]);
+        t.origin = TargetOrigin::Account;
+        t.checks = vec![check.id.to_string()];
+        recorder.clear();
+        let obs = collect(&aws, &t).await;
+        assert_eq!(obs.existence, Existence::Exists, "{}: {obs:?}", check.id);
+        let called = recorder.actions();
+        assert!(!called.is_empty(), "{}: no call recorded", check.id);
+        let declared: BTreeSet<String> = services::required_iam_actions(check)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        for a in called.difference(&declared) {
+            undeclared.push(format!("{} calls {a}", check.id));
+        }
+    }
+    if let Some(password) = catalog::get("iam.password_policy") {
+        let named = format!("{}/r", aws.identity.account.clone().unwrap_or_default());
+        let mut t = target(gxp_core::observe::account::ACCOUNT_TYPE, &named, &[]);
+        t.checks = vec![password.id.to_string()];
+        recorder.clear();
+        collect(&aws, &t).await;
+        assert_eq!(
+            recorder.actions(),
+            BTreeSet::from(["iam:GetAccountPasswordPolicy".to_string()])
+        );
+    }
+    assert!(
+        undeclared.is_empty(),
+        "undeclared calls:\n{}",
+        undeclared.join("\n")
+    );
+}
+
+/// On an account where every account setting exists (a detector, a hub, an organization, a
+/// trail), each account check of S3 Control, CloudTrail, EC2, GuardDuty, Security Hub and
+/// Organizations calls exactly the actions it declares on moto (every declared read is
+/// reached), and never more on the other backends (where a failed read stops the facet).
+#[tokio::test(flavor = "multi_thread")]
+async fn iam_actions_the_account_checks_call_exactly_their_declared_actions() {
+    let emu = Emulator::start();
+    if emu.backend() == crate::harness::Backend::Aws {
+        crate::harness::skipped(
+            &crate::harness::current_test(),
+            "changes account-wide settings: emulators only",
+        );
+        return;
+    }
+    let sdk = emu.sdk_config().await;
+    let f = crate::fixtures::account::harden(&emu, &sdk, "iam-actions-trail").await;
+    let (mut aws, recorder) = recording(&sdk, &emu);
+    aws.identity.account = Some(f.account.clone());
+    let mut wrong = Vec::new();
+    for id in crate::fixtures::account::CHECKS {
+        let check = catalog::get(id).expect("registered");
+        let named = format!("{}/{}", f.account, emu.region);
+        let mut t = target(gxp_core::observe::account::ACCOUNT_TYPE, &named, &[]);
+        t.origin = TargetOrigin::Account;
+        t.checks = vec![id.to_string()];
+        recorder.clear();
+        collect(&aws, &t).await;
+        let called = recorder.actions();
+        let declared: BTreeSet<String> = check.iam_actions.iter().map(|a| a.to_string()).collect();
+        let exact = emu.backend() == crate::harness::Backend::Moto;
+        if (exact && called != declared) || !called.is_subset(&declared) || called.is_empty() {
+            wrong.push(format!("{id}: called {called:?}, declared {declared:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

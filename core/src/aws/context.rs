@@ -36,13 +36,18 @@ pub enum Service {
     Ec2,
     Efs,
     Elbv2,
+    GuardDuty,
+    Iam,
     Kms,
     Lambda,
     Logs,
+    Organizations,
     Rds,
     ResourceGroupsTaggingApi,
     S3,
+    S3Control,
     SecretsManager,
+    SecurityHub,
     Sns,
     Sqs,
     Sts,
@@ -50,7 +55,7 @@ pub enum Service {
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 19] = [
+    pub const ALL: [Service; 24] = [
         Service::Backup,
         Service::CloudFormation,
         Service::CloudTrail,
@@ -60,13 +65,18 @@ impl Service {
         Service::Ec2,
         Service::Efs,
         Service::Elbv2,
+        Service::GuardDuty,
+        Service::Iam,
         Service::Kms,
         Service::Lambda,
         Service::Logs,
+        Service::Organizations,
         Service::Rds,
         Service::ResourceGroupsTaggingApi,
         Service::S3,
+        Service::S3Control,
         Service::SecretsManager,
+        Service::SecurityHub,
         Service::Sns,
         Service::Sqs,
         Service::Sts,
@@ -81,11 +91,16 @@ impl Service {
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
             Service::Elbv2 => "elbv2",
+            Service::GuardDuty => "guardduty",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
+            Service::Organizations => "organizations",
             Service::Rds => "rds",
             Service::ResourceGroupsTaggingApi => "resourcegroupstaggingapi",
             Service::S3 => "s3",
+            Service::S3Control => "s3control",
+            Service::SecurityHub => "securityhub",
             Service::Sns => "sns",
             Service::Sts => "sts",
             Service::Sqs => "sqs",
@@ -106,11 +121,16 @@ impl Service {
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
             Service::Elbv2 => "ELASTIC_LOAD_BALANCING_V2",
+            Service::GuardDuty => "GUARDDUTY",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
+            Service::Organizations => "ORGANIZATIONS",
             Service::Rds => "RDS",
             Service::ResourceGroupsTaggingApi => "RESOURCE_GROUPS_TAGGING_API",
             Service::S3 => "S3",
+            Service::S3Control => "S3_CONTROL",
+            Service::SecurityHub => "SECURITYHUB",
             Service::Sns => "SNS",
             Service::Sts => "STS",
             Service::Sqs => "SQS",
@@ -131,11 +151,16 @@ impl Service {
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
             Service::Elbv2 => "Endpoint URL for Elastic Load Balancing v2 (`AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`).",
+            Service::GuardDuty => "Endpoint URL for GuardDuty (`AWS_ENDPOINT_URL_GUARDDUTY`).",
+            Service::Iam => "Endpoint URL for IAM (`AWS_ENDPOINT_URL_IAM`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
+            Service::Organizations => "Endpoint URL for AWS Organizations (`AWS_ENDPOINT_URL_ORGANIZATIONS`).",
             Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
             Service::ResourceGroupsTaggingApi => "Endpoint URL for the Resource Groups Tagging API (`AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`).",
             Service::S3 => "Endpoint URL for S3 (`AWS_ENDPOINT_URL_S3`).",
+            Service::S3Control => "Endpoint URL for S3 Control (`AWS_ENDPOINT_URL_S3_CONTROL`), called as given: the account id is not prefixed to its host.",
+            Service::SecurityHub => "Endpoint URL for Security Hub (`AWS_ENDPOINT_URL_SECURITYHUB`).",
             Service::Sns => "Endpoint URL for SNS (`AWS_ENDPOINT_URL_SNS`).",
             Service::Sts => "Endpoint URL for STS (`AWS_ENDPOINT_URL_STS`).",
             Service::Sqs => "Endpoint URL for SQS (`AWS_ENDPOINT_URL_SQS`).",
@@ -639,10 +664,20 @@ macro_rules! client {
         }
     };
     (@extra s3, $self:ident, $b:ident) => { $b.force_path_style($self.s3_path_style) };
+    // S3 Control's endpoint rules put the account id in front of the host
+    // (`ACCOUNT.s3-control.REGION.amazonaws.com`), also of a custom endpoint; an emulator's
+    // `http://127.0.0.1:PORT` is called as given instead.
+    (@extra s3control, $self:ident, $b:ident) => {
+        match $self.endpoint(Service::S3Control) {
+            Some(url) => $b.endpoint_resolver(FixedEndpoint(url)),
+            None => $b,
+        }
+    };
     (@extra $other:ident, $self:ident, $b:ident) => { $b };
 }
 
 client!(sts, aws_sdk_sts, Service::Sts);
+client!(iam, aws_sdk_iam, Service::Iam);
 client!(s3, aws_sdk_s3, Service::S3);
 client!(
     cloudformation,
@@ -673,6 +708,27 @@ client!(efs, aws_sdk_efs, Service::Efs);
 client!(backup, aws_sdk_backup, Service::Backup);
 client!(cloudwatch, aws_sdk_cloudwatch, Service::CloudWatch);
 client!(elbv2, aws_sdk_elasticloadbalancingv2, Service::Elbv2);
+client!(s3control, aws_sdk_s3control, Service::S3Control);
+client!(guardduty, aws_sdk_guardduty, Service::GuardDuty);
+client!(securityhub, aws_sdk_securityhub, Service::SecurityHub);
+client!(organizations, aws_sdk_organizations, Service::Organizations);
+
+/// An S3 Control endpoint resolver answering one fixed URL (a configured custom endpoint).
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
 
 #[cfg(test)]
 mod tests {

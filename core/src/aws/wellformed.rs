@@ -49,16 +49,21 @@ impl Service {
             Service::CloudFormation
             | Service::Ec2
             | Service::Elbv2
+            | Service::Iam
             | Service::Rds
             | Service::Sns
             | Service::Sts => Protocol::Query,
             Service::CloudWatch => Protocol::Cbor,
-            Service::S3 => Protocol::RestXml,
+            Service::S3 | Service::S3Control => Protocol::RestXml,
+            // awsJson (Organizations) and restJson1 (GuardDuty, Security Hub): JSON objects.
             Service::CloudTrail
             | Service::ConfigService
+            | Service::GuardDuty
             | Service::Kms
             | Service::Logs
+            | Service::Organizations
             | Service::ResourceGroupsTaggingApi
+            | Service::SecurityHub
             // awsJson 1.0 (DynamoDB, SQS), awsJson 1.1 (Secrets Manager) and restJson1
             // (Lambda, EFS, Backup): JSON documents.
             | Service::DynamoDb
@@ -79,11 +84,16 @@ impl Service {
             Service::ConfigService => "AWS Config",
             Service::Ec2 => "EC2",
             Service::Elbv2 => "ELBv2",
+            Service::GuardDuty => "GuardDuty",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CloudWatch Logs",
+            Service::Organizations => "Organizations",
             Service::Rds => "RDS",
             Service::ResourceGroupsTaggingApi => "Resource Groups Tagging API",
             Service::S3 => "S3",
+            Service::S3Control => "S3 Control",
+            Service::SecurityHub => "Security Hub",
             Service::Sns => "SNS",
             Service::Sts => "STS",
             Service::Sqs => "SQS",

@@ -5,8 +5,8 @@
 
 use super::iq::{self, IqCheck};
 use super::{
-    backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, kms, lambda, logs, rds, s3,
-    secretsmanager, sns, sqs, Check,
+    backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, guardduty, iam, kms, lambda,
+    logs, organizations, rds, s3, secretsmanager, securityhub, sns, sqs, Check,
 };
 
 /// Every IQ check, in catalog order (before every OQ/PQ check). Each is evaluated by the
@@ -34,6 +34,7 @@ pub static CHECKS: &[&Check] = &[
     &s3::replication::CHECK,
     &s3::acl_disabled::CHECK,
     &s3::lifecycle_retention::CHECK,
+    &s3::account_public_access_block::CHECK,
     &cloudtrail::exists::CHECK,
     &cloudtrail::logging::CHECK,
     &cloudtrail::multi_region::CHECK,
@@ -41,6 +42,7 @@ pub static CHECKS: &[&Check] = &[
     &cloudtrail::kms::CHECK,
     &cloudtrail::cloudwatch_logs::CHECK,
     &cloudtrail::s3_data_events::CHECK,
+    &cloudtrail::management_events::CHECK,
     &kms::enabled::CHECK,
     &kms::rotation::CHECK,
     &config::recorder_recording::CHECK,
@@ -57,6 +59,7 @@ pub static CHECKS: &[&Check] = &[
     &ec2::ebs_snapshot_not_public::CHECK,
     &ec2::no_unrestricted_route_to_igw::CHECK,
     &ec2::nacl_no_admin_ingress::CHECK,
+    &ec2::ebs_default_encryption::CHECK,
     &logs::retention::CHECK,
     &logs::kms::CHECK,
     &rds::storage_encrypted::CHECK,
@@ -89,6 +92,18 @@ pub static CHECKS: &[&Check] = &[
     &elb::access_logging::CHECK,
     &elb::deletion_protection::CHECK,
     &elb::tls_listeners::CHECK,
+    &iam::root_mfa::CHECK,
+    &iam::root_no_access_keys::CHECK,
+    &iam::password_policy::CHECK,
+    &iam::user_console_mfa::CHECK,
+    &iam::access_keys_rotated::CHECK,
+    &iam::unused_credentials::CHECK,
+    &iam::user_no_direct_policies::CHECK,
+    &iam::no_admin_policies::CHECK,
+    &iam::no_kms_decrypt_on_all_keys::CHECK,
+    &guardduty::enabled::CHECK,
+    &securityhub::enabled::CHECK,
+    &organizations::account_member::CHECK,
 ];
 
 /// The registered check with id `id`.
@@ -170,6 +185,7 @@ mod tests {
         };
         let mut o = Observation::exists(&t);
         o.arn = Some("arn:aws:s3:::gxp-data".into());
+        o.observed_at = Some(crate::checks::testing::OBSERVED_AT.into());
         let props: serde_json::Value = serde_json::from_str(properties)
             .unwrap_or_else(|e| panic!("{}: fixture is not JSON: {e}", c.def.id));
         for (k, v) in props.as_object().expect("fixture is an object") {

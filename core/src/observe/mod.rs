@@ -7,6 +7,7 @@
 //! observations, so they are unit-tested without an emulator; refresh re-collects
 //! observations only.
 
+pub mod account;
 pub mod backup;
 pub mod backup_selections;
 pub mod cloudtrail;
@@ -18,12 +19,16 @@ pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
 pub mod elb;
+pub mod guardduty;
+pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
+pub mod organizations;
 pub mod rds;
 pub mod s3;
 pub mod secretsmanager;
+pub mod securityhub;
 pub mod services;
 pub mod sns;
 pub mod sqs;
@@ -49,6 +54,8 @@ pub enum TargetOrigin {
     Spec,
     /// Found through tag-based discovery (Resource Groups Tagging API).
     Discovered,
+    /// The account and region of the provider (the `expected_account` block).
+    Account,
 }
 
 /// A resource to observe and check.
@@ -98,6 +105,11 @@ pub struct Observation {
     /// A check that needs such a property is `error`, never `passed`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub errors: BTreeMap<String, String>,
+    /// When the collector read it (RFC 3339), for checks that compare ages (access keys,
+    /// last use of credentials); set by the account collector. Not a property, so it is no
+    /// drift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<String>,
 }
 
 impl Observation {
@@ -111,6 +123,7 @@ impl Observation {
             existence: Existence::Exists,
             properties: Map::new(),
             errors: BTreeMap::new(),
+            observed_at: None,
         }
     }
 

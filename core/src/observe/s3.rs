@@ -25,6 +25,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
 use crate::catalog::SeverityClass;
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::observe::{kms, Existence, Observation, Target};
 
 const BUCKET: &str = "AWS::S3::Bucket";
@@ -63,6 +64,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:s3:::NAME` is the bucket NAME.
@@ -759,6 +761,82 @@ async fn resolve_aliases(
     }
 }
 
+// ---------------------------------------------------------------- account facet
+
+/// Account property: the account's public access block (S3 Control GetPublicAccessBlock),
+/// `{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"}`;
+/// absent when none is set (NoSuchPublicAccessBlockConfiguration).
+pub const ACCOUNT_PUBLIC_ACCESS_BLOCK: &str = "AccountPublicAccessBlock";
+
+/// The account facet of `s3.account_public_access_block`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[(ACCOUNT_PUBLIC_ACCESS_BLOCK, SeverityClass::Security)],
+    checks: &["s3.account_public_access_block"],
+    read: |aws| Box::pin(read_account_public_access_block(aws)),
+}];
+
+/// S3 Control GetPublicAccessBlock for the account the provider acts in.
+async fn read_account_public_access_block(aws: &AwsContext) -> FacetProperties {
+    const API: &str = "S3 Control GetPublicAccessBlock";
+    let Some(account) = aws.identity.account.clone() else {
+        return vec![(
+            ACCOUNT_PUBLIC_ACCESS_BLOCK,
+            Err(format!(
+                "{API}: the account id is unknown (STS GetCallerIdentity)"
+            )),
+        )];
+    };
+    let value = match aws
+        .s3control()
+        .get_public_access_block()
+        .account_id(account)
+        .send()
+        .await
+    {
+        Ok(out) => match out.public_access_block_configuration() {
+            Some(c) => account_public_access_block_json(c).map(Some),
+            None => Err(format!(
+                "{API}: answer without PublicAccessBlockConfiguration"
+            )),
+        },
+        Err(e) => match absent_on(classify(&e), "NoSuchPublicAccessBlockConfiguration") {
+            Ok(_) => Ok(None),
+            Err(err) => Err(format!("{API}: {err}")),
+        },
+    };
+    vec![(ACCOUNT_PUBLIC_ACCESS_BLOCK, value)]
+}
+
+/// The account's public access block as recorded; a setting missing from the answer makes
+/// it an error (AWS answers all four), never a made-up `false` or `true`.
+pub fn account_public_access_block_json(
+    c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration,
+) -> Result<Json, String> {
+    let settings = [
+        ("BlockPublicAcls", c.block_public_acls()),
+        ("IgnorePublicAcls", c.ignore_public_acls()),
+        ("BlockPublicPolicy", c.block_public_policy()),
+        ("RestrictPublicBuckets", c.restrict_public_buckets()),
+    ];
+    let missing: Vec<&str> = settings
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| *k)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "S3 Control GetPublicAccessBlock: the answer has no {}",
+            missing.join(", ")
+        ));
+    }
+    Ok(Json::Object(
+        settings
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Json::Bool(v.unwrap_or_default())))
+            .collect(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1161,5 +1239,80 @@ mod tests {
         let outcomes = bucket_outcomes("versioning", suspended).await;
         assert_eq!(outcomes[0].1.status, Status::Failed, "{:?}", outcomes[0]);
         assert_eq!(outcomes[0].1.actual, "Suspended");
+    }
+}
+
+/// The account facet against documented S3 Control answers.
+#[cfg(test)]
+mod account_facet_tests {
+    use crate::aws::fake_endpoint::{Answer, Request};
+    use crate::checks::Status;
+    use crate::observe::account::testing::{outcome, whole_passes_and_cut_short_errors};
+
+    const ID: &str = "s3.account_public_access_block";
+
+    fn block(policy: bool) -> Answer {
+        Answer::new(200, "application/xml", format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>{policy}</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
+        ))
+    }
+
+    fn control_error(status: u16, code: &str) -> Answer {
+        Answer::new(status, "application/xml", format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Code>{code}</Code><Message>{code}</Message></Error><RequestId>r</RequestId><HostId>h</HostId></ErrorResponse>"
+        ))
+    }
+
+    fn all_on(r: &Request) -> Answer {
+        // The account id travels in a header, the path is the account's configuration.
+        if r.target == "/v20180820/configuration/publicAccessBlock"
+            && r.header("x-amz-account-id") == Some("123456789012")
+        {
+            block(true)
+        } else {
+            Answer::s3_error(400, "UnexpectedRequest")
+        }
+    }
+
+    #[tokio::test]
+    async fn the_account_block_is_read_from_s3_control_whole_or_not_at_all() {
+        whole_passes_and_cut_short_errors(all_on, |_| true, ID, &[]).await;
+    }
+
+    #[tokio::test]
+    async fn a_setting_off_or_no_block_fails_and_a_denied_read_errors() {
+        let out = outcome(|_| block(false), ID, &[]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "off: BlockPublicPolicy")
+        );
+        // S3 Control wraps its errors in `<ErrorResponse>` (unlike S3).
+        let none = |_: &Request| control_error(404, "NoSuchPublicAccessBlockConfiguration");
+        let out = outcome(none, ID, &[]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "not configured")
+        );
+        for answer in [
+            control_error(403, "AccessDenied"),
+            control_error(503, "SlowDown"),
+            Answer::empty(501),
+            // The S3 (unwrapped) form of the "not configured" code is not S3 Control's
+            // answer: not trusted as "not configured".
+            Answer::s3_error(404, "NoSuchPublicAccessBlockConfiguration"),
+        ] {
+            let out = outcome(move |_| answer.clone(), ID, &[]).await;
+            assert_eq!(out.status, Status::Error, "{out:?}");
+        }
+        // An answer that leaves a setting out is not evaluated.
+        let partial = |_: &Request| {
+            Answer::new(200, "application/xml", "<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>")
+        };
+        let out = outcome(partial, ID, &[]).await;
+        assert_eq!(out.status, Status::Error, "{out:?}");
+        assert!(
+            out.detail.unwrap_or_default().contains("IgnorePublicAcls"),
+            "names what is missing"
+        );
     }
 }

@@ -9,8 +9,9 @@
 use futures::future::BoxFuture;
 
 use super::{
-    backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, kms, lambda, logs, rds, s3,
-    secretsmanager, sns, sqs, Observation, Target,
+    account, backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, guardduty, iam, kms,
+    lambda, logs, organizations, rds, s3, secretsmanager, securityhub, sns, sqs, Observation,
+    Target,
 };
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
@@ -21,6 +22,26 @@ pub type Collect = for<'a> fn(&'a AwsContext, &'a Target) -> BoxFuture<'a, Obser
 
 /// Drift classes: (CloudFormation type, top-level property, class).
 pub type PropertyClasses = &'static [(&'static str, &'static str, SeverityClass)];
+
+/// What one facet read gives: per top-level property of the account observation, its value
+/// (`Ok(None)`: readable, not configured) or why it could not be read.
+pub type FacetProperties = Vec<(&'static str, Result<Option<serde_json::Value>, String>)>;
+
+/// Reads one account facet. Never panics; a failed read is an `Err` on its properties.
+pub type ReadFacet = for<'a> fn(&'a AwsContext) -> BoxFuture<'a, FacetProperties>;
+
+/// What one service reads about the account and region (the `AWS::::Account` target,
+/// [`super::account`]): some properties of the account observation, read only when the
+/// account target runs one of `checks`.
+#[derive(Debug)]
+pub struct AccountFacet {
+    /// The top-level properties it records, with their drift class.
+    pub properties: &'static [(&'static str, SeverityClass)],
+    /// The checks that read them: the facet is read only for a target running one of them.
+    pub checks: &'static [&'static str],
+    /// Reads the facet.
+    pub read: ReadFacet,
+}
 
 /// One AWS service the provider observes.
 #[derive(Debug)]
@@ -45,6 +66,8 @@ pub struct Service {
     pub discover: fn(arn: &str, rest: &str) -> Option<(&'static str, String)>,
     /// Drift classes of its properties; properties not listed are functional.
     pub property_classes: PropertyClasses,
+    /// What it reads about the account for account-level checks (none for most services).
+    pub account_facets: &'static [AccountFacet],
 }
 
 /// Every service the provider observes, in drift-table order.
@@ -65,6 +88,11 @@ pub const SERVICES: &[&Service] = &[
     &backup::SERVICE,
     &cloudwatch::SERVICE,
     &elb::SERVICE,
+    &account::SERVICE,
+    &iam::SERVICE,
+    &guardduty::SERVICE,
+    &securityhub::SERVICE,
+    &organizations::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.
@@ -78,6 +106,21 @@ pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
 /// The service named `name` (the `service` of its checks).
 pub fn named(name: &str) -> Option<&'static Service> {
     SERVICES.iter().copied().find(|s| s.name == name)
+}
+
+/// Every account facet of every service, with its service.
+pub fn account_facets() -> impl Iterator<Item = (&'static Service, &'static AccountFacet)> {
+    SERVICES
+        .iter()
+        .copied()
+        .flat_map(|s| s.account_facets.iter().map(move |f| (s, f)))
+}
+
+/// The account facet recording top-level property `property`.
+pub fn account_facet_of(property: &str) -> Option<&'static AccountFacet> {
+    account_facets()
+        .map(|(_, f)| f)
+        .find(|f| f.properties.iter().any(|(p, _)| *p == property))
 }
 
 /// Services whose ARN and IAM namespace differs from their name: (name, namespace). The
@@ -114,6 +157,12 @@ pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
 /// A check read by a supplement ([`super::supplements`], e.g. `backup.resource_protected` on
 /// S3 buckets and DynamoDB tables) needs the service actions of each of its types' collectors.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
+    // An account check also needs what the account target's collector calls.
+    let account: &[&str] = if check.resource_types.contains(&account::ACCOUNT_TYPE) {
+        account::SERVICE.iam_actions
+    } else {
+        &[]
+    };
     let services: Vec<&'static Service> = if super::supplements::for_check(check.id).is_some() {
         check
             .resource_types
@@ -123,18 +172,23 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
     } else {
         named(check.service).into_iter().collect()
     };
-    let service_actions = services.into_iter().flat_map(|s| {
+    // An account check: every action of its service (its facets); a resource check: the
+    // service actions that observe one of its types.
+    let on_account = check.resource_types.contains(&account::ACCOUNT_TYPE);
+    let service_actions = services.into_iter().flat_map(move |s| {
         s.iam_actions.iter().filter(move |a| {
-            check
-                .resource_types
-                .iter()
-                .any(|t| s.resource_types.contains(t) && service_action_observes(s, a, t))
+            on_account
+                || check
+                    .resource_types
+                    .iter()
+                    .any(|t| s.resource_types.contains(t) && service_action_observes(s, a, t))
         })
     });
     let mut actions: Vec<&'static str> = check
         .iam_actions
         .iter()
         .chain(service_actions)
+        .chain(account)
         .copied()
         .collect();
     actions.sort_unstable();
@@ -270,7 +324,11 @@ mod tests {
         for s in SERVICES {
             assert!(names.insert(s.name), "service {} registered twice", s.name);
             assert!(s.sdk_client.starts_with("aws-sdk-"), "{}", s.name);
-            assert!(!s.resource_types.is_empty(), "{} observes no type", s.name);
+            assert!(
+                !s.resource_types.is_empty() || !s.account_facets.is_empty(),
+                "{} observes no type and nothing of the account",
+                s.name
+            );
             for t in s.resource_types {
                 assert!(types.insert(*t), "{t} has two collectors");
                 assert_eq!(for_resource_type(t).map(|f| f.name), Some(s.name));
@@ -316,6 +374,19 @@ mod tests {
                 continue;
             }
             for t in c.def.resource_types {
+                if *t == account::ACCOUNT_TYPE {
+                    // An account check: its service reads what it needs as an account facet.
+                    assert!(
+                        service
+                            .account_facets
+                            .iter()
+                            .any(|f| f.checks.contains(&c.def.id)),
+                        "{}: service {} has no account facet for it",
+                        c.def.id,
+                        service.name
+                    );
+                    continue;
+                }
                 assert!(
                     service.resource_types.contains(t),
                     "{}: service {} does not observe {t}",
@@ -436,7 +507,7 @@ mod tests {
     fn every_check_and_service_declares_well_formed_iam_actions() {
         for s in SERVICES {
             assert!(
-                !s.iam_actions.is_empty(),
+                !s.iam_actions.is_empty() || s.resource_types.is_empty(),
                 "{} declares no IAM action",
                 s.name
             );

@@ -36,6 +36,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: &[],
 };
 
 /// Tag-based discovery: `arn:aws:sns:R:A:NAME` is topic NAME (by its ARN); subscription ARNs

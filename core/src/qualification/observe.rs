@@ -149,6 +149,23 @@ fn unresolved_existence(obs: &StackObservation) -> Existence {
     }
 }
 
+/// The account the provider acts in: as identified when it was configured, else asked of
+/// STS now.
+async fn account_id(aws: &AwsContext) -> Result<String, String> {
+    if let Some(account) = &aws.identity.account {
+        return Ok(account.clone());
+    }
+    match aws.caller_identity().await {
+        Ok(identity) => identity
+            .account
+            .ok_or_else(|| "GetCallerIdentity gave no account".to_string()),
+        Err(e) => {
+            let (summary, detail) = e.diagnostic();
+            Err(format!("{summary}: {detail}"))
+        }
+    }
+}
+
 /// Observe everything the specification and discovery cover; discovered resources get the
 /// checks of their type but `discovery_exclude_checks`.
 pub async fn observe_all(
@@ -161,7 +178,15 @@ pub async fn observe_all(
     let mut names: BTreeSet<String> = spec.stacks.iter().map(|s| s.name.clone()).collect();
     names.extend(spec.resources.iter().filter_map(|r| r.stack_name.clone()));
     let stacks = observe_stacks(aws, &names, concurrency, DriftDetection::Detect).await;
-    let (mut targets, unresolved) = spec_targets(spec, &stacks);
+    let (mut targets, mut unresolved) = spec_targets(spec, &stacks);
+    if let Some(expected) = &spec.account {
+        let (t, unidentified) =
+            observe::account::target(expected, account_id(aws).await, &aws.region());
+        match unidentified {
+            Some(o) => unresolved.push((t, o)),
+            None => targets.push(t),
+        }
+    }
     let mut notes = Vec::new();
     for s in &stacks {
         if let Some(note) = &s.cfn_drift_note {

@@ -150,6 +150,7 @@ pub fn sample_report() -> Report {
             requirements: vec!["URS-001".into()],
             remediation: "Fix the configuration and re-apply.".into(),
             suppression: None,
+            subject: None,
         }
     }
     let object_lock_suppression = SuppressionRecord {
@@ -372,6 +373,7 @@ pub fn sample_report() -> Report {
                 existence: Existence::Exists,
                 properties,
                 errors: BTreeMap::new(),
+                observed_at: None,
             },
             Observation {
                 key: "audit_trail".into(),
@@ -381,6 +383,7 @@ pub fn sample_report() -> Report {
                 existence: Existence::Unknown("AccessDenied".into()),
                 properties: serde_json::Map::new(),
                 errors,
+                observed_at: None,
             },
         ],
         notes: vec![

@@ -145,6 +145,10 @@ pub struct CheckResult {
     pub remediation: String,
     #[serde(default)]
     pub suppression: Option<SuppressionRecord>,
+    /// The principal the result is about (an IAM user's ARN, an access key, a policy), for
+    /// checks that give one result per principal of the account; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 /// Counts of results.
@@ -215,6 +219,9 @@ pub struct TraceResult {
     /// Property path, for `iq.resource_properties` and stack property checks.
     #[serde(default)]
     pub property: Option<String>,
+    /// The principal, for results of one principal (as in the result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub status: Status,
     /// Index of the result in the report's `results` (0-based).
     pub result_index: u64,
@@ -233,6 +240,7 @@ impl TraceResult {
             resource_type: result.resource_type.clone(),
             identifier: result.identifier.clone(),
             property: result.property.clone(),
+            subject: result.subject.clone(),
             status: result.status,
             result_index: index as u64,
             evidence: format!("{location}#/results/{index}"),
@@ -291,6 +299,7 @@ mod tests {
             requirements: vec![],
             remediation: "r".into(),
             suppression: None,
+            subject: None,
         }
     }
 

@@ -62,6 +62,15 @@ pub struct SpecDraft {
     pub expected_resource: Field<Vec<ExpectedResourceDraft>>,
     pub expected_stack: Field<Vec<ExpectedStackDraft>>,
     pub suppression: Field<Vec<SuppressionDraft>>,
+    pub expected_account: Field<ExpectedAccountDraft>,
+}
+
+/// Expectations on the account and region the provider is configured for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExpectedAccountDraft {
+    pub checks: TextList,
+    pub check_parameters: TextMap,
+    pub requirements: TextList,
 }
 
 /// The system a specification covers.
@@ -291,6 +300,16 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
     }
     suppressions.sort_by(|a, b| (&a.check, &a.resource_key).cmp(&(&b.check, &b.resource_key)));
 
+    let account = match &draft.expected_account {
+        Field::Known(a) => Some(ExpectedAccount {
+            checks: string_set(&a.checks)?,
+            check_parameters: string_map(&a.check_parameters)?,
+            requirements: string_set(&a.requirements)?,
+        }),
+        Field::Null => None,
+        Field::Unknown => return Err(Incomplete::Unknown),
+    };
+
     Ok(Spec {
         name: known(&draft.name, "name")?,
         version: known(&draft.version, "version")?,
@@ -301,5 +320,6 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         resources,
         stacks,
         suppressions,
+        account,
     })
 }

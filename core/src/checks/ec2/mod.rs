@@ -11,6 +11,7 @@ pub mod instance_no_public_ip;
 pub mod instance_profile_attached;
 pub mod nacl_no_admin_ingress;
 pub mod no_unrestricted_route_to_igw;
+pub mod ebs_default_encryption;
 pub mod sg_no_admin_ingress;
 pub mod subnet_no_auto_public_ip;
 pub mod vpc_endpoints_available;
