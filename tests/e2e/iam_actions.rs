@@ -370,6 +370,8 @@ async fn iam_actions_the_load_balancer_collector_calls_only_declared_actions() {
     ] {
         assert!(called.contains(needed), "{needed} not recorded: {called:?}");
     }
+}
+
 /// The account target reads, for each account check alone, only what that check declares
 /// (its own actions and the account target's): a specification selecting
 /// `iam.password_policy` calls GetAccountPasswordPolicy and nothing else.

@@ -247,6 +247,8 @@ pub fn check_actions_for_type<'a>(
             || action_names_type(a, resource_type)
             || !types.iter().any(|t| action_names_type(a, t))
     })
+}
+
 /// The read operations (IAM prefix, operation) of the supplement check `check_id` needs
 /// ([`super::supplements`]), in the order it declares them; empty for a check without one.
 pub fn supplement_operations(check_id: &str) -> Vec<(&'static str, &'static str)> {

@@ -4,6 +4,7 @@
 //! what they share.
 
 pub mod default_sg_closed;
+pub mod ebs_default_encryption;
 pub mod ebs_snapshot_not_public;
 pub mod ebs_volume_encrypted;
 pub mod instance_imdsv2;
@@ -11,7 +12,6 @@ pub mod instance_no_public_ip;
 pub mod instance_profile_attached;
 pub mod nacl_no_admin_ingress;
 pub mod no_unrestricted_route_to_igw;
-pub mod ebs_default_encryption;
 pub mod sg_no_admin_ingress;
 pub mod subnet_no_auto_public_ip;
 pub mod vpc_endpoints_available;
