@@ -20,7 +20,14 @@ pub static CHECK: Check = Check {
         resource_types: ACCOUNT,
         severity: SeverityClass::Security,
         iam_actions: &["iam:ListUsers", "iam:ListAccessKeys"],
-        controls: &["21CFR11.10(d)", "21CFR11.300(b)", "Annex11-12", "Annex11-12.1"],
+        controls: &[
+            "21CFR11.10(d)",
+            "21CFR11.10(g)",
+            "21CFR11.200",
+            "21CFR11.300(b)",
+            "Annex11-12",
+            "Annex11-12.1",
+        ],
         remediation: "Create a new access key (CreateAccessKey), move its users to it, then deactivate and delete \
             the old one (UpdateAccessKey, DeleteAccessKey); better, replace long-lived keys by roles.",
         remediation_code: Remediation {

@@ -31,6 +31,18 @@ pub const ACCESS_CONTROLS: &[&str] = &[
     "Annex11-12.1",
 ];
 
+/// [`ACCESS_CONTROLS`] and §11.200 (two distinct identification components): the checks
+/// of the root user's and the console users' second factor and of root access keys, as
+/// Prowler's Part 11 mapping places them.
+pub const SIGNATURE_COMPONENT_CONTROLS: &[&str] = &[
+    "21CFR11.10(d)",
+    "21CFR11.10(g)",
+    "21CFR11.200",
+    "21CFR11.300",
+    "Annex11-12",
+    "Annex11-12.1",
+];
+
 /// When the account was observed (ages count from it); an error outcome without it.
 pub fn observed_at(obs: &Observation, expected: &str) -> Result<time::OffsetDateTime, Outcome> {
     obs.observed_at

@@ -38,7 +38,6 @@ pub static CHECK: Check = Check {
             prowler: &[
                 "iam_policy_no_full_access_to_kms",
                 "iam_inline_policy_no_full_access_to_kms",
-                "iam_policy_no_kms_decryption_actions",
             ],
             aws_config: &[
                 "iam-customer-policy-blocked-kms-actions",

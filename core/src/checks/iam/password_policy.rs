@@ -24,7 +24,15 @@ pub static CHECK: Check = Check {
         resource_types: ACCOUNT,
         severity: SeverityClass::Security,
         iam_actions: &["iam:GetAccountPasswordPolicy"],
-        controls: &["21CFR11.10(d)", "21CFR11.300", "21CFR11.300(b)", "Annex11-12", "Annex11-12.1"],
+        controls: &[
+            "21CFR11.10(d)",
+            "21CFR11.10(g)",
+            "21CFR11.200",
+            "21CFR11.300",
+            "21CFR11.300(b)",
+            "Annex11-12",
+            "Annex11-12.1",
+        ],
         remediation: "Terraform aws_iam_account_password_policy with the minimums; or IAM \
             UpdateAccountPasswordPolicy.",
         remediation_code: Remediation {

@@ -3,7 +3,7 @@
 
 use serde_json::Value as Json;
 
-use super::{list, text, ACCESS_CONTROLS, ACCOUNT};
+use super::{list, text, ACCOUNT, SIGNATURE_COMPONENT_CONTROLS};
 use crate::catalog::{CheckDef, CheckParam, ParamKind, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::integer;
 use crate::checks::{Check, Outcome, Params};
@@ -23,7 +23,7 @@ pub static CHECK: Check = Check {
         resource_types: ACCOUNT,
         severity: SeverityClass::Security,
         iam_actions: &["iam:GetAccountSummary", "iam:ListVirtualMFADevices"],
-        controls: ACCESS_CONTROLS,
+        controls: SIGNATURE_COMPONENT_CONTROLS,
         remediation: "Sign in as the root user and assign an MFA device (IAM console, Security credentials); \
             for hardware = true a FIDO security key or hardware TOTP token. Root MFA cannot be set through \
             Terraform, CloudFormation or the CLI.",

@@ -1,7 +1,7 @@
 //! `iam.root_no_access_keys`: the root user has no access keys. Definition, evaluator and
 //! unit tests.
 
-use super::{ACCESS_CONTROLS, ACCOUNT};
+use super::{ACCOUNT, SIGNATURE_COMPONENT_CONTROLS};
 use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::support::integer;
 use crate::checks::{Check, Outcome, Params};
@@ -19,7 +19,7 @@ pub static CHECK: Check = Check {
         resource_types: ACCOUNT,
         severity: SeverityClass::Security,
         iam_actions: &["iam:GetAccountSummary"],
-        controls: ACCESS_CONTROLS,
+        controls: SIGNATURE_COMPONENT_CONTROLS,
         remediation: "Sign in as the root user and delete its access keys (IAM console, Security credentials); \
             use IAM roles or users for programmatic access.",
         remediation_code: Remediation {

@@ -1,7 +1,7 @@
 //! `iam.user_console_mfa`: every IAM user with a console password has MFA; one result per
 //! user. Definition, evaluator and unit tests.
 
-use super::{list, text, ACCESS_CONTROLS, ACCOUNT};
+use super::{list, text, ACCOUNT, SIGNATURE_COMPONENT_CONTROLS};
 use crate::catalog::{CheckDef, Related, Remediation, SeverityClass, Stage};
 use crate::checks::{Check, Outcome, Params};
 use crate::observe::iam::CREDENTIAL_REPORT;
@@ -23,7 +23,7 @@ pub static CHECK: Check = Check {
         resource_types: ACCOUNT,
         severity: SeverityClass::Security,
         iam_actions: &["iam:GenerateCredentialReport", "iam:GetCredentialReport"],
-        controls: ACCESS_CONTROLS,
+        controls: SIGNATURE_COMPONENT_CONTROLS,
         remediation: "Assign an MFA device to each IAM user with a console password (IAM EnableMFADevice), or \
             remove the console password; better, give people access through IAM Identity Center with MFA.",
         remediation_code: Remediation {
