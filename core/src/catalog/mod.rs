@@ -48,6 +48,7 @@
 //! `HIPAA164.312`, `21CFR11.10(`, the empty string) is rejected.
 
 pub mod docs;
+pub mod emulator_coverage;
 pub mod params;
 pub mod sections;
 
