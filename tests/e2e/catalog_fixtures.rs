@@ -11,6 +11,7 @@ use aws_config::SdkConfig;
 
 use crate::fixtures;
 use crate::harness::{Backend, Emulator, Needs, Workspace};
+use gxp_core::catalog::emulator_coverage;
 use gxp_core::spec::model::ExpectedStack;
 
 /// Every check the fixture modules declare a weakening for (each module's `CHECKS`, the checks
@@ -61,48 +62,18 @@ fn exercised_here() -> Vec<&'static str> {
     .collect()
 }
 
-/// The catalog checks no test of this file makes both pass and fail, each with the written
-/// reason and the tests that exercise it instead.
-const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
-    (
-        "iam.root_mfa",
-        "moto reports AccountMFAEnabled 0 always and root MFA cannot be set through the SDK: \
-         fails in expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
-         passes (also with hardware = true) on recorded GetAccountSummary / ListVirtualMFADevices \
-         shapes in checks::iam::root_mfa and the golden added-checks run",
-    ),
-    (
-        "iam.root_no_access_keys",
-        "root access keys cannot be created through the SDK: passes or is suppressed in \
-         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
-         fails on recorded GetAccountSummary shapes (unit fixtures, golden added-checks)",
-    ),
+/// The catalog checks the tests of this file do not make pass and fail although an emulator
+/// can: each is exercised both ways by another test, named with it. The checks an emulator
+/// cannot exercise are listed, with the reason and where they are tested instead, in
+/// gxp-core's [`emulator_coverage::GAPS`] (rendered in docs/guides/gxp-coverage.md).
+const EXERCISED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "iam.password_policy",
         "one account has one password policy: passes in \
          expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
-         whose weakened policy (minimum length 8) is then the drift the plan names; failing \
-         branches (not configured, each shortfall) in checks::iam::password_policy",
-    ),
-    (
-        "iam.access_keys_rotated",
-        "moto dates a key at its creation and cannot backdate it: the new key passes in \
-         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
-         old keys fail on recorded ListAccessKeys shapes (checks::iam::access_keys_rotated, golden)",
-    ),
-    (
-        "iam.unused_credentials",
-        "moto reports every password and key as just set and cannot age them: passes in \
-         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy; \
-         idle credentials fail on recorded credential-report rows (checks::iam::unused_credentials, golden)",
-    ),
-    (
-        "securityhub.enabled",
-        "neither emulator can pass it: moto 5.2 has DescribeHub but no GetEnabledStandards \
-         (an enabled hub is `error` in account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check), \
-         LocalStack's community runtime has no Security Hub (always `error`); a disabled hub \
-         fails on moto there; a READY standard passes and a PENDING one or none fails on recorded \
-         DescribeHub / GetEnabledStandards answers (gxp-core observe::securityhub, golden added-checks)",
+         whose weakened policy (minimum length 8) is then the drift the plan names, and fails on \
+         the weakened account of modules_account_baseline_*; failing branches (not configured, \
+         each shortfall) in checks::iam::password_policy",
     ),
     (
         "iq.resource_exists",
@@ -122,91 +93,106 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
          found nothing): discovery_failure_ends_in_error_and_the_next_plan_requalifies, \
          discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tagged",
     ),
-    (
-        "iq.stack_status",
-        "passes on every stack here; failing needs a stack left in a ROLLBACK or FAILED state, \
-         which neither emulator leaves for a template that deploys; unit-tested in checks::iq",
-    ),
-    (
-        "backup.recovery_point_encrypted",
-        "moto has no AWS Backup recovery points (ListRecoveryPointsByBackupVault answers HTTP 404 \
-         without an error code; StartBackupJob is not implemented): on the emulator the check is \
-         `error` (catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture); its pass and \
-         fail are unit-tested on recorded ListRecoveryPointsByBackupVault answers in \
-         gxp-core observe::backup and checks::backup",
-    ),
-    (
-        "backup.recovery_point_min_retention",
-        "moto has no AWS Backup recovery points (see backup.recovery_point_encrypted): `error` on \
-         the emulator, pass and fail unit-tested on recorded answers in gxp-core observe::backup \
-         and checks::backup",
-    ),
-    (
-        "backup.resource_protected",
-        "rests on the account's AWS Backup selections, which moto cannot create \
-         (CreateBackupSelection and ListBackupSelections answer HTTP 500) and LocalStack's community \
-         edition lacks: fails without a plan and is `error` with one on moto, `error` on LocalStack \
-         (backup_protected_tables_and_buckets_against_the_account_s_selections); selected and \
-         passing unit-tested on recorded answers in gxp-core observe::backup_selections",
-    ),
-    (
-        "iq.stack_drift",
-        "neither moto nor LocalStack detects stack drift (the result is left out, see \
-         collect_stack); its evaluator is unit-tested in gxp-core checks::iq",
-    ),
-    (
-        "ec2.instance_profile_attached",
-        "moto 5.2.1 (and LocalStack, which serves EC2 through moto) does not report \
-         IamInstanceProfile in DescribeInstances for an instance launched with a profile, so \
-         the compliant instance cannot pass; the pass branch is exercised on a recorded AWS \
-         DescribeInstances answer (gxp-core observe::ec2 \
-         an_instance_answer_with_a_profile_is_evaluated), the fail branch in the unit tests; \
-         left out of the instance selection of \
-         catalog_fixtures_ec2_network_each_check_fails_on_its_fixture",
-    ),
 ];
 
+/// Whether a test of this file makes `check` pass and fail ([`exercised_here`]).
+fn is_exercised_here(check: &str) -> bool {
+    exercised_here().contains(&check)
+}
+
 /// The registered checks of `resource_type` the tests of this file make pass and fail: its
-/// [`fixtures::checks_of`] without those of [`NOT_EXERCISED_HERE`].
+/// [`fixtures::checks_of`] that a fixture module weakens ([`exercised_here`]).
 fn exercised_checks_of(resource_type: &str) -> Vec<&'static str> {
     fixtures::checks_of(resource_type)
         .into_iter()
-        .filter(|c| !NOT_EXERCISED_HERE.iter().any(|(id, _)| id == c))
+        .filter(|c| is_exercised_here(c))
         .collect()
 }
 
 /// Coverage by construction: every check of the catalog (the IQ checks and every registered
 /// one) is made to pass and to fail on the emulator by a test of this file (its service's
-/// fixture module declares its weakening), or is listed with the reason it is not; a check
-/// added to the registry without either fails here.
+/// fixture module declares its weakening), or by another test ([`EXERCISED_ELSEWHERE`]), or
+/// has a branch no emulator exercises, listed with the reason in gxp-core's
+/// [`emulator_coverage::GAPS`]; a check added to the registry without either fails here.
 #[test]
 fn catalog_fixtures_cover_every_catalog_check() {
     let here = exercised_here();
     let mut seen = std::collections::BTreeSet::new();
     for id in here
         .iter()
-        .chain(NOT_EXERCISED_HERE.iter().map(|(id, _)| id))
+        .chain(EXERCISED_ELSEWHERE.iter().map(|(id, _)| id))
     {
         assert!(seen.insert(*id), "{id} is listed twice");
         assert!(
-            gxp_core::catalog::all().iter().any(|d| d.id == *id),
+            gxp_core::catalog::get(id).is_some(),
             "{id} is listed but not in the catalog"
         );
     }
-    for (id, reason) in NOT_EXERCISED_HERE {
+    for (id, reason) in EXERCISED_ELSEWHERE {
         assert!(reason.len() > 20, "{id} needs a written reason");
+        assert!(
+            !emulator_coverage::unexercised_on_every_emulator(id),
+            "{id} has a branch no emulator exercises: it is not exercised elsewhere"
+        );
     }
     let missing: Vec<&str> = gxp_core::catalog::all()
         .iter()
         .map(|d| d.id)
-        .filter(|id| !seen.contains(id))
+        .filter(|id| !seen.contains(id) && !emulator_coverage::unexercised_on_every_emulator(id))
         .collect();
     assert!(
         missing.is_empty(),
         "catalog checks without an emulator pass and fail fixture (a weakening in \
-         tests/e2e/fixtures/<service>.rs, listed in its CHECKS) or a written reason in \
-         NOT_EXERCISED_HERE: {missing:?}"
+         tests/e2e/fixtures/<service>.rs, listed in its CHECKS), a test named in \
+         EXERCISED_ELSEWHERE, or a branch no emulator exercises with its reason in \
+         gxp-core catalog::emulator_coverage::GAPS: {missing:?}"
     );
+}
+
+/// The emulators' missing services agree in the harness and in gxp-core: a service a
+/// backend lacks ([`Needs::service`], [`Backend::lacks`]) leaves every check of it
+/// unexercised there both ways in [`emulator_coverage::GAPS`], and a service-wide gap there
+/// is a need the backend lacks (so its scenarios are skipped, loudly).
+#[test]
+fn emulator_coverage_agrees_with_the_harness_needs() {
+    use emulator_coverage::{blocking, Branch, Checks, Emulator, GAPS};
+    let pairs = [
+        (Backend::Moto, Emulator::Moto),
+        (Backend::LocalStack, Emulator::LocalStack),
+    ];
+    for (backend, emulator) in pairs {
+        for need in Needs::ALL {
+            let Some(service) = need.service() else {
+                continue;
+            };
+            if !backend.lacks(need) {
+                continue;
+            }
+            for c in gxp_core::catalog::all()
+                .iter()
+                .filter(|c| c.service == service)
+            {
+                assert!(
+                    blocking(emulator, c.id, true).is_some()
+                        && blocking(emulator, c.id, false).is_some(),
+                    "{backend:?} lacks {need:?}: {} needs a gap on {emulator:?}",
+                    c.id
+                );
+            }
+        }
+        for g in GAPS {
+            if let (Checks::Service(service), Branch::Both) = (g.checks, g.branch) {
+                if g.emulators.contains(&emulator) {
+                    assert!(
+                        Needs::ALL
+                            .iter()
+                            .any(|n| n.service() == Some(service) && backend.lacks(*n)),
+                        "{emulator:?} lacks {service} in gxp-core but not in the harness"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// One expected resource in the specification.
@@ -777,12 +763,12 @@ impl ServiceFixtures {
         self.weakened.extend(ids.into_iter().map(|id| (id, check)));
     }
 
-    /// The checks weakened here (the type's checks but those of [`NOT_EXERCISED_HERE`]).
+    /// The checks weakened here (the type's checks a fixture module weakens).
     fn exercised(&self) -> Vec<&'static str> {
         self.checks
             .iter()
             .copied()
-            .filter(|c| !NOT_EXERCISED_HERE.iter().any(|(id, _)| id == c))
+            .filter(|c| is_exercised_here(c))
             .collect()
     }
 
@@ -893,7 +879,7 @@ async fn catalog_fixtures_dynamodb_and_secrets_each_check_fails_on_its_fixture()
 }
 
 /// EFS and AWS Backup (not in LocalStack's community edition): one qualification. The
-/// recovery-point checks (in [`NOT_EXERCISED_HERE`]) read ListRecoveryPointsByBackupVault,
+/// recovery-point checks (moto's gaps in [`emulator_coverage::GAPS`]) read ListRecoveryPointsByBackupVault,
 /// which moto does not implement: on the vaults they are `error`, never `passed`.
 #[tokio::test(flavor = "multi_thread")]
 async fn catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture() {

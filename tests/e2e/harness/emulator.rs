@@ -132,6 +132,24 @@ impl Needs {
         Needs::CloudWatchCbor,
         Needs::Elbv2,
     ];
+
+    /// The catalog service (`CheckDef::service`) whose every check needs this, if any: a
+    /// backend lacking it cannot exercise those checks (gxp-core's
+    /// `catalog::emulator_coverage` lists them).
+    pub fn service(self) -> Option<&'static str> {
+        match self {
+            Needs::CloudTrail => Some("cloudtrail"),
+            Needs::Rds => Some("rds"),
+            Needs::DynamoDb => Some("dynamodb"),
+            Needs::Efs => Some("efs"),
+            Needs::Backup => Some("backup"),
+            Needs::CloudWatchCbor => Some("cloudwatch"),
+            Needs::Elbv2 => Some("elb"),
+            Needs::SecretRotationWithoutLambda
+            | Needs::S3InTaggingApi
+            | Needs::TemplateOnlyStackUpdate => None,
+        }
+    }
 }
 
 /// Panics unless `tf_acc` (the value of `TF_ACC`) is `1`.
