@@ -146,8 +146,11 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
         "rests on the account's AWS Backup selections, which moto cannot create \
          (CreateBackupSelection and ListBackupSelections answer HTTP 500) and LocalStack's community \
          edition lacks: fails without a plan and is `error` with one on moto, `error` on LocalStack \
-         (backup_protected_tables_and_buckets_against_the_account_s_selections); selected and \
-         passing unit-tested on recorded answers in gxp-core observe::backup_selections",
+         (backup_protected_tables_and_buckets_against_the_account_s_selections; EBS volumes, \
+         Aurora clusters and their member instances in \
+         backup_protected_ebs_volumes_and_aurora_clusters_by_their_arns); selected and passing \
+         unit-tested on recorded answers in gxp-core observe::backup_selections and \
+         checks::backup::resource_protected",
     ),
     (
         "iq.stack_drift",
