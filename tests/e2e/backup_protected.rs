@@ -1,6 +1,8 @@
 //! `backup.resource_protected` against the emulator: the AWS Backup selections of the account
 //! are read once per run after each resource's own collector (the `backup_selections`
-//! supplement), and decide whether a DynamoDB table and an S3 bucket are protected.
+//! supplement), and decide whether a DynamoDB table, an S3 bucket, an EBS volume and an
+//! Aurora DB cluster are protected (a DB instance of the Aurora cluster is `error`: AWS
+//! Backup protects the cluster).
 //!
 //! What the emulators can show: moto 5.2 has backup plans but no selections
 //! (CreateBackupSelection and ListBackupSelections answer HTTP 500), LocalStack's community
@@ -150,6 +152,118 @@ async fn backup_protected_tables_and_buckets_against_the_account_s_selections() 
                 "selected resources passing: moto 5.2 answers CreateBackupSelection and \
                  ListBackupSelections with HTTP 500 (the check is `error`, asserted); unit-tested \
                  in gxp-core observe::backup_selections",
+            );
+        }
+    }
+}
+
+/// The ARN an EBS volume is given: DescribeVolumes answers none, so it is made from the
+/// provider's region and the account the provider acts in; without that account (the context
+/// was not given the caller identity) the volume has no ARN and the check is `error`.
+#[tokio::test(flavor = "multi_thread")]
+async fn backup_protected_ebs_volumes_and_aurora_clusters_by_their_arns() {
+    let test = "backup_protected_ebs_volumes_and_aurora_clusters_by_their_arns";
+    let Some(emu) = Emulator::start_needing(&[Needs::Rds]) else {
+        return;
+    };
+    let sdk = emu.sdk_config().await;
+    let recorder = CallRecorder::new();
+    let anonymous =
+        AwsContext::from_sdk_config(sdk.clone(), emu.s3_path_style()).with_call_recorder(&recorder);
+    let mut aws = anonymous.clone();
+    aws.identity = aws.caller_identity().await.expect("STS GetCallerIdentity");
+    let account = aws.identity.account.clone().expect("the caller's account");
+    // The test's own identity call is not the collectors'.
+    recorder.clear();
+    let region = aws.region();
+
+    let volume = fixtures::ec2::create_volume(&sdk, true).await;
+    let cluster = fixtures::rds::compliant_db_cluster(&sdk, "gxp-bp-aurora").await;
+    let member = format!("{cluster}-0");
+    let targets = [
+        target("AWS::EC2::Volume", &volume),
+        target("AWS::RDS::DBCluster", &cluster),
+        target("AWS::RDS::DBInstance", &member),
+    ];
+
+    // Without the caller's account the volume has no ARN: an error, never passed.
+    let unidentified = run(&anonymous, &targets[..1]).await;
+    let (obs, status, why) = &unidentified[0];
+    assert_eq!(obs.arn, None, "{obs:?}");
+    assert_eq!(*status, Status::Error, "{why}");
+    assert!(why.contains("account id"), "{why}");
+
+    // No plan yet: the volume and the cluster fail, the Aurora member is an error.
+    let first = run(&aws, &targets).await;
+    assert_eq!(
+        first[0].0.arn.as_deref(),
+        Some(format!("arn:aws:ec2:{region}:{account}:volume/{volume}").as_str())
+    );
+    let cluster_arn = first[1].0.arn.clone().expect("DBClusterArn");
+    assert!(
+        cluster_arn.ends_with(&format!(":cluster:{cluster}")),
+        "{cluster_arn}"
+    );
+    assert_eq!(
+        first[1].0.get("Engine"),
+        Some(&serde_json::json!("aurora-postgresql"))
+    );
+    for ((obs, status, why), want) in
+        first
+            .iter()
+            .zip([Status::Failed, Status::Failed, Status::Error])
+    {
+        assert_eq!(*status, want, "{} without a plan: {why}", obs.identifier);
+    }
+    assert!(first[2].2.contains("AWS::RDS::DBCluster"), "{}", first[2].2);
+    let calls = recorder.actions();
+    let declared: BTreeSet<String> = [
+        "AWS::EC2::Volume",
+        "AWS::RDS::DBCluster",
+        "AWS::RDS::DBInstance",
+    ]
+    .into_iter()
+    .flat_map(catalog::for_resource_type)
+    .flat_map(required_iam_actions)
+    .map(str::to_string)
+    .collect();
+    let undeclared: Vec<&String> = calls.iter().filter(|a| !declared.contains(*a)).collect();
+    assert!(undeclared.is_empty(), "undeclared calls: {undeclared:?}");
+    assert!(calls.contains("backup:DescribeRegionSettings"), "{calls:?}");
+
+    // A plan selecting the volume and the cluster by ARN.
+    let key = fixtures::logs::create_kms_key(&sdk, "backup protected volumes").await;
+    let vault = fixtures::backup::vault(&sdk, "gxp-bp-vault-2", &key, false).await;
+    let plan = fixtures::backup::compliant_plan(&sdk, "gxp-bp-plan-2", &vault).await;
+    let role = format!("arn:aws:iam::{account}:role/service-role/AWSBackupDefaultServiceRole");
+    let volume_arn = first[0].0.arn.clone().expect("volume ARN");
+    let selection = fixtures::backup::select(
+        &sdk,
+        &plan,
+        "stores",
+        &role,
+        &[volume_arn.as_str(), cluster_arn.as_str()],
+    )
+    .await;
+    let second = run(&aws, &targets[..2]).await;
+    match selection {
+        Ok(_) => {
+            // The volume is selected by its ARN whatever the opt-in; the Aurora cluster only
+            // with Aurora opted in (a new account's default).
+            for (obs, status, why) in &second {
+                assert_eq!(*status, Status::Passed, "{}: {why}", obs.identifier);
+            }
+        }
+        Err(refused) => {
+            assert_eq!(emu.backend(), Backend::Moto, "{refused}");
+            for (obs, status, why) in &second {
+                assert_eq!(*status, Status::Error, "{}: {why}", obs.identifier);
+            }
+            skipped(
+                test,
+                "selected volumes and clusters passing: moto 5.2 answers CreateBackupSelection \
+                 and ListBackupSelections with HTTP 500 (the check is `error`, asserted); \
+                 unit-tested in gxp-core checks::backup::resource_protected",
             );
         }
     }

@@ -552,6 +552,19 @@ impl AwsContext {
         self.sdk.region().map(|r| r.to_string()).unwrap_or_default()
     }
 
+    /// The ARN partition the provider acts in: that of the caller's ARN when known, else
+    /// that of the region ([`partition_of_region`]).
+    pub fn partition(&self) -> String {
+        self.identity
+            .arn
+            .as_deref()
+            .and_then(|arn| arn.strip_prefix("arn:"))
+            .and_then(|rest| rest.split(':').next())
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| partition_of_region(&self.region()).to_string())
+    }
+
     /// Call STS GetCallerIdentity. Throttling and other retryable answers are retried up to
     /// `max_retries` (the SDK configuration's attempts); attempts without an answer at most
     /// [`IDENTITY_UNANSWERED_ATTEMPTS`] times, each within [`IDENTITY_ATTEMPT_TIMEOUT`].
@@ -730,6 +743,22 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     }
 }
 
+/// The ARN partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`,
+/// `aws-iso` for `us-iso-*`, `aws-iso-b` for `us-isob-*`, `aws` otherwise.
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -797,5 +826,26 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn the_partition_is_the_caller_s_else_the_region_s() {
+        for (region, partition) in [
+            ("eu-west-1", "aws"),
+            ("cn-north-1", "aws-cn"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("", "aws"),
+        ] {
+            assert_eq!(partition_of_region(region), partition, "{region}");
+        }
+        let sdk = SdkConfig::builder()
+            .region(Region::new("cn-north-1"))
+            .build();
+        let mut ctx = AwsContext::from_sdk_config(sdk, false);
+        assert_eq!(ctx.partition(), "aws-cn");
+        ctx.identity.arn = Some("arn:aws-us-gov:iam::123456789012:user/qa".into());
+        assert_eq!(ctx.partition(), "aws-us-gov");
     }
 }

@@ -224,7 +224,7 @@ pub static GAPS: &[Gap] = &[
         emulators: MOTO,
         branch: Branch::Pass,
         reason: "moto cannot create or list backup selections (CreateBackupSelection and ListBackupSelections answer HTTP 500): fails without a plan, `error` with one",
-        tested_instead: "e2e backup_protected_tables_and_buckets_against_the_account_s_selections; selected and passing on recorded answers in gxp-core observe::backup_selections",
+        tested_instead: "e2e backup_protected_tables_and_buckets_against_the_account_s_selections (EBS volumes, Aurora clusters and their member instances in backup_protected_ebs_volumes_and_aurora_clusters_by_their_arns); selected and passing on recorded answers in gxp-core observe::backup_selections and checks::backup::resource_protected",
     },
     Gap {
         checks: Checks::Service("backup"),

@@ -1,6 +1,6 @@
 //! Supplement (see [`super::supplements`]): the AWS Backup resource assignments of the
-//! account, for `backup.resource_protected` on the resources AWS Backup protects (RDS,
-//! DynamoDB, EFS, S3).
+//! account, for `backup.resource_protected` on the resources AWS Backup protects (RDS DB
+//! instances and clusters, DynamoDB, EBS, EFS, S3).
 //!
 //! Read once per run ([`crate::aws::run_cache`]), whatever the number of targets: AWS Backup
 //! ListBackupPlans, then for each plan ListBackupSelections and, for each selection,

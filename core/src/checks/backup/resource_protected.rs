@@ -19,9 +19,18 @@
 //!   resource types are filtered first, then tags further filter those resources").
 //! - `NotResources` (ARN patterns) exclude.
 //! - Service opt-in (`DescribeRegionSettings` `ResourceTypeOptInPreference`): a resource type
-//!   named explicitly by a pattern (`arn:aws:dynamodb:*:*:table/*`, `arn:aws:s3:::*`) is
-//!   included whatever the opt-in; selected by tags only, by `*` or by a service name only
-//!   (`arn:aws:rds:*`), it is included only when its type is opted in.
+//!   named explicitly by a pattern (`arn:aws:dynamodb:*:*:table/*`, `arn:aws:s3:::*`,
+//!   `arn:aws:ec2:*:*:volume/*`) is included whatever the opt-in; selected by tags only, by
+//!   `*` or by a service name only (`arn:aws:rds:*`), it is included only when its type is
+//!   opted in. Aurora, Neptune and DocumentDB are the exception ("How AWS Backup works with
+//!   supported AWS services": "This does not apply to Aurora, Neptune, and Amazon
+//!   DocumentDB. For these services to be included, the opt-in must be enabled"): their
+//!   clusters share the ARN form `arn:aws:rds:R:A:cluster:ID` with RDS Multi-AZ DB clusters,
+//!   so the cluster's engine decides its type (`aurora*` → `Aurora`, `neptune`, `docdb`,
+//!   else `RDS`), and the first three need their opt-in however they are selected.
+//! - AWS Backup protects Aurora (and Neptune, DocumentDB) at cluster level: a DB instance of
+//!   such a cluster (its engine) is not a resource AWS Backup backs up, so the check is
+//!   `error` on it, naming the cluster type to qualify instead.
 //!
 //! Where the documentation leaves room, the reading that cannot make an unprotected resource
 //! pass is taken: the negated conditions hold only for a resource that has the tag ("for
@@ -38,13 +47,14 @@ use crate::checks::{Check, Outcome, Params};
 use crate::observe::backup_selections::{IAM_ACTIONS, OPT_IN, SELECTIONS};
 use crate::observe::Observation;
 
-/// The resource types AWS Backup protects that the provider observes. `AWS::EC2::Volume` and
-/// `AWS::RDS::DBCluster` join when their collectors exist.
+/// The resource types AWS Backup protects that the provider observes.
 pub const RESOURCE_TYPES: &[&str] = &[
     "AWS::S3::Bucket",
     "AWS::DynamoDB::Table",
     "AWS::EFS::FileSystem",
     "AWS::RDS::DBInstance",
+    "AWS::EC2::Volume",
+    "AWS::RDS::DBCluster",
 ];
 
 /// The `backup.resource_protected` check.
@@ -57,8 +67,11 @@ pub static CHECK: Check = Check {
             when a selection of a plan selects the resource's ARN: a Resources pattern matches it (or \
             a ListOfTags tag it carries, OR-ed with Resources), every Conditions tag condition holds \
             and no NotResources pattern matches, with the service opted in where the selection does \
-            not name the resource type. Tags are those its collector read; a decision resting on \
-            tags or an opt-in that could not be read is an error.",
+            not name the resource type, and always for Aurora, Neptune and DocumentDB clusters (their \
+            engine decides the AWS Backup type). Tags are those its collector read; a decision resting \
+            on tags or an opt-in that could not be read is an error, as is an EBS volume whose ARN \
+            is unknown (it needs the account id, from STS GetCallerIdentity) and a DB instance of an \
+            Aurora, Neptune or DocumentDB cluster (AWS Backup protects the cluster).",
         stage: Stage::Oq,
         service: "backup",
         resource_types: RESOURCE_TYPES,
@@ -77,15 +90,20 @@ pub static CHECK: Check = Check {
         related: Related {
             prowler: &[
                 "rds_instance_protected_by_backup_plan",
+                "rds_cluster_protected_by_backup_plan",
                 "dynamodb_table_protected_by_backup_plan",
+                "ec2_ebs_volume_protected_by_backup_plan",
             ],
             aws_config: &[
                 "rds-resources-protected-by-backup-plan",
+                "aurora-resources-protected-by-backup-plan",
                 "dynamodb-resources-protected-by-backup-plan",
+                "ebs-resources-protected-by-backup-plan",
                 "efs-resources-protected-by-backup-plan",
                 "s3-resources-protected-by-backup-plan",
                 "rds-in-backup-plan",
                 "dynamodb-in-backup-plan",
+                "ebs-in-backup-plan",
                 "efs-in-backup-plan",
             ],
         },
@@ -162,6 +180,8 @@ struct Resource<'a> {
     tags: Result<BTreeMap<&'a str, &'a str>, String>,
     /// Whether its type is opted in; `Err` when that is not known.
     opt_in: Result<bool, String>,
+    /// Whether the opt-in decides even where a selection names the type ([`Kind`]).
+    opt_in_always: bool,
 }
 
 impl Resource<'_> {
@@ -201,7 +221,7 @@ fn selects(sel: &Json, r: &Resource) -> Tri {
             .iter()
             .filter(|p| wildcard_match(p, r.arn))
             .collect();
-        if matching.iter().any(|p| names_type(p, r.arn)) {
+        if matching.iter().any(|p| names_type(p, r.arn)) && !r.opt_in_always {
             Some(true)
         } else if matching.is_empty() {
             Some(false)
@@ -263,11 +283,12 @@ fn protected(obs: &Observation) -> Result<Outcome, Outcome> {
     let selections = property(obs, SELECTIONS, EXPECTED)?
         .and_then(Json::as_array)
         .ok_or_else(|| Outcome::error(EXPECTED, "the AWS Backup selections were not read"))?;
+    let kind = kind(obs)?;
     let arn = obs
         .arn
         .as_deref()
         .or_else(|| obs.get("Arn").and_then(Json::as_str))
-        .ok_or_else(|| Outcome::error(EXPECTED, "the resource's ARN is not known"))?;
+        .ok_or_else(|| Outcome::error(EXPECTED, unknown_arn(&obs.resource_type)))?;
     if selections.is_empty() {
         return Ok(Outcome::verdict(
             false,
@@ -283,18 +304,23 @@ fn protected(obs: &Observation) -> Result<Outcome, Outcome> {
             .map(|a| a.iter().map(key_value_of_tag).collect())
             .unwrap_or_default()),
     };
-    let kind = backup_type(&obs.resource_type);
+    let name = kind.name;
     let opt_in = match obs.error_for(OPT_IN) {
         Some(e) => Err(format!(
             "the AWS Backup service opt-in could not be read: {e}"
         )),
         None => obs
             .get(OPT_IN)
-            .and_then(|m| m.get(kind))
+            .and_then(|m| m.get(name))
             .and_then(Json::as_bool)
-            .ok_or_else(|| format!("the AWS Backup service opt-in does not name {kind}")),
+            .ok_or_else(|| format!("the AWS Backup service opt-in does not name {name}")),
     };
-    let r = Resource { arn, tags, opt_in };
+    let r = Resource {
+        arn,
+        tags,
+        opt_in,
+        opt_in_always: kind.opt_in_always,
+    };
     let mut unknown = Vec::new();
     for sel in selections {
         match selects(sel, &r) {
@@ -344,16 +370,82 @@ fn key_value_of_tag(t: &Json) -> (&str, &str) {
     (s("Key"), s("Value"))
 }
 
-/// AWS Backup's name of a CloudFormation type (`ResourceTypeOptInPreference` keys).
-fn backup_type(resource_type: &str) -> &'static str {
+/// Why the ARN of a resource of type `resource_type` is not known.
+fn unknown_arn(resource_type: &str) -> &'static str {
     match resource_type {
-        "AWS::S3::Bucket" => "S3",
-        "AWS::DynamoDB::Table" => "DynamoDB",
-        "AWS::EFS::FileSystem" => "EFS",
-        "AWS::EC2::Volume" => "EBS",
-        "AWS::RDS::DBCluster" => "Aurora",
-        _ => "RDS",
+        // DescribeVolumes answers no ARN: the collector makes it from the account id.
+        "AWS::EC2::Volume" => {
+            "the volume's ARN is not known: it is made from the provider's account id, which is \
+             unknown (STS GetCallerIdentity was skipped by skip_requesting_account_id, or failed)"
+        }
+        _ => "the resource's ARN is not known",
     }
+}
+
+/// How AWS Backup classes a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Kind {
+    /// Its resource type: a key of `ResourceTypeOptInPreference` (`S3`, `Aurora`, ...).
+    name: &'static str,
+    /// Whether its opt-in decides even where a selection names its type (Aurora, Neptune,
+    /// DocumentDB).
+    opt_in_always: bool,
+}
+
+/// AWS Backup's resource type of an RDS engine, and whether AWS Backup protects it at
+/// cluster level only.
+fn engine_kind(engine: &str) -> (&'static str, bool) {
+    if engine.starts_with("aurora") {
+        ("Aurora", true)
+    } else if engine == "neptune" {
+        ("Neptune", true)
+    } else if engine == "docdb" {
+        ("DocumentDB", true)
+    } else {
+        ("RDS", false)
+    }
+}
+
+/// The AWS Backup class of the observed resource: by its CloudFormation type, and for RDS by
+/// its engine. An error outcome for an RDS resource whose engine was not read, and for a DB
+/// instance AWS Backup protects only through its cluster.
+fn kind(obs: &Observation) -> Result<Kind, Outcome> {
+    let plain = |name| {
+        Ok(Kind {
+            name,
+            opt_in_always: false,
+        })
+    };
+    let rds = match obs.resource_type.as_str() {
+        "AWS::S3::Bucket" => return plain("S3"),
+        "AWS::DynamoDB::Table" => return plain("DynamoDB"),
+        "AWS::EFS::FileSystem" => return plain("EFS"),
+        "AWS::EC2::Volume" => return plain("EBS"),
+        "AWS::RDS::DBCluster" => "DB cluster",
+        _ => "DB instance",
+    };
+    let engine = property(obs, "Engine", EXPECTED)?
+        .and_then(Json::as_str)
+        .ok_or_else(|| {
+            Outcome::error(
+                EXPECTED,
+                format!("the {rds}'s engine was not read: it decides its AWS Backup resource type"),
+            )
+        })?;
+    let (name, cluster_level) = engine_kind(engine);
+    if cluster_level && rds == "DB instance" {
+        return Err(Outcome::error(
+            EXPECTED,
+            format!(
+                "AWS Backup protects {name} at cluster level: this DB instance (engine {engine}) \
+                 is backed up with its DB cluster; qualify the cluster (AWS::RDS::DBCluster)"
+            ),
+        ));
+    }
+    Ok(Kind {
+        name,
+        opt_in_always: cluster_level,
+    })
 }
 
 #[cfg(test)]
@@ -622,8 +714,25 @@ mod tests {
 
     #[test]
     fn every_observed_type_has_its_opt_in_name() {
-        let names: Vec<&str> = RESOURCE_TYPES.iter().map(|t| backup_type(t)).collect();
-        assert_eq!(names, ["S3", "DynamoDB", "EFS", "RDS"]);
+        let names: Vec<&str> = RESOURCE_TYPES
+            .iter()
+            .map(|t| {
+                let o = observation(t, "x", json!({"Engine": "postgres"}));
+                kind(&o).unwrap().name
+            })
+            .collect();
+        assert_eq!(names, ["S3", "DynamoDB", "EFS", "RDS", "EBS", "RDS"]);
+        for (engine, name, always) in [
+            ("aurora-postgresql", "Aurora", true),
+            ("aurora-mysql", "Aurora", true),
+            ("aurora", "Aurora", true),
+            ("neptune", "Neptune", true),
+            ("docdb", "DocumentDB", true),
+            ("mysql", "RDS", false),
+            ("postgres", "RDS", false),
+        ] {
+            assert_eq!(engine_kind(engine), (name, always), "{engine}");
+        }
         assert!(names_type("arn:aws:s3:::*", "arn:aws:s3:::records"));
         assert!(!names_type("arn:aws:s3:*", "arn:aws:s3:::records"));
         assert!(names_type(
@@ -638,5 +747,234 @@ mod tests {
             "arn:aws:rds:*:*:*",
             "arn:aws:rds:us-east-1:1:db:lims"
         ));
+        assert!(names_type("arn:aws:ec2:*:*:volume/*", VOLUME_ARN));
+        assert!(!names_type("arn:aws:ec2:*", VOLUME_ARN));
+    }
+
+    const VOLUME_ARN: &str = "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0a1b2c3d4e5f60718";
+    const CLUSTER_ARN: &str = "arn:aws:rds:eu-west-1:111122223333:cluster:lims-aurora";
+
+    /// A resource of type `ty` with `arn`, properties `props` (tags as `{key: value}` in
+    /// `tags`), the account's `selections` and the opt-in `opt_in`.
+    fn resource(
+        ty: &str,
+        arn: Option<&str>,
+        props: Json,
+        tags: Json,
+        selections: Vec<Json>,
+        opt_in: Json,
+    ) -> Observation {
+        let mut o = observation(ty, "id", props);
+        o.arn = arn.map(str::to_string);
+        o.set("BackupSelections", Json::Array(selections));
+        o.set(OPT_IN, opt_in);
+        let list: Vec<Json> = tags
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect();
+        if !list.is_empty() {
+            o.set("Tags", Json::Array(list));
+        }
+        o
+    }
+
+    fn volume(tags: Json, selections: Vec<Json>, ebs: bool) -> Observation {
+        resource(
+            "AWS::EC2::Volume",
+            Some(VOLUME_ARN),
+            json!({"VolumeType": "gp3", "Encrypted": true}),
+            tags,
+            selections,
+            json!({"EBS": ebs, "EC2": true}),
+        )
+    }
+
+    fn cluster(engine: &str, tags: Json, selections: Vec<Json>, opt_in: Json) -> Observation {
+        resource(
+            "AWS::RDS::DBCluster",
+            Some(CLUSTER_ARN),
+            json!({"Engine": engine, "DBClusterIdentifier": "lims-aurora"}),
+            tags,
+            selections,
+            opt_in,
+        )
+    }
+
+    fn backup_tag() -> Json {
+        json!([{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}])
+    }
+
+    #[test]
+    fn an_ebs_volume_by_arn_or_volume_pattern_whatever_the_opt_in() {
+        for pattern in [
+            VOLUME_ARN,
+            "arn:aws:ec2:*:*:volume/*",
+            "arn:aws:ec2:*:*:volume/vol-0a1b*",
+        ] {
+            let o = volume(json!({}), vec![sel(json!({"Resources": [pattern]}))], false);
+            let out = run(ID, &o, &[]);
+            assert_eq!(out.status, Status::Passed, "{pattern}: {out:?}");
+        }
+        // An instance pattern does not select a volume; another volume's ARN neither.
+        for pattern in [
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:eu-west-1:111122223333:volume/vol-other",
+        ] {
+            let o = volume(json!({}), vec![sel(json!({"Resources": [pattern]}))], true);
+            assert_eq!(status(&o), Status::Failed, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn an_ebs_volume_by_tags_service_or_wildcard_needs_ebs_opted_in() {
+        for body in [
+            json!({"ListOfTags": backup_tag()}),
+            json!({"Resources": ["*"]}),
+            json!({"Resources": ["arn:aws:ec2:*"]}),
+            json!({"Resources": ["*"], "Conditions": {"StringEquals":
+                [{"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": "daily"}]}}),
+        ] {
+            let tags = json!({"backup": "daily"});
+            assert_eq!(
+                status(&volume(tags.clone(), vec![sel(body.clone())], true)),
+                Status::Passed,
+                "{body}"
+            );
+            // EC2 opted in does not opt EBS volumes in.
+            assert_eq!(
+                status(&volume(tags, vec![sel(body.clone())], false)),
+                Status::Failed,
+                "{body}"
+            );
+        }
+        // Tags that do not match: not selected.
+        let by_tag = vec![sel(json!({"ListOfTags": backup_tag()}))];
+        assert_eq!(
+            status(&volume(json!({"backup": "weekly"}), by_tag, true)),
+            Status::Failed
+        );
+    }
+
+    #[test]
+    fn an_ebs_volume_without_its_arn_is_an_error_naming_the_account_id() {
+        let mut o = volume(json!({}), vec![sel(json!({"Resources": ["*"]}))], true);
+        o.arn = None;
+        let out = run(ID, &o, &[]);
+        assert_eq!(out.status, Status::Error, "{out:?}");
+        assert!(out.detail.unwrap().contains("account id"));
+        // Even with no plan at all: without its ARN, nothing is said of the volume.
+        let mut none = volume(json!({}), vec![], true);
+        none.arn = None;
+        assert_eq!(status(&none), Status::Error);
+    }
+
+    #[test]
+    fn an_aurora_cluster_needs_the_aurora_opt_in_however_it_is_selected() {
+        for body in [
+            json!({"Resources": [CLUSTER_ARN]}),
+            json!({"Resources": ["arn:aws:rds:*:*:cluster:*"]}),
+            json!({"Resources": ["arn:aws:rds:*"]}),
+            json!({"ListOfTags": backup_tag()}),
+        ] {
+            let tags = json!({"backup": "daily"});
+            let on = cluster(
+                "aurora-postgresql",
+                tags.clone(),
+                vec![sel(body.clone())],
+                json!({"Aurora": true, "RDS": false}),
+            );
+            let out = run(ID, &on, &[]);
+            assert_eq!(out.status, Status::Passed, "{body}: {out:?}");
+            // RDS opted in is not Aurora opted in.
+            let off = cluster(
+                "aurora-mysql",
+                tags.clone(),
+                vec![sel(body.clone())],
+                json!({"Aurora": false, "RDS": true}),
+            );
+            assert_eq!(status(&off), Status::Failed, "{body}");
+            // The opt-in not read, or not naming Aurora: an error, never passed.
+            let mut unread = cluster("aurora", tags.clone(), vec![sel(body.clone())], json!({}));
+            unread.error(OPT_IN, "AWS Backup DescribeRegionSettings: AccessDenied");
+            assert_eq!(status(&unread), Status::Error, "{body}");
+            let unnamed = cluster(
+                "aurora",
+                tags,
+                vec![sel(body.clone())],
+                json!({"RDS": true}),
+            );
+            let out = run(ID, &unnamed, &[]);
+            assert_eq!(out.status, Status::Error, "{body}");
+            assert!(out.detail.unwrap().contains("does not name Aurora"));
+        }
+        // A DB instance pattern does not select a cluster.
+        let db = cluster(
+            "aurora-postgresql",
+            json!({}),
+            vec![sel(json!({"Resources": ["arn:aws:rds:*:*:db:*"]}))],
+            json!({"Aurora": true}),
+        );
+        assert_eq!(status(&db), Status::Failed);
+    }
+
+    #[test]
+    fn cluster_engines_decide_the_backup_type() {
+        let named = vec![sel(json!({"Resources": ["arn:aws:rds:*:*:cluster:*"]}))];
+        // An RDS Multi-AZ DB cluster: an RDS resource, named by type, whatever the opt-in.
+        let multi_az = cluster(
+            "postgres",
+            json!({}),
+            named.clone(),
+            json!({"RDS": false, "Aurora": false}),
+        );
+        assert_eq!(status(&multi_az), Status::Passed);
+        // Neptune and DocumentDB clusters (RDS API, cluster ARNs): their own opt-in, always.
+        for (engine, name) in [("neptune", "Neptune"), ("docdb", "DocumentDB")] {
+            let mut opt_in = json!({"Aurora": true, "RDS": true});
+            opt_in[name] = json!(false);
+            assert_eq!(
+                status(&cluster(engine, json!({}), named.clone(), opt_in.clone())),
+                Status::Failed,
+                "{engine}"
+            );
+            opt_in[name] = json!(true);
+            assert_eq!(
+                status(&cluster(engine, json!({}), named.clone(), opt_in)),
+                Status::Passed,
+                "{engine}"
+            );
+        }
+        // Without its engine the type is unknown: an error.
+        let mut no_engine = cluster("aurora", json!({}), named.clone(), json!({"Aurora": true}));
+        no_engine.properties.remove("Engine");
+        let out = run(ID, &no_engine, &[]);
+        assert_eq!(out.status, Status::Error, "{out:?}");
+        assert!(out.detail.unwrap().contains("engine"));
+        let mut denied = cluster("aurora", json!({}), named, json!({"Aurora": true}));
+        denied.properties.remove("Engine");
+        denied.error("Engine", "RDS DescribeDBClusters: AccessDenied");
+        assert_eq!(status(&denied), Status::Error);
+    }
+
+    #[test]
+    fn a_db_instance_of_an_aurora_cluster_is_an_error_naming_the_cluster() {
+        let instance = |engine: &str| {
+            resource(
+                "AWS::RDS::DBInstance",
+                Some("arn:aws:rds:eu-west-1:111122223333:db:lims-1"),
+                json!({"Engine": engine}),
+                json!({}),
+                vec![sel(json!({"Resources": ["arn:aws:rds:*:*:db:*"]}))],
+                json!({"RDS": true, "Aurora": true}),
+            )
+        };
+        for engine in ["aurora-postgresql", "neptune", "docdb"] {
+            let out = run(ID, &instance(engine), &[]);
+            assert_eq!(out.status, Status::Error, "{engine}: {out:?}");
+            assert!(out.detail.unwrap().contains("AWS::RDS::DBCluster"));
+        }
+        assert_eq!(status(&instance("postgres")), Status::Passed);
     }
 }
