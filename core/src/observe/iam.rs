@@ -458,6 +458,44 @@ fn policy_entry(subject: String, kind: &str, attachments: Option<i32>, document:
     Json::Object(m)
 }
 
+/// The inline policies of each principal `(name, arn)` of one kind, appended to `list` as
+/// policy entries: List<Kind>Policies (every page), then Get<Kind>Policy for each name. One
+/// body for users, groups and roles, whose SDK builders differ only in their names; a failed
+/// read returns the error (the facet is then unreadable, never a shorter list).
+macro_rules! inline_policies {
+    ($client:expr, $list:expr, $principals:expr, $list_op:ident, $get_op:ident, $name:ident,
+     $list_api:literal, $get_api:literal) => {
+        for (name, arn) in $principals {
+            let mut names = Vec::new();
+            let mut pages = $client
+                .$list_op()
+                .$name(&name)
+                .into_paginator()
+                .items()
+                .send();
+            while let Some(item) = pages.next().await {
+                names.push(item.map_err(|e| failed($list_api, &e))?);
+            }
+            for policy in names {
+                let out = $client
+                    .$get_op()
+                    .$name(&name)
+                    .policy_name(&policy)
+                    .send()
+                    .await
+                    .map_err(|e| failed($get_api, &e))?;
+                let doc = document_json(out.policy_document());
+                $list.push(policy_entry(
+                    format!("{arn} (inline policy {policy})"),
+                    "inline",
+                    None,
+                    doc,
+                ));
+            }
+        }
+    };
+}
+
 async fn policy_documents(client: &Client) -> Result<Json, String> {
     let mut list = Vec::new();
     // Customer managed policies: their default version.
@@ -494,102 +532,48 @@ async fn policy_documents(client: &Client) -> Result<Json, String> {
         list.push(policy_entry(arn, "customer_managed", attachments, document));
     }
     // Inline policies of users, groups and roles.
-    for (name, arn) in users(client).await? {
-        let mut names = Vec::new();
-        let mut pages = client
-            .list_user_policies()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(item) = pages.next().await {
-            names.push(item.map_err(|e| failed("ListUserPolicies", &e))?);
-        }
-        for policy in names {
-            let out = client
-                .get_user_policy()
-                .user_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(|e| failed("GetUserPolicy", &e))?;
-            let doc = document_json(out.policy_document());
-            list.push(policy_entry(
-                format!("{arn} (inline policy {policy})"),
-                "inline",
-                None,
-                doc,
-            ));
-        }
-    }
+    inline_policies!(
+        client,
+        list,
+        users(client).await?,
+        list_user_policies,
+        get_user_policy,
+        user_name,
+        "ListUserPolicies",
+        "GetUserPolicy"
+    );
     let mut groups = Vec::new();
     let mut pages = client.list_groups().into_paginator().items().send();
     while let Some(item) = pages.next().await {
         let g = item.map_err(|e| failed("ListGroups", &e))?;
         groups.push((g.group_name().to_string(), g.arn().to_string()));
     }
-    for (name, arn) in groups {
-        let mut names = Vec::new();
-        let mut pages = client
-            .list_group_policies()
-            .group_name(&name)
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(item) = pages.next().await {
-            names.push(item.map_err(|e| failed("ListGroupPolicies", &e))?);
-        }
-        for policy in names {
-            let out = client
-                .get_group_policy()
-                .group_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(|e| failed("GetGroupPolicy", &e))?;
-            let doc = document_json(out.policy_document());
-            list.push(policy_entry(
-                format!("{arn} (inline policy {policy})"),
-                "inline",
-                None,
-                doc,
-            ));
-        }
-    }
+    inline_policies!(
+        client,
+        list,
+        groups,
+        list_group_policies,
+        get_group_policy,
+        group_name,
+        "ListGroupPolicies",
+        "GetGroupPolicy"
+    );
     let mut roles = Vec::new();
     let mut pages = client.list_roles().into_paginator().items().send();
     while let Some(item) = pages.next().await {
         let r = item.map_err(|e| failed("ListRoles", &e))?;
         roles.push((r.role_name().to_string(), r.arn().to_string()));
     }
-    for (name, arn) in roles {
-        let mut names = Vec::new();
-        let mut pages = client
-            .list_role_policies()
-            .role_name(&name)
-            .into_paginator()
-            .items()
-            .send();
-        while let Some(item) = pages.next().await {
-            names.push(item.map_err(|e| failed("ListRolePolicies", &e))?);
-        }
-        for policy in names {
-            let out = client
-                .get_role_policy()
-                .role_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(|e| failed("GetRolePolicy", &e))?;
-            let doc = document_json(out.policy_document());
-            list.push(policy_entry(
-                format!("{arn} (inline policy {policy})"),
-                "inline",
-                None,
-                doc,
-            ));
-        }
-    }
+    inline_policies!(
+        client,
+        list,
+        roles,
+        list_role_policies,
+        get_role_policy,
+        role_name,
+        "ListRolePolicies",
+        "GetRolePolicy"
+    );
     Ok(Json::Array(list))
 }
 
