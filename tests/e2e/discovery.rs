@@ -148,7 +148,8 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
         imported["discovery"],
         json!([{
             "tags": {"gxp:app": "qualification", "gxp:purpose": "e2e"},
-            "exclude_checks": [EXCLUDED]
+            "exclude_checks": [EXCLUDED],
+            "enumerate_types": null
         }])
     );
     assert_eq!(imported["total_count"], q["total_count"]);
@@ -487,7 +488,10 @@ async fn a_denied_enumeration_is_an_iq_scope_error_and_the_apply_fails_closed() 
     let (bytes, report) = report_of(&sdk, &q).await;
     assert_schema_valid(&bytes);
     assert_eq!(report["summary"]["status"], "error");
-    ws.plan().assert_contains(ERRORED);
+    // The failed create is tainted: the next plan replaces it (a new run), never keeps it.
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes(), "{}", plan.combined());
+    plan.assert_contains("gxp_qualification.q is tainted, so must be replaced");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -460,11 +460,18 @@ mod tests {
         assert!(types.contains("AWS::S3::Bucket"));
         assert!(types.contains("AWS::DynamoDB::Table"));
         assert!(!types.contains("AWS::Config::DeliveryChannel"));
-        // Every observed type is either discoverable or said not to be.
+        let account = crate::observe::account::ACCOUNT_TYPE;
+        assert!(
+            !types.contains(account),
+            "the account is expected_account's target"
+        );
+        // Every observed type is either discoverable, the account, or said not to be.
         for s in crate::observe::services::SERVICES {
             for t in s.resource_types {
                 assert!(
-                    types.contains(t) || NOT_DISCOVERABLE.iter().any(|(n, _)| n == t),
+                    types.contains(t)
+                        || *t == account
+                        || NOT_DISCOVERABLE.iter().any(|(n, _)| n == t),
                     "{t}"
                 );
             }

@@ -240,10 +240,11 @@ mod tests {
             targets: 2,
             unsupported: 0,
         };
+        let spec = Spec::default();
         for others in [0, 4] {
             let run = RunScope {
                 enumeration_failed: &failed,
-                ..scope(&Spec::default(), &found, others)
+                ..scope(&spec, &found, others)
             };
             let outcomes = evaluate(&run);
             assert_eq!(
@@ -284,7 +285,7 @@ mod tests {
         let tagging = DiscoveryOutcome::Failed("GetResources: AccessDenied".into());
         let run = RunScope {
             enumeration_failed: &failed[..1],
-            ..scope(&Spec::default(), &tagging, 0)
+            ..scope(&spec, &tagging, 0)
         };
         let targets: Vec<String> = evaluate(&run).into_iter().map(|o| o.target).collect();
         assert_eq!(
