@@ -741,6 +741,9 @@ struct Scenario {
     spec: Spec,
     discovery_tags: BTreeMap<String, String>,
     discovery: DiscoveryOutcome,
+    /// `discovery.enumerate_types`, and the enumerations that failed (type, why).
+    enumerate_types: BTreeSet<String>,
+    enumeration_failed: Vec<(String, String)>,
     targets: Vec<(Target, Observation)>,
     stacks: Vec<StackObservation>,
     notes: Vec<String>,
@@ -844,6 +847,8 @@ fn scenarios() -> Vec<Scenario> {
                 targets: 1,
                 unsupported: 1,
             },
+            enumerate_types: BTreeSet::new(),
+            enumeration_failed: vec![],
             targets,
             stacks: stacks.into_iter().map(|(_, o)| o).collect(),
             notes: vec![
@@ -858,6 +863,8 @@ fn scenarios() -> Vec<Scenario> {
             discovery: DiscoveryOutcome::Failed(
                 "Resource Groups Tagging API GetResources: AccessDenied".into(),
             ),
+            enumerate_types: BTreeSet::new(),
+            enumeration_failed: vec![],
             targets: vec![],
             stacks: vec![],
             notes: vec![],
@@ -867,11 +874,14 @@ fn scenarios() -> Vec<Scenario> {
             spec: empty,
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
+            enumerate_types: BTreeSet::new(),
+            enumeration_failed: vec![],
             targets: vec![],
             stacks: vec![],
             notes: vec![],
         },
     ];
+    scenarios.extend(enumeration_scenarios(&tags_of_enumeration()));
     for name in targets_files() {
         let targets = targets_of_file(&name);
         let refs: Vec<&Target> = targets.iter().map(|(t, _)| t).collect();
@@ -880,12 +890,91 @@ fn scenarios() -> Vec<Scenario> {
             name,
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
+            enumerate_types: BTreeSet::new(),
+            enumeration_failed: vec![],
             targets,
             stacks: vec![],
             notes: vec![],
         });
     }
     scenarios
+}
+
+fn tags_of_enumeration() -> BTreeMap<String, String> {
+    [("gxp:app".to_string(), "lims".to_string())].into()
+}
+
+/// `discovery-enumerated`: the Config delivery channel enumerated (`enumerate_types`; no tag
+/// filter: the type has no tags) beside a tag-discovered KMS key, the channel's check passed;
+/// `discovery-enumeration-failed`: its enumeration denied, an `iq.scope` error on
+/// `discovery:AWS::Config::DeliveryChannel` beside the key still qualified.
+fn enumeration_scenarios(tags: &BTreeMap<String, String>) -> Vec<Scenario> {
+    let channel_type = "AWS::Config::DeliveryChannel";
+    let types: BTreeSet<String> = [channel_type.to_string()].into();
+    let mut channel = target(
+        "discovered:AWS::Config::DeliveryChannel/default",
+        channel_type,
+        "default",
+        &["config.delivery_channel"],
+        &[],
+    );
+    channel.origin = TargetOrigin::Discovered;
+    channel.requirements.clear();
+    let channel_obs = seen(
+        &channel,
+        None,
+        json!({"Name": "default", "S3BucketName": "lims-config", "ConfigHistoryDeliveryStatus": "Success"}),
+    );
+    let key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let mut key = target(
+        &format!("discovered:{key_arn}"),
+        "AWS::KMS::Key",
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        &["kms.rotation"],
+        &[],
+    );
+    key.origin = TargetOrigin::Discovered;
+    key.requirements.clear();
+    let key_obs = seen(
+        &key,
+        Some(key_arn),
+        json!({"Enabled": true, "KeyState": "Enabled", "EnableKeyRotation": true,
+               "RotationPeriodInDays": 365, "KeySpec": "SYMMETRIC_DEFAULT", "Origin": "AWS_KMS"}),
+    );
+    let empty = spec(&[], &[], vec![]);
+    let found = || DiscoveryOutcome::Found {
+        targets: 1,
+        unsupported: 0,
+    };
+    vec![
+        Scenario {
+            name: "discovery-enumerated".into(),
+            spec: empty.clone(),
+            discovery_tags: tags.clone(),
+            discovery: found(),
+            enumerate_types: types.clone(),
+            enumeration_failed: vec![],
+            targets: vec![(channel, channel_obs), (key.clone(), key_obs.clone())],
+            stacks: vec![],
+            notes: vec![format!(
+                "{channel_type} default: enumerated through AWS Config DescribeDeliveryChannels; no tag filter: the type has no tags"
+            )],
+        },
+        Scenario {
+            name: "discovery-enumeration-failed".into(),
+            spec: empty,
+            discovery_tags: tags.clone(),
+            discovery: found(),
+            enumerate_types: types,
+            enumeration_failed: vec![(
+                channel_type.to_string(),
+                "AWS Config DescribeDeliveryChannels: AccessDenied (HTTP 400): not authorized".into(),
+            )],
+            targets: vec![(key, key_obs)],
+            stacks: vec![],
+            notes: vec![],
+        },
+    ]
 }
 
 /// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
@@ -898,6 +987,7 @@ fn assemble_report(s: Scenario) -> Report {
         stacks: s.stacks,
         notes: s.notes,
         discovery: s.discovery,
+        enumeration_failed: s.enumeration_failed,
     };
     let evaluated = evaluate::evaluate(&s.spec, &observed, &stages, &s.discovery_tags, finished);
     let record = RunRecord {
@@ -914,6 +1004,7 @@ fn assemble_report(s: Scenario) -> Report {
             sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
             discovery_exclude_checks: Default::default(),
+            discovery_enumerate_types: s.enumerate_types.clone(),
         },
         spec_digest: gxp_core::spec::canonical::digest(&s.spec),
         system: SystemInfo {

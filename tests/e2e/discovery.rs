@@ -148,7 +148,8 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
         imported["discovery"],
         json!([{
             "tags": {"gxp:app": "qualification", "gxp:purpose": "e2e"},
-            "exclude_checks": [EXCLUDED]
+            "exclude_checks": [EXCLUDED],
+            "enumerate_types": null
         }])
     );
     assert_eq!(imported["total_count"], q["total_count"]);
@@ -278,4 +279,237 @@ async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tag
         .get(format!("{}@{target}", s3_checks()[0]))
         .is_some());
     ws.assert_plan_empty();
+}
+
+/// The CloudFormation type the tagging API never lists that `enumerate_types` names.
+const CHANNEL_TYPE: &str = "AWS::Config::DeliveryChannel";
+
+/// [`DISCOVERY`] enumerating the Config delivery channel too.
+const DISCOVERY_ENUMERATING: &str = r#"discovery {
+    tags = {
+      "gxp:app"     = "qualification"
+      "gxp:purpose" = "e2e"
+    }
+    enumerate_types = ["AWS::Config::DeliveryChannel"]
+  }"#;
+
+/// The `results` key of `config.delivery_channel` on the enumerated channel `name`.
+fn channel_result_key(name: &str) -> String {
+    format!("config.delivery_channel@discovered:{CHANNEL_TYPE}/{name}")
+}
+
+/// The report a state's `report_location` names, read from the emulator.
+async fn report_of(sdk: &aws_config::SdkConfig, q: &Value) -> (Vec<u8>, Value) {
+    let (bucket, key) = split_s3(q["report_location"].as_str().expect("report location"));
+    let bytes = object(sdk, &bucket, &key).await;
+    let report = serde_json::from_slice(&bytes).expect("report JSON");
+    (bytes, report)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enumerate_types_qualifies_the_config_delivery_channel_only_when_asked() {
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    data_bucket(&sdk, DATA).await;
+    let fx = fixtures::config::compliant_config(&sdk, "gxp-enum").await;
+    // Neither moto nor LocalStack has DescribeDeliveryChannelStatus: the channel's check is
+    // `error` there (never `passed`), so the run does not fail the apply.
+    let status_readable = emu.backend() == crate::harness::Backend::Aws;
+    let ws = Workspace::new(&emu);
+    // Without the attribute the channel is not in scope: tag-based discovery never finds it.
+    ws.write(
+        "main.tf",
+        &config("", &format!("{DISCOVERY}\n  enforce = false"), S3_STORE),
+    );
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    assert!(
+        !q["results"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|r| r["resource_type"] == CHANNEL_TYPE),
+        "{q:#}"
+    );
+    let (_, report) = report_of(&sdk, &q).await;
+    assert!(report["qualification"]
+        .get("discovery_enumerate_types")
+        .is_none());
+
+    // Naming the type is a scope change: the plan says so, the run qualifies the channel.
+    ws.write(
+        "main.tf",
+        &config(
+            "",
+            &format!("{DISCOVERY_ENUMERATING}\n  enforce = false"),
+            S3_STORE,
+        ),
+    );
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes(), "{}", plan.combined());
+    plan.assert_contains("qualification scope changed: discovery enumerate_types");
+    ws.apply().assert_success();
+
+    let q = ws.resource_values("gxp_qualification.q");
+    let r = &q["results"][channel_result_key(&fx.channel)];
+    assert_eq!(r["check_id"], "config.delivery_channel", "{q:#}");
+    assert_eq!(r["resource_type"], CHANNEL_TYPE);
+    assert_eq!(r["identifier"], fx.channel.as_str());
+    assert_eq!(
+        r["status"],
+        if status_readable { "passed" } else { "error" },
+        "{r:#}"
+    );
+    let (bytes, report) = report_of(&sdk, &q).await;
+    assert_schema_valid(&bytes);
+    assert_eq!(
+        report["qualification"]["discovery_enumerate_types"],
+        json!([CHANNEL_TYPE]),
+        "the report records what was enumerated"
+    );
+    let target = format!("discovered:{CHANNEL_TYPE}/{}", fx.channel);
+    let recorded = report["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == target.as_str())
+        .unwrap_or_else(|| panic!("{target} not in the report's targets"));
+    assert_eq!(recorded["origin"], "discovered");
+    let result = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["target"] == target.as_str())
+        .expect("channel result");
+    if !status_readable {
+        let detail = result["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("DescribeDeliveryChannelStatus"),
+            "{result:#}"
+        );
+    }
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains(&fx.channel) && n.contains("no tag filter: the type has no tags")),
+        "the report says the channel was kept without a tag filter: {notes:?}"
+    );
+    // No iq.scope error: the enumeration answered.
+    assert!(q["results"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .all(|k| !k.starts_with("iq.scope")));
+
+    // Weakened: the channel deleted. The next run finds no channel to qualify; the report
+    // says so (a discovered resource that is gone is out of scope, as an untagged bucket is).
+    fixtures::config::weaken_delivery_channel(&sdk, &fx).await;
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes(), "{}", plan.combined());
+    ws.apply().assert_success();
+    let q = ws.resource_values("gxp_qualification.q");
+    assert!(
+        q["results"].get(channel_result_key(&fx.channel)).is_none(),
+        "{q:#}"
+    );
+    let (_, report) = report_of(&sdk, &q).await;
+    assert!(
+        report["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("found no {CHANNEL_TYPE}"))),
+        "{:#}",
+        report["notes"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denied_enumeration_is_an_iq_scope_error_and_the_apply_fails_closed() {
+    use crate::harness::faults::{Fault, FaultProxy, Rule};
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    protected_bucket(&sdk, EVIDENCE).await;
+    data_bucket(&sdk, DATA).await;
+    fixtures::config::compliant_config(&sdk, "gxp-denied").await;
+    let proxy = FaultProxy::start(&emu.endpoint);
+    proxy.add(Rule::new("config", Fault::AccessDenied).op("DescribeDeliveryChannels"));
+    let mut ws = Workspace::new(&emu);
+    ws.set_env("AWS_ENDPOINT_URL", &proxy.url);
+    ws.write("main.tf", &config("", DISCOVERY_ENUMERATING, S3_STORE));
+    let apply = ws.apply();
+    apply
+        .assert_failure()
+        .assert_contains("Qualification check could not be evaluated: iq.scope")
+        .assert_contains(&format!("discovery:{CHANNEL_TYPE}"));
+    assert!(
+        proxy
+            .calls()
+            .iter()
+            .any(|c| c.operation == "DescribeDeliveryChannels" && c.fault.is_some()),
+        "the fault was injected"
+    );
+
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["status"], "error", "{q:#}");
+    let r = &q["results"][format!("iq.scope@discovery:{CHANNEL_TYPE}")];
+    assert_eq!(r["status"], "error", "{q:#}");
+    assert_eq!(r["stage"], "IQ");
+    assert_eq!(r["identifier"], CHANNEL_TYPE);
+    assert!(
+        r["actual"]
+            .as_str()
+            .unwrap()
+            .contains("DescribeDeliveryChannels"),
+        "{r:#}"
+    );
+    assert!(
+        r["actual"].as_str().unwrap().contains("AccessDenied"),
+        "{r:#}"
+    );
+    assert!(
+        !q["results"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|r| r["resource_type"] == CHANNEL_TYPE),
+        "no channel target is made up: {q:#}"
+    );
+    assert_eq!(
+        q["passed_count"], 5,
+        "the expected bucket is still qualified"
+    );
+    let (bytes, report) = report_of(&sdk, &q).await;
+    assert_schema_valid(&bytes);
+    assert_eq!(report["summary"]["status"], "error");
+    // The failed create is tainted: the next plan replaces it (a new run), never keeps it.
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes(), "{}", plan.combined());
+    plan.assert_contains("gxp_qualification.q is tainted, so must be replaced");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enumerating_a_type_the_tagging_api_lists_is_refused_at_plan() {
+    let emu = Emulator::start();
+    let ws = Workspace::new(&emu);
+    ws.write(
+        "main.tf",
+        &config(
+            "",
+            &DISCOVERY_ENUMERATING.replace(CHANNEL_TYPE, "AWS::S3::Bucket"),
+            S3_STORE,
+        ),
+    );
+    let plan = ws.plan();
+    plan.assert_failure()
+        .assert_contains("Error: Invalid type to enumerate")
+        .assert_contains("`AWS::S3::Bucket` is already found by tags")
+        .assert_contains("with gxp_qualification.q,")
+        .assert_contains("enumerate_types = [\"AWS::S3::Bucket\"]");
 }

@@ -158,6 +158,32 @@ async fn iam_actions_every_collector_calls_only_declared_actions() {
         assert!(called.contains(needed), "{needed} not recorded: {called:?}");
     }
 
+    // Enumeration (`discovery.enumerate_types`) calls only what its enumerators declare.
+    let types: std::collections::BTreeSet<String> = gxp_core::observe::enumeration::ENUMERATORS
+        .iter()
+        .map(|e| e.resource_type.to_string())
+        .collect();
+    recorder.clear();
+    let enumerated = gxp_core::observe::enumeration::enumerate(&aws, &tags, &types).await;
+    assert!(enumerated.failed.is_empty(), "{:?}", enumerated.failed);
+    assert!(
+        enumerated
+            .targets
+            .iter()
+            .any(|t| t.identifier == fx_config.channel),
+        "{:?}",
+        enumerated.targets
+    );
+    let declared: BTreeSet<String> = gxp_core::observe::enumeration::iam_actions(&types)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let called = recorder.actions();
+    assert!(!called.is_empty());
+    for a in called.difference(&declared) {
+        undeclared.push(format!("enumeration calls {a}"));
+    }
+
     assert!(
         undeclared.is_empty(),
         "calls that no check or service declares:\n{}",

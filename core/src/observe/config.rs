@@ -70,6 +70,47 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     account_facets: &[],
 };
 
+/// Enumeration of delivery channels ([`crate::observe::enumeration`]): the tagging API never
+/// lists them (no ARN, no tags), so `discovery.enumerate_types` reads them through
+/// DescribeDeliveryChannels (every channel of the account and Region: at most one).
+pub const CHANNEL_ENUMERATOR: crate::observe::enumeration::Enumerator =
+    crate::observe::enumeration::Enumerator {
+        resource_type: CHANNEL,
+        missed_by_tagging_api: "delivery channels have no ARN and cannot be tagged",
+        source: "AWS Config DescribeDeliveryChannels",
+        iam_actions: &["config:DescribeDeliveryChannels"],
+        tags: crate::observe::enumeration::TagSupport::None("the type has no tags"),
+        list: |aws| Box::pin(list_channels(aws)),
+    };
+
+/// Every delivery channel of the account and Region (by name). Never panics.
+pub async fn list_channels(
+    aws: &AwsContext,
+) -> Result<Vec<crate::observe::enumeration::Enumerated>, String> {
+    let out = aws
+        .config()
+        .describe_delivery_channels()
+        .send()
+        .await
+        .map_err(|e| format!("AWS Config DescribeDeliveryChannels: {}", classify(&e)))?;
+    let mut channels = Vec::new();
+    for c in out.delivery_channels() {
+        match c.name().filter(|n| !n.is_empty()) {
+            Some(name) => channels.push(crate::observe::enumeration::Enumerated {
+                identifier: name.to_string(),
+                arn: None,
+                tags: Ok(Default::default()),
+            }),
+            None => {
+                return Err(
+                    "AWS Config DescribeDeliveryChannels returned a channel without a name".into(),
+                )
+            }
+        }
+    }
+    Ok(channels)
+}
+
 /// Tag-based discovery: `arn:aws:config:R:A:configuration-recorder/NAME/ID` is recorder NAME (delivery channels have no ARN).
 pub fn discover(_arn: &str, rest: &str) -> Option<(&'static str, String)> {
     let name = rest.strip_prefix("configuration-recorder/")?;

@@ -78,24 +78,41 @@ impl Discovery {
 }
 
 /// CloudFormation types the provider observes that tag-based discovery can never find, with
-/// why: Config delivery channels have no ARN (the tagging API lists none).
+/// why: Config delivery channels have no ARN (the tagging API lists none). Each has an
+/// enumerator ([`crate::observe::enumeration`]) for `discovery.enumerate_types`.
 pub const NOT_DISCOVERABLE: &[(&str, &str)] = &[(
     crate::observe::config::CHANNEL,
     "delivery channels have no ARN",
 )];
 
 /// Every CloudFormation type tag-based discovery can give a target of: the types the
-/// services observe ([`crate::observe::services::SERVICES`]) but [`NOT_DISCOVERABLE`].
+/// services observe ([`crate::observe::services::SERVICES`]) but [`NOT_DISCOVERABLE`] and the
+/// account (`AWS::::Account`, the `expected_account` target: no ARN maps to it).
 pub fn discoverable_types() -> impl Iterator<Item = &'static str> {
     crate::observe::services::SERVICES
         .iter()
         .flat_map(|s| s.resource_types.iter().copied())
-        .filter(|t| !NOT_DISCOVERABLE.iter().any(|(n, _)| n == t))
+        .filter(|t| {
+            *t != crate::observe::account::ACCOUNT_TYPE
+                && !NOT_DISCOVERABLE.iter().any(|(n, _)| n == t)
+        })
+}
+
+impl Discovery {
+    /// The same discovery with `enumerated` targets added (sorted by key, one target per key:
+    /// a resource both the tagging API and its enumeration found is one target).
+    pub fn with_enumerated(mut self, enumerated: Vec<Target>) -> Discovery {
+        self.targets.extend(enumerated);
+        self.targets.sort_by(|a, b| a.key.cmp(&b.key));
+        self.targets.dedup_by(|a, b| a.key == b.key);
+        self
+    }
 }
 
 /// Why `check_id` cannot be in `discovery.exclude_checks`, or `None` when it can: it must be
-/// a catalog check that discovered resources get — an OQ/PQ check of a type discovery finds.
-pub fn exclude_check_problem(check_id: &str) -> Option<String> {
+/// a catalog check that discovered resources get — an OQ/PQ check of a type discovery finds
+/// by tags or of a type the same block enumerates (`enumerate_types`).
+pub fn exclude_check_problem(check_id: &str, enumerate_types: &BTreeSet<String>) -> Option<String> {
     let Some(check) = catalog::get(check_id) else {
         return Some(format!(
             "`{check_id}` is not a check of the catalog (see the check catalog guide for the ids)"
@@ -106,14 +123,17 @@ pub fn exclude_check_problem(check_id: &str) -> Option<String> {
             "`{check_id}` is an IQ check; discovered resources get only the OQ/PQ checks of their type, so there is nothing to exclude"
         ));
     }
-    if !discoverable_types().any(|t| check.applies_to(t)) {
+    let enumerated = enumerate_types
+        .iter()
+        .any(|t| crate::observe::enumeration::for_type(t).is_some() && check.applies_to(t));
+    if !enumerated && !discoverable_types().any(|t| check.applies_to(t)) {
         let types = if check.resource_types.is_empty() {
             "no resource type".to_string()
         } else {
             check.resource_types.join(", ")
         };
         return Some(format!(
-            "`{check_id}` applies to {types}, which tag-based discovery never finds, so no discovered resource gets it"
+            "`{check_id}` applies to {types}, which tag-based discovery never finds and `enumerate_types` does not name, so no discovered resource gets it"
         ));
     }
     None
@@ -440,11 +460,18 @@ mod tests {
         assert!(types.contains("AWS::S3::Bucket"));
         assert!(types.contains("AWS::DynamoDB::Table"));
         assert!(!types.contains("AWS::Config::DeliveryChannel"));
-        // Every observed type is either discoverable or said not to be.
+        let account = crate::observe::account::ACCOUNT_TYPE;
+        assert!(
+            !types.contains(account),
+            "the account is expected_account's target"
+        );
+        // Every observed type is either discoverable, the account, or said not to be.
         for s in crate::observe::services::SERVICES {
             for t in s.resource_types {
                 assert!(
-                    types.contains(t) || NOT_DISCOVERABLE.iter().any(|(n, _)| n == t),
+                    types.contains(t)
+                        || *t == account
+                        || NOT_DISCOVERABLE.iter().any(|(n, _)| n == t),
                     "{t}"
                 );
             }
@@ -452,26 +479,90 @@ mod tests {
     }
 
     #[test]
-    fn only_oq_pq_checks_of_discoverable_types_can_be_excluded() {
+    fn only_oq_pq_checks_of_discoverable_or_enumerated_types_can_be_excluded() {
+        let none = BTreeSet::new();
         for ok in ["backup.resource_protected", "s3.versioning"] {
-            assert_eq!(exclude_check_problem(ok), None, "{ok}");
+            assert_eq!(exclude_check_problem(ok, &none), None, "{ok}");
         }
-        let unknown = exclude_check_problem("s3.no_such_check").expect("unknown");
+        let unknown = exclude_check_problem("s3.no_such_check", &none).expect("unknown");
         assert!(unknown.contains("not a check of the catalog"), "{unknown}");
-        let iq = exclude_check_problem("iq.resource_exists").expect("IQ");
+        let iq = exclude_check_problem("iq.resource_exists", &none).expect("IQ");
         assert!(iq.contains("is an IQ check"), "{iq}");
-        let channel = exclude_check_problem("config.delivery_channel").expect("channel");
+        let channel = exclude_check_problem("config.delivery_channel", &none).expect("channel");
         assert!(
             channel.contains("AWS::Config::DeliveryChannel")
                 && channel.contains("tag-based discovery never finds"),
             "{channel}"
         );
+        // Accepted when the same block enumerates the channel.
+        let channels = ids(&["AWS::Config::DeliveryChannel"]);
+        assert_eq!(
+            exclude_check_problem("config.delivery_channel", &channels),
+            None
+        );
+        // An account check: no discovered target ever has the account type.
+        let root = exclude_check_problem("iam.root_mfa", &none).expect("account check");
+        assert!(root.contains("AWS::::Account"), "{root}");
+        assert!(
+            exclude_check_problem("iam.root_mfa", &ids(&["AWS::::Account"])).is_some(),
+            "the account is never enumerated"
+        );
         // Every check the catalog gives a discoverable type can be excluded.
         for t in discoverable_types() {
             for c in catalog::for_resource_type(t) {
-                assert_eq!(exclude_check_problem(c.id), None, "{}", c.id);
+                assert_eq!(exclude_check_problem(c.id, &none), None, "{}", c.id);
             }
         }
+    }
+
+    #[test]
+    fn the_account_is_not_discoverable() {
+        assert!(!discoverable_types().any(|t| t == crate::observe::account::ACCOUNT_TYPE));
+    }
+
+    #[test]
+    fn discovered_arn_only_for_keys_carrying_an_arn() {
+        use crate::observe::discovered_arn;
+        assert_eq!(
+            discovered_arn("discovered:arn:aws:s3:::b"),
+            Some("arn:aws:s3:::b")
+        );
+        assert_eq!(
+            discovered_arn("discovered:AWS::Config::DeliveryChannel/default"),
+            None
+        );
+        assert_eq!(discovered_arn("data_bucket"), None);
+        assert_eq!(discovered_arn("arn:aws:s3:::b"), None);
+        assert_eq!(discovered_arn("discovered:"), None);
+    }
+
+    #[test]
+    fn enumerated_targets_join_tagged_ones_once_per_key() {
+        let arn = "arn:aws:config:us-east-1:1:configuration-recorder/default/abc";
+        let tagged = classify_arns([arn.to_string(), "arn:aws:s3:::b".to_string()]);
+        let mut same = tagged.targets[0].clone();
+        assert_eq!(same.key, format!("discovered:{arn}"));
+        same.identifier = "from-enumeration".into();
+        let channel = Target {
+            key: "discovered:AWS::Config::DeliveryChannel/default".into(),
+            resource_type: "AWS::Config::DeliveryChannel".into(),
+            identifier: "default".into(),
+            ..tagged.targets[1].clone()
+        };
+        let merged = tagged.clone().with_enumerated(vec![same, channel]);
+        let keys: Vec<&str> = merged.targets.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "discovered:AWS::Config::DeliveryChannel/default",
+                format!("discovered:{arn}").as_str(),
+                "discovered:arn:aws:s3:::b",
+            ]
+        );
+        assert_eq!(
+            merged.targets[1].identifier, "default",
+            "the tagged one is kept"
+        );
     }
 
     #[tokio::test]

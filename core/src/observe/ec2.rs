@@ -175,7 +175,7 @@ fn existence_after(api: &str, err: ClassifiedError) -> Existence {
 
 /// The ARN carried by a discovered target's key (`discovered:<ARN>`), if any.
 fn arn_from_key(target: &Target) -> Option<String> {
-    target.key.strip_prefix("discovered:").map(str::to_string)
+    super::discovered_arn(&target.key).map(str::to_string)
 }
 
 /// CloudFormation `Tags`: `{"Key","Value"}` sorted by key; `None` when there are none.

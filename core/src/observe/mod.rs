@@ -19,6 +19,7 @@ pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
 pub mod elb;
+pub mod enumeration;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -45,6 +46,13 @@ use serde_json::{Map, Value as Json};
 /// functional; `Tags` and descriptions are cosmetic.
 pub const PROPERTY_CLASS_TABLES: &[services::PropertyClasses] =
     &services::property_class_tables::<{ services::SERVICES.len() }>();
+
+/// The ARN a discovered target's key carries (`discovered:<ARN>`), if any: a target
+/// enumerated without an ARN is keyed `discovered:<TYPE>/<identifier>`.
+pub fn discovered_arn(key: &str) -> Option<&str> {
+    key.strip_prefix("discovered:")
+        .filter(|rest| rest.starts_with("arn:"))
+}
 
 /// Where a target came from.
 #[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Eq)]

@@ -41,7 +41,14 @@ pub fn evaluate(
     }
     let suppressions = apply_suppressions(&mut results, &spec.suppressions, now);
     // After the suppressions: a failed discovery or an empty run cannot be suppressed.
-    let scope = scope_results(spec, discovery_tags, &observed.discovery, &results, stages);
+    let scope = scope_results_with(
+        spec,
+        discovery_tags,
+        &observed.discovery,
+        &observed.enumeration_failed,
+        &results,
+        stages,
+    );
     results.extend(scope);
     Evaluated {
         results,
@@ -167,25 +174,39 @@ pub fn scope_results(
     others: &[CheckResult],
     stages: &[Stage],
 ) -> Vec<CheckResult> {
+    scope_results_with(spec, discovery_tags, discovery, &[], others, stages)
+}
+
+/// [`scope_results`] with the run's failed enumerations (type, why): one `iq.scope` error
+/// each, on pseudo-target `discovery:<TYPE>`.
+pub fn scope_results_with(
+    spec: &Spec,
+    discovery_tags: &BTreeMap<String, String>,
+    discovery: &DiscoveryOutcome,
+    enumeration_failed: &[(String, String)],
+    others: &[CheckResult],
+    stages: &[Stage],
+) -> Vec<CheckResult> {
     let query = tag_query(discovery_tags);
     let scope = RunScope {
         spec,
         query: &query,
         discovery,
+        enumeration_failed,
         other_results: others.len(),
         stages,
     };
     let mut out = Vec::new();
     for c in registry::IQ_CHECKS {
         if let IqEvaluator::Run(evaluate) = c.evaluate {
-            if let Some((target, outcome)) = evaluate(&scope) {
+            for found in evaluate(&scope) {
                 let r = result(
                     &c.def,
-                    target,
+                    &found.target,
                     SCOPE_RESOURCE_TYPE,
-                    &query,
+                    found.identifier.as_deref().unwrap_or(&query),
                     None,
-                    outcome,
+                    found.outcome,
                     &[],
                 );
                 out.push(r);

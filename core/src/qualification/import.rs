@@ -84,5 +84,6 @@ pub fn snapshot_of(report: &Report) -> Snapshot {
         stacks: report.stacks.iter().map(SnapStack::of).collect(),
         discovery_tags: report.qualification.discovery_tags.clone(),
         discovery_exclude_checks: report.qualification.discovery_exclude_checks.clone(),
+        discovery_enumerate_types: report.qualification.discovery_enumerate_types.clone(),
     }
 }

@@ -154,6 +154,8 @@ pub struct RunSettings {
     pub discovery_tags: BTreeMap<String, String>,
     /// Catalog checks discovered resources do not get (`discovery.exclude_checks`).
     pub discovery_exclude_checks: BTreeSet<String>,
+    /// Types enumerated through their own service (`discovery.enumerate_types`).
+    pub discovery_enumerate_types: BTreeSet<String>,
     pub concurrency: usize,
     pub enforce: bool,
     pub reasons: Vec<String>,
@@ -252,6 +254,7 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         &spec,
         &s.discovery_tags,
         &s.discovery_exclude_checks,
+        &s.discovery_enumerate_types,
         s.concurrency,
     )
     .await;
@@ -260,7 +263,11 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
     let evaluated = evaluate::evaluate(&spec, &observed, &s.stages, &s.discovery_tags, finished);
 
     // The snapshot is taken now; the observations then move into the report.
-    let snapshot = observed.snapshot(&s.discovery_tags, &s.discovery_exclude_checks);
+    let snapshot = observed.snapshot(
+        &s.discovery_tags,
+        &s.discovery_exclude_checks,
+        &s.discovery_enumerate_types,
+    );
     // Drift since the previous qualification is recorded in this run's report; this run's
     // snapshot becomes the baseline, so the state reports no pending drift after it.
     let drift = s
@@ -363,6 +370,7 @@ fn run_record(
             sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
             discovery_exclude_checks: s.discovery_exclude_checks.clone(),
+            discovery_enumerate_types: s.discovery_enumerate_types.clone(),
         },
         spec_digest: s.spec_digest.clone(),
         system: SystemInfo {

@@ -24,6 +24,9 @@ pub struct Observed {
     pub notes: Vec<String>,
     /// What tag-based discovery gave.
     pub discovery: DiscoveryOutcome,
+    /// (type, why): the types of `discovery.enumerate_types` whose resources could not be
+    /// enumerated (each an `iq.scope` error).
+    pub enumeration_failed: Vec<(String, String)>,
 }
 
 impl Observed {
@@ -32,6 +35,7 @@ impl Observed {
         &self,
         discovery_tags: &BTreeMap<String, String>,
         discovery_exclude_checks: &BTreeSet<String>,
+        discovery_enumerate_types: &BTreeSet<String>,
     ) -> Snapshot {
         Snapshot {
             targets: self
@@ -42,6 +46,7 @@ impl Observed {
             stacks: self.stacks.iter().map(SnapStack::of).collect(),
             discovery_tags: discovery_tags.clone(),
             discovery_exclude_checks: discovery_exclude_checks.clone(),
+            discovery_enumerate_types: discovery_enumerate_types.clone(),
         }
     }
 }
@@ -166,13 +171,15 @@ async fn account_id(aws: &AwsContext) -> Result<String, String> {
     }
 }
 
-/// Observe everything the specification and discovery cover; discovered resources get the
-/// checks of their type but `discovery_exclude_checks`.
+/// Observe everything the specification and discovery cover — the resources carrying the
+/// discovery tags and those of `discovery_enumerate_types` ([`observe::enumeration`]);
+/// discovered resources get the checks of their type but `discovery_exclude_checks`.
 pub async fn observe_all(
     aws: &AwsContext,
     spec: &Spec,
     discovery_tags: &BTreeMap<String, String>,
     discovery_exclude_checks: &BTreeSet<String>,
+    discovery_enumerate_types: &BTreeSet<String>,
     concurrency: usize,
 ) -> Observed {
     let mut names: BTreeSet<String> = spec.stacks.iter().map(|s| s.name.clone()).collect();
@@ -194,36 +201,47 @@ pub async fn observe_all(
         }
     }
     let mut discovery = DiscoveryOutcome::NotConfigured;
+    let mut found = observe::discovery::Discovery::default();
     if !discovery_tags.is_empty() {
         match observe::discovery::discover(aws, discovery_tags).await {
-            Ok(found) => {
-                let found = found.excluding(discovery_exclude_checks);
+            Ok(tagged) => {
                 discovery = DiscoveryOutcome::Found {
-                    targets: found.targets.len(),
-                    unsupported: found.unsupported.len(),
+                    targets: tagged.targets.len(),
+                    unsupported: tagged.unsupported.len(),
                 };
-                if found.targets.is_empty() {
+                if tagged.targets.is_empty() {
                     notes.push(format!(
                         "tag-based discovery found no checkable resource tagged {}",
                         super::evaluate::tag_query(discovery_tags)
                     ));
                 }
-                let known: BTreeSet<(String, String)> = targets
-                    .iter()
-                    .map(|t| (t.resource_type.clone(), t.identifier.clone()))
-                    .collect();
-                for t in found.targets {
-                    if !known.contains(&(t.resource_type.clone(), t.identifier.clone())) {
-                        targets.push(t);
-                    }
-                }
-                for arn in found.unsupported {
-                    notes.push(format!("discovered but no checks for its type: {arn}"));
-                }
+                found = tagged;
             }
             // A result (`iq.scope`, error), not only a note: see evaluate::scope_results.
             Err(e) => discovery = DiscoveryOutcome::Failed(e),
         }
+    }
+    let mut enumeration_failed = Vec::new();
+    if !discovery_enumerate_types.is_empty() {
+        let enumerated =
+            observe::enumeration::enumerate(aws, discovery_tags, discovery_enumerate_types).await;
+        notes.extend(enumerated.notes);
+        // Each a result (`iq.scope`, error), not only a note.
+        enumeration_failed = enumerated.failed;
+        found = found.with_enumerated(enumerated.targets);
+    }
+    let found = found.excluding(discovery_exclude_checks);
+    let known: BTreeSet<(String, String)> = targets
+        .iter()
+        .map(|t| (t.resource_type.clone(), t.identifier.clone()))
+        .collect();
+    for t in found.targets {
+        if !known.contains(&(t.resource_type.clone(), t.identifier.clone())) {
+            targets.push(t);
+        }
+    }
+    for arn in found.unsupported {
+        notes.push(format!("discovered but no checks for its type: {arn}"));
     }
     let mut observed = observe_targets(aws, targets, concurrency).await;
     observed.extend(unresolved);
@@ -233,6 +251,7 @@ pub async fn observe_all(
         stacks,
         notes,
         discovery,
+        enumeration_failed,
     }
 }
 
@@ -247,10 +266,24 @@ pub async fn observe_snapshot(
     concurrency: usize,
 ) -> Result<Snapshot, String> {
     let mut targets: Vec<Target> = snapshot.targets.iter().map(SnapTarget::target).collect();
-    if !snapshot.discovery_tags.is_empty() {
-        let found = observe::discovery::discover(aws, &snapshot.discovery_tags)
-            .await?
-            .excluding(&snapshot.discovery_exclude_checks);
+    if !snapshot.discovery_tags.is_empty() || !snapshot.discovery_enumerate_types.is_empty() {
+        let mut found = observe::discovery::Discovery::default();
+        if !snapshot.discovery_tags.is_empty() {
+            found = observe::discovery::discover(aws, &snapshot.discovery_tags).await?;
+        }
+        if !snapshot.discovery_enumerate_types.is_empty() {
+            let enumerated = observe::enumeration::enumerate(
+                aws,
+                &snapshot.discovery_tags,
+                &snapshot.discovery_enumerate_types,
+            )
+            .await;
+            if let Some((ty, why)) = enumerated.failed.first() {
+                return Err(format!("enumeration of {ty} failed: {why}"));
+            }
+            found = found.with_enumerated(enumerated.targets);
+        }
+        let found = found.excluding(&snapshot.discovery_exclude_checks);
         let known: BTreeSet<String> = targets.iter().map(|t| t.key.clone()).collect();
         let spec_ids: BTreeSet<(String, String)> = targets
             .iter()
@@ -269,6 +302,7 @@ pub async fn observe_snapshot(
         stacks: stacks.iter().map(SnapStack::of).collect(),
         discovery_tags: snapshot.discovery_tags.clone(),
         discovery_exclude_checks: snapshot.discovery_exclude_checks.clone(),
+        discovery_enumerate_types: snapshot.discovery_enumerate_types.clone(),
     })
 }
 
@@ -467,7 +501,15 @@ mod tests {
             }],
             ..Default::default()
         };
-        let observed = observe_all(&fake.aws, &spec, &BTreeMap::new(), &BTreeSet::new(), 4).await;
+        let observed = observe_all(
+            &fake.aws,
+            &spec,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+            &BTreeSet::new(),
+            4,
+        )
+        .await;
         assert!(
             fake.actions().contains(&"DetectStackDrift".to_string()),
             "{:?}",
@@ -482,7 +524,15 @@ mod tests {
         // The fake endpoint answers GetResources with HTTP 500.
         let fake = fake_cloudformation::start().await;
         let tags: BTreeMap<String, String> = [("gxp:app".to_string(), "lims".to_string())].into();
-        let observed = observe_all(&fake.aws, &Spec::default(), &tags, &BTreeSet::new(), 4).await;
+        let observed = observe_all(
+            &fake.aws,
+            &Spec::default(),
+            &tags,
+            &BTreeSet::new(),
+            &BTreeSet::new(),
+            4,
+        )
+        .await;
         match &observed.discovery {
             DiscoveryOutcome::Failed(e) => assert!(e.contains("GetResources"), "{e}"),
             other => panic!("{other:?}"),

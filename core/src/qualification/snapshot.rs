@@ -53,6 +53,10 @@ pub struct Snapshot {
     /// fingerprint of a snapshot without exclusions is unchanged.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub discovery_exclude_checks: BTreeSet<String>,
+    /// Types enumerated through their own service (`discovery.enumerate_types`): refresh
+    /// enumerates them again. Not written when empty (fingerprints unchanged).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub discovery_enumerate_types: BTreeSet<String>,
 }
 
 fn existence_str(e: &Existence) -> &'static str {

@@ -234,24 +234,31 @@ fn application(r: &Report) -> Section {
                 field("Approval reason", or_none(&r.spec.approval.reason, "—")),
             ]),
             Block::Heading("Qualification run".into()),
-            Block::Fields(vec![
-                field("Qualification", &r.qualification.name),
-                field("Sequence", r.qualification.sequence.to_string()),
-                field("Stages", stages_text(&r.qualification.stages)),
-                field("Enforced", enforce),
-                field("Reasons", r.qualification.reasons.join("; ")),
-                field("Started at", &r.run.started_at),
-                field("Finished at", &r.run.finished_at),
-                field("Run by", or_none(&r.run.caller_arn, "unknown")),
-                field("Account", or_none(&r.run.account, "unknown")),
-                field("Region", &r.run.region),
-                field("Provider version", &r.run.provider_version),
-                field("Terraform version", &r.run.terraform_version),
-                field(
-                    "Configuration commit",
-                    or_none(&r.run.configuration_commit, "not given"),
-                ),
-            ]),
+            Block::Fields(
+                [
+                    field("Qualification", &r.qualification.name),
+                    field("Sequence", r.qualification.sequence.to_string()),
+                    field("Stages", stages_text(&r.qualification.stages)),
+                    field("Enforced", enforce),
+                    field("Reasons", r.qualification.reasons.join("; ")),
+                ]
+                .into_iter()
+                .chain(enumerated_field(r))
+                .chain([
+                    field("Started at", &r.run.started_at),
+                    field("Finished at", &r.run.finished_at),
+                    field("Run by", or_none(&r.run.caller_arn, "unknown")),
+                    field("Account", or_none(&r.run.account, "unknown")),
+                    field("Region", &r.run.region),
+                    field("Provider version", &r.run.provider_version),
+                    field("Terraform version", &r.run.terraform_version),
+                    field(
+                        "Configuration commit",
+                        or_none(&r.run.configuration_commit, "not given"),
+                    ),
+                ])
+                .collect(),
+            ),
             Block::Heading("Evidence store".into()),
             Block::Fields(vec![
                 field("Location", &r.evidence_store.location),
@@ -264,6 +271,30 @@ fn application(r: &Report) -> Section {
             ]),
         ],
     }
+}
+
+/// The "Enumerated types" line of a qualification with `discovery.enumerate_types`: each type,
+/// the call that lists it and whether its resources are filtered by the discovery tags.
+fn enumerated_field(r: &Report) -> Option<(String, String)> {
+    let types = &r.qualification.discovery_enumerate_types;
+    if types.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = types
+        .iter()
+        .map(|ty| match crate::observe::enumeration::for_type(ty) {
+            Some(e) => match e.tags {
+                crate::observe::enumeration::TagSupport::None(why) => {
+                    format!("{ty} through {} (no tag filter: {why})", e.source)
+                }
+                crate::observe::enumeration::TagSupport::Read => {
+                    format!("{ty} through {} (carrying every discovery tag)", e.source)
+                }
+            },
+            None => format!("{ty} (no enumerator in this provider version)"),
+        })
+        .collect();
+    Some(field("Enumerated types", lines.join("; ")))
 }
 
 fn key_values(map: &BTreeMap<String, String>) -> Vec<Vec<Cell>> {

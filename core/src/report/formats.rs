@@ -270,6 +270,7 @@ pub fn sample_report() -> Report {
             sequenced_at: None,
             discovery_tags: Default::default(),
             discovery_exclude_checks: Default::default(),
+            discovery_enumerate_types: Default::default(),
         },
         spec: SpecInfo {
             name: "LIMS production".into(),

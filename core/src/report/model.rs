@@ -75,6 +75,13 @@ pub struct QualificationInfo {
     /// in reports of earlier provider versions). Import restores them.
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub discovery_exclude_checks: std::collections::BTreeSet<String>,
+    /// CloudFormation types the Resource Groups Tagging API does not list, enumerated through
+    /// their own service (`discovery.enumerate_types`): every resource of the type in the
+    /// account and Region carrying all discovery tags where the service reads tags, every one
+    /// where the type has none (the notes name each such target). Absent when none is
+    /// enumerated (and in reports of earlier provider versions). Import restores them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub discovery_enumerate_types: std::collections::BTreeSet<String>,
 }
 
 /// The specification qualified against.

@@ -44,9 +44,9 @@ pub enum IqEvaluator {
     Stack(fn(&ExpectedStack, &StackObservation) -> Outcomes),
     /// A resource of the specification against its observation ([`evaluate_resource`]).
     Resource(fn(&Target, &Observation) -> Outcomes),
-    /// The run's scope, once every other result is in: the pseudo-target and the outcome,
-    /// if any ([`scope::RunScope`]).
-    Run(fn(&scope::RunScope<'_>) -> Option<(&'static str, Outcome)>),
+    /// The run's scope, once every other result is in: its outcomes, each on a pseudo-target
+    /// ([`scope::RunScope`], [`scope::ScopeOutcome`]).
+    Run(fn(&scope::RunScope<'_>) -> Vec<scope::ScopeOutcome>),
 }
 
 /// Evaluate every IQ stack check of the registry on an expected stack, in catalog order:

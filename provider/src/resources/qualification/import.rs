@@ -12,32 +12,33 @@ use gxp_core::qualification::import::{read_report, snapshot_of};
 use gxp_core::qualification::Findings;
 use gxp_core::report::Report;
 
-/// The `discovery` block of a qualification whose report records these discovery tags and
-/// excluded checks; null (no block) without tags, as in a configuration without discovery.
-/// No exclusions: `exclude_checks` null, as in a block that does not set it.
+/// The `discovery` block of a qualification whose report records these discovery tags,
+/// excluded checks and enumerated types; null (no block) without tags or enumerated types,
+/// as in a configuration without discovery. No exclusions (no enumerated types):
+/// `exclude_checks` (`enumerate_types`) null, as in a block that does not set it.
 fn discovery_block(
     tags: &BTreeMap<String, String>,
     exclude_checks: &BTreeSet<String>,
+    enumerate_types: &BTreeSet<String>,
 ) -> Value<Vec<DiscoveryConfig>> {
-    if tags.is_empty() {
+    if tags.is_empty() && enumerate_types.is_empty() {
         return Value::Null;
     }
+    let set = |items: &BTreeSet<String>| {
+        if items.is_empty() {
+            Value::Null
+        } else {
+            Value::Value(items.iter().map(|c| Value::Value(c.clone())).collect())
+        }
+    };
     Value::Value(vec![DiscoveryConfig {
         tags: Value::Value(
             tags.iter()
                 .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
                 .collect(),
         ),
-        exclude_checks: if exclude_checks.is_empty() {
-            Value::Null
-        } else {
-            Value::Value(
-                exclude_checks
-                    .iter()
-                    .map(|c| Value::Value(c.clone()))
-                    .collect(),
-            )
-        },
+        exclude_checks: set(exclude_checks),
+        enumerate_types: set(enumerate_types),
     }])
 }
 
@@ -87,6 +88,7 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
         discovery: discovery_block(
             &report.qualification.discovery_tags,
             &report.qualification.discovery_exclude_checks,
+            &report.qualification.discovery_enumerate_types,
         ),
         ..Default::default()
     };
@@ -120,7 +122,10 @@ mod tests {
         let mut report = sample_report();
         report.qualification.discovery_tags = tags();
         let (state, private) = from_report(&report, "ab12", "s3://evidence/r.json");
-        assert_eq!(state.discovery, discovery_block(&tags(), &BTreeSet::new()));
+        assert_eq!(
+            state.discovery,
+            discovery_block(&tags(), &BTreeSet::new(), &BTreeSet::new())
+        );
         let Value::Value(blocks) = &state.discovery else {
             panic!("no discovery block: {:?}", state.discovery)
         };
@@ -138,7 +143,7 @@ mod tests {
 
         // The configuration that filed the report: same tags, so no scope change.
         let mut config = state.clone();
-        config.discovery = discovery_block(&tags(), &BTreeSet::new());
+        config.discovery = discovery_block(&tags(), &BTreeSet::new(), &BTreeSet::new());
         let reasons = plan_reasons(&state, &private, &config);
         assert!(
             !reasons.iter().any(|r| r.contains("scope changed")),
@@ -147,7 +152,7 @@ mod tests {
         // Other tags in the configuration are a scope change.
         let mut other = tags();
         other.insert("gxp:env".into(), "dev".into());
-        config.discovery = discovery_block(&other, &BTreeSet::new());
+        config.discovery = discovery_block(&other, &BTreeSet::new(), &BTreeSet::new());
         let reasons = plan_reasons(&state, &private, &config);
         assert!(
             reasons.contains(&"qualification scope changed: discovery tags".to_string()),
@@ -177,13 +182,13 @@ mod tests {
         // The configuration that filed the report plans no scope change; dropping the
         // exclusion does.
         let mut config = state.clone();
-        config.discovery = discovery_block(&tags(), &excluded);
+        config.discovery = discovery_block(&tags(), &excluded, &BTreeSet::new());
         let reasons = plan_reasons(&state, &private, &config);
         assert!(
             !reasons.iter().any(|r| r.contains("scope changed")),
             "{reasons:?}"
         );
-        config.discovery = discovery_block(&tags(), &BTreeSet::new());
+        config.discovery = discovery_block(&tags(), &BTreeSet::new(), &BTreeSet::new());
         let reasons = plan_reasons(&state, &private, &config);
         assert!(
             reasons.contains(&"qualification scope changed: discovery exclude_checks".to_string()),
@@ -197,6 +202,43 @@ mod tests {
             panic!("no discovery block")
         };
         assert_eq!(blocks[0].exclude_checks, Value::Null);
+    }
+
+    #[test]
+    fn import_restores_the_enumerated_types_of_the_report() {
+        let types: BTreeSet<String> = ["AWS::Config::DeliveryChannel".to_string()].into();
+        let mut report = sample_report();
+        report.qualification.discovery_enumerate_types = types.clone();
+        let (state, private) = from_report(&report, "ab12", "s3://evidence/r.json");
+        // Enumeration alone (no tags) is a discovery block too.
+        let Value::Value(blocks) = &state.discovery else {
+            panic!("no discovery block: {:?}", state.discovery)
+        };
+        assert_eq!(
+            blocks[0].enumerate_types,
+            Value::Value(vec![Value::Value(
+                "AWS::Config::DeliveryChannel".to_string()
+            )])
+        );
+        assert_eq!(blocks[0].exclude_checks, Value::Null);
+        let snapshot = private.snapshot.as_ref().expect("snapshot");
+        assert_eq!(
+            snapshot.discovery_enumerate_types, types,
+            "refresh enumerates again"
+        );
+        let mut config = state.clone();
+        config.discovery = discovery_block(&BTreeMap::new(), &BTreeSet::new(), &types);
+        let reasons = plan_reasons(&state, &private, &config);
+        assert!(
+            !reasons.iter().any(|r| r.contains("scope changed")),
+            "{reasons:?}"
+        );
+        config.discovery = discovery_block(&BTreeMap::new(), &BTreeSet::new(), &BTreeSet::new());
+        let reasons = plan_reasons(&state, &private, &config);
+        assert!(
+            reasons.contains(&"qualification scope changed: discovery enumerate_types".to_string()),
+            "{reasons:?}"
+        );
     }
 
     #[test]

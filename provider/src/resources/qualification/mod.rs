@@ -99,14 +99,86 @@ fn discovery_exclude_checks(state: &QualificationState) -> Option<BTreeSet<Strin
     known_strings(&block.exclude_checks).map(|ids| ids.into_iter().collect())
 }
 
+/// `discovery.enumerate_types` (empty without a discovery block or types; `None` while the
+/// set or one of its elements is unknown).
+fn discovery_enumerate_types(state: &QualificationState) -> Option<BTreeSet<String>> {
+    let Some(block) = state.discovery.as_ref_option().and_then(|b| b.first()) else {
+        return match state.discovery {
+            Value::Unknown => None,
+            _ => Some(BTreeSet::new()),
+        };
+    };
+    known_strings(&block.enumerate_types).map(|ids| ids.into_iter().collect())
+}
+
+/// Plan-time validation of `discovery.enumerate_types`: every type has an enumerator, and a
+/// type whose service reads tags needs at least one tag to filter on.
+fn validate_enumerate_types(
+    diags: &mut Diagnostics,
+    block: &state::DiscoveryConfig,
+    enumerate: &BTreeSet<String>,
+) {
+    use gxp_core::observe::enumeration;
+    let path = || {
+        AttributePath::new("discovery")
+            .index(0)
+            .attribute("enumerate_types")
+    };
+    const WHAT: &str = "Invalid type to enumerate";
+    let mut problems: Vec<String> = enumerate
+        .iter()
+        .filter_map(|ty| enumeration::type_problem(ty))
+        .collect();
+    if let Value::Value(items) = &block.enumerate_types {
+        if items
+            .iter()
+            .any(|s| matches!(s, Value::Value(s) if s.is_empty()))
+            && !problems.iter().any(|p| p.contains("empty type"))
+        {
+            problems.push(enumeration::type_problem("").unwrap_or_default());
+        }
+    }
+    for why in problems {
+        diags.error(
+            WHAT,
+            format!("{why}. `enumerate_types` takes CloudFormation types the Resource Groups Tagging API does not list."),
+            path(),
+        );
+    }
+    let no_tags = matches!(&block.tags, Value::Value(t) if t.is_empty()) || block.tags.is_null();
+    if no_tags {
+        for ty in enumerate {
+            if let Some(e) = enumeration::for_type(ty) {
+                if e.tags == enumeration::TagSupport::Read {
+                    diags.error(
+                        WHAT,
+                        format!("`{ty}` is enumerated with a tag filter, but `tags` is empty: give at least one tag (without a filter every resource of the type in the account would be qualified)."),
+                        path(),
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Plan-time validation of the `discovery` block: every id of `exclude_checks` names a check
-/// discovered resources get.
+/// discovered resources get; every type of `enumerate_types` can be enumerated.
 fn validate_discovery(diags: &mut Diagnostics, cfg: &QualificationState) {
     let Some(block) = cfg.discovery.as_ref_option().and_then(|b| b.first()) else {
         return;
     };
-    for id in non_empty_strings(&block.exclude_checks) {
-        if let Some(why) = gxp_core::observe::discovery::exclude_check_problem(&id) {
+    let enumerate: BTreeSet<String> = non_empty_strings(&block.enumerate_types)
+        .into_iter()
+        .collect();
+    validate_enumerate_types(diags, block, &enumerate);
+    // While the types to enumerate are unknown, an exclusion they would allow cannot be judged.
+    let exclusions = if block.enumerate_types.is_unknown() {
+        vec![]
+    } else {
+        non_empty_strings(&block.exclude_checks)
+    };
+    for id in exclusions {
+        if let Some(why) = gxp_core::observe::discovery::exclude_check_problem(&id, &enumerate) {
             diags.error(
                 "Invalid check to exclude from discovery",
                 format!("{why}. `exclude_checks` takes the ids of OQ/PQ checks that discovered resources get (the checks of their type in the check catalog)."),
@@ -327,6 +399,11 @@ pub fn plan_reasons(
     {
         scope_changes.push("discovery exclude_checks".to_string());
     }
+    if discovery_enumerate_types(prior) != discovery_enumerate_types(proposed)
+        && discovery_enumerate_types(proposed).is_some()
+    {
+        scope_changes.push("discovery enumerate_types".to_string());
+    }
     let inputs = ReasonInputs {
         qualified_spec_digest: text(&prior.qualified_spec_digest),
         config_spec_digest: match &proposed.spec_digest {
@@ -361,6 +438,7 @@ fn run_settings(
         stages: parse_stages(&planned.stages).unwrap_or_default(),
         discovery_tags: discovery_tags(planned).unwrap_or_default(),
         discovery_exclude_checks: discovery_exclude_checks(planned).unwrap_or_default(),
+        discovery_enumerate_types: discovery_enumerate_types(planned).unwrap_or_default(),
         concurrency: planned
             .concurrency
             .as_ref_option()
@@ -686,13 +764,130 @@ mod tests {
     }
 
     fn with_discovery(exclude_checks: StrList) -> QualificationState {
+        with_enumeration(exclude_checks, Value::Null)
+    }
+
+    fn with_enumeration(exclude_checks: StrList, enumerate_types: StrList) -> QualificationState {
         QualificationState {
             discovery: Value::Value(vec![state::DiscoveryConfig {
                 tags: Value::Value([("gxp:app".to_string(), Value::Value("lims".into()))].into()),
                 exclude_checks,
+                enumerate_types,
             }]),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn types_to_enumerate_must_be_types_the_tagging_api_misses() {
+        let path = AttributePath::new("discovery")
+            .index(0)
+            .attribute("enumerate_types");
+        let errors = |types: &[&str]| {
+            let mut diags = Diagnostics::default();
+            validate_config(&mut diags, &with_enumeration(Value::Null, strings(types)));
+            diags.errors
+        };
+        assert!(errors(&["AWS::Config::DeliveryChannel"]).is_empty());
+        assert!(errors(&[]).is_empty());
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &with_enumeration(Value::Null, Value::Unknown));
+        validate_config(
+            &mut diags,
+            &with_enumeration(Value::Null, Value::Value(vec![Value::Unknown])),
+        );
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        for (ty, says) in [
+            ("AWS::Foo::Bar", "not a type the provider observes"),
+            ("AWS::S3::Bucket", "already found by tags"),
+            (
+                "AWS::Config::ConfigurationRecorder",
+                "already found by tags",
+            ),
+            ("AWS::::Account", "expected_account"),
+            ("", "empty type"),
+        ] {
+            let errs = errors(&["AWS::Config::DeliveryChannel", ty]);
+            assert_eq!(errs.len(), 1, "{ty}: {errs:?}");
+            assert_eq!(errs[0].summary, "Invalid type to enumerate");
+            assert_eq!(errs[0].attribute, path, "{ty}");
+            assert!(errs[0].detail.contains(says), "{ty}: {}", errs[0].detail);
+            if !ty.is_empty() {
+                assert!(
+                    errs[0].detail.contains(&format!("`{ty}`")),
+                    "{}",
+                    errs[0].detail
+                );
+            }
+        }
+        assert_eq!(
+            errors(&["AWS::A::B", "AWS::C::D"]).len(),
+            2,
+            "one error per type"
+        );
+
+        // A type without tags needs no tag to filter on.
+        let mut untagged =
+            with_enumeration(Value::Null, strings(&["AWS::Config::DeliveryChannel"]));
+        if let Value::Value(blocks) = &mut untagged.discovery {
+            blocks[0].tags = Value::Value(Default::default());
+        }
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &untagged);
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+    }
+
+    #[test]
+    fn checks_of_enumerated_types_can_be_excluded_in_the_same_block() {
+        let exclude_path = AttributePath::new("discovery")
+            .index(0)
+            .attribute("exclude_checks");
+        let channel = strings(&["config.delivery_channel"]);
+        let mut diags = Diagnostics::default();
+        validate_config(
+            &mut diags,
+            &with_enumeration(channel.clone(), strings(&["AWS::Config::DeliveryChannel"])),
+        );
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &with_enumeration(channel, Value::Null));
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert_eq!(diags.errors[0].attribute, exclude_path);
+        // No discovered target is ever the account: its checks cannot be excluded.
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &with_discovery(strings(&["iam.root_mfa"])));
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert!(diags.errors[0].detail.contains("`iam.root_mfa`"));
+    }
+
+    #[test]
+    fn changed_enumerate_types_are_a_scope_change_and_reach_the_run() {
+        let private = Private::default();
+        let scope = "qualification scope changed: discovery enumerate_types".to_string();
+        let reasons = |prior: &QualificationState, proposed: &QualificationState| {
+            plan_reasons(prior, &private, proposed)
+        };
+        let none = with_enumeration(Value::Null, Value::Null);
+        let empty = with_enumeration(Value::Null, strings(&[]));
+        let channel = with_enumeration(Value::Null, strings(&["AWS::Config::DeliveryChannel"]));
+        assert!(
+            !reasons(&none, &empty).contains(&scope),
+            "null and empty are the same"
+        );
+        assert!(!reasons(&channel, &channel).contains(&scope));
+        assert!(reasons(&none, &channel).contains(&scope));
+        assert!(reasons(&channel, &none).contains(&scope));
+        assert!(!reasons(&QualificationState::default(), &none).contains(&scope));
+        assert!(
+            !reasons(&channel, &with_enumeration(Value::Null, Value::Unknown)).contains(&scope)
+        );
+        assert_eq!(
+            run_settings(&channel, None, None, None).discovery_enumerate_types,
+            ["AWS::Config::DeliveryChannel".to_string()].into()
+        );
+        assert!(run_settings(&none, None, None, None)
+            .discovery_enumerate_types
+            .is_empty());
     }
 
     #[test]

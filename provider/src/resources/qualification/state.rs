@@ -57,6 +57,8 @@ pub struct DiscoveryConfig {
     pub tags: StrMap,
     /// A set in the schema; its elements in any order here.
     pub exclude_checks: StrList,
+    /// A set in the schema: types enumerated through their own service.
+    pub enumerate_types: StrList,
 }
 
 /// One entry of `results`.
