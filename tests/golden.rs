@@ -732,6 +732,7 @@ fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppr
             .collect(),
         stacks: stacks.to_vec(),
         suppressions,
+        ..Default::default()
     }
 }
 

@@ -279,6 +279,10 @@ pub fn sample_report() -> Report {
                 change_reference: "CHG-2025-0042".into(),
                 reason: Some("Annual review & re-approval".into()),
             },
+            signing_digest: None,
+            signatures: vec![],
+            required_signatures: vec![],
+            signature_policy_met: None,
         },
         system: SystemInfo {
             application: "lims".into(),

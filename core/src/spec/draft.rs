@@ -297,6 +297,8 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         description: optional(&draft.description)?,
         system,
         approval,
+        signatures: vec![],
+        required_signatures: vec![],
         requirements,
         resources,
         stacks,
