@@ -879,6 +879,7 @@ fn assemble_report(s: Scenario) -> Report {
         previous_report_sha256: Some(
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
         ),
+        approved: Default::default(),
     };
     assemble::report(record, &s.spec, evaluated, observed)
 }

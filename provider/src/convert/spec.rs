@@ -6,8 +6,8 @@
 //! the known model there.
 
 use gxp_core::spec::draft::{
-    ApprovalDraft, ExpectedResourceDraft, ExpectedStackDraft, Field, RequirementDraft, SpecDraft,
-    SuppressionDraft, SystemDraft, Text, TextList, TextMap,
+    ApprovalDraft, ExpectedResourceDraft, ExpectedStackDraft, Field, RequirementDraft,
+    SignatureDraft, SpecDraft, SuppressionDraft, SystemDraft, Text, TextList, TextMap,
 };
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
@@ -31,6 +31,8 @@ pub struct SpecConfig {
     pub expected_resource: Value<Vec<ExpectedResourceConfig>>,
     pub expected_stack: Value<Vec<ExpectedStackConfig>>,
     pub suppression: Value<Vec<SuppressionConfig>>,
+    pub required_signatures: StrList,
+    pub signing_digest: Str,
 }
 
 /// The system a specification covers.
@@ -51,6 +53,22 @@ pub struct ApprovalConfig {
     pub approved_at: Str,
     pub change_reference: Str,
     pub reason: Str,
+    pub signature: Value<Vec<SignatureConfig>>,
+}
+
+/// An electronic signature of the approval (`approval.signature`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct SignatureConfig {
+    pub signer: Str,
+    pub printed_name: Str,
+    pub meaning: Str,
+    pub signed_at: Str,
+    pub method: Str,
+    pub key_id: Str,
+    pub algorithm: Str,
+    pub spec_digest: Str,
+    pub value: Str,
 }
 
 /// A user or functional requirement (URS/FS) the infrastructure must meet.
@@ -146,6 +164,17 @@ pub fn draft(cfg: &SpecConfig) -> SpecDraft {
             approved_at: text(&a.approved_at),
             change_reference: text(&a.change_reference),
             reason: text(&a.reason),
+            signature: blocks(&a.signature, |g| SignatureDraft {
+                signer: text(&g.signer),
+                printed_name: text(&g.printed_name),
+                meaning: text(&g.meaning),
+                signed_at: text(&g.signed_at),
+                method: text(&g.method),
+                key_id: text(&g.key_id),
+                algorithm: text(&g.algorithm),
+                spec_digest: text(&g.spec_digest),
+                value: text(&g.value),
+            }),
         }),
         requirement: blocks(&cfg.requirement, |r| RequirementDraft {
             id: text(&r.id),
@@ -180,6 +209,7 @@ pub fn draft(cfg: &SpecConfig) -> SpecDraft {
             approved_by: text(&s.approved_by),
             expires: text(&s.expires),
         }),
+        required_signatures: text_list(&cfg.required_signatures),
     }
 }
 

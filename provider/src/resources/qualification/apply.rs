@@ -32,6 +32,7 @@ pub async fn apply_run(
         labels: configured.labels.clone(),
         provider_version: crate::PROVIDER_VERSION.into(),
         terraform_version: configured.terraform_version.clone(),
+        signer_trust: configured.signer_trust.as_deref(),
     };
     let outcome = q::apply_run(&ctx, settings).await;
     report_messages(diags, outcome.messages);

@@ -57,6 +57,7 @@ pub fn schema() -> Schema {
             ("report_formats", string_list(Optional, "Formats filed beside the JSON report (which is always filed): `html` (self-contained, for QA), `pdf`, `junit`, `csv` (cdk-nag columns), `jsonl` (one line per result, for bulk query).")),
             ("signing_key_id", string(Optional, "KMS asymmetric key (key usage SIGN_VERIFY) that signs each report's SHA-256; the signature is filed beside the report as `.sig`.")),
             ("notify_topic_arn", string(Optional, "SNS topic that receives the summary and the report location after each run.")),
+            ("required_signatures", string_list(Optional, "Signature meanings the specification must carry verified signatures for, from distinct signers, e.g. `[\"reviewed\", \"approved\"]` (merged with the specification's own `required_signatures`, the larger count per meaning). A missing, invalid, unknown-key, stale or reused signature is then a plan-time error.")),
             ("status", string(Computed, "Result of the last qualification: `passed`, `failed` or `error`.")),
             ("total_count", number(Computed, "Number of check results in the last qualification.")),
             ("passed_count", number(Computed, "Number of passed results.")),
