@@ -86,7 +86,7 @@ fn with_existence(t: &Target, existence: Existence) -> Observation {
 /// The check set of the `full` run, pinned in `tests/golden/full.checks` (one id a line): the
 /// checks of its time. Its targets select the OQ/PQ checks of their type in this set (as a
 /// specification lists its checks), so a check registered later does not change its reports;
-/// the `added-checks` run covers it instead (see [`added_check_targets`]).
+/// the runs of the targets files cover it instead (see [`targets_of_file`]).
 fn full_checks() -> BTreeSet<String> {
     let path = golden_dir().join(FULL_CHECKS);
     std::fs::read_to_string(&path)
@@ -100,8 +100,11 @@ fn full_checks() -> BTreeSet<String> {
 
 /// The data files of `tests/golden/` (not renderings).
 const FULL_CHECKS: &str = "full.checks";
-const ADDED_TARGETS: &str = "added-checks.targets.json";
 const README: &str = "README.md";
+/// The ending of a targets file: `<scenario>.targets.json` drives the run `<scenario>`.
+const TARGETS_FILE: &str = ".targets.json";
+/// The type of the account target (`expected_account`).
+const ACCOUNT_TYPE: &str = "AWS::::Account";
 
 /// The OQ/PQ check ids of a resource type the `full` run selects, in catalog order.
 fn checks_of(ty: &str) -> Vec<&'static str> {
@@ -112,43 +115,105 @@ fn checks_of(ty: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// The `added-checks` run: the targets of `tests/golden/added-checks.targets.json`, for the
-/// checks registered after `full` (every check not in `full.checks`): per check, resources
-/// passing it, failing it, without the configuration and with it unreadable. Each target
-/// selects its check; `properties` are observed, `unreadable` properties have a read error.
-/// The targets are of the entry's `resource_type` (a check of several types), else of the
-/// check's first type.
-fn added_check_targets() -> Vec<(Target, Observation)> {
-    let path = golden_dir().join(ADDED_TARGETS);
+/// The runs of the checks registered after `full` (every check not in `full.checks`): one
+/// run per `tests/golden/<scenario>.targets.json` (e.g. `added-checks`), by file name.
+fn targets_files() -> Vec<String> {
+    let dir = golden_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            file.strip_suffix(TARGETS_FILE).map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The targets of the run `scenario`, from `tests/golden/<scenario>.targets.json`: per
+/// check, resources passing it, failing it, without the configuration and with it
+/// unreadable. An entry names its `check`, or `checks` its targets all select (checked
+/// together on the same targets, as one account target runs several checks); its targets
+/// have the `resource_type` given (a check of several types; default: the first check's first
+/// type) and the entry's check parameter values (`params` or `check_parameters`, optional);
+/// `properties` are observed (with the target's `arn`, optional), `unreadable` properties
+/// have a read error, `observed_at` fixes the observation time (the clock of age checks). A
+/// target of type `AWS::::Account` is the account target of `expected_account`.
+fn targets_of_file(scenario: &str) -> Vec<(Target, Observation)> {
+    let file = format!("{scenario}{TARGETS_FILE}");
+    let path = golden_dir().join(&file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let checks: Json =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
     let s = |v: &Json, k: &str| -> String {
         v[k].as_str()
-            .unwrap_or_else(|| panic!("{ADDED_TARGETS}: `{k}` missing in {v}"))
+            .unwrap_or_else(|| panic!("{file}: `{k}` missing in {v}"))
             .to_string()
     };
     let mut out = Vec::new();
     for check in checks.as_array().expect("a list of checks") {
-        let id = s(check, "check");
-        let def =
-            catalog::get(&id).unwrap_or_else(|| panic!("{ADDED_TARGETS}: unknown check {id}"));
-        // A check of several types names the type of its targets; the first type by default.
-        let ty = match check.get("resource_type") {
-            Some(ty) => {
-                let ty = ty.as_str().expect("resource_type: a string");
-                assert!(
-                    def.resource_types.contains(&ty),
-                    "{ADDED_TARGETS}: {id} does not check {ty} (its types: {:?})",
-                    def.resource_types
-                );
-                ty
-            }
-            None => def.resource_types.first().copied().unwrap_or_default(),
+        let ids: Vec<String> = match check.get("checks") {
+            Some(ids) => ids
+                .as_array()
+                .unwrap_or_else(|| panic!("{file}: `checks` is not a list in {check}"))
+                .iter()
+                .map(|id| id.as_str().expect("checks: check ids").to_string())
+                .collect(),
+            None => vec![s(check, "check")],
         };
+        let defs: Vec<&catalog::CheckDef> = ids
+            .iter()
+            .map(|id| catalog::get(id).unwrap_or_else(|| panic!("{file}: unknown check {id}")))
+            .collect();
+        let def = defs
+            .first()
+            .unwrap_or_else(|| panic!("{file}: an entry without checks"));
+        let id = &ids[0];
+        // A check of several types names the type of its targets; the first type by default.
+        let ty: String = match check.get("resource_type") {
+            Some(ty) => ty.as_str().expect("resource_type: a string").to_string(),
+            None => def
+                .resource_types
+                .first()
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
+        };
+        for d in &defs {
+            assert!(
+                d.resource_types.contains(&ty.as_str()),
+                "{file}: {} does not check {ty}, the type of {id}'s targets (its types: {:?})",
+                d.id,
+                d.resource_types
+            );
+        }
+        let checked: Vec<&str> = defs.iter().map(|d| d.id).collect();
+        let params: Vec<(String, String)> = match check
+            .get("params")
+            .or_else(|| check.get("check_parameters"))
+        {
+            Some(params) => params
+                .as_object()
+                .expect("params: an object")
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().expect("params: string values");
+                    (k.clone(), v.to_string())
+                })
+                .collect(),
+            None => vec![],
+        };
+        let params: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         for t in check["targets"].as_array().expect("targets") {
-            let target = target(&s(t, "key"), ty, &s(t, "identifier"), &[def.id], &[]);
-            let o = match t.get("unreadable") {
+            let mut target = target(&s(t, "key"), &ty, &s(t, "identifier"), &checked, &params);
+            if ty == ACCOUNT_TYPE {
+                target.origin = TargetOrigin::Account;
+            }
+            let mut o = match t.get("unreadable") {
                 Some(props) => {
                     let props: Vec<&str> = props
                         .as_array()
@@ -160,6 +225,9 @@ fn added_check_targets() -> Vec<(Target, Observation)> {
                 }
                 None => seen(&target, t["arn"].as_str(), t["properties"].clone()),
             };
+            if let Some(at) = t.get("observed_at") {
+                o.observed_at = Some(at.as_str().expect("observed_at: a timestamp").to_string());
+            }
             out.push((target, o));
         }
     }
@@ -669,7 +737,7 @@ fn stacks() -> Vec<(ExpectedStack, StackObservation)> {
 
 /// What a fixed run consists of.
 struct Scenario {
-    name: &'static str,
+    name: String,
     spec: Spec,
     discovery_tags: BTreeMap<String, String>,
     discovery: DiscoveryOutcome,
@@ -767,12 +835,9 @@ fn scenarios() -> Vec<Scenario> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let empty = spec(&[], &[], vec![]);
-    let added = added_check_targets();
-    let added_refs: Vec<&Target> = added.iter().map(|(t, _)| t).collect();
-    let added_spec = spec(&added_refs, &[], vec![]);
-    vec![
+    let mut scenarios = vec![
         Scenario {
-            name: "full",
+            name: "full".into(),
             spec: full,
             discovery_tags: tags.clone(),
             discovery: DiscoveryOutcome::Found {
@@ -787,7 +852,7 @@ fn scenarios() -> Vec<Scenario> {
             ],
         },
         Scenario {
-            name: "discovery-failed",
+            name: "discovery-failed".into(),
             spec: empty.clone(),
             discovery_tags: tags,
             discovery: DiscoveryOutcome::Failed(
@@ -798,16 +863,7 @@ fn scenarios() -> Vec<Scenario> {
             notes: vec![],
         },
         Scenario {
-            name: "added-checks",
-            spec: added_spec,
-            discovery_tags: BTreeMap::new(),
-            discovery: DiscoveryOutcome::NotConfigured,
-            targets: added,
-            stacks: vec![],
-            notes: vec![],
-        },
-        Scenario {
-            name: "nothing-to-qualify",
+            name: "nothing-to-qualify".into(),
             spec: empty,
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
@@ -815,7 +871,21 @@ fn scenarios() -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
         },
-    ]
+    ];
+    for name in targets_files() {
+        let targets = targets_of_file(&name);
+        let refs: Vec<&Target> = targets.iter().map(|(t, _)| t).collect();
+        scenarios.push(Scenario {
+            spec: spec(&refs, &[], vec![]),
+            name,
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets,
+            stacks: vec![],
+            notes: vec![],
+        });
+    }
+    scenarios
 }
 
 /// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
@@ -843,6 +913,7 @@ fn assemble_report(s: Scenario) -> Report {
             sequence: 3,
             sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
+            discovery_exclude_checks: Default::default(),
         },
         spec_digest: gxp_core::spec::canonical::digest(&s.spec),
         system: SystemInfo {
@@ -898,11 +969,16 @@ fn renderings(name: &str, report: &Report) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn golden_scenarios_cover_every_check_and_status() {
     let full = assemble_report(scenarios().remove(0));
-    let added = scenarios()
+    let files = targets_files();
+    assert!(
+        files.iter().any(|f| f == "added-checks"),
+        "{files:?}: the added-checks scenario"
+    );
+    let added: Vec<Report> = scenarios()
         .into_iter()
-        .find(|s| s.name == "added-checks")
+        .filter(|s| files.contains(&s.name))
         .map(assemble_report)
-        .expect("the added-checks scenario");
+        .collect();
     let pinned = full_checks();
     for r in &full.results {
         assert!(
@@ -911,15 +987,15 @@ fn golden_scenarios_cover_every_check_and_status() {
             r.check_id
         );
     }
-    // Its targets' own checks (each target's IQ existence check aside).
+    // Their targets' own checks (each target's IQ existence check aside).
     for r in added
-        .results
         .iter()
+        .flat_map(|a| &a.results)
         .filter(|r| !r.check_id.starts_with("iq."))
     {
         assert!(
             !pinned.contains(&r.check_id),
-            "{} is in {FULL_CHECKS}: the full run covers it, not {ADDED_TARGETS}",
+            "{} is in {FULL_CHECKS}: the full run covers it, not a *{TARGETS_FILE}",
             r.check_id
         );
     }
@@ -930,7 +1006,11 @@ fn golden_scenarios_cover_every_check_and_status() {
         );
     }
     let mut seen: BTreeMap<&str, BTreeSet<Status>> = BTreeMap::new();
-    for r in full.results.iter().chain(&added.results) {
+    for r in full
+        .results
+        .iter()
+        .chain(added.iter().flat_map(|a| &a.results))
+    {
         seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
             .or_default()
             .insert(r.status);
@@ -947,7 +1027,8 @@ fn golden_scenarios_cover_every_check_and_status() {
             assert!(
                 statuses.contains(&want),
                 "{} has no {want:?} result in the golden runs: {statuses:?} (a check registered \
-                 after `full` needs its targets in tests/golden/{ADDED_TARGETS}; then \
+                 after `full` needs its targets in a tests/golden/*{TARGETS_FILE}, e.g. \
+                 added-checks{TARGETS_FILE}; then \
                  GXP_WRITE_GOLDEN=1 cargo test -p gxp-core --test golden)",
                 def.id
             );
@@ -974,14 +1055,14 @@ fn golden_reports_are_byte_identical() {
     let mut stale = Vec::new();
     let mut expected_files = BTreeSet::new();
     for s in scenarios() {
-        let name = s.name;
+        let name = s.name.clone();
         let report = assemble_report(s);
         // The JSON rendering is the evidence record: exactly the canonical bytes.
         assert_eq!(
             render(&report, Format::Json).unwrap(),
             report::canonical_bytes(&report)
         );
-        for (file, bytes) in renderings(name, &report) {
+        for (file, bytes) in renderings(&name, &report) {
             let path = dir.join(&file);
             expected_files.insert(file.clone());
             if write {
@@ -1011,7 +1092,8 @@ fn golden_reports_are_byte_identical() {
                 entries
                     .filter_map(|e| e.ok())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| ![README, FULL_CHECKS, ADDED_TARGETS].contains(&n.as_str()))
+                    .filter(|n| ![README, FULL_CHECKS].contains(&n.as_str()))
+                    .filter(|n| !n.ends_with(TARGETS_FILE))
                     .collect()
             })
             .unwrap_or_default();

@@ -46,6 +46,31 @@ const ATTACHED_TO_VPC: &[(&str, &str)] = &[
     ("aws_default_security_group", "ec2.default_sg_closed"),
 ];
 
+/// Account-level Terraform resource types (settings of the account and region, not resources
+/// with an identifier) and the account check that must qualify each: a parent creating one
+/// must list the check in its qualification's `expected_account` block.
+const ACCOUNT_RESOURCES: &[(&str, &str)] = &[
+    ("aws_iam_account_password_policy", "iam.password_policy"),
+    (
+        "aws_s3_account_public_access_block",
+        "s3.account_public_access_block",
+    ),
+    (
+        "aws_ebs_encryption_by_default",
+        "ec2.ebs_default_encryption",
+    ),
+    ("aws_ebs_default_kms_key", "ec2.ebs_default_encryption"),
+    ("aws_guardduty_detector", "guardduty.enabled"),
+    ("aws_securityhub_account", "securityhub.enabled"),
+    (
+        "aws_securityhub_standards_subscription",
+        "securityhub.enabled",
+    ),
+];
+
+/// The type of the account target (`expected_account`).
+const ACCOUNT_TYPE: &str = "AWS::::Account";
+
 const QUALIFICATION_SOURCE: &str = "./qualification";
 
 // ------------------------------------------------------------------ loading
@@ -746,6 +771,99 @@ fn coverage_problems_with(
     problems
 }
 
+/// Every string literal inside `expr`, following `local.NAME...` references into the locals
+/// of `m` (for `checks = local.expected_account.checks` with `concat([...], cond ? [...] : [])`).
+fn string_literals(m: &Module, expr: &Expression, out: &mut BTreeSet<String>) {
+    if let Some(s) = literal(expr) {
+        out.insert(s);
+        return;
+    }
+    if let Expression::Traversal(t) = expr {
+        if let (Expression::Variable(root), Some(TraversalOperator::GetAttr(name))) =
+            (&t.expr, t.operators.first())
+        {
+            if root.as_str() == "local" {
+                let locals = m.locals();
+                if let Some(value) = locals.get(name.as_str()) {
+                    // `local.X.checks`: the `checks` field of the local's object.
+                    let field = t.operators.get(1).and_then(|op| match op {
+                        TraversalOperator::GetAttr(f) => Some(f.to_string()),
+                        _ => None,
+                    });
+                    match (field, value) {
+                        (Some(f), Expression::Object(obj)) => {
+                            for (k, v) in obj.iter() {
+                                if object_key(k).as_deref() == Some(f.as_str()) {
+                                    string_literals(m, v, out);
+                                }
+                            }
+                        }
+                        _ => string_literals(m, value, out),
+                    }
+                }
+                return;
+            }
+        }
+    }
+    for c in children(expr) {
+        string_literals(m, &c, out);
+    }
+}
+
+/// The checks of the qualification's `expected_account` block (static, or `dynamic` with a
+/// `content` block), every literal that can appear in its `checks`.
+fn account_checks(q: &Module) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (ty, _, block) in q.resources() {
+        if ty != "gxp_expected_spec" {
+            continue;
+        }
+        for b in block.body().blocks() {
+            let body = if b.identifier() == "expected_account" {
+                Some(b.body())
+            } else if b.identifier() == "dynamic" && label(b, 0) == Some("expected_account") {
+                b.body()
+                    .blocks()
+                    .find(|c| c.identifier() == "content")
+                    .map(|c| c.body())
+            } else {
+                None
+            };
+            if let Some(checks) = body.and_then(|body| attr(body, "checks")) {
+                string_literals(q, checks, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The account rule: every account-level resource of the parent ([`ACCOUNT_RESOURCES`]) is
+/// qualified by its check in the qualification's `expected_account` block, and every check
+/// listed there is a catalog check of the account type.
+fn account_problems(parent: &Module, qual: &Module) -> Vec<String> {
+    let mut problems = Vec::new();
+    let checks = account_checks(qual);
+    for (ty, name, _) in parent.resources() {
+        if let Some((_, check)) = ACCOUNT_RESOURCES.iter().find(|(t, _)| *t == ty) {
+            if !checks.contains(*check) {
+                problems.push(format!(
+                    "{ty}.{name}: the qualification's expected_account does not list `{check}`"
+                ));
+            }
+        }
+    }
+    for c in &checks {
+        match gxp_core::catalog::get(c) {
+            None => problems.push(format!("expected_account: `{c}` is not a catalog check")),
+            Some(def) if !def.applies_to(ACCOUNT_TYPE) => problems.push(format!(
+                "expected_account: `{c}` does not apply to {ACCOUNT_TYPE}"
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
 /// The landing zone composes the modules' fragments: every call of a sibling module that has a
 /// qualification submodule sets `qualification_enabled = false`, and the landing zone's own
 /// qualification call takes that module's `qualification_requirements` and
@@ -774,14 +892,27 @@ fn composition_problems(lz: &Module, modules_root: &Path) -> Vec<String> {
                 "module.{name}: must set qualification_enabled = false (the landing zone files one combined specification)"
             ));
         }
-        for (arg, expr, output) in [
+        let mut fragments = vec![
             ("requirements", requirements, "qualification_requirements"),
             (
                 "expected_resources",
                 expected,
                 "qualification_expected_resources",
             ),
-        ] {
+        ];
+        // A module qualifying the account (account-baseline) also passes its account block.
+        let sibling_module = Module::load(&modules_root.join(sibling));
+        if sibling_module
+            .as_ref()
+            .is_ok_and(|m| m.outputs().contains_key("qualification_expected_account"))
+        {
+            fragments.push((
+                "expected_account",
+                attr(q.body(), "expected_account"),
+                "qualification_expected_account",
+            ));
+        }
+        for (arg, expr, output) in fragments {
             if !expr.is_some_and(|e| refers_to(e, &["module", name, output])) {
                 problems.push(format!(
                     "module.qualification.{arg} does not include module.{name}.{output}"
@@ -1078,6 +1209,7 @@ fn modules_expected_module_layout() {
         "audit-trail",
         "config-baseline",
         "network-baseline",
+        "account-baseline",
         "landing-zone",
     ] {
         for f in [
@@ -1194,6 +1326,7 @@ fn modules_security_resources_are_covered_by_expected_resources() {
         problems.extend(
             coverage_problems_with(&m, &q, &internals)
                 .into_iter()
+                .chain(account_problems(&m, &q))
                 .map(|p| format!("{}: {p}", m.name())),
         );
         // A composable parent (one with `qualification_enabled`) forwards its submodule's
@@ -1237,7 +1370,7 @@ fn modules_security_resources_are_covered_by_expected_resources() {
 }
 
 #[test]
-fn modules_landing_zone_composes_the_four_modules() {
+fn modules_landing_zone_composes_the_five_modules() {
     let root = repo_root().join("modules");
     let lz = Module::load(&root.join("landing-zone")).unwrap();
     fail_if_any(composition_problems(&lz, &root));
@@ -1247,6 +1380,7 @@ fn modules_landing_zone_composes_the_four_modules() {
         "../audit-trail",
         "../config-baseline",
         "../network-baseline",
+        "../account-baseline",
     ] {
         assert!(
             sources.contains(m),
@@ -1300,8 +1434,8 @@ fn modules_repeated_variables_and_outputs_do_not_drift() {
         .iter()
         .filter(|m| m.variables().contains_key("enabled"))
         .collect();
-    assert_eq!(composable_parents.len(), 4, "the four composable modules");
-    assert_eq!(composable_quals.len(), 4, "their qualification submodules");
+    assert_eq!(composable_parents.len(), 5, "the five composable modules");
+    assert_eq!(composable_quals.len(), 5, "their qualification submodules");
     let landing_zone = quals
         .iter()
         .find(|m| m.dir.ends_with("landing-zone/qualification"))
@@ -1475,6 +1609,42 @@ fn coverage_rule_requires_a_qualification_call() {
     let problems = coverage_problems(&inline("p", parent), &inline("q", QUALIFICATION));
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(problems[0].contains("no `module` call"), "{problems:#?}");
+}
+
+#[test]
+fn account_rule_reports_an_unqualified_account_setting_and_unknown_checks() {
+    let parent = inline(
+        "p",
+        "resource \"aws_iam_account_password_policy\" \"this\" {}\nresource \"aws_guardduty_detector\" \"this\" {}\n",
+    );
+    let q = r#"
+locals {
+  expected_account = {
+    checks = concat(["iam.password_policy"], var.x ? ["s3.no_such_check"] : [])
+  }
+}
+resource "gxp_expected_spec" "this" {
+  expected_account {
+    checks = local.expected_account.checks
+  }
+}
+"#;
+    let problems = account_problems(&parent, &inline("q", q));
+    assert_eq!(
+        problems,
+        vec![
+            "aws_guardduty_detector.this: the qualification's expected_account does not list `guardduty.enabled`".to_string(),
+            "expected_account: `s3.no_such_check` is not a catalog check".to_string(),
+        ]
+    );
+    let q = q.replace("var.x ? [\"s3.no_such_check\"] : []", "[\"s3.versioning\"]");
+    let problems = account_problems(&parent, &inline("q", &q));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "expected_account: `s3.versioning` does not apply to AWS::::Account"),
+        "{problems:#?}"
+    );
 }
 
 #[test]

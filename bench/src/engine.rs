@@ -19,11 +19,12 @@ pub async fn qualify(sdk: &aws_config::SdkConfig, concurrency: usize) -> (f64, u
         s3_path_style: true,
         identity: CallerIdentity::default(),
         calls: None,
+        run: Default::default(),
     };
     let tags: BTreeMap<String, String> = [(TAG.0.to_string(), TAG.1.to_string())].into();
     let started = Instant::now();
     let spec = Spec::default();
-    let observed = observe::observe_all(&aws, &spec, &tags, concurrency).await;
+    let observed = observe::observe_all(&aws, &spec, &tags, &Default::default(), concurrency).await;
     let evaluated = evaluate::evaluate(
         &spec,
         &observed,

@@ -169,6 +169,7 @@ fn observation(def: &CheckDef, u: &mut Unstructured) -> Result<Observation> {
         existence: Existence::Exists,
         properties: gen::json_object_with(u, 0, PROPERTIES)?,
         errors: BTreeMap::new(),
+        observed_at: None,
     })
 }
 
@@ -275,7 +276,7 @@ fn check(u: &mut Unstructured) -> Result<()> {
 fn reads_back(def: &CheckDef, name: &str, value: &ParamValue) {
     let p = def.param(name).expect("a parameter of the check");
     let text = match value {
-        ParamValue::Days(d) => d.to_string(),
+        ParamValue::Days(d) | ParamValue::Count(d) => d.to_string(),
         ParamValue::Boolean(b) => b.to_string(),
         ParamValue::Choice(c) => c.to_string(),
         ParamValue::Ports(ranges) => ranges

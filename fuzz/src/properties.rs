@@ -37,6 +37,7 @@ fn observation(properties: Map<String, Json>) -> Observation {
         existence: Existence::Exists,
         properties,
         errors: BTreeMap::new(),
+        observed_at: None,
     }
 }
 

@@ -283,6 +283,7 @@ pub fn config(u: &mut Unstructured) -> Result<SpecConfig> {
         // Read last, so the inputs of the corpus keep their meaning for the fields above.
         required_signatures: str_list(u, &["reviewed", "approved", "reviewed", "liked"])?,
         signing_digest: Value::Unknown,
+        expected_account: Value::Null,
     })
 }
 

@@ -48,6 +48,84 @@ locals {
     RDS_MULTI_AZ_SUPPORT                     = { input_parameters = null, catalog_checks = ["rds.multi_az"] }
     DB_INSTANCE_BACKUP_ENABLED               = { input_parameters = null, catalog_checks = ["rds.backup_retention"] }
     RDS_INSTANCE_DELETION_PROTECTION_ENABLED = { input_parameters = null, catalog_checks = ["rds.deletion_protection"] }
+    RDS_INSTANCE_PUBLIC_ACCESS_CHECK         = { input_parameters = null, catalog_checks = ["rds.no_public_access"] }
+    RDS_SNAPSHOTS_PUBLIC_PROHIBITED          = { input_parameters = null, catalog_checks = ["rds.snapshot_not_public"] }
+    RDS_SNAPSHOT_ENCRYPTED                   = { input_parameters = null, catalog_checks = ["rds.snapshot_encrypted"] }
+    RDS_LOGGING_ENABLED                      = { input_parameters = null, catalog_checks = ["rds.log_exports"] }
+    RDS_CLUSTER_DELETION_PROTECTION_ENABLED  = { input_parameters = null, catalog_checks = ["rds.cluster_deletion_protection"] }
+  }
+  # Account- and region-wide controls (the account-baseline module's settings and the IAM
+  # hygiene of every principal). The IAM rules evaluate global resource types, recorded in the
+  # home region only (include_global_resource_types), so they are deployed there only.
+  account_rules = {
+    S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC = { input_parameters = null, catalog_checks = ["s3.account_public_access_block"] }
+    EC2_EBS_ENCRYPTION_BY_DEFAULT                  = { input_parameters = null, catalog_checks = ["ec2.ebs_default_encryption"] }
+    GUARDDUTY_ENABLED_CENTRALIZED                  = { input_parameters = null, catalog_checks = ["guardduty.enabled"] }
+    SECURITYHUB_ENABLED                            = { input_parameters = null, catalog_checks = ["securityhub.enabled"] }
+    CLOUDTRAIL_SECURITY_TRAIL_ENABLED              = { input_parameters = null, catalog_checks = ["cloudtrail.management_events"] }
+  }
+  iam_rules = {
+    IAM_PASSWORD_POLICY = {
+      input_parameters = jsonencode({
+        MinimumPasswordLength      = tostring(var.password_policy.minimum_length)
+        RequireSymbols             = tostring(var.password_policy.require_symbols)
+        RequireNumbers             = tostring(var.password_policy.require_numbers)
+        RequireUppercaseCharacters = tostring(var.password_policy.require_uppercase)
+        RequireLowercaseCharacters = tostring(var.password_policy.require_lowercase)
+        PasswordReusePrevention    = tostring(var.password_policy.reuse_prevention)
+        MaxPasswordAge             = tostring(var.password_policy.max_age_days)
+      })
+      catalog_checks = ["iam.password_policy"]
+    }
+    ROOT_ACCOUNT_MFA_ENABLED                   = { input_parameters = null, catalog_checks = ["iam.root_mfa"] }
+    IAM_ROOT_ACCESS_KEY_CHECK                  = { input_parameters = null, catalog_checks = ["iam.root_no_access_keys"] }
+    MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS         = { input_parameters = null, catalog_checks = ["iam.user_console_mfa"] }
+    ACCESS_KEYS_ROTATED                        = { input_parameters = jsonencode({ maxAccessKeyAge = tostring(var.access_key_max_age_days) }), catalog_checks = ["iam.access_keys_rotated"] }
+    IAM_USER_UNUSED_CREDENTIALS_CHECK          = { input_parameters = jsonencode({ maxCredentialUsageAge = tostring(var.credential_max_days_unused) }), catalog_checks = ["iam.unused_credentials"] }
+    IAM_USER_NO_POLICIES_CHECK                 = { input_parameters = null, catalog_checks = ["iam.user_no_direct_policies"] }
+    IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS = { input_parameters = null, catalog_checks = ["iam.no_admin_policies"] }
+    IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS    = { input_parameters = jsonencode({ blockedActionsPatterns = "kms:Decrypt,kms:ReEncryptFrom" }), catalog_checks = ["iam.no_kms_decrypt_on_all_keys"] }
+    IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS      = { input_parameters = jsonencode({ blockedActionsPatterns = "kms:Decrypt,kms:ReEncryptFrom" }), catalog_checks = ["iam.no_kms_decrypt_on_all_keys"] }
+  }
+  organization_rules = {
+    ACCOUNT_PART_OF_ORGANIZATIONS = { input_parameters = null, catalog_checks = ["organizations.account_member"] }
+  }
+  # Workload controls: they report NOT_APPLICABLE in accounts without such resources.
+  workload_rules = {
+    EC2_IMDSV2_CHECK                         = { input_parameters = null, catalog_checks = ["ec2.instance_imdsv2"] }
+    SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED    = { input_parameters = null, catalog_checks = ["ec2.subnet_no_auto_public_ip"] }
+    ENCRYPTED_VOLUMES                        = { input_parameters = null, catalog_checks = ["ec2.ebs_volume_encrypted"] }
+    EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK     = { input_parameters = null, catalog_checks = ["ec2.ebs_snapshot_not_public"] }
+    NO_UNRESTRICTED_ROUTE_TO_IGW             = { input_parameters = null, catalog_checks = ["ec2.no_unrestricted_route_to_igw"] }
+    NACL_NO_UNRESTRICTED_SSH_RDP             = { input_parameters = null, catalog_checks = ["ec2.nacl_no_admin_ingress"] }
+    DYNAMODB_PITR_ENABLED                    = { input_parameters = null, catalog_checks = ["dynamodb.pitr"] }
+    DYNAMODB_TABLE_ENCRYPTED_KMS             = { input_parameters = null, catalog_checks = ["dynamodb.kms"] }
+    EFS_ENCRYPTED_CHECK                      = { input_parameters = null, catalog_checks = ["efs.encrypted"] }
+    SECRETSMANAGER_ROTATION_ENABLED_CHECK    = { input_parameters = null, catalog_checks = ["secretsmanager.rotation"] }
+    SECRETSMANAGER_USING_CMK                 = { input_parameters = null, catalog_checks = ["secretsmanager.kms_cmk"] }
+    LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED = { input_parameters = null, catalog_checks = ["lambda.not_public"] }
+    SNS_ENCRYPTED_KMS                        = { input_parameters = null, catalog_checks = ["sns.kms"] }
+    CLOUDWATCH_ALARM_ACTION_CHECK            = { input_parameters = jsonencode({ alarmActionRequired = "true", insufficientDataActionRequired = "false", okActionRequired = "false" }), catalog_checks = ["cloudwatch.alarm_actions"] }
+    ELB_LOGGING_ENABLED                      = { input_parameters = null, catalog_checks = ["elb.access_logging"] }
+    ELB_DELETION_PROTECTION_ENABLED          = { input_parameters = null, catalog_checks = ["elb.deletion_protection"] }
+    ELB_TLS_HTTPS_LISTENERS_ONLY             = { input_parameters = null, catalog_checks = ["elb.tls_listeners"] }
+    ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK      = { input_parameters = null, catalog_checks = ["elb.tls_listeners"] }
+    S3_VERSION_LIFECYCLE_POLICY_CHECK        = { input_parameters = null, catalog_checks = ["s3.lifecycle_retention"] }
+  }
+  # AWS Backup (Annex 11 §7.2): daily backups kept at least backup_min_retention_days, encrypted
+  # recovery points that cannot be deleted by hand, every data store selected by a plan.
+  backup_rules = {
+    BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK = {
+      input_parameters = jsonencode({ requiredFrequencyValue = "1", requiredFrequencyUnit = "days", requiredRetentionDays = tostring(var.backup_min_retention_days) })
+      catalog_checks   = ["backup.plan_min_frequency_retention"]
+    }
+    BACKUP_RECOVERY_POINT_ENCRYPTED                = { input_parameters = null, catalog_checks = ["backup.recovery_point_encrypted"] }
+    BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK  = { input_parameters = jsonencode({ requiredRetentionDays = tostring(var.backup_min_retention_days) }), catalog_checks = ["backup.recovery_point_min_retention"] }
+    BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED = { input_parameters = null, catalog_checks = ["backup.vault_locked"] }
+    RDS_IN_BACKUP_PLAN                             = { input_parameters = null, catalog_checks = ["backup.resource_protected"] }
+    DYNAMODB_IN_BACKUP_PLAN                        = { input_parameters = null, catalog_checks = ["backup.resource_protected"] }
+    EBS_IN_BACKUP_PLAN                             = { input_parameters = null, catalog_checks = ["backup.resource_protected"] }
+    EFS_IN_BACKUP_PLAN                             = { input_parameters = null, catalog_checks = ["backup.resource_protected"] }
   }
   # Object Lock and replication are required of GxP record buckets, not of every bucket (log
   # and delivery buckets have neither): these rules evaluate only buckets carrying the
@@ -58,6 +136,11 @@ locals {
   }
   managed_rules = merge(
     local.base_rules,
+    local.account_rules,
+    { for name, rule in local.iam_rules : name => rule if var.include_global_resource_types },
+    { for name, rule in local.organization_rules : name => rule if var.organization_member_required },
+    { for name, rule in local.workload_rules : name => rule if var.workload_rules_enabled },
+    { for name, rule in local.backup_rules : name => rule if var.backup_rules_enabled },
     { for name, rule in local.rds_rules : name => rule if var.rds_rules_enabled },
     { for name, rule in local.record_bucket_rules : name => merge(rule, { scope_tag = var.record_bucket_tag }) if var.record_bucket_tag != null },
   )

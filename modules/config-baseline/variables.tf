@@ -88,6 +88,87 @@ variable "rds_rules_enabled" {
   default     = true
 }
 
+variable "password_policy" {
+  description = "The account password policy the `IAM_PASSWORD_POLICY` rule requires (the account-baseline module applies it): `minimum_length` (14-128), required character classes (`require_symbols`, `require_numbers`, `require_uppercase`, `require_lowercase`), `reuse_prevention` (1-24 previous passwords), `max_age_days` (1-1095) and `hard_expiry` (an expired password can only be reset by an administrator)."
+  type = object({
+    minimum_length    = optional(number, 14)
+    require_symbols   = optional(bool, true)
+    require_numbers   = optional(bool, true)
+    require_uppercase = optional(bool, true)
+    require_lowercase = optional(bool, true)
+    reuse_prevention  = optional(number, 24)
+    max_age_days      = optional(number, 90)
+    hard_expiry       = optional(bool, false)
+  })
+  default = {}
+
+  validation {
+    condition     = var.password_policy.minimum_length >= 14 && var.password_policy.minimum_length <= 128 && floor(var.password_policy.minimum_length) == var.password_policy.minimum_length
+    error_message = "password_policy.minimum_length must be a whole number between 14 and 128."
+  }
+
+  validation {
+    condition     = var.password_policy.reuse_prevention >= 1 && var.password_policy.reuse_prevention <= 24 && floor(var.password_policy.reuse_prevention) == var.password_policy.reuse_prevention
+    error_message = "password_policy.reuse_prevention must be a whole number between 1 and 24."
+  }
+
+  validation {
+    condition     = var.password_policy.max_age_days >= 1 && var.password_policy.max_age_days <= 1095 && floor(var.password_policy.max_age_days) == var.password_policy.max_age_days
+    error_message = "password_policy.max_age_days must be a whole number between 1 and 1095."
+  }
+}
+
+variable "access_key_max_age_days" {
+  description = "Maximum age, in days, of an active IAM access key (`ACCESS_KEYS_ROTATED`)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.access_key_max_age_days >= 1 && var.access_key_max_age_days <= 3650 && floor(var.access_key_max_age_days) == var.access_key_max_age_days
+    error_message = "access_key_max_age_days must be a whole number between 1 and 3650."
+  }
+}
+
+variable "credential_max_days_unused" {
+  description = "Maximum days an IAM console password or active access key may go unused (`IAM_USER_UNUSED_CREDENTIALS_CHECK`)."
+  type        = number
+  default     = 45
+
+  validation {
+    condition     = var.credential_max_days_unused >= 1 && var.credential_max_days_unused <= 3650 && floor(var.credential_max_days_unused) == var.credential_max_days_unused
+    error_message = "credential_max_days_unused must be a whole number between 1 and 3650."
+  }
+}
+
+variable "organization_member_required" {
+  description = "Deploy the `ACCOUNT_PART_OF_ORGANIZATIONS` rule: the account must be a member of an AWS Organization."
+  type        = bool
+  default     = false
+}
+
+variable "workload_rules_enabled" {
+  description = "Deploy the managed rules of workload resources: EC2 (IMDSv2, subnets, EBS volumes and snapshots, routes, network ACLs), DynamoDB, EFS, Secrets Manager, Lambda, SNS, CloudWatch alarms, load balancers and S3 noncurrent-version lifecycle. They report NOT_APPLICABLE in accounts without such resources."
+  type        = bool
+  default     = true
+}
+
+variable "backup_rules_enabled" {
+  description = "Deploy the AWS Backup managed rules: daily backup plans kept `backup_min_retention_days`, encrypted recovery points protected from manual deletion, RDS, DynamoDB, EBS and EFS resources selected by a backup plan."
+  type        = bool
+  default     = true
+}
+
+variable "backup_min_retention_days" {
+  description = "Minimum retention, in days, of backup plans and recovery points (`BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK`, `BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK`)."
+  type        = number
+  default     = 35
+
+  validation {
+    condition     = var.backup_min_retention_days >= 1 && floor(var.backup_min_retention_days) == var.backup_min_retention_days
+    error_message = "backup_min_retention_days must be a whole number >= 1."
+  }
+}
+
 variable "record_bucket_tag" {
   description = "Tag that marks GxP record buckets. The S3_BUCKET_DEFAULT_LOCK_ENABLED and S3_BUCKET_REPLICATION_ENABLED rules evaluate only buckets carrying it (log and delivery buckets have neither Object Lock nor replication); null leaves both rules out."
   type = object({

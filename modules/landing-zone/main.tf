@@ -1,5 +1,5 @@
-# Regulated landing zone: the evidence store, the audit trail, the configuration baseline and
-# the network baseline, qualified together against one approved specification whose reports
+# Regulated landing zone: the evidence store, the audit trail, the configuration baseline, the
+# network baseline and the account baseline, qualified together against one approved specification whose reports
 # are filed in the landing zone's own evidence store.
 
 data "aws_partition" "current" {}
@@ -48,6 +48,8 @@ module "config_baseline" {
   delivery_channel_name         = "${var.name_prefix}-delivery-channel"
   bucket_name                   = "${var.name_prefix}-config"
   include_global_resource_types = var.include_global_resource_types
+  password_policy               = var.password_policy
+  organization_member_required  = var.organization_member_required
   min_log_retention_days        = var.log_retention_days
   archive_tiers                 = var.archive_tiers
   application_id                = var.application_id
@@ -72,8 +74,22 @@ module "network_baseline" {
   qualification_enabled = false
 }
 
-# One specification for the whole landing zone, assembled from the four modules' requirements
-# and expected resources, filed in the landing zone's evidence store.
+module "account_baseline" {
+  source = "../account-baseline"
+
+  password_policy              = var.password_policy
+  organization_member_required = var.organization_member_required
+  securityhub_standards        = var.securityhub_standards
+  access_analyzer_name         = "${var.name_prefix}-account-analyzer"
+  application_id               = var.application_id
+  environment                  = var.environment
+  tags                         = var.tags
+
+  qualification_enabled = false
+}
+
+# One specification for the whole landing zone, assembled from the five modules' requirements,
+# expected resources and account expectations, filed in the landing zone's evidence store.
 module "qualification" {
   source = "./qualification"
 
@@ -89,13 +105,16 @@ module "qualification" {
     module.audit_trail.qualification_requirements,
     module.config_baseline.qualification_requirements,
     module.network_baseline.qualification_requirements,
+    module.account_baseline.qualification_requirements,
   )
   expected_resources = concat(
     module.evidence_store.qualification_expected_resources,
     module.audit_trail.qualification_expected_resources,
     module.config_baseline.qualification_expected_resources,
     module.network_baseline.qualification_expected_resources,
+    module.account_baseline.qualification_expected_resources,
   )
+  expected_account = module.account_baseline.qualification_expected_account
 
   evidence_store       = module.evidence_store.evidence_store
   requalify_after      = var.requalify_after
@@ -107,5 +126,6 @@ module "qualification" {
     module.audit_trail,
     module.config_baseline,
     module.network_baseline,
+    module.account_baseline,
   ]
 }

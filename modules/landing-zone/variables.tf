@@ -69,6 +69,55 @@ variable "include_global_resource_types" {
   default     = true
 }
 
+# ---------------------------------------------------------------- account
+
+variable "password_policy" {
+  description = "The account password policy: `minimum_length` (14-128), required character classes (`require_symbols`, `require_numbers`, `require_uppercase`, `require_lowercase`), `reuse_prevention` (1-24 previous passwords), `max_age_days` (1-1095) and `hard_expiry` (an expired password can only be reset by an administrator). Applied by the account baseline, required by the config baseline's IAM_PASSWORD_POLICY rule and checked by `iam.password_policy`."
+  type = object({
+    minimum_length    = optional(number, 14)
+    require_symbols   = optional(bool, true)
+    require_numbers   = optional(bool, true)
+    require_uppercase = optional(bool, true)
+    require_lowercase = optional(bool, true)
+    reuse_prevention  = optional(number, 24)
+    max_age_days      = optional(number, 90)
+    hard_expiry       = optional(bool, false)
+  })
+  default = {}
+
+  validation {
+    condition     = var.password_policy.minimum_length >= 14 && var.password_policy.minimum_length <= 128 && floor(var.password_policy.minimum_length) == var.password_policy.minimum_length
+    error_message = "password_policy.minimum_length must be a whole number between 14 and 128."
+  }
+
+  validation {
+    condition     = var.password_policy.reuse_prevention >= 1 && var.password_policy.reuse_prevention <= 24 && floor(var.password_policy.reuse_prevention) == var.password_policy.reuse_prevention
+    error_message = "password_policy.reuse_prevention must be a whole number between 1 and 24."
+  }
+
+  validation {
+    condition     = var.password_policy.max_age_days >= 1 && var.password_policy.max_age_days <= 1095 && floor(var.password_policy.max_age_days) == var.password_policy.max_age_days
+    error_message = "password_policy.max_age_days must be a whole number between 1 and 1095."
+  }
+}
+
+variable "organization_member_required" {
+  description = "Require the account to be a member of an AWS Organization (`organizations.account_member` and the ACCOUNT_PART_OF_ORGANIZATIONS rule). The landing zone does not create the organization."
+  type        = bool
+  default     = false
+}
+
+variable "securityhub_standards" {
+  description = "Security Hub standards subscribed, as `NAME/v/VERSION` after `standards/` in the standard's ARN (`arn:PARTITION:securityhub:REGION::standards/NAME/v/VERSION`). At least one."
+  type        = list(string)
+  default     = ["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.4.0"]
+
+  validation {
+    condition     = length(var.securityhub_standards) >= 1 && alltrue([for s in var.securityhub_standards : can(regex("^[a-z0-9][a-z0-9-]*/v/[0-9]+(\\.[0-9]+)*$", s))])
+    error_message = "securityhub_standards must list at least one standard as NAME/v/VERSION, e.g. aws-foundational-security-best-practices/v/1.0.0."
+  }
+}
+
 # ---------------------------------------------------------------- network
 
 variable "vpc_cidr" {

@@ -10,13 +10,24 @@ use std::collections::BTreeMap;
 use aws_config::SdkConfig;
 
 use crate::fixtures;
-use crate::harness::{Emulator, Needs, Workspace};
+use crate::harness::{Backend, Emulator, Needs, Workspace};
+use gxp_core::catalog::emulator_coverage;
 use gxp_core::spec::model::ExpectedStack;
 
 /// Every check the fixture modules declare a weakening for (each module's `CHECKS`, the checks
 /// its `weaken` covers): the tests of this file make each pass on a compliant fixture and fail
 /// on its weakened one. The checks each resource is given are its type's registered checks
-/// ([`fixtures::checks_of`]).
+/// ([`fixtures::checks_of`]). The account checks are exercised on the account target:
+/// `fixtures::iam::CHECKS` pass on one principal and fail on another in
+/// `expected_account::expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy`;
+/// `fixtures::account::CHECKS` pass on the hardened account and fail on its weakening in
+/// `account_checks::account_checks_pass_on_a_hardened_account_then_fail_each_weakened_check`
+/// (Terraform) and `account_checks_collector_each_weakening_fails_only_its_own_check`, but
+/// those moto cannot answer on a compliant account ([`fixtures::account::unanswered`]).
+/// `ec2.ebs_default_encryption` is exercised there without an expected key: neither emulator
+/// has GetEbsDefaultKmsKeyId, so with `kms_key_id` it is `error` (asserted in
+/// `modules_account_baseline_*`), and the key comparison passes and fails on recorded
+/// answers (gxp-core `observe::ec2` fake-endpoint tests, golden added-checks).
 fn exercised_here() -> Vec<&'static str> {
     [
         fixtures::s3::CHECKS,
@@ -27,13 +38,43 @@ fn exercised_here() -> Vec<&'static str> {
         fixtures::ec2::CHECKS,
         fixtures::rds::CHECKS,
         fixtures::stack::CHECKS,
+        fixtures::dynamodb::CHECKS,
+        fixtures::secretsmanager::CHECKS,
+        fixtures::sns::CHECKS,
+        fixtures::sqs::CHECKS,
+        fixtures::lambda::CHECKS,
+        fixtures::efs::CHECKS,
+        fixtures::backup::CHECKS,
+        // LocalStack only: moto 5.2 does not serve CloudWatch's CBOR protocol.
+        fixtures::cloudwatch::CHECKS,
+        // moto only: LocalStack's community edition has no ELBv2.
+        fixtures::elb::CHECKS,
+        fixtures::iam::CHECKS,
     ]
     .concat()
+    .into_iter()
+    .chain(
+        fixtures::account::CHECKS
+            .iter()
+            .copied()
+            .filter(|c| fixtures::account::unanswered(Backend::Moto, c, true).is_none()),
+    )
+    .collect()
 }
 
-/// The catalog checks no test of this file makes both pass and fail, each with the written
-/// reason and the tests that exercise it instead.
-const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
+/// The catalog checks the tests of this file do not make pass and fail although an emulator
+/// can: each is exercised both ways by another test, named with it. The checks an emulator
+/// cannot exercise are listed, with the reason and where they are tested instead, in
+/// gxp-core's [`emulator_coverage::GAPS`] (rendered in docs/guides/gxp-coverage.md).
+const EXERCISED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "iam.password_policy",
+        "one account has one password policy: passes in \
+         expected_account_gives_one_result_per_principal_and_requalifies_on_a_weakened_policy, \
+         whose weakened policy (minimum length 8) is then the drift the plan names, and fails on \
+         the weakened account of modules_account_baseline_*; failing branches (not configured, \
+         each shortfall) in checks::iam::password_policy",
+    ),
     (
         "iq.resource_exists",
         "not a weakening of a resource but its absence: fails on the deleted trail of \
@@ -52,69 +93,106 @@ const NOT_EXERCISED_HERE: &[(&str, &str)] = &[
          found nothing): discovery_failure_ends_in_error_and_the_next_plan_requalifies, \
          discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tagged",
     ),
-    (
-        "iq.stack_status",
-        "passes on every stack here; failing needs a stack left in a ROLLBACK or FAILED state, \
-         which neither emulator leaves for a template that deploys; unit-tested in checks::iq",
-    ),
-    (
-        "iq.stack_drift",
-        "neither moto nor LocalStack detects stack drift (the result is left out, see \
-         collect_stack); its evaluator is unit-tested in gxp-core checks::iq",
-    ),
-    (
-        "ec2.instance_profile_attached",
-        "moto 5.2.1 (and LocalStack, which serves EC2 through moto) does not report \
-         IamInstanceProfile in DescribeInstances for an instance launched with a profile, so \
-         the compliant instance cannot pass; the pass branch is exercised on a recorded AWS \
-         DescribeInstances answer (gxp-core observe::ec2 \
-         an_instance_answer_with_a_profile_is_evaluated), the fail branch in the unit tests; \
-         left out of the instance selection of \
-         catalog_fixtures_ec2_network_each_check_fails_on_its_fixture",
-    ),
 ];
 
+/// Whether a test of this file makes `check` pass and fail ([`exercised_here`]).
+fn is_exercised_here(check: &str) -> bool {
+    exercised_here().contains(&check)
+}
+
 /// The registered checks of `resource_type` the tests of this file make pass and fail: its
-/// [`fixtures::checks_of`] without those of [`NOT_EXERCISED_HERE`].
+/// [`fixtures::checks_of`] that a fixture module weakens ([`exercised_here`]).
 fn exercised_checks_of(resource_type: &str) -> Vec<&'static str> {
     fixtures::checks_of(resource_type)
         .into_iter()
-        .filter(|c| !NOT_EXERCISED_HERE.iter().any(|(id, _)| id == c))
+        .filter(|c| is_exercised_here(c))
         .collect()
 }
 
 /// Coverage by construction: every check of the catalog (the IQ checks and every registered
 /// one) is made to pass and to fail on the emulator by a test of this file (its service's
-/// fixture module declares its weakening), or is listed with the reason it is not; a check
-/// added to the registry without either fails here.
+/// fixture module declares its weakening), or by another test ([`EXERCISED_ELSEWHERE`]), or
+/// has a branch no emulator exercises, listed with the reason in gxp-core's
+/// [`emulator_coverage::GAPS`]; a check added to the registry without either fails here.
 #[test]
 fn catalog_fixtures_cover_every_catalog_check() {
     let here = exercised_here();
     let mut seen = std::collections::BTreeSet::new();
     for id in here
         .iter()
-        .chain(NOT_EXERCISED_HERE.iter().map(|(id, _)| id))
+        .chain(EXERCISED_ELSEWHERE.iter().map(|(id, _)| id))
     {
         assert!(seen.insert(*id), "{id} is listed twice");
         assert!(
-            gxp_core::catalog::all().iter().any(|d| d.id == *id),
+            gxp_core::catalog::get(id).is_some(),
             "{id} is listed but not in the catalog"
         );
     }
-    for (id, reason) in NOT_EXERCISED_HERE {
+    for (id, reason) in EXERCISED_ELSEWHERE {
         assert!(reason.len() > 20, "{id} needs a written reason");
+        assert!(
+            !emulator_coverage::unexercised_on_every_emulator(id),
+            "{id} has a branch no emulator exercises: it is not exercised elsewhere"
+        );
     }
     let missing: Vec<&str> = gxp_core::catalog::all()
         .iter()
         .map(|d| d.id)
-        .filter(|id| !seen.contains(id))
+        .filter(|id| !seen.contains(id) && !emulator_coverage::unexercised_on_every_emulator(id))
         .collect();
     assert!(
         missing.is_empty(),
         "catalog checks without an emulator pass and fail fixture (a weakening in \
-         tests/e2e/fixtures/<service>.rs, listed in its CHECKS) or a written reason in \
-         NOT_EXERCISED_HERE: {missing:?}"
+         tests/e2e/fixtures/<service>.rs, listed in its CHECKS), a test named in \
+         EXERCISED_ELSEWHERE, or a branch no emulator exercises with its reason in \
+         gxp-core catalog::emulator_coverage::GAPS: {missing:?}"
     );
+}
+
+/// The emulators' missing services agree in the harness and in gxp-core: a service a
+/// backend lacks ([`Needs::service`], [`Backend::lacks`]) leaves every check of it
+/// unexercised there both ways in [`emulator_coverage::GAPS`], and a service-wide gap there
+/// is a need the backend lacks (so its scenarios are skipped, loudly).
+#[test]
+fn emulator_coverage_agrees_with_the_harness_needs() {
+    use emulator_coverage::{blocking, Branch, Checks, Emulator, GAPS};
+    let pairs = [
+        (Backend::Moto, Emulator::Moto),
+        (Backend::LocalStack, Emulator::LocalStack),
+    ];
+    for (backend, emulator) in pairs {
+        for need in Needs::ALL {
+            let Some(service) = need.service() else {
+                continue;
+            };
+            if !backend.lacks(need) {
+                continue;
+            }
+            for c in gxp_core::catalog::all()
+                .iter()
+                .filter(|c| c.service == service)
+            {
+                assert!(
+                    blocking(emulator, c.id, true).is_some()
+                        && blocking(emulator, c.id, false).is_some(),
+                    "{backend:?} lacks {need:?}: {} needs a gap on {emulator:?}",
+                    c.id
+                );
+            }
+        }
+        for g in GAPS {
+            if let (Checks::Service(service), Branch::Both) = (g.checks, g.branch) {
+                if g.emulators.contains(&emulator) {
+                    assert!(
+                        Needs::ALL
+                            .iter()
+                            .any(|n| n.service() == Some(service) && backend.lacks(*n)),
+                        "{emulator:?} lacks {service} in gxp-core but not in the harness"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// One expected resource in the specification.
@@ -288,7 +366,7 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let sdk = sdk(&emu).await;
     let key = fixtures::kms::compliant_key(&sdk).await;
     let logs = "fx-access-logs";
-    let s3_checks = &fixtures::checks_of("AWS::S3::Bucket")[..];
+    let s3_checks = &fixtures::hardenable_checks_of("AWS::S3::Bucket")[..];
     let mut resources = vec![res(
         "ok",
         "AWS::S3::Bucket",
@@ -313,6 +391,12 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
             weakened.push((name, check));
         }
     }
+    // A lifecycle that expires current objects on the versioned bucket and keeps noncurrent
+    // versions 2555 days passes every check, s3.lifecycle_retention included.
+    let kept = "fx-lifecycle-kept";
+    fixtures::s3::compliant_bucket(&sdk, kept, &key, logs).await;
+    fixtures::s3::keep_versions_lifecycle(&sdk, kept).await;
+    resources.push(res(kept, "AWS::S3::Bucket", kept, s3_checks));
     let kms_checks = &fixtures::checks_of("AWS::KMS::Key")[..];
     resources.push(res("key-ok", "AWS::KMS::Key", &key, kms_checks));
     let mut weak_keys = Vec::new();
@@ -328,6 +412,9 @@ async fn catalog_fixtures_s3_and_kms_each_check_fails_on_its_fixture() {
     let results = qualify(&emu, &resources, &[]);
     let weak: Vec<(&str, &str)> = weakened.iter().map(|(n, c)| (n.as_str(), *c)).collect();
     assert_one_failure_each(&results, "ok", &weak, s3_checks);
+    for &c in s3_checks {
+        assert_eq!(status(&results, kept, c), "passed", "{c} on {kept}");
+    }
     for &c in s3_checks {
         let failing = fixtures::s3::VERSIONING_SUSPENDED_FAILS.contains(&c);
         let expected = if failing { "failed" } else { "passed" };
@@ -647,4 +734,288 @@ async fn catalog_fixtures_stack_iq_template_output_parameter_and_resources() {
         "iq.stack_resources",
     ];
     assert_eq!(asserted, fixtures::stack::CHECKS);
+}
+
+/// One resource type's fixtures in a qualification: the compliant resource and, per registered
+/// check of the type ([`fixtures::checks_of`]), the weakened resources its fixture module
+/// builds (each resource's key is its identifier).
+struct ServiceFixtures {
+    ty: &'static str,
+    checks: Vec<&'static str>,
+    compliant: String,
+    weakened: Vec<(String, &'static str)>,
+}
+
+impl ServiceFixtures {
+    fn new(ty: &'static str, compliant: String) -> Self {
+        ServiceFixtures {
+            ty,
+            checks: fixtures::checks_of(ty),
+            compliant,
+            weakened: Vec::new(),
+        }
+    }
+
+    /// Record the resources weakened for `check` (`None`: `fixture` has no weakening for it).
+    fn weakened(&mut self, check: &'static str, ids: Option<Vec<String>>, fixture: &str) {
+        let ids = ids.unwrap_or_else(|| panic!("no e2e fixture for {check} ({fixture})"));
+        assert!(!ids.is_empty(), "{fixture}: no resource for {check}");
+        self.weakened.extend(ids.into_iter().map(|id| (id, check)));
+    }
+
+    /// The checks weakened here (the type's checks a fixture module weakens).
+    fn exercised(&self) -> Vec<&'static str> {
+        self.checks
+            .iter()
+            .copied()
+            .filter(|c| is_exercised_here(c))
+            .collect()
+    }
+
+    fn resources(&self) -> Vec<Res> {
+        std::iter::once(&self.compliant)
+            .chain(self.weakened.iter().map(|(id, _)| id))
+            .map(|id| res(id, self.ty, id, &self.checks))
+            .collect()
+    }
+
+    /// The compliant resource passes every weakened check, each weakened resource fails its
+    /// own and passes the others.
+    fn assert(&self, results: &BTreeMap<(String, String, String), String>) {
+        let weak: Vec<(&str, &str)> = self
+            .weakened
+            .iter()
+            .map(|(id, c)| (id.as_str(), *c))
+            .collect();
+        assert_one_failure_each(results, &self.compliant, &weak, &self.exercised());
+    }
+}
+
+/// SNS, SQS and Lambda: one qualification, each weakened resource fails exactly its check,
+/// the compliant ones pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_sns_sqs_lambda_each_check_fails_on_its_fixture() {
+    let emu = Emulator::start();
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "messaging").await;
+    let account = fixtures::config::account_id(&sdk).await;
+    let role = fixtures::lambda::execution_role(&sdk, "fx-lambda-role").await;
+    let ok = fixtures::sns::topic(&sdk, "fx-topic-ok", Some(&key)).await;
+    let mut topics = ServiceFixtures::new("AWS::SNS::Topic", ok);
+    let ok = fixtures::sqs::queue(&sdk, "fx-queue-ok", Some(&key)).await;
+    let mut queues = ServiceFixtures::new("AWS::SQS::Queue", ok);
+    let ok = fixtures::lambda::compliant_function(&sdk, "fx-fn-ok", &role, &account).await;
+    let mut functions = ServiceFixtures::new("AWS::Lambda::Function", ok);
+    for (i, check) in topics.exercised().into_iter().enumerate() {
+        let id = fixtures::sns::weakened_topic(&sdk, &format!("fx-topic-{i}"), check).await;
+        topics.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::sns::weakened_topic",
+        );
+    }
+    for (i, check) in queues.exercised().into_iter().enumerate() {
+        let id = fixtures::sqs::weakened_queue(&sdk, &format!("fx-queue-{i}"), check).await;
+        queues.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::sqs::weakened_queue",
+        );
+    }
+    for (i, check) in functions.exercised().into_iter().enumerate() {
+        let name = format!("fx-fn-{i}");
+        let ids = fixtures::lambda::weakened_functions(&sdk, &name, &role, &account, check).await;
+        functions.weakened(check, ids, "fixtures::lambda::weakened_functions");
+    }
+    let services = [topics, queues, functions];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+}
+
+/// DynamoDB and Secrets Manager: one qualification, each weakened resource fails exactly its
+/// check, the compliant ones pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_dynamodb_and_secrets_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::DynamoDb, Needs::SecretRotationWithoutLambda])
+    else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "data services").await;
+    let ok = fixtures::dynamodb::compliant_table(&sdk, "fx-ddb-ok", &key).await;
+    let mut tables = ServiceFixtures::new("AWS::DynamoDB::Table", ok);
+    let ok = fixtures::secretsmanager::compliant_secret(&sdk, "fx-secret-ok", &key).await;
+    let mut secrets = ServiceFixtures::new("AWS::SecretsManager::Secret", ok);
+    for (i, check) in tables.exercised().into_iter().enumerate() {
+        let name = format!("fx-ddb-{i}");
+        let id = fixtures::dynamodb::weakened_table(&sdk, &name, &key, check).await;
+        tables.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::dynamodb::weakened_table",
+        );
+    }
+    for (i, check) in secrets.exercised().into_iter().enumerate() {
+        let name = format!("fx-secret-{i}");
+        let id = fixtures::secretsmanager::weakened_secret(&sdk, &name, &key, check).await;
+        let fixture = "fixtures::secretsmanager::weakened_secret";
+        secrets.weakened(check, id.map(|id| vec![id]), fixture);
+    }
+    let services = [tables, secrets];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+}
+
+/// EFS and AWS Backup (not in LocalStack's community edition): one qualification. The
+/// recovery-point checks (moto's gaps in [`emulator_coverage::GAPS`]) read ListRecoveryPointsByBackupVault,
+/// which moto does not implement: on the vaults they are `error`, never `passed`.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_efs_and_backup_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Efs, Needs::Backup]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let key = fixtures::logs::create_kms_key(&sdk, "efs and backup").await;
+    let ok = fixtures::efs::compliant_file_system(&sdk, "fx-efs-ok", &key).await;
+    let mut file_systems = ServiceFixtures::new("AWS::EFS::FileSystem", ok);
+    for (i, check) in file_systems.exercised().into_iter().enumerate() {
+        let token = format!("fx-efs-{i}");
+        let id = fixtures::efs::weakened_file_system(&sdk, &token, &key, check).await;
+        let fixture = "fixtures::efs::weakened_file_system";
+        file_systems.weakened(check, id.map(|id| vec![id]), fixture);
+    }
+    let vault_ok = fixtures::backup::vault(&sdk, "fx-vault-ok", &key, true).await;
+    let mut vaults = ServiceFixtures::new("AWS::Backup::BackupVault", vault_ok.clone());
+    for (i, check) in vaults.exercised().into_iter().enumerate() {
+        let name = format!("fx-vault-{i}");
+        let id = fixtures::backup::weakened_vault(&sdk, &name, &key, check).await;
+        vaults.weakened(
+            check,
+            id.map(|id| vec![id]),
+            "fixtures::backup::weakened_vault",
+        );
+    }
+    let ok = fixtures::backup::compliant_plan(&sdk, "fx-plan-ok", &vault_ok).await;
+    let mut plans = ServiceFixtures::new("AWS::Backup::BackupPlan", ok);
+    for (i, check) in plans.exercised().into_iter().enumerate() {
+        let name = format!("fx-plan-{i}");
+        let ids = fixtures::backup::weakened_plans(&sdk, &name, &vault_ok, check).await;
+        plans.weakened(check, ids, "fixtures::backup::weakened_plans");
+    }
+    let services = [file_systems, vaults, plans];
+    let resources: Vec<Res> = services
+        .iter()
+        .flat_map(ServiceFixtures::resources)
+        .collect();
+    let results = qualify(&emu, &resources, &[]);
+    for s in &services {
+        s.assert(&results);
+    }
+    // The vault checks without a weakening here: no recovery point to read.
+    let vaults = &services[1];
+    let unexercised: Vec<&str> = vaults
+        .checks
+        .iter()
+        .copied()
+        .filter(|c| !vaults.exercised().contains(c))
+        .collect();
+    for c in unexercised {
+        let targets =
+            std::iter::once(&vaults.compliant).chain(vaults.weakened.iter().map(|(id, _)| id));
+        for vault in targets {
+            let got = status(&results, vault, c);
+            // moto: no ListRecoveryPointsByBackupVault; AWS: the fixture vaults are empty.
+            let allowed = if emu.backend() == Backend::Moto {
+                "error"
+            } else {
+                "failed"
+            };
+            assert_eq!(got, allowed, "{c} on {vault}");
+        }
+    }
+}
+
+/// CloudWatch alarms (LocalStack only: moto 5.2 does not serve the CBOR protocol of the
+/// CloudWatch SDK): one qualification; each weakened alarm fails exactly its check, an alarm
+/// without alarm actions fails `cloudwatch.alarm_actions` too.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_cloudwatch_alarm_fails_without_actions() {
+    let Some(emu) = Emulator::start_needing(&[Needs::CloudWatchCbor]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let ty = "AWS::CloudWatch::Alarm";
+    let topic = fixtures::cloudwatch::oncall_topic(&sdk, "fx-qa-oncall").await;
+    let ok = fixtures::cloudwatch::compliant_alarm(&sdk, "fx-alarm-ok", &topic).await;
+    let mut alarms = ServiceFixtures::new(ty, ok);
+    for (i, check) in alarms.exercised().into_iter().enumerate() {
+        let name = format!("fx-alarm-{i}");
+        fixtures::cloudwatch::compliant_alarm(&sdk, &name, &topic).await;
+        let weakened = fixtures::cloudwatch::weaken(&sdk, &name, check).await;
+        alarms.weakened(
+            check,
+            weakened.then(|| vec![name]),
+            "fixtures::cloudwatch::weaken",
+        );
+    }
+    let silent = fixtures::cloudwatch::alarm_without_actions(&sdk, "fx-alarm-silent").await;
+    let mut resources = alarms.resources();
+    resources.push(res(&silent, ty, &silent, &alarms.checks));
+    let results = qualify(&emu, &resources, &[]);
+    alarms.assert(&results);
+    assert_eq!(
+        status(&results, &silent, "cloudwatch.alarm_actions"),
+        "failed"
+    );
+}
+
+/// Application load balancers (moto only: LocalStack's community edition has no ELBv2): one
+/// qualification, each weakened load balancer fails exactly its check; discovery through the
+/// tagging API makes the tagged one a target with its type's registered checks.
+#[tokio::test(flavor = "multi_thread")]
+async fn catalog_fixtures_elb_each_check_fails_on_its_fixture() {
+    let Some(emu) = Emulator::start_needing(&[Needs::Elbv2]) else {
+        return;
+    };
+    let sdk = sdk(&emu).await;
+    let ty = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+    let tags = [("gxp:app", "fx-elb")];
+    let ok = fixtures::elb::compliant_load_balancer(&sdk, "fx-lb-ok", "10.40.0.0/16", &tags).await;
+    let mut lbs = ServiceFixtures::new(ty, ok.clone());
+    for (i, check) in lbs.exercised().into_iter().enumerate() {
+        let name = format!("fx-lb-{i}");
+        let cidr = format!("10.{}.0.0/16", 41 + i);
+        let arn = fixtures::elb::compliant_load_balancer(&sdk, &name, &cidr, &[]).await;
+        let weakened = fixtures::elb::weaken(&sdk, &arn, check).await;
+        lbs.weakened(check, weakened.then(|| vec![arn]), "fixtures::elb::weaken");
+    }
+    let results = qualify(&emu, &lbs.resources(), &[]);
+    lbs.assert(&results);
+
+    // Discovery: the tagging API lists the load balancer, which becomes a target with the
+    // registered checks of its type.
+    let aws = gxp_core::aws::AwsContext::from_sdk_config(sdk.clone(), emu.s3_path_style());
+    let tags = BTreeMap::from([("gxp:app".to_string(), "fx-elb".to_string())]);
+    let found = gxp_core::observe::discovery::discover(&aws, &tags)
+        .await
+        .expect("discovery answers");
+    let target = found
+        .targets
+        .iter()
+        .find(|t| t.identifier == ok)
+        .unwrap_or_else(|| panic!("load balancer not discovered: {found:?}"));
+    assert_eq!(target.resource_type, ty);
+    assert_eq!(target.checks, fixtures::checks_of(ty));
 }

@@ -34,9 +34,7 @@ async fn observe(aws: &AwsContext, resource_type: &str, identifier: &str) -> Obs
 
 /// Every catalog check for the observation's type must pass, except `failing` which must fail.
 fn assert_checks(obs: &Observation, failing: &[&str]) {
-    let ids: Vec<&str> = catalog::for_resource_type(&obs.resource_type)
-        .map(|c| c.id)
-        .collect();
+    let ids: Vec<&str> = crate::fixtures::hardenable_checks_of(&obs.resource_type);
     assert!(!ids.is_empty(), "no checks for {}", obs.resource_type);
     for f in failing {
         assert!(

@@ -27,7 +27,7 @@ use crate::harness::Emulator;
 
 /// The registered checks of a bucket and of a key.
 fn s3_checks() -> Vec<&'static str> {
-    crate::fixtures::checks_of("AWS::S3::Bucket")
+    crate::fixtures::hardenable_checks_of("AWS::S3::Bucket")
 }
 fn kms_checks() -> Vec<&'static str> {
     crate::fixtures::checks_of("AWS::KMS::Key")

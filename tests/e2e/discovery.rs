@@ -23,12 +23,30 @@ const DISCOVERY: &str = r#"discovery {
     }
   }"#;
 
+/// [`DISCOVERY`] as the scenarios that qualify discovered buckets on moto set it: moto keeps
+/// no AWS Backup selections (CreateBackupSelection and ListBackupSelections answer HTTP 500),
+/// so `backup.resource_protected` could only be `error` there; the platform team's answer to
+/// a class of discovered resources out of a check's scope is to exclude the check.
+const DISCOVERY_ON_MOTO: &str = r#"discovery {
+    tags = {
+      "gxp:app"     = "qualification"
+      "gxp:purpose" = "e2e"
+    }
+    exclude_checks = ["backup.resource_protected"]
+  }"#;
+
+/// The check [`DISCOVERY_ON_MOTO`] excludes.
+const EXCLUDED: &str = "backup.resource_protected";
+
 /// The reason the plan gives after a run that ended in `error`.
 const ERRORED: &str = "last qualification had checks that could not be evaluated";
 
-/// The registered checks of a bucket: what each discovered bucket is given.
+/// The registered checks of a bucket but [`EXCLUDED`]: what each bucket
+/// [`DISCOVERY_ON_MOTO`] finds is given.
 fn s3_checks() -> Vec<&'static str> {
-    fixtures::checks_of("AWS::S3::Bucket")
+    let all = fixtures::checks_of("AWS::S3::Bucket");
+    assert!(all.contains(&EXCLUDED), "{EXCLUDED} is a bucket check");
+    all.into_iter().filter(|c| *c != EXCLUDED).collect()
 }
 
 /// The state's `results` map, as a list of its entries.
@@ -60,7 +78,7 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
         fixtures::s3::compliant_bucket(&sdk, name, &key, "lims-found-logs").await;
     }
     let ws = Workspace::new(&emu);
-    ws.write("main.tf", &config("", DISCOVERY, S3_STORE));
+    ws.write("main.tf", &config("", DISCOVERY_ON_MOTO, S3_STORE));
     ws.apply().assert_success();
 
     let q = ws.resource_values("gxp_qualification.q");
@@ -84,6 +102,10 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
             })
             .collect();
         assert_eq!(checks, s3_checks().into_iter().collect(), "{target}");
+        assert!(
+            !checks.contains(&EXCLUDED),
+            "{target}: {EXCLUDED} is excluded"
+        );
     }
     assert!(
         !results(&q)
@@ -101,6 +123,19 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
         report["qualification"]["discovery_tags"],
         json!({"gxp:app": "qualification", "gxp:purpose": "e2e"})
     );
+    assert_eq!(
+        report["qualification"]["discovery_exclude_checks"],
+        json!([EXCLUDED]),
+        "the report records the exclusion for the auditor"
+    );
+    assert!(
+        !report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["check_id"] == EXCLUDED),
+        "no result of the excluded check"
+    );
     ws.assert_plan_empty();
 
     // Import from the report: the discovery tags come back, so the plan has no spurious
@@ -111,7 +146,10 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
     let imported = ws.resource_values("gxp_qualification.q");
     assert_eq!(
         imported["discovery"],
-        json!([{"tags": {"gxp:app": "qualification", "gxp:purpose": "e2e"}}])
+        json!([{
+            "tags": {"gxp:app": "qualification", "gxp:purpose": "e2e"},
+            "exclude_checks": [EXCLUDED]
+        }])
     );
     assert_eq!(imported["total_count"], q["total_count"]);
     let plan = ws.plan();
@@ -124,6 +162,17 @@ async fn discovery_qualifies_tagged_buckets_and_import_plans_no_requalification(
         "settings-only update, no new run"
     );
     ws.assert_plan_empty();
+
+    // Excluding one more check changes the scope: the plan says so and requalifies.
+    let more = DISCOVERY_ON_MOTO.replace(
+        r#"["backup.resource_protected"]"#,
+        r#"["backup.resource_protected", "s3.versioning"]"#,
+    );
+    assert_ne!(more, DISCOVERY_ON_MOTO);
+    ws.write("main.tf", &config("", &more, S3_STORE));
+    let plan = ws.plan();
+    assert!(plan.plan_has_changes(), "{}", plan.combined());
+    plan.assert_contains("qualification scope changed: discovery exclude_checks");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -184,7 +233,11 @@ async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tag
     let sdk = emu.sdk_config().await;
     protected_bucket(&sdk, EVIDENCE).await;
     // A specification without expected resources or stacks: discovery is the whole scope.
-    let spec_only = config("", &format!("{DISCOVERY}\n  enforce = false"), S3_STORE);
+    let spec_only = config(
+        "",
+        &format!("{DISCOVERY_ON_MOTO}\n  enforce = false"),
+        S3_STORE,
+    );
     let start = spec_only
         .find("  expected_resource {")
         .expect("expected_resource block");
@@ -213,8 +266,16 @@ async fn discovery_with_nothing_to_qualify_ends_in_error_until_a_resource_is_tag
     ws.apply().assert_success();
     let q = ws.resource_values("gxp_qualification.q");
     assert_eq!(q["status"], "passed", "{q:#}");
-    // Every registered check of the discovered bucket's type.
+    // Every registered check of the discovered bucket's type but the excluded one.
     let bucket_checks = s3_checks().len();
     assert_eq!(q["total_count"], bucket_checks, "{q:#}");
+    let target = "discovered:arn:aws:s3:::lims-tagged-later";
+    assert!(
+        q["results"].get(format!("{EXCLUDED}@{target}")).is_none(),
+        "{q:#}"
+    );
+    assert!(q["results"]
+        .get(format!("{}@{target}", s3_checks()[0]))
+        .is_some());
     ws.assert_plan_empty();
 }

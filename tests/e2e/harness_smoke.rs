@@ -215,6 +215,42 @@ async fn offers(emulator: &Emulator, need: Needs) -> bool {
             .send()
             .await
             .map_or_else(|e| implemented(&e), |_| true),
+        Needs::DynamoDb => aws_sdk_dynamodb::Client::new(&sdk)
+            .list_tables()
+            .send()
+            .await
+            .is_ok(),
+        Needs::SecretRotationWithoutLambda => {
+            let sm = aws_sdk_secretsmanager::Client::new(&sdk);
+            let name = "gxp-harness-rotation";
+            sm.create_secret()
+                .name(name)
+                .secret_string("probe")
+                .send()
+                .await
+                .expect("Secrets Manager CreateSecret");
+            sm.rotate_secret()
+                .secret_id(name)
+                .rotation_rules(
+                    aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                        .automatically_after_days(30)
+                        .build(),
+                )
+                .rotate_immediately(false)
+                .send()
+                .await
+                .is_ok()
+        }
+        Needs::Efs => aws_sdk_efs::Client::new(&sdk)
+            .describe_file_systems()
+            .send()
+            .await
+            .is_ok(),
+        Needs::Backup => aws_sdk_backup::Client::new(&sdk)
+            .list_backup_vaults()
+            .send()
+            .await
+            .is_ok(),
         Needs::S3InTaggingApi => {
             let bucket = "gxp-harness-tagged";
             let s3 = emulator.s3_client().await;
@@ -256,6 +292,16 @@ async fn offers(emulator: &Emulator, need: Needs) -> bool {
                 .iter()
                 .any(|m| m.resource_arn() == Some("arn:aws:s3:::gxp-harness-tagged"))
         }
+        Needs::CloudWatchCbor => aws_sdk_cloudwatch::Client::new(&sdk)
+            .describe_alarms()
+            .send()
+            .await
+            .is_ok(),
+        Needs::Elbv2 => aws_sdk_elasticloadbalancingv2::Client::new(&sdk)
+            .describe_load_balancers()
+            .send()
+            .await
+            .map_or_else(|e| implemented(&e), |_| true),
         Needs::TemplateOnlyStackUpdate => {
             let name = "gxp-harness-template-only";
             crate::fixtures::stack::create_stack(&sdk, name, &[]).await;

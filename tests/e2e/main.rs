@@ -9,6 +9,8 @@ mod harness_smoke;
 
 mod fixtures;
 
+mod account_checks;
+mod backup_protected;
 mod catalog_fixtures;
 mod chain_claims;
 mod collect_ec2_rds;
@@ -17,6 +19,7 @@ mod collect_stack;
 mod collect_trail_config_logs;
 mod discovery;
 mod evidence_store;
+mod expected_account;
 mod faults;
 mod iam_actions;
 mod modules;

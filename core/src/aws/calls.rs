@@ -22,15 +22,27 @@ impl Service {
         match self {
             Service::CloudFormation => "cloudformation",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
             Service::ConfigService => "config",
+            Service::Elbv2 => "elasticloadbalancing",
             Service::Ec2 => "ec2",
+            Service::GuardDuty => "guardduty",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
+            Service::Organizations => "organizations",
             Service::Rds => "rds",
             Service::ResourceGroupsTaggingApi => "tag",
-            Service::S3 => "s3",
+            Service::S3 | Service::S3Control => "s3",
+            Service::SecurityHub => "securityhub",
             Service::Sns => "sns",
             Service::Sts => "sts",
+            Service::Sqs => "sqs",
+            Service::SecretsManager => "secretsmanager",
+            Service::Lambda => "lambda",
+            Service::Efs => "elasticfilesystem",
+            Service::DynamoDb => "dynamodb",
+            Service::Backup => "backup",
         }
     }
 }
@@ -55,6 +67,14 @@ const S3_ACTION_OF_OPERATION: &[(&str, &str)] = &[
     ("ListObjectVersions", "ListBucketVersions"),
 ];
 
+/// S3 Control operations authorized by an action of another name (Service Authorization
+/// Reference, Amazon S3: GetPublicAccessBlock of the account is `s3:GetAccountPublicAccessBlock`).
+const S3_CONTROL_ACTION_OF_OPERATION: &[(&str, &str)] = &[
+    ("GetPublicAccessBlock", "GetAccountPublicAccessBlock"),
+    ("PutPublicAccessBlock", "PutAccountPublicAccessBlock"),
+    ("DeletePublicAccessBlock", "PutAccountPublicAccessBlock"),
+];
+
 /// The IAM action that authorizes `operation` (its Smithy name, e.g. `GetBucketVersioning`)
 /// of `service`: `s3:GetBucketVersioning`. Most actions are named after their operation; S3
 /// has exceptions (HeadBucket is `s3:ListBucket`, GetBucketEncryption is
@@ -62,6 +82,11 @@ const S3_ACTION_OF_OPERATION: &[(&str, &str)] = &[
 pub fn iam_action(service: Service, operation: &str) -> String {
     let action = match service {
         Service::S3 => S3_ACTION_OF_OPERATION
+            .iter()
+            .find(|(op, _)| *op == operation)
+            .map_or(operation, |(_, action)| action),
+        // S3 Control's account-level operations are the `s3:...Account...` actions.
+        Service::S3Control => S3_CONTROL_ACTION_OF_OPERATION
             .iter()
             .find(|(op, _)| *op == operation)
             .map_or(operation, |(_, action)| action),
@@ -101,6 +126,7 @@ pub const S3_OPERATION_OF_SUBRESOURCE: &[(&str, &str, &str)] = &[
     ("GET", "location", "GetBucketLocation"),
     ("GET", "acl", "GetBucketAcl"),
     ("GET", "ownershipControls", "GetBucketOwnershipControls"),
+    ("GET", "lifecycle", "GetBucketLifecycleConfiguration"),
     ("GET", "list-type", "ListObjectsV2"),
     ("GET", "versions", "ListObjectVersions"),
     ("GET", "retention", "GetObjectRetention"),
@@ -209,6 +235,19 @@ mod tests {
         assert_eq!(
             iam_action(Service::ConfigService, "DescribeDeliveryChannels"),
             "config:DescribeDeliveryChannels"
+        );
+        // S3 Control's account public access block vs the bucket's.
+        assert_eq!(
+            iam_action(Service::S3Control, "GetPublicAccessBlock"),
+            "s3:GetAccountPublicAccessBlock"
+        );
+        assert_eq!(
+            iam_action(Service::S3, "GetPublicAccessBlock"),
+            "s3:GetBucketPublicAccessBlock"
+        );
+        assert_eq!(
+            iam_action(Service::SecurityHub, "GetEnabledStandards"),
+            "securityhub:GetEnabledStandards"
         );
     }
 

@@ -27,32 +27,58 @@ use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryA
 /// AWS services the provider talks to; names as in the hashicorp/aws `endpoints` block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
+    Backup,
     CloudFormation,
     CloudTrail,
+    CloudWatch,
     ConfigService,
+    DynamoDb,
     Ec2,
+    Efs,
+    Elbv2,
+    GuardDuty,
+    Iam,
     Kms,
+    Lambda,
     Logs,
+    Organizations,
     Rds,
     ResourceGroupsTaggingApi,
     S3,
+    S3Control,
+    SecretsManager,
+    SecurityHub,
     Sns,
+    Sqs,
     Sts,
 }
 
 impl Service {
     /// Every service, in `endpoints` block order.
-    pub const ALL: [Service; 11] = [
+    pub const ALL: [Service; 24] = [
+        Service::Backup,
         Service::CloudFormation,
         Service::CloudTrail,
+        Service::CloudWatch,
         Service::ConfigService,
+        Service::DynamoDb,
         Service::Ec2,
+        Service::Efs,
+        Service::Elbv2,
+        Service::GuardDuty,
+        Service::Iam,
         Service::Kms,
+        Service::Lambda,
         Service::Logs,
+        Service::Organizations,
         Service::Rds,
         Service::ResourceGroupsTaggingApi,
         Service::S3,
+        Service::S3Control,
+        Service::SecretsManager,
+        Service::SecurityHub,
         Service::Sns,
+        Service::Sqs,
         Service::Sts,
     ];
 
@@ -61,15 +87,28 @@ impl Service {
         match self {
             Service::CloudFormation => "cloudformation",
             Service::CloudTrail => "cloudtrail",
+            Service::CloudWatch => "cloudwatch",
             Service::ConfigService => "configservice",
             Service::Ec2 => "ec2",
+            Service::Elbv2 => "elbv2",
+            Service::GuardDuty => "guardduty",
+            Service::Iam => "iam",
             Service::Kms => "kms",
             Service::Logs => "logs",
+            Service::Organizations => "organizations",
             Service::Rds => "rds",
             Service::ResourceGroupsTaggingApi => "resourcegroupstaggingapi",
             Service::S3 => "s3",
+            Service::S3Control => "s3control",
+            Service::SecurityHub => "securityhub",
             Service::Sns => "sns",
             Service::Sts => "sts",
+            Service::Sqs => "sqs",
+            Service::SecretsManager => "secretsmanager",
+            Service::Lambda => "lambda",
+            Service::Efs => "efs",
+            Service::DynamoDb => "dynamodb",
+            Service::Backup => "backup",
         }
     }
 
@@ -78,15 +117,28 @@ impl Service {
         match self {
             Service::CloudFormation => "CLOUDFORMATION",
             Service::CloudTrail => "CLOUDTRAIL",
+            Service::CloudWatch => "CLOUDWATCH",
             Service::ConfigService => "CONFIG_SERVICE",
             Service::Ec2 => "EC2",
+            Service::Elbv2 => "ELASTIC_LOAD_BALANCING_V2",
+            Service::GuardDuty => "GUARDDUTY",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CLOUDWATCH_LOGS",
+            Service::Organizations => "ORGANIZATIONS",
             Service::Rds => "RDS",
             Service::ResourceGroupsTaggingApi => "RESOURCE_GROUPS_TAGGING_API",
             Service::S3 => "S3",
+            Service::S3Control => "S3_CONTROL",
+            Service::SecurityHub => "SECURITYHUB",
             Service::Sns => "SNS",
             Service::Sts => "STS",
+            Service::Sqs => "SQS",
+            Service::SecretsManager => "SECRETS_MANAGER",
+            Service::Lambda => "LAMBDA",
+            Service::Efs => "EFS",
+            Service::DynamoDb => "DYNAMODB",
+            Service::Backup => "BACKUP",
         }
     }
 
@@ -95,15 +147,28 @@ impl Service {
         match self {
             Service::CloudFormation => "Endpoint URL for CloudFormation (`AWS_ENDPOINT_URL_CLOUDFORMATION`).",
             Service::CloudTrail => "Endpoint URL for CloudTrail (`AWS_ENDPOINT_URL_CLOUDTRAIL`).",
+            Service::CloudWatch => "Endpoint URL for CloudWatch alarms (`AWS_ENDPOINT_URL_CLOUDWATCH`).",
             Service::ConfigService => "Endpoint URL for AWS Config (`AWS_ENDPOINT_URL_CONFIG_SERVICE`).",
             Service::Ec2 => "Endpoint URL for EC2/VPC (`AWS_ENDPOINT_URL_EC2`).",
+            Service::Elbv2 => "Endpoint URL for Elastic Load Balancing v2 (`AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2`).",
+            Service::GuardDuty => "Endpoint URL for GuardDuty (`AWS_ENDPOINT_URL_GUARDDUTY`).",
+            Service::Iam => "Endpoint URL for IAM (`AWS_ENDPOINT_URL_IAM`).",
             Service::Kms => "Endpoint URL for KMS (`AWS_ENDPOINT_URL_KMS`).",
             Service::Logs => "Endpoint URL for CloudWatch Logs (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).",
+            Service::Organizations => "Endpoint URL for AWS Organizations (`AWS_ENDPOINT_URL_ORGANIZATIONS`).",
             Service::Rds => "Endpoint URL for RDS (`AWS_ENDPOINT_URL_RDS`).",
             Service::ResourceGroupsTaggingApi => "Endpoint URL for the Resource Groups Tagging API (`AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API`).",
             Service::S3 => "Endpoint URL for S3 (`AWS_ENDPOINT_URL_S3`).",
+            Service::S3Control => "Endpoint URL for S3 Control (`AWS_ENDPOINT_URL_S3_CONTROL`), called as given: the account id is not prefixed to its host.",
+            Service::SecurityHub => "Endpoint URL for Security Hub (`AWS_ENDPOINT_URL_SECURITYHUB`).",
             Service::Sns => "Endpoint URL for SNS (`AWS_ENDPOINT_URL_SNS`).",
             Service::Sts => "Endpoint URL for STS (`AWS_ENDPOINT_URL_STS`).",
+            Service::Sqs => "Endpoint URL for SQS (`AWS_ENDPOINT_URL_SQS`).",
+            Service::SecretsManager => "Endpoint URL for Secrets Manager (`AWS_ENDPOINT_URL_SECRETS_MANAGER`).",
+            Service::Lambda => "Endpoint URL for Lambda (`AWS_ENDPOINT_URL_LAMBDA`).",
+            Service::Efs => "Endpoint URL for Amazon EFS (`AWS_ENDPOINT_URL_EFS`).",
+            Service::DynamoDb => "Endpoint URL for DynamoDB (`AWS_ENDPOINT_URL_DYNAMODB`).",
+            Service::Backup => "Endpoint URL for AWS Backup (`AWS_ENDPOINT_URL_BACKUP`).",
         }
     }
 
@@ -207,6 +272,8 @@ pub struct AwsContext {
     pub identity: CallerIdentity,
     /// Records the operations every client of this context calls (tests), when set.
     pub calls: Option<CallRecorder>,
+    /// Account-wide reads made once per run ([`AwsContext::for_run`]).
+    pub run: super::run_cache::RunCache,
 }
 
 /// Time allowed to open a connection to an AWS endpoint.
@@ -425,6 +492,7 @@ impl AwsContext {
             s3_path_style: settings.s3_use_path_style,
             identity: CallerIdentity::default(),
             calls: None,
+            run: Default::default(),
         };
         if settings.validate_credentials || settings.request_account_id {
             match ctx.caller_identity().await {
@@ -449,6 +517,17 @@ impl AwsContext {
             s3_path_style,
             identity: CallerIdentity::default(),
             calls: None,
+            run: Default::default(),
+        }
+    }
+
+    /// The same context with a fresh memo of account-wide reads
+    /// ([`super::run_cache::RunCache`]): one run (a qualification's observation) reads each
+    /// account-wide answer once, and the next run reads it again.
+    pub fn for_run(&self) -> AwsContext {
+        AwsContext {
+            run: Default::default(),
+            ..self.clone()
         }
     }
 
@@ -471,6 +550,19 @@ impl AwsContext {
     /// The region.
     pub fn region(&self) -> String {
         self.sdk.region().map(|r| r.to_string()).unwrap_or_default()
+    }
+
+    /// The ARN partition the provider acts in: that of the caller's ARN when known, else
+    /// that of the region ([`partition_of_region`]).
+    pub fn partition(&self) -> String {
+        self.identity
+            .arn
+            .as_deref()
+            .and_then(|arn| arn.strip_prefix("arn:"))
+            .and_then(|rest| rest.split(':').next())
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| partition_of_region(&self.region()).to_string())
     }
 
     /// Call STS GetCallerIdentity. Throttling and other retryable answers are retried up to
@@ -585,10 +677,20 @@ macro_rules! client {
         }
     };
     (@extra s3, $self:ident, $b:ident) => { $b.force_path_style($self.s3_path_style) };
+    // S3 Control's endpoint rules put the account id in front of the host
+    // (`ACCOUNT.s3-control.REGION.amazonaws.com`), also of a custom endpoint; an emulator's
+    // `http://127.0.0.1:PORT` is called as given instead.
+    (@extra s3control, $self:ident, $b:ident) => {
+        match $self.endpoint(Service::S3Control) {
+            Some(url) => $b.endpoint_resolver(FixedEndpoint(url)),
+            None => $b,
+        }
+    };
     (@extra $other:ident, $self:ident, $b:ident) => { $b };
 }
 
 client!(sts, aws_sdk_sts, Service::Sts);
+client!(iam, aws_sdk_iam, Service::Iam);
 client!(s3, aws_sdk_s3, Service::S3);
 client!(
     cloudformation,
@@ -607,6 +709,55 @@ client!(
 );
 client!(logs, aws_sdk_cloudwatchlogs, Service::Logs);
 client!(sns, aws_sdk_sns, Service::Sns);
+client!(dynamodb, aws_sdk_dynamodb, Service::DynamoDb);
+client!(
+    secretsmanager,
+    aws_sdk_secretsmanager,
+    Service::SecretsManager
+);
+client!(sqs, aws_sdk_sqs, Service::Sqs);
+client!(lambda, aws_sdk_lambda, Service::Lambda);
+client!(efs, aws_sdk_efs, Service::Efs);
+client!(backup, aws_sdk_backup, Service::Backup);
+client!(cloudwatch, aws_sdk_cloudwatch, Service::CloudWatch);
+client!(elbv2, aws_sdk_elasticloadbalancingv2, Service::Elbv2);
+client!(s3control, aws_sdk_s3control, Service::S3Control);
+client!(guardduty, aws_sdk_guardduty, Service::GuardDuty);
+client!(securityhub, aws_sdk_securityhub, Service::SecurityHub);
+client!(organizations, aws_sdk_organizations, Service::Organizations);
+
+/// An S3 Control endpoint resolver answering one fixed URL (a configured custom endpoint).
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// The ARN partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`,
+/// `aws-iso` for `us-iso-*`, `aws-iso-b` for `us-isob-*`, `aws` otherwise.
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -675,5 +826,26 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn the_partition_is_the_caller_s_else_the_region_s() {
+        for (region, partition) in [
+            ("eu-west-1", "aws"),
+            ("cn-north-1", "aws-cn"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("", "aws"),
+        ] {
+            assert_eq!(partition_of_region(region), partition, "{region}");
+        }
+        let sdk = SdkConfig::builder()
+            .region(Region::new("cn-north-1"))
+            .build();
+        let mut ctx = AwsContext::from_sdk_config(sdk, false);
+        assert_eq!(ctx.partition(), "aws-cn");
+        ctx.identity.arn = Some("arn:aws-us-gov:iam::123456789012:user/qa".into());
+        assert_eq!(ctx.partition(), "aws-us-gov");
     }
 }

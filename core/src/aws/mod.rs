@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod context;
 pub mod errors;
+pub mod run_cache;
 pub mod s3_compat;
 pub mod wellformed;
 

@@ -38,21 +38,40 @@ pub enum Protocol {
     RestXml,
     /// awsJson 1.0/1.1: every answer is a JSON object.
     Json,
+    /// Smithy RPC v2 CBOR (CloudWatch): every answer is one CBOR data item.
+    Cbor,
 }
 
 impl Service {
     /// The protocol of the service's API (as in its Smithy model).
     pub const fn protocol(self) -> Protocol {
         match self {
-            Service::CloudFormation | Service::Ec2 | Service::Rds | Service::Sns | Service::Sts => {
-                Protocol::Query
-            }
-            Service::S3 => Protocol::RestXml,
+            Service::CloudFormation
+            | Service::Ec2
+            | Service::Elbv2
+            | Service::Iam
+            | Service::Rds
+            | Service::Sns
+            | Service::Sts => Protocol::Query,
+            Service::CloudWatch => Protocol::Cbor,
+            Service::S3 | Service::S3Control => Protocol::RestXml,
+            // awsJson (Organizations) and restJson1 (GuardDuty, Security Hub): JSON objects.
             Service::CloudTrail
             | Service::ConfigService
+            | Service::GuardDuty
             | Service::Kms
             | Service::Logs
-            | Service::ResourceGroupsTaggingApi => Protocol::Json,
+            | Service::Organizations
+            | Service::ResourceGroupsTaggingApi
+            | Service::SecurityHub
+            // awsJson 1.0 (DynamoDB, SQS), awsJson 1.1 (Secrets Manager) and restJson1
+            // (Lambda, EFS, Backup): JSON documents.
+            | Service::DynamoDb
+            | Service::SecretsManager
+            | Service::Sqs
+            | Service::Lambda
+            | Service::Efs
+            | Service::Backup => Protocol::Json,
         }
     }
 
@@ -61,15 +80,28 @@ impl Service {
         match self {
             Service::CloudFormation => "CloudFormation",
             Service::CloudTrail => "CloudTrail",
+            Service::CloudWatch => "CloudWatch",
             Service::ConfigService => "AWS Config",
             Service::Ec2 => "EC2",
+            Service::Elbv2 => "ELBv2",
+            Service::GuardDuty => "GuardDuty",
+            Service::Iam => "IAM",
             Service::Kms => "KMS",
             Service::Logs => "CloudWatch Logs",
+            Service::Organizations => "Organizations",
             Service::Rds => "RDS",
             Service::ResourceGroupsTaggingApi => "Resource Groups Tagging API",
             Service::S3 => "S3",
+            Service::S3Control => "S3 Control",
+            Service::SecurityHub => "Security Hub",
             Service::Sns => "SNS",
             Service::Sts => "STS",
+            Service::Sqs => "SQS",
+            Service::SecretsManager => "Secrets Manager",
+            Service::Lambda => "Lambda",
+            Service::Efs => "Amazon EFS",
+            Service::DynamoDb => "DynamoDB",
+            Service::Backup => "AWS Backup",
         }
     }
 }
@@ -173,6 +205,20 @@ pub fn json_problem(body: &[u8]) -> Option<String> {
         .map(|e| format!("JSON error: {e} ({} bytes)", body.len()))
 }
 
+/// Why `body` is not exactly one complete CBOR data item; `None` when it is.
+pub fn cbor_problem(body: &[u8]) -> Option<String> {
+    let mut decoder = minicbor::Decoder::new(body);
+    match decoder.skip() {
+        Err(e) => Some(format!("CBOR error: {e} ({} bytes)", body.len())),
+        Ok(()) if decoder.position() != body.len() => Some(format!(
+            "{} bytes after the CBOR data item ({} bytes)",
+            body.len() - decoder.position(),
+            body.len()
+        )),
+        Ok(()) => None,
+    }
+}
+
 /// Whether an operation answers with an output body when it succeeds: reads do
 /// (`Get*`, `Describe*`, `List*`, `Lookup*`, `Detect*`, `Sign`, `Verify`, `Publish`);
 /// HEAD operations and writes without an output may answer with none.
@@ -210,6 +256,7 @@ pub fn answer_problem(
         _ => match service.protocol() {
             Protocol::Query | Protocol::RestXml => xml_problem(body),
             Protocol::Json => json_problem(body),
+            Protocol::Cbor => cbor_problem(body),
         },
     }
 }
@@ -227,6 +274,7 @@ pub fn error_answer_problem(service: Service, body: &[u8]) -> Option<String> {
     match service.protocol() {
         Protocol::Query | Protocol::RestXml => xml_problem(body),
         Protocol::Json => json_problem(body),
+        Protocol::Cbor => cbor_problem(body),
     }
 }
 
@@ -311,6 +359,42 @@ mod tests {
   </securityGroupInfo>
 </DescribeSecurityGroupsResponse>
 "#;
+
+    #[test]
+    fn one_complete_cbor_item_is_well_formed_and_every_cut_is_not() {
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.map(2)
+            .unwrap()
+            .str("MetricAlarms")
+            .unwrap()
+            .array(1)
+            .unwrap()
+            .map(1)
+            .unwrap()
+            .str("AlarmName")
+            .unwrap()
+            .str("lims-errors")
+            .unwrap()
+            .str("CompositeAlarms")
+            .unwrap()
+            .array(0)
+            .unwrap();
+        let body = e.into_writer();
+        assert_eq!(cbor_problem(&body), None);
+        for cut in 1..body.len() {
+            assert!(
+                cbor_problem(&body[..cut]).is_some(),
+                "cut at {cut} accepted"
+            );
+        }
+        let mut twice = body.clone();
+        twice.extend_from_slice(&body);
+        assert!(cbor_problem(&twice)
+            .unwrap()
+            .contains("after the CBOR data item"));
+        assert!(answer_problem(Service::CloudWatch, "DescribeAlarms", 200, &body[..5]).is_some());
+        assert!(error_answer_problem(Service::CloudWatch, &body[..5]).is_some());
+    }
 
     #[test]
     fn complete_xml_is_well_formed_and_every_cut_is_not() {

@@ -142,6 +142,14 @@ fn check_section(out: &mut String, c: &CheckDef) {
     );
     let _ = writeln!(out, "| Prowler | {} |", code_list(c.related.prowler));
     let _ = writeln!(out, "| AWS Config | {} |", code_list(c.related.aws_config));
+    let limits = emulator_limits(c.id);
+    if !limits.is_empty() {
+        let _ = writeln!(
+            out,
+            "| Emulator limits | {} ([details](gxp-coverage.md#{EMULATOR_ANCHOR})) |",
+            limits.join("; ")
+        );
+    }
     let _ = write!(out, "\n{}\n", c.description);
     if !c.params.is_empty() {
         let _ = write!(
@@ -187,7 +195,8 @@ pub const COVERAGE_PAGE: &str = "guides/gxp-coverage.md";
 
 /// The coverage page: per section of 21 CFR Part 11 and EU GMP Annex 11
 /// ([`super::sections`]), the checks whose `controls` name it or one of its subsections, and
-/// what else the provider does for it. A section no check supports says so.
+/// what else the provider does for it. A section no check supports says so. A last section
+/// lists what the end-to-end tests' emulators cannot exercise ([`super::emulator_coverage`]).
 pub fn coverage_page() -> String {
     use super::sections::{ANNEX11, PART11};
     let checks: Vec<&CheckDef> = all().iter().collect();
@@ -207,7 +216,9 @@ pub fn coverage_page() -> String {
          infrastructure supports a section, not its fulfilment: procedures, training and the application \
          itself remain the regulated company's. Each check's details are in the \
          [check catalog](check-catalog.md); a requirement of a specification names its own controls \
-         (`controls`), and the report traces each requirement to its results.\n",
+         (`controls`), and the report traces each requirement to its results. The last section, \
+         [{EMULATOR_HEADING}](#{EMULATOR_ANCHOR}), says which branches of which checks the end-to-end \
+         tests cannot show on moto or LocalStack, and where they are tested instead.\n",
         checks.len()
     );
     for (name, sections) in [("21 CFR Part 11", PART11), ("EU GMP Annex 11", ANNEX11)] {
@@ -257,7 +268,76 @@ pub fn coverage_page() -> String {
             );
         }
     }
+    emulator_section(&mut out);
     out
+}
+
+/// Heading of the coverage page's section on the emulators' limits.
+pub const EMULATOR_HEADING: &str = "Checks the emulators cannot exercise";
+/// The anchor of [`EMULATOR_HEADING`].
+const EMULATOR_ANCHOR: &str = "checks-the-emulators-cannot-exercise";
+
+/// The coverage page's section on what the end-to-end tests' emulators cannot exercise
+/// ([`super::emulator_coverage::GAPS`]), one row per limit.
+fn emulator_section(out: &mut String) {
+    use super::emulator_coverage::{unexercised_on_every_emulator, GAPS};
+    let limited: std::collections::BTreeSet<&str> =
+        GAPS.iter().flat_map(|g| g.check_ids()).collect();
+    let nowhere = limited
+        .iter()
+        .filter(|c| unexercised_on_every_emulator(c))
+        .count();
+    let _ = write!(
+        out,
+        "\n## {EMULATOR_HEADING}\n\n\
+         The end-to-end tests build compliant and weakened resources through the SDK and run real \
+         Terraform against an emulator: moto 5.2 by default, LocalStack 2026.3 (community runtime) \
+         with `GXP_TEST_BACKEND=localstack`. Where an emulator lacks a call or cannot build the \
+         state a branch needs, the check is exercised on the branch the emulator supports and the \
+         rest is tested on recorded AWS answers (unit and fake-endpoint tests, golden reports); a \
+         call an emulator does not answer makes the check `error`, never `passed`. {} checks have \
+         such a limit; {nowhere} of them have a branch neither emulator exercises.\n\n\
+         | Checks | Emulator | Not exercised | Why | Tested instead |\n|---|---|---|---|---|\n",
+        limited.len()
+    );
+    for g in GAPS {
+        let checks = match g.checks {
+            super::emulator_coverage::Checks::Ids(_) => code_list(&g.check_ids()),
+            super::emulator_coverage::Checks::Service(s) => {
+                format!("every `{s}` check: {}", code_list(&g.check_ids()))
+            }
+        };
+        let emulators: Vec<&str> = g.emulators.iter().map(|e| e.label()).collect();
+        let _ = writeln!(
+            out,
+            "| {checks} | {} | {} | {} | {} |",
+            emulators.join(", "),
+            g.branch.describe(),
+            cell(g.reason),
+            cell(g.tested_instead)
+        );
+    }
+}
+
+/// The catalog page's line on `check`'s emulator limits: per limit, the emulators and the
+/// branch they do not exercise; empty when the emulators exercise every branch.
+fn emulator_limits(check: &str) -> Vec<String> {
+    super::emulator_coverage::gaps_of(check)
+        .map(|g| {
+            let emulators: Vec<&str> = g.emulators.iter().map(|e| e.label()).collect();
+            format!(
+                "{}: {} not exercised ({})",
+                emulators.join(" and "),
+                g.branch.describe(),
+                cell(g.reason)
+            )
+        })
+        .collect()
+}
+
+/// `text` safe in a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 /// `§11.10(a)` for `21CFR11.10(a)`, `§7` for `Annex11-7`.
@@ -456,6 +536,41 @@ mod tests {
             assert_eq!(!r.contains("**No check yet.**"), supported, "{r}");
         }
         assert!(page.contains(&format!("of catalog version {CATALOG_VERSION}")));
+    }
+
+    #[test]
+    fn coverage_page_lists_every_emulator_limit_and_the_catalog_page_each_check_s() {
+        use crate::catalog::emulator_coverage::{gaps_of, GAPS};
+        let page = coverage_page();
+        let start = page
+            .find(&format!("\n## {EMULATOR_HEADING}\n"))
+            .expect("emulator section");
+        let section = &page[start..];
+        let rows: Vec<&str> = section
+            .lines()
+            .filter(|l| l.starts_with("| `") || l.starts_with("| every"))
+            .collect();
+        assert_eq!(rows.len(), GAPS.len(), "{section}");
+        for (g, row) in GAPS.iter().zip(&rows) {
+            for id in g.check_ids() {
+                assert!(row.contains(&format!("`{id}`")), "{id}: {row}");
+            }
+            assert!(row.contains(g.reason), "{row}");
+            assert!(row.contains(g.tested_instead), "{row}");
+        }
+        assert!(section.contains("| `securityhub.enabled` | moto 5.2 | passing |"));
+        let catalog = catalog_page();
+        for c in all() {
+            let start = catalog.find(&format!("\n### {}\n", c.id)).unwrap();
+            let rest = &catalog[start + 1..];
+            let own = &rest[..rest.find("\n### ").unwrap_or(rest.len())];
+            assert_eq!(
+                own.contains("| Emulator limits |"),
+                gaps_of(c.id).next().is_some(),
+                "{}",
+                c.id
+            );
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@
 //! `HIPAA164.312`, `21CFR11.10(`, the empty string) is rejected.
 
 pub mod docs;
+pub mod emulator_coverage;
 pub mod params;
 pub mod sections;
 
@@ -539,13 +540,18 @@ mod tests {
         }
     }
 
-    /// A bucket gets every registered S3 check (at least the first catalog's), in catalog order.
+    /// A bucket gets every registered check on buckets: the S3 checks but the account's
+    /// (`s3.account_public_access_block`; at least the first catalog's) and those of other
+    /// services on buckets (`backup.resource_protected`), in catalog order.
     #[test]
     fn s3_bucket_gets_every_registered_s3_check() {
         let ids: Vec<_> = for_resource_type("AWS::S3::Bucket").map(|c| c.id).collect();
         let registered: Vec<_> = crate::checks::registry::CHECKS
             .iter()
-            .filter(|c| c.def.service == "s3")
+            .filter(|c| {
+                (c.def.service == "s3" && !c.def.applies_to(crate::observe::account::ACCOUNT_TYPE))
+                    || c.def.applies_to("AWS::S3::Bucket")
+            })
             .map(|c| c.def.id)
             .collect();
         assert_eq!(ids, registered);

@@ -14,6 +14,8 @@ use std::fmt;
 pub enum ParamKind {
     /// A whole number of days from `min` to `max`.
     Days { min: i64, max: i64 },
+    /// A whole number from `min` to `max` (characters, passwords remembered, ...).
+    Count { min: i64, max: i64 },
     /// `true` or `false` (any case).
     Boolean,
     /// One of the values (any case); read as the listed spelling.
@@ -35,6 +37,8 @@ pub enum ParamKind {
 pub enum ParamValue {
     /// [`ParamKind::Days`].
     Days(i64),
+    /// [`ParamKind::Count`].
+    Count(i64),
     /// [`ParamKind::Boolean`].
     Boolean(bool),
     /// [`ParamKind::OneOf`]: the listed spelling.
@@ -52,6 +56,7 @@ impl ParamKind {
             ParamKind::Days { min, max } => {
                 format!("a whole number of days from {min} to {max}")
             }
+            ParamKind::Count { min, max } => format!("a whole number from {min} to {max}"),
             ParamKind::Boolean => "true or false".into(),
             ParamKind::OneOf(values) => format!("one of {}", values.join(", ")),
             ParamKind::Sha256Hex => "a SHA-256 digest (64 hexadecimal digits)".into(),
@@ -75,6 +80,10 @@ impl ParamKind {
             return Err("the value is empty (remove the entry to use the default)".into());
         }
         match self {
+            ParamKind::Count { min, max } => match (ParamKind::Days { min, max }).parse(v)? {
+                ParamValue::Days(n) => Ok(ParamValue::Count(n)),
+                _ => Err("not a whole number".into()),
+            },
             ParamKind::Days { min, max } => {
                 if !v.bytes().all(|b| b.is_ascii_digit()) {
                     return Err("not a whole number".into());
@@ -270,6 +279,12 @@ mod tests {
 
     #[test]
     fn days_are_whole_numbers_within_bounds() {
+        let count = ParamKind::Count { min: 0, max: 24 };
+        assert_eq!(ok(count, "0"), ParamValue::Count(0));
+        assert_eq!(ok(count, " 24 "), ParamValue::Count(24));
+        refused(count, "25");
+        refused(count, "-1");
+        assert_eq!(count.form(), "a whole number from 0 to 24");
         let k = ParamKind::Days { min: 1, max: 36500 };
         assert_eq!(ok(k, "30"), ParamValue::Days(30));
         assert_eq!(ok(k, " 2555 "), ParamValue::Days(2555));

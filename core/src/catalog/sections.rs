@@ -55,6 +55,9 @@ impl Section {
 
 const EVIDENCE: &str = "Reports are filed write-once (S3 Object Lock and `If-None-Match`, or read-only local files), each with its SHA-256, chained by `previous_report_sha256`, optionally signed with a KMS key; `terraform-provider-gxp verify` detects an altered or missing report.";
 
+/// §11.10(h): what device checks are in AWS and why no check supports them yet.
+const DEVICE_CHECKS: &str = "None yet. In AWS, device checks (the validity of the source of data input or operational instruction) are the identity and state of the instances and endpoints that submit data: Prowler's Part 11 mapping names only `ec2_instance_managed_by_ssm` and `ssm_managed_compliant_patching` for §11.10(h) (AWS Config: `ec2-instance-managed-by-systems-manager`, `ec2-managedinstance-patch-compliance-status-check`), which need a Systems Manager collector the provider does not have yet. No catalog check names §11.10(h): `ec2.instance_imdsv2` (instance credentials only through session-bound metadata requests) is mapped to §11.10(d) and (g), `ec2.vpc_endpoints_available` (requests reach AWS through the VPC's own endpoints) to §11.10(d) and §11.30.";
+
 /// 21 CFR Part 11, Subparts B and C.
 pub static PART11: &[Section] = &[
     Section {
@@ -95,7 +98,7 @@ pub static PART11: &[Section] = &[
     Section {
         control: "21CFR11.10(h)",
         title: "Device (e.g. terminal) checks to determine the validity of the source of data input or operational instruction",
-        provider: "",
+        provider: DEVICE_CHECKS,
     },
     Section {
         control: "21CFR11.10(i)",
@@ -248,6 +251,33 @@ mod tests {
         }
         for required in ["21CFR11.10(h)", "21CFR11.200", "21CFR11.300"] {
             assert!(seen.contains(required), "{required} missing");
+        }
+        let device = PART11
+            .iter()
+            .find(|s| s.control == "21CFR11.10(h)")
+            .unwrap();
+        assert!(device.provider.contains("ec2_instance_managed_by_ssm"));
+    }
+
+    #[test]
+    fn the_device_check_statement_matches_the_catalog() {
+        use crate::catalog::{all, get};
+        let device = PART11
+            .iter()
+            .find(|s| s.control == "21CFR11.10(h)")
+            .unwrap();
+        assert!(
+            !all()
+                .iter()
+                .any(|c| c.controls.iter().any(|r| device.covers(r))),
+            "a check names 21CFR11.10(h): update DEVICE_CHECKS"
+        );
+        let controls = |id| get(id).unwrap().controls;
+        for c in ["21CFR11.10(d)", "21CFR11.10(g)"] {
+            assert!(controls("ec2.instance_imdsv2").contains(&c), "{c}");
+        }
+        for c in ["21CFR11.10(d)", "21CFR11.30"] {
+            assert!(controls("ec2.vpc_endpoints_available").contains(&c), "{c}");
         }
     }
 

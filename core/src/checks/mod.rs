@@ -7,15 +7,28 @@
 //! ([`iq`], registered in [`registry::IQ_CHECKS`]) compare the specification with what is
 //! deployed and are evaluated by the piece of the run they belong to.
 
+pub mod backup;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
+pub mod elb;
+pub mod guardduty;
+pub mod iam;
 pub mod iq;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
+pub mod organizations;
 pub mod rds;
 pub mod registry;
 pub mod s3;
+pub mod secretsmanager;
+pub mod securityhub;
+pub mod sns;
+pub mod sqs;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -107,6 +120,20 @@ pub struct Outcome {
     /// Extra explanation (error message, which rule matched, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a check that covers every principal of the account (every IAM user, access key,
+    /// policy): one outcome per principal, each reported as its own result naming it. The
+    /// outcome itself then sums them up. Empty for checks of one resource.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<SubjectOutcome>,
+}
+
+/// The outcome of a check on one principal (the subject: a user ARN, an access key, a
+/// policy ARN), for checks that cover every principal.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SubjectOutcome {
+    /// Who or what: an ARN, or `ARN (detail)` (e.g. an access key of a user).
+    pub subject: String,
+    pub outcome: Outcome,
 }
 
 impl Outcome {
@@ -117,6 +144,7 @@ impl Outcome {
             expected: expected.into(),
             actual: actual.into(),
             detail: None,
+            subjects: Vec::new(),
         }
     }
 
@@ -128,6 +156,57 @@ impl Outcome {
             expected: expected.into(),
             actual: "could not be evaluated".into(),
             detail: Some(message),
+            subjects: Vec::new(),
+        }
+    }
+
+    /// One outcome per principal, summed up: `failed` when one failed, else `error` when one
+    /// could not be evaluated, else `passed`. With no principal at all (`principals`, e.g.
+    /// `IAM users`, names what there is none of) the check passes with actual `no
+    /// PRINCIPALS`: nothing can be non-compliant, and the report says so.
+    pub fn per_subject(
+        expected: impl Into<String>,
+        principals: &str,
+        subjects: Vec<SubjectOutcome>,
+    ) -> Self {
+        let expected = expected.into();
+        if subjects.is_empty() {
+            return Outcome::verdict(true, expected, format!("no {principals}")).with_detail(
+                format!("the account has no {principals}: none is non-compliant"),
+            );
+        }
+        let count = |status: Status| {
+            subjects
+                .iter()
+                .filter(|s| s.outcome.status == status)
+                .count()
+        };
+        let (failed, errored) = (count(Status::Failed), count(Status::Error));
+        let status = if failed > 0 {
+            Status::Failed
+        } else if errored > 0 {
+            Status::Error
+        } else {
+            Status::Passed
+        };
+        let mut actual = format!("{failed} of {} {principals} non-compliant", subjects.len());
+        if errored > 0 {
+            actual.push_str(&format!(", {errored} could not be evaluated"));
+        }
+        Outcome {
+            status,
+            expected,
+            actual,
+            detail: None,
+            subjects,
+        }
+    }
+
+    /// This outcome for `subject`.
+    pub fn on(self, subject: impl Into<String>) -> SubjectOutcome {
+        SubjectOutcome {
+            subject: subject.into(),
+            outcome: self,
         }
     }
 
@@ -184,6 +263,14 @@ impl Params {
         }
     }
 
+    /// A whole number ([`crate::catalog::ParamKind::Count`]); `None` when unset.
+    pub fn count(&self, name: &str) -> Option<i64> {
+        match self.get(name)? {
+            ParamValue::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+
     /// One of a parameter's allowed values; `None` when unset.
     pub fn choice(&self, name: &str) -> Option<&'static str> {
         match self.get(name)? {
@@ -224,6 +311,20 @@ pub mod support {
             return Err(Outcome::error(expected, err.to_string()));
         }
         Ok(obs.get(path))
+    }
+
+    /// A JSON array property, or an error outcome when it could not be read, was not read
+    /// or is not a list (never an empty list made up).
+    pub fn list<'a>(
+        obs: &'a Observation,
+        name: &str,
+        expected: &str,
+    ) -> Result<&'a [Json], Outcome> {
+        match property(obs, name, expected)? {
+            Some(Json::Array(items)) => Ok(items),
+            Some(_) => Err(Outcome::error(expected, format!("{name} is not a list"))),
+            None => Err(Outcome::error(expected, format!("{name} was not read"))),
+        }
     }
 
     /// A string property; `Ok(None)` when not configured.

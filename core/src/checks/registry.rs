@@ -4,7 +4,10 @@
 //! and the coverage tests all read them.
 
 use super::iq::{self, IqCheck};
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Check};
+use super::{
+    backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, guardduty, iam, kms, lambda,
+    logs, organizations, rds, s3, secretsmanager, securityhub, sns, sqs, Check,
+};
 
 /// Every IQ check, in catalog order (before every OQ/PQ check). Each is evaluated by the
 /// piece of the run it belongs to ([`iq::IqEvaluator`]).
@@ -30,6 +33,8 @@ pub static CHECKS: &[&Check] = &[
     &s3::access_logging::CHECK,
     &s3::replication::CHECK,
     &s3::acl_disabled::CHECK,
+    &s3::lifecycle_retention::CHECK,
+    &s3::account_public_access_block::CHECK,
     &cloudtrail::exists::CHECK,
     &cloudtrail::logging::CHECK,
     &cloudtrail::multi_region::CHECK,
@@ -37,6 +42,7 @@ pub static CHECKS: &[&Check] = &[
     &cloudtrail::kms::CHECK,
     &cloudtrail::cloudwatch_logs::CHECK,
     &cloudtrail::s3_data_events::CHECK,
+    &cloudtrail::management_events::CHECK,
     &kms::enabled::CHECK,
     &kms::rotation::CHECK,
     &config::recorder_recording::CHECK,
@@ -53,6 +59,7 @@ pub static CHECKS: &[&Check] = &[
     &ec2::ebs_snapshot_not_public::CHECK,
     &ec2::no_unrestricted_route_to_igw::CHECK,
     &ec2::nacl_no_admin_ingress::CHECK,
+    &ec2::ebs_default_encryption::CHECK,
     &logs::retention::CHECK,
     &logs::kms::CHECK,
     &rds::storage_encrypted::CHECK,
@@ -67,6 +74,36 @@ pub static CHECKS: &[&Check] = &[
     &rds::cluster_multi_az::CHECK,
     &rds::cluster_backup_retention::CHECK,
     &rds::cluster_deletion_protection::CHECK,
+    &dynamodb::pitr::CHECK,
+    &dynamodb::kms::CHECK,
+    &secretsmanager::rotation::CHECK,
+    &secretsmanager::kms_cmk::CHECK,
+    &sns::kms::CHECK,
+    &sqs::kms::CHECK,
+    &lambda::not_public::CHECK,
+    &efs::encrypted::CHECK,
+    &efs::backup_policy::CHECK,
+    &backup::plan_min_frequency_retention::CHECK,
+    &backup::vault_locked::CHECK,
+    &backup::recovery_point_encrypted::CHECK,
+    &backup::recovery_point_min_retention::CHECK,
+    &backup::resource_protected::CHECK,
+    &cloudwatch::alarm_actions::CHECK,
+    &elb::access_logging::CHECK,
+    &elb::deletion_protection::CHECK,
+    &elb::tls_listeners::CHECK,
+    &iam::root_mfa::CHECK,
+    &iam::root_no_access_keys::CHECK,
+    &iam::password_policy::CHECK,
+    &iam::user_console_mfa::CHECK,
+    &iam::access_keys_rotated::CHECK,
+    &iam::unused_credentials::CHECK,
+    &iam::user_no_direct_policies::CHECK,
+    &iam::no_admin_policies::CHECK,
+    &iam::no_kms_decrypt_on_all_keys::CHECK,
+    &guardduty::enabled::CHECK,
+    &securityhub::enabled::CHECK,
+    &organizations::account_member::CHECK,
 ];
 
 /// The registered check with id `id`.
@@ -148,6 +185,7 @@ mod tests {
         };
         let mut o = Observation::exists(&t);
         o.arn = Some("arn:aws:s3:::gxp-data".into());
+        o.observed_at = Some(crate::checks::testing::OBSERVED_AT.into());
         let props: serde_json::Value = serde_json::from_str(properties)
             .unwrap_or_else(|e| panic!("{}: fixture is not JSON: {e}", c.def.id));
         for (k, v) in props.as_object().expect("fixture is an object") {

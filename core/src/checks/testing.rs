@@ -7,6 +7,9 @@ use serde_json::Value as Json;
 use super::Outcome;
 use crate::observe::{Observation, Target, TargetOrigin};
 
+/// The observation time of the unit fixtures (ages of keys and credentials count from it).
+pub const OBSERVED_AT: &str = "2026-06-01T00:00:00Z";
+
 /// An existing resource of type `resource_type` with the properties of the JSON object `props`.
 pub fn observation(resource_type: &str, identifier: &str, props: Json) -> Observation {
     let t = Target {
@@ -20,6 +23,7 @@ pub fn observation(resource_type: &str, identifier: &str, props: Json) -> Observ
         requirements: vec![],
     };
     let mut o = Observation::exists(&t);
+    o.observed_at = Some(OBSERVED_AT.into());
     if let Json::Object(m) = props {
         o.properties = m;
     }

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind};
 use crate::catalog::SeverityClass;
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::observe::{Existence, Observation, Target};
 
 /// CloudFormation type handled here.
@@ -51,6 +52,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:cloudtrail:R:A:trail/NAME` is the trail, identified by its ARN.
@@ -287,6 +289,64 @@ fn tags_json(tags: Vec<&Tag>) -> Json {
     )
 }
 
+// ---------------------------------------------------------------- account facet
+
+/// Account property: every trail the region sees (its own and other regions' multi-region
+/// trails) with `Name`, `TrailARN`, `HomeRegion`, `IsMultiRegionTrail`, `IsLogging`,
+/// `EventSelectors`, `AdvancedEventSelectors`.
+pub const MANAGEMENT_EVENT_TRAILS: &str = "ManagementEventTrails";
+
+/// The account facet of `cloudtrail.management_events`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[(MANAGEMENT_EVENT_TRAILS, SeverityClass::Security)],
+    checks: &["cloudtrail.management_events"],
+    read: |aws| Box::pin(read_management_event_trails(aws)),
+}];
+
+/// DescribeTrails (with shadow trails), then GetTrailStatus and GetEventSelectors per trail
+/// (by ARN, which also reaches a multi-region trail of another home region).
+async fn read_management_event_trails(aws: &AwsContext) -> FacetProperties {
+    vec![(MANAGEMENT_EVENT_TRAILS, management_event_trails(aws).await)]
+}
+
+async fn management_event_trails(aws: &AwsContext) -> Result<Option<Json>, String> {
+    let client = aws.cloudtrail();
+    let trails = client
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .map_err(|e| format!("CloudTrail DescribeTrails: {}", classify(&e)))?;
+    let mut out = Vec::new();
+    for t in trails.trail_list() {
+        let Some(arn) = t.trail_arn().or(t.name()) else {
+            return Err("CloudTrail DescribeTrails: a trail without TrailARN and Name".into());
+        };
+        let status = client
+            .get_trail_status()
+            .name(arn)
+            .send()
+            .await
+            .map_err(|e| format!("CloudTrail GetTrailStatus {arn}: {}", classify(&e)))?;
+        let selectors = client
+            .get_event_selectors()
+            .trail_name(arn)
+            .send()
+            .await
+            .map_err(|e| format!("CloudTrail GetEventSelectors {arn}: {}", classify(&e)))?;
+        out.push(serde_json::json!({
+            "Name": t.name(),
+            "TrailARN": t.trail_arn(),
+            "HomeRegion": t.home_region(),
+            "IsMultiRegionTrail": t.is_multi_region_trail(),
+            "IsLogging": status.is_logging(),
+            "EventSelectors": selectors.event_selectors().iter().map(event_selector).collect::<Vec<_>>(),
+            "AdvancedEventSelectors": selectors.advanced_event_selectors().iter().map(advanced_event_selector).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(Some(Json::Array(out)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +419,88 @@ mod tests {
             tags_json(vec![&b, &a]),
             json!([{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
         );
+    }
+}
+
+/// The account facet against documented CloudTrail answers.
+#[cfg(test)]
+mod account_facet_tests {
+    use crate::aws::fake_endpoint::{Answer, Request};
+    use crate::checks::Status;
+    use crate::observe::account::testing::{outcome, whole_passes_and_cut_short_errors};
+
+    const ID: &str = "cloudtrail.management_events";
+    const ARN: &str = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org-audit";
+
+    fn error(code: &str) -> Answer {
+        Answer::new(
+            400,
+            "application/x-amz-json-1.1",
+            format!("{{\"__type\":\"{code}\",\"Message\":\"{code}\"}}"),
+        )
+    }
+
+    /// A multi-region trail of another home region (a shadow trail here), logging all
+    /// management events.
+    fn all_events(r: &Request) -> Answer {
+        match r.operation().as_str() {
+            "DescribeTrails" => Answer::json(format!("{{\"trailList\":[{{\"Name\":\"org-audit\",\"S3BucketName\":\"audit-logs\",\"IncludeGlobalServiceEvents\":true,\"IsMultiRegionTrail\":true,\"HomeRegion\":\"eu-west-1\",\"TrailARN\":\"{ARN}\",\"LogFileValidationEnabled\":true,\"HasCustomEventSelectors\":false,\"HasInsightSelectors\":false,\"IsOrganizationTrail\":false}}]}}")),
+            // Status and selectors of a shadow trail are asked by ARN.
+            "GetTrailStatus" if r.text().contains(ARN) => Answer::json("{\"IsLogging\":true,\"LatestDeliveryTime\":1767225600}"),
+            "GetEventSelectors" if r.text().contains(ARN) => Answer::json(format!("{{\"TrailARN\":\"{ARN}\",\"EventSelectors\":[{{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true,\"DataResources\":[],\"ExcludeManagementEventSources\":[]}}]}}")),
+            _ => error("TrailNotFoundException"),
+        }
+    }
+
+    #[tokio::test]
+    async fn trails_are_read_whole_or_not_at_all() {
+        for op in ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"] {
+            let is_cut: fn(&Request) -> bool = match op {
+                "DescribeTrails" => |r| r.operation() == "DescribeTrails",
+                "GetTrailStatus" => |r| r.operation() == "GetTrailStatus",
+                _ => |r| r.operation() == "GetEventSelectors",
+            };
+            whole_passes_and_cut_short_errors(all_events, is_cut, ID, &[]).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn write_only_or_no_trail_fails_and_unreadable_errors() {
+        let write_only = |r: &Request| {
+            match r.operation().as_str() {
+            "GetEventSelectors" => Answer::json(format!("{{\"TrailARN\":\"{ARN}\",\"EventSelectors\":[{{\"ReadWriteType\":\"WriteOnly\",\"IncludeManagementEvents\":true,\"DataResources\":[]}}]}}")),
+            _ => all_events(r),
+        }
+        };
+        let out = outcome(write_only, ID, &[]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "org-audit: management events WriteOnly")
+        );
+        let advanced = |r: &Request| {
+            match r.operation().as_str() {
+            "GetEventSelectors" => Answer::json(format!("{{\"TrailARN\":\"{ARN}\",\"AdvancedEventSelectors\":[{{\"Name\":\"Management events selector\",\"FieldSelectors\":[{{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]}}]}}]}}")),
+            _ => all_events(r),
+        }
+        };
+        assert_eq!(outcome(advanced, ID, &[]).await.status, Status::Passed);
+        let none = |_: &Request| Answer::json("{\"trailList\":[]}");
+        let out = outcome(none, ID, &[]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "no trail")
+        );
+        for failing in ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"] {
+            let answer = move |r: &Request| {
+                if r.operation() == failing {
+                    error("AccessDeniedException")
+                } else {
+                    all_events(r)
+                }
+            };
+            let out = outcome(answer, ID, &[]).await;
+            assert_eq!(out.status, Status::Error, "{failing}: {out:?}");
+            assert!(out.detail.unwrap_or_default().contains(failing));
+        }
     }
 }

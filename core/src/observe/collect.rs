@@ -4,9 +4,16 @@
 use crate::aws::AwsContext;
 use crate::observe::{services, Existence, Observation, Target};
 
-/// Observe one target with the collector of its service ([`super::services`]). Never
-/// panics; read failures are recorded in the observation.
+/// Observe one target with the collector of its service ([`super::services`]), then the
+/// cross-service reads its checks need ([`super::supplements`]). Never panics; read failures
+/// are recorded in the observation.
 pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
+    let mut obs = collect_own(aws, target).await;
+    super::supplements::supplement(aws, target, &mut obs).await;
+    obs
+}
+
+async fn collect_own(aws: &AwsContext, target: &Target) -> Observation {
     match services::for_resource_type(&target.resource_type) {
         Some(service) => (service.collect)(aws, target).await,
         None => Observation::with_existence(

@@ -67,6 +67,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: &[],
 };
 
 /// Tag-based discovery: `arn:aws:config:R:A:configuration-recorder/NAME/ID` is recorder NAME (delivery channels have no ARN).

@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
 use crate::catalog::SeverityClass::{self, Cosmetic, Functional, Security};
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::observe::{Existence, Observation, Target};
 use aws_sdk_ec2::types::{Filter, IpPermission, SecurityGroup, Tag};
 
@@ -120,6 +121,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:ec2:R:A:KIND/ID` for KIND `vpc`, `security-group`,
@@ -486,6 +488,54 @@ async fn collect_vpc_endpoint(aws: &AwsContext, target: &Target) -> Observation 
     obs
 }
 
+// ---------------------------------------------------------------- account facet
+
+/// Account property: EBS encryption by default in the region (GetEbsEncryptionByDefault).
+pub const EBS_ENCRYPTION_BY_DEFAULT: &str = "EbsEncryptionByDefault";
+/// Account property: the region's default EBS KMS key (GetEbsDefaultKmsKeyId).
+pub const EBS_DEFAULT_KMS_KEY_ID: &str = "EbsDefaultKmsKeyId";
+
+/// The account facet of `ec2.ebs_default_encryption`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[
+        (EBS_ENCRYPTION_BY_DEFAULT, SeverityClass::Security),
+        (EBS_DEFAULT_KMS_KEY_ID, SeverityClass::Security),
+    ],
+    checks: &["ec2.ebs_default_encryption"],
+    read: |aws| Box::pin(read_ebs_defaults(aws)),
+}];
+
+/// GetEbsEncryptionByDefault and GetEbsDefaultKmsKeyId, each recorded on its own property.
+async fn read_ebs_defaults(aws: &AwsContext) -> FacetProperties {
+    let client = aws.ec2();
+    let (enabled, key) = futures::join!(
+        client.get_ebs_encryption_by_default().send(),
+        client.get_ebs_default_kms_key_id().send()
+    );
+    // A successful answer without its value is malformed: an error, never a made-up
+    // "disabled" or "no key".
+    let enabled = match enabled {
+        Ok(out) => out
+            .ebs_encryption_by_default()
+            .map(|b| Some(Json::Bool(b)))
+            .ok_or_else(|| {
+                "EC2 GetEbsEncryptionByDefault: answer without EbsEncryptionByDefault".to_string()
+            }),
+        Err(e) => Err(format!("EC2 GetEbsEncryptionByDefault: {}", classify(&e))),
+    };
+    let key = match key {
+        Ok(out) => out
+            .kms_key_id()
+            .map(|k| Some(Json::String(k.to_string())))
+            .ok_or_else(|| "EC2 GetEbsDefaultKmsKeyId: answer without KmsKeyId".to_string()),
+        Err(e) => Err(format!("EC2 GetEbsDefaultKmsKeyId: {}", classify(&e))),
+    };
+    vec![
+        (EBS_ENCRYPTION_BY_DEFAULT, enabled),
+        (EBS_DEFAULT_KMS_KEY_ID, key),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,5 +762,109 @@ mod tests {
         let o =
             crate::checks::evaluate_id("ec2.instance_profile_attached", &obs, &Default::default());
         assert_eq!(o.status, Status::Failed, "{o:?}");
+    }
+}
+
+/// The account facet against documented EC2 answers.
+#[cfg(test)]
+mod account_facet_tests {
+    use crate::aws::fake_endpoint::{Answer, Request};
+    use crate::checks::Status;
+    use crate::observe::account::testing::{outcome, whole_passes_and_cut_short_errors};
+
+    const ID: &str = "ec2.ebs_default_encryption";
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    fn ec2_xml(operation: &str, inner: &str) -> Answer {
+        Answer::xml(format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{operation}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>{inner}</{operation}Response>"
+        ))
+    }
+
+    fn ec2_error(status: u16, code: &str) -> Answer {
+        Answer::new(status, "text/xml", format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code><Message>{code}</Message></Error></Errors><RequestID>r</RequestID></Response>"
+        ))
+    }
+
+    fn enabled_with_key(r: &Request) -> Answer {
+        match r.operation().as_str() {
+            "GetEbsEncryptionByDefault" => ec2_xml(
+                "GetEbsEncryptionByDefault",
+                "<ebsEncryptionByDefault>true</ebsEncryptionByDefault><sseType>sse-ebs</sseType>",
+            ),
+            "GetEbsDefaultKmsKeyId" => ec2_xml(
+                "GetEbsDefaultKmsKeyId",
+                &format!("<kmsKeyId>{KEY}</kmsKeyId>"),
+            ),
+            _ => ec2_error(400, "InvalidAction"),
+        }
+    }
+
+    #[tokio::test]
+    async fn encryption_by_default_and_its_key_are_read_whole_or_not_at_all() {
+        // Without an expected key only GetEbsEncryptionByDefault decides.
+        whole_passes_and_cut_short_errors(
+            enabled_with_key,
+            |r| r.operation() == "GetEbsEncryptionByDefault",
+            ID,
+            &[],
+        )
+        .await;
+        // With one, both reads decide.
+        for cut in ["GetEbsEncryptionByDefault", "GetEbsDefaultKmsKeyId"] {
+            let is_cut: fn(&Request) -> bool = if cut == "GetEbsDefaultKmsKeyId" {
+                |r| r.operation() == "GetEbsDefaultKmsKeyId"
+            } else {
+                |r| r.operation() == "GetEbsEncryptionByDefault"
+            };
+            whole_passes_and_cut_short_errors(enabled_with_key, is_cut, ID, &[("kms_key_id", KEY)])
+                .await;
+        }
+    }
+
+    #[tokio::test]
+    async fn disabled_or_another_key_fails_and_an_unanswered_key_read_errors_when_it_matters() {
+        let disabled = |r: &Request| match r.operation().as_str() {
+            "GetEbsEncryptionByDefault" => ec2_xml(
+                "GetEbsEncryptionByDefault",
+                "<ebsEncryptionByDefault>false</ebsEncryptionByDefault>",
+            ),
+            _ => enabled_with_key(r),
+        };
+        let out = outcome(disabled, ID, &[("kms_key_id", KEY)]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "disabled")
+        );
+        let other = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
+        let out = outcome(enabled_with_key, ID, &[("kms_key_id", other)]).await;
+        assert_eq!(out.status, Status::Failed, "{out:?}");
+        let out = outcome(
+            enabled_with_key,
+            ID,
+            &[("kms_key_id", "1234abcd-12ab-34cd-56ef-1234567890ab")],
+        )
+        .await;
+        assert_eq!(
+            out.status,
+            Status::Passed,
+            "a key id matches its ARN: {out:?}"
+        );
+        // An endpoint without GetEbsDefaultKmsKeyId (moto 5.2, LocalStack 2026.3): the key
+        // cannot be compared, so only a check expecting a key is an error.
+        let no_key_api = |r: &Request| match r.operation().as_str() {
+            "GetEbsDefaultKmsKeyId" => Answer::empty(500),
+            _ => enabled_with_key(r),
+        };
+        assert_eq!(outcome(no_key_api, ID, &[]).await.status, Status::Passed);
+        let out = outcome(no_key_api, ID, &[("kms_key_id", KEY)]).await;
+        assert_eq!(out.status, Status::Error, "{out:?}");
+        let denied = |_: &Request| ec2_error(403, "UnauthorizedOperation");
+        assert_eq!(outcome(denied, ID, &[]).await.status, Status::Error);
+        // A successful answer without the value is not "disabled".
+        let empty = |r: &Request| ec2_xml(&r.operation(), "");
+        let out = outcome(empty, ID, &[]).await;
+        assert_eq!(out.status, Status::Error, "{out:?}");
     }
 }

@@ -37,6 +37,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: &[],
 };
 
 /// Tag-based discovery: `arn:aws:kms:R:A:key/ID` is key ID.

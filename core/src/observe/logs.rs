@@ -39,6 +39,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: &[],
 };
 
 /// Tag-based discovery: `arn:aws:logs:R:A:log-group:NAME[:*]` is log group NAME.

@@ -7,17 +7,33 @@
 //! observations, so they are unit-tested without an emulator; refresh re-collects
 //! observations only.
 
+pub mod account;
+pub mod backup;
+pub mod backup_selections;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod collect;
 pub mod config;
 pub mod discovery;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
+pub mod elb;
+pub mod guardduty;
+pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
+pub mod organizations;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
+pub mod securityhub;
 pub mod services;
+pub mod sns;
+pub mod sqs;
 pub mod stack;
+pub mod supplements;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +54,8 @@ pub enum TargetOrigin {
     Spec,
     /// Found through tag-based discovery (Resource Groups Tagging API).
     Discovered,
+    /// The account and region of the provider (the `expected_account` block).
+    Account,
 }
 
 /// A resource to observe and check.
@@ -87,6 +105,11 @@ pub struct Observation {
     /// A check that needs such a property is `error`, never `passed`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub errors: BTreeMap<String, String>,
+    /// When the collector read it (RFC 3339), for checks that compare ages (access keys,
+    /// last use of credentials); set by the account collector. Not a property, so it is no
+    /// drift.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<String>,
 }
 
 impl Observation {
@@ -100,6 +123,7 @@ impl Observation {
             existence: Existence::Exists,
             properties: Map::new(),
             errors: BTreeMap::new(),
+            observed_at: None,
         }
     }
 
@@ -143,6 +167,27 @@ impl Observation {
         let top = path.split(['.', '[']).next().unwrap_or(path);
         self.errors.get(top).map(String::as_str)
     }
+}
+
+/// CloudFormation `Tags` (`[{"Key", "Value"}]`, sorted by key) from key/value pairs; `None`
+/// when there are none (an untagged resource has no `Tags` property).
+pub fn tag_list<K: AsRef<str>, V: AsRef<str>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Option<Json> {
+    let mut pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .map(|(k, v)| (k.as_ref().to_string(), v.as_ref().to_string()))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort();
+    Some(Json::Array(
+        pairs
+            .into_iter()
+            .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+            .collect(),
+    ))
 }
 
 /// One step of a dotted property path.

@@ -5,7 +5,8 @@
 //! and are recorded in CloudFormation shape. "Not configured" answers
 //! (`ServerSideEncryptionConfigurationNotFoundError`, `NoSuchPublicAccessBlockConfiguration`,
 //! `ObjectLockConfigurationNotFoundError`, `NoSuchBucketPolicy`,
-//! `ReplicationConfigurationNotFoundError`, `OwnershipControlsNotFoundError`, `NoSuchTagSet`)
+//! `ReplicationConfigurationNotFoundError`, `OwnershipControlsNotFoundError`,
+//! `NoSuchLifecycleConfiguration`, `NoSuchTagSet`)
 //! leave the property absent.
 //!
 //! Facts CloudFormation keeps elsewhere or not at all:
@@ -16,14 +17,15 @@
 //!   that the pure `s3.encryption` check can compare aliases with keys.
 
 use aws_sdk_s3::types::{
-    LoggingEnabled, ObjectLockConfiguration, OwnershipControls, PublicAccessBlockConfiguration,
-    ReplicationRule, ServerSideEncryptionConfiguration,
+    LifecycleRule, LoggingEnabled, ObjectLockConfiguration, OwnershipControls,
+    PublicAccessBlockConfiguration, ReplicationRule, ServerSideEncryptionConfiguration,
 };
 use aws_sdk_s3::Client;
 use serde_json::{json, Map, Value as Json};
 
 use crate::aws::{classify, AwsContext, AwsErrorKind, ClassifiedError};
 use crate::catalog::SeverityClass;
+use crate::observe::services::{AccountFacet, FacetProperties};
 use crate::observe::{kms, Existence, Observation, Target};
 
 const BUCKET: &str = "AWS::S3::Bucket";
@@ -44,6 +46,7 @@ pub const PROPERTY_CLASSES: &[(&str, &str, SeverityClass)] = &[
     (BUCKET, "LoggingConfiguration", SeverityClass::Security),
     (BUCKET, "BucketPolicy", SeverityClass::Security),
     (BUCKET, "OwnershipControls", SeverityClass::Security),
+    (BUCKET, "LifecycleConfiguration", SeverityClass::Security),
     (
         BUCKET,
         "ReplicationConfiguration",
@@ -61,6 +64,7 @@ pub const SERVICE: crate::observe::services::Service = crate::observe::services:
     collect: |aws, target| Box::pin(collect(aws, target)),
     discover,
     property_classes: PROPERTY_CLASSES,
+    account_facets: ACCOUNT_FACETS,
 };
 
 /// Tag-based discovery: `arn:aws:s3:::NAME` is the bucket NAME.
@@ -111,6 +115,10 @@ pub const READS: &[(&str, &[&str])] = &[
     ("GetBucketReplication", &["ReplicationConfiguration"]),
     ("GetBucketPolicy", &["BucketPolicy"]),
     ("GetBucketOwnershipControls", &["OwnershipControls"]),
+    (
+        "GetBucketLifecycleConfiguration",
+        &["LifecycleConfiguration"],
+    ),
     ("GetBucketTagging", &["Tags"]),
 ];
 
@@ -176,7 +184,7 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
         }
     };
 
-    let (enc, ver, pab, lock, log, rep, pol, own, tags) = futures::join!(
+    let (enc, ver, pab, lock, log, rep, pol, own, life, tags) = futures::join!(
         read_encryption(&client, &name),
         read_versioning(&client, &name),
         read_public_access_block(&client, &name),
@@ -185,9 +193,10 @@ pub async fn collect(aws: &AwsContext, target: &Target) -> Observation {
         read_replication(&client, &name),
         read_policy(&client, &name),
         read_ownership_controls(&client, &name),
+        read_lifecycle(&client, &name),
         read_tags(&client, &name),
     );
-    let results: [Read; READS.len()] = [enc, ver, pab, lock, log, rep, pol, own, tags];
+    let results: [Read; READS.len()] = [enc, ver, pab, lock, log, rep, pol, own, life, tags];
     let parts: Vec<Part> = READS
         .iter()
         .zip(results)
@@ -394,6 +403,153 @@ pub fn ownership_controls_json(c: &OwnershipControls) -> Json {
         .map(|r| json!({ "ObjectOwnership": r.object_ownership().as_str() }))
         .collect();
     json!({ "Rules": rules })
+}
+
+async fn read_lifecycle(client: &Client, name: &str) -> Read {
+    match client
+        .get_bucket_lifecycle_configuration()
+        .bucket(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(lifecycle_json(out.rules())
+            .map(|c| vec![("LifecycleConfiguration", c)])
+            .unwrap_or_default()),
+        Err(e) => absent_on(classify(&e), "NoSuchLifecycleConfiguration"),
+    }
+}
+
+/// `LifecycleConfiguration` in CloudFormation shape (`{"Rules": [...]}`); `None` without
+/// rules. The rule filter's prefix, tags and object sizes are recorded at rule level, as
+/// CloudFormation has them.
+pub fn lifecycle_json(rules: &[LifecycleRule]) -> Option<Json> {
+    let date = |d: &aws_smithy_types::DateTime| {
+        d.fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap_or_else(|_| d.secs().to_string())
+    };
+    let rules: Vec<Json> = rules
+        .iter()
+        .map(|rule| {
+            let mut r = Map::new();
+            if let Some(id) = rule.id() {
+                r.insert("Id".into(), json!(id));
+            }
+            r.insert("Status".into(), json!(rule.status().as_str()));
+            let filter = rule.filter();
+            let and = filter.and_then(|f| f.and());
+            #[allow(deprecated)]
+            let prefix = rule
+                .prefix()
+                .or(filter.and_then(|f| f.prefix()))
+                .or(and.and_then(|a| a.prefix()));
+            if let Some(prefix) = prefix.filter(|p| !p.is_empty()) {
+                r.insert("Prefix".into(), json!(prefix));
+            }
+            let tags: Vec<Json> = filter
+                .and_then(|f| f.tag())
+                .into_iter()
+                .chain(and.map_or(&[][..], |a| a.tags()))
+                .map(|t| json!({"Key": t.key(), "Value": t.value()}))
+                .collect();
+            if !tags.is_empty() {
+                r.insert("TagFilters".into(), Json::Array(tags));
+            }
+            let sizes = [
+                (
+                    "ObjectSizeGreaterThan",
+                    filter
+                        .and_then(|f| f.object_size_greater_than())
+                        .or(and.and_then(|a| a.object_size_greater_than())),
+                ),
+                (
+                    "ObjectSizeLessThan",
+                    filter
+                        .and_then(|f| f.object_size_less_than())
+                        .or(and.and_then(|a| a.object_size_less_than())),
+                ),
+            ];
+            for (key, size) in sizes {
+                if let Some(size) = size {
+                    r.insert(key.into(), json!(size.to_string()));
+                }
+            }
+            if let Some(exp) = rule.expiration() {
+                if let Some(days) = exp.days() {
+                    r.insert("ExpirationInDays".into(), json!(days));
+                }
+                if let Some(d) = exp.date() {
+                    r.insert("ExpirationDate".into(), json!(date(d)));
+                }
+                if let Some(marker) = exp.expired_object_delete_marker() {
+                    r.insert("ExpiredObjectDeleteMarker".into(), json!(marker));
+                }
+            }
+            if let Some(nve) = rule.noncurrent_version_expiration() {
+                let mut n = Map::new();
+                if let Some(days) = nve.noncurrent_days() {
+                    n.insert("NoncurrentDays".into(), json!(days));
+                }
+                if let Some(newer) = nve.newer_noncurrent_versions() {
+                    n.insert("NewerNoncurrentVersions".into(), json!(newer));
+                }
+                r.insert("NoncurrentVersionExpiration".into(), Json::Object(n));
+            }
+            let transitions: Vec<Json> = rule
+                .transitions()
+                .iter()
+                .map(|t| {
+                    let mut m = Map::new();
+                    if let Some(class) = t.storage_class() {
+                        m.insert("StorageClass".into(), json!(class.as_str()));
+                    }
+                    if let Some(days) = t.days() {
+                        m.insert("TransitionInDays".into(), json!(days));
+                    }
+                    if let Some(d) = t.date() {
+                        m.insert("TransitionDate".into(), json!(date(d)));
+                    }
+                    Json::Object(m)
+                })
+                .collect();
+            if !transitions.is_empty() {
+                r.insert("Transitions".into(), Json::Array(transitions));
+            }
+            let noncurrent: Vec<Json> = rule
+                .noncurrent_version_transitions()
+                .iter()
+                .map(|t| {
+                    let mut m = Map::new();
+                    if let Some(class) = t.storage_class() {
+                        m.insert("StorageClass".into(), json!(class.as_str()));
+                    }
+                    if let Some(days) = t.noncurrent_days() {
+                        m.insert("TransitionInDays".into(), json!(days));
+                    }
+                    if let Some(newer) = t.newer_noncurrent_versions() {
+                        m.insert("NewerNoncurrentVersions".into(), json!(newer));
+                    }
+                    Json::Object(m)
+                })
+                .collect();
+            if !noncurrent.is_empty() {
+                r.insert(
+                    "NoncurrentVersionTransitions".into(),
+                    Json::Array(noncurrent),
+                );
+            }
+            if let Some(days) = rule
+                .abort_incomplete_multipart_upload()
+                .and_then(|a| a.days_after_initiation())
+            {
+                r.insert(
+                    "AbortIncompleteMultipartUpload".into(),
+                    json!({ "DaysAfterInitiation": days }),
+                );
+            }
+            Json::Object(r)
+        })
+        .collect();
+    (!rules.is_empty()).then(|| json!({ "Rules": rules }))
 }
 
 async fn read_object_lock(client: &Client, name: &str) -> Read {
@@ -605,6 +761,82 @@ async fn resolve_aliases(
     }
 }
 
+// ---------------------------------------------------------------- account facet
+
+/// Account property: the account's public access block (S3 Control GetPublicAccessBlock),
+/// `{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"}`;
+/// absent when none is set (NoSuchPublicAccessBlockConfiguration).
+pub const ACCOUNT_PUBLIC_ACCESS_BLOCK: &str = "AccountPublicAccessBlock";
+
+/// The account facet of `s3.account_public_access_block`.
+pub const ACCOUNT_FACETS: &[AccountFacet] = &[AccountFacet {
+    properties: &[(ACCOUNT_PUBLIC_ACCESS_BLOCK, SeverityClass::Security)],
+    checks: &["s3.account_public_access_block"],
+    read: |aws| Box::pin(read_account_public_access_block(aws)),
+}];
+
+/// S3 Control GetPublicAccessBlock for the account the provider acts in.
+async fn read_account_public_access_block(aws: &AwsContext) -> FacetProperties {
+    const API: &str = "S3 Control GetPublicAccessBlock";
+    let Some(account) = aws.identity.account.clone() else {
+        return vec![(
+            ACCOUNT_PUBLIC_ACCESS_BLOCK,
+            Err(format!(
+                "{API}: the account id is unknown (STS GetCallerIdentity)"
+            )),
+        )];
+    };
+    let value = match aws
+        .s3control()
+        .get_public_access_block()
+        .account_id(account)
+        .send()
+        .await
+    {
+        Ok(out) => match out.public_access_block_configuration() {
+            Some(c) => account_public_access_block_json(c).map(Some),
+            None => Err(format!(
+                "{API}: answer without PublicAccessBlockConfiguration"
+            )),
+        },
+        Err(e) => match absent_on(classify(&e), "NoSuchPublicAccessBlockConfiguration") {
+            Ok(_) => Ok(None),
+            Err(err) => Err(format!("{API}: {err}")),
+        },
+    };
+    vec![(ACCOUNT_PUBLIC_ACCESS_BLOCK, value)]
+}
+
+/// The account's public access block as recorded; a setting missing from the answer makes
+/// it an error (AWS answers all four), never a made-up `false` or `true`.
+pub fn account_public_access_block_json(
+    c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration,
+) -> Result<Json, String> {
+    let settings = [
+        ("BlockPublicAcls", c.block_public_acls()),
+        ("IgnorePublicAcls", c.ignore_public_acls()),
+        ("BlockPublicPolicy", c.block_public_policy()),
+        ("RestrictPublicBuckets", c.restrict_public_buckets()),
+    ];
+    let missing: Vec<&str> = settings
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| *k)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "S3 Control GetPublicAccessBlock: the answer has no {}",
+            missing.join(", ")
+        ));
+    }
+    Ok(Json::Object(
+        settings
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), Json::Bool(v.unwrap_or_default())))
+            .collect(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -727,6 +959,42 @@ mod tests {
     }
 
     #[test]
+    fn lifecycle_rules_are_cloudformation_shaped() {
+        use aws_sdk_s3::types::{
+            ExpirationStatus, LifecycleExpiration, LifecycleRuleFilter,
+            NoncurrentVersionExpiration, Transition, TransitionStorageClass,
+        };
+        let rule = LifecycleRule::builder()
+            .id("keep")
+            .status(ExpirationStatus::Enabled)
+            .filter(LifecycleRuleFilter::builder().prefix("records/").build())
+            .expiration(LifecycleExpiration::builder().days(3650).build())
+            .noncurrent_version_expiration(
+                NoncurrentVersionExpiration::builder()
+                    .noncurrent_days(2555)
+                    .build(),
+            )
+            .transitions(
+                Transition::builder()
+                    .days(90)
+                    .storage_class(TransitionStorageClass::Glacier)
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        assert_eq!(
+            lifecycle_json(&[rule]),
+            Some(json!({"Rules": [{
+                "Id": "keep", "Status": "Enabled", "Prefix": "records/",
+                "ExpirationInDays": 3650,
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 2555},
+                "Transitions": [{"StorageClass": "GLACIER", "TransitionInDays": 90}]
+            }]}))
+        );
+        assert_eq!(lifecycle_json(&[]), None);
+    }
+
+    #[test]
     fn unset_public_access_flags_are_false() {
         let c = PublicAccessBlockConfiguration::builder()
             .block_public_acls(true)
@@ -751,6 +1019,10 @@ mod tests {
 
     fn object_lock_body() -> String {
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ObjectLockConfiguration {NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>")
+    }
+
+    fn lifecycle_body() -> String {
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LifecycleConfiguration {NS}><Rule><ID>keep-record-versions</ID><Filter><Prefix>records/</Prefix></Filter><Status>Enabled</Status><Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition><NoncurrentVersionExpiration><NoncurrentDays>2555</NoncurrentDays></NoncurrentVersionExpiration><AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>")
     }
 
     fn ownership_body() -> String {
@@ -789,6 +1061,8 @@ mod tests {
             Answer::s3_error(404, "NoSuchBucketPolicy")
         } else if query.contains("ownershipControls") {
             xml(ownership_body())
+        } else if query.contains("lifecycle") {
+            xml(lifecycle_body())
         } else if query.contains("tagging") {
             Answer::s3_error(404, "NoSuchTagSet")
         } else {
@@ -834,6 +1108,7 @@ mod tests {
             "s3.encryption",
             "s3.object_lock",
             "s3.acl_disabled",
+            "s3.lifecycle_retention",
         ]
         .iter()
         .map(|id| {
@@ -849,7 +1124,7 @@ mod tests {
     async fn s3_answers_cut_short_are_errors_never_made_up_values() {
         use crate::aws::fake_endpoint::{cut, cut_points};
         use crate::checks::Status;
-        let cases: [(&str, &str, &str, String); 4] = [
+        let cases: [(&str, &str, &str, String); 5] = [
             (
                 "versioning",
                 "s3.versioning",
@@ -873,6 +1148,12 @@ mod tests {
                 "s3.acl_disabled",
                 "GetBucketOwnershipControls",
                 ownership_body(),
+            ),
+            (
+                "lifecycle",
+                "s3.lifecycle_retention",
+                "GetBucketLifecycleConfiguration",
+                lifecycle_body(),
             ),
         ];
         let mut wrong = Vec::new();
@@ -940,9 +1221,98 @@ mod tests {
         for (id, outcome) in bucket_outcomes("", String::new()).await {
             assert_eq!(outcome.status, Status::Passed, "{id}: {outcome:?}");
         }
+        let short = lifecycle_body().replace(">2555<", ">30<");
+        let outcomes = bucket_outcomes("lifecycle", short).await;
+        assert_eq!(outcomes[4].1.status, Status::Failed, "{:?}", outcomes[4]);
+        assert_eq!(
+            outcomes[4].1.actual,
+            "rule \"keep-record-versions\" deletes noncurrent versions after 30 day(s)"
+        );
+        let none = crate::aws::fake_endpoint::Answer::s3_error(404, "NoSuchLifecycleConfiguration");
+        let outcomes = bucket_outcomes_answered("lifecycle", none).await;
+        assert_eq!(outcomes[4].1.status, Status::Passed, "{:?}", outcomes[4]);
+        assert_eq!(outcomes[4].1.actual, "no lifecycle configuration");
+        let denied = crate::aws::fake_endpoint::Answer::s3_error(403, "AccessDenied");
+        let outcomes = bucket_outcomes_answered("lifecycle", denied).await;
+        assert_eq!(outcomes[4].1.status, Status::Error, "{:?}", outcomes[4]);
         let suspended = versioning_body().replace("Enabled</Status>", "Suspended</Status>");
         let outcomes = bucket_outcomes("versioning", suspended).await;
         assert_eq!(outcomes[0].1.status, Status::Failed, "{:?}", outcomes[0]);
         assert_eq!(outcomes[0].1.actual, "Suspended");
+    }
+}
+
+/// The account facet against documented S3 Control answers.
+#[cfg(test)]
+mod account_facet_tests {
+    use crate::aws::fake_endpoint::{Answer, Request};
+    use crate::checks::Status;
+    use crate::observe::account::testing::{outcome, whole_passes_and_cut_short_errors};
+
+    const ID: &str = "s3.account_public_access_block";
+
+    fn block(policy: bool) -> Answer {
+        Answer::new(200, "application/xml", format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>{policy}</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
+        ))
+    }
+
+    fn control_error(status: u16, code: &str) -> Answer {
+        Answer::new(status, "application/xml", format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Code>{code}</Code><Message>{code}</Message></Error><RequestId>r</RequestId><HostId>h</HostId></ErrorResponse>"
+        ))
+    }
+
+    fn all_on(r: &Request) -> Answer {
+        // The account id travels in a header, the path is the account's configuration.
+        if r.target == "/v20180820/configuration/publicAccessBlock"
+            && r.header("x-amz-account-id") == Some("123456789012")
+        {
+            block(true)
+        } else {
+            Answer::s3_error(400, "UnexpectedRequest")
+        }
+    }
+
+    #[tokio::test]
+    async fn the_account_block_is_read_from_s3_control_whole_or_not_at_all() {
+        whole_passes_and_cut_short_errors(all_on, |_| true, ID, &[]).await;
+    }
+
+    #[tokio::test]
+    async fn a_setting_off_or_no_block_fails_and_a_denied_read_errors() {
+        let out = outcome(|_| block(false), ID, &[]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "off: BlockPublicPolicy")
+        );
+        // S3 Control wraps its errors in `<ErrorResponse>` (unlike S3).
+        let none = |_: &Request| control_error(404, "NoSuchPublicAccessBlockConfiguration");
+        let out = outcome(none, ID, &[]).await;
+        assert_eq!(
+            (out.status, out.actual.as_str()),
+            (Status::Failed, "not configured")
+        );
+        for answer in [
+            control_error(403, "AccessDenied"),
+            control_error(503, "SlowDown"),
+            Answer::empty(501),
+            // The S3 (unwrapped) form of the "not configured" code is not S3 Control's
+            // answer: not trusted as "not configured".
+            Answer::s3_error(404, "NoSuchPublicAccessBlockConfiguration"),
+        ] {
+            let out = outcome(move |_| answer.clone(), ID, &[]).await;
+            assert_eq!(out.status, Status::Error, "{out:?}");
+        }
+        // An answer that leaves a setting out is not evaluated.
+        let partial = |_: &Request| {
+            Answer::new(200, "application/xml", "<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\"><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>")
+        };
+        let out = outcome(partial, ID, &[]).await;
+        assert_eq!(out.status, Status::Error, "{out:?}");
+        assert!(
+            out.detail.unwrap_or_default().contains("IgnorePublicAcls"),
+            "names what is missing"
+        );
     }
 }

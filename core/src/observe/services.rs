@@ -8,7 +8,11 @@
 
 use futures::future::BoxFuture;
 
-use super::{cloudtrail, config, ec2, kms, logs, rds, s3, Observation, Target};
+use super::{
+    account, backup, cloudtrail, cloudwatch, config, dynamodb, ec2, efs, elb, guardduty, iam, kms,
+    lambda, logs, organizations, rds, s3, secretsmanager, securityhub, sns, sqs, Observation,
+    Target,
+};
 use crate::aws::AwsContext;
 use crate::catalog::{CheckDef, SeverityClass};
 
@@ -19,11 +23,32 @@ pub type Collect = for<'a> fn(&'a AwsContext, &'a Target) -> BoxFuture<'a, Obser
 /// Drift classes: (CloudFormation type, top-level property, class).
 pub type PropertyClasses = &'static [(&'static str, &'static str, SeverityClass)];
 
+/// What one facet read gives: per top-level property of the account observation, its value
+/// (`Ok(None)`: readable, not configured) or why it could not be read.
+pub type FacetProperties = Vec<(&'static str, Result<Option<serde_json::Value>, String>)>;
+
+/// Reads one account facet. Never panics; a failed read is an `Err` on its properties.
+pub type ReadFacet = for<'a> fn(&'a AwsContext) -> BoxFuture<'a, FacetProperties>;
+
+/// What one service reads about the account and region (the `AWS::::Account` target,
+/// [`super::account`]): some properties of the account observation, read only when the
+/// account target runs one of `checks`.
+#[derive(Debug)]
+pub struct AccountFacet {
+    /// The top-level properties it records, with their drift class.
+    pub properties: &'static [(&'static str, SeverityClass)],
+    /// The checks that read them: the facet is read only for a target running one of them.
+    pub checks: &'static [&'static str],
+    /// Reads the facet.
+    pub read: ReadFacet,
+}
+
 /// One AWS service the provider observes.
 #[derive(Debug)]
 pub struct Service {
-    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...); the checks of
-    /// the service name it as their `service`.
+    /// The service namespace of its ARNs and IAM actions (`s3`, `logs`, ...), unless
+    /// [`namespace`] maps it (`elb` → `elasticloadbalancing`); the checks of the service
+    /// name it as their `service` and id prefix.
     pub name: &'static str,
     /// The SDK client its collector reads with (`aws-sdk-s3`, ...).
     pub sdk_client: &'static str,
@@ -41,6 +66,8 @@ pub struct Service {
     pub discover: fn(arn: &str, rest: &str) -> Option<(&'static str, String)>,
     /// Drift classes of its properties; properties not listed are functional.
     pub property_classes: PropertyClasses,
+    /// What it reads about the account for account-level checks (none for most services).
+    pub account_facets: &'static [AccountFacet],
 }
 
 /// Every service the provider observes, in drift-table order.
@@ -52,6 +79,20 @@ pub const SERVICES: &[&Service] = &[
     &logs::SERVICE,
     &ec2::SERVICE,
     &rds::SERVICE,
+    &dynamodb::SERVICE,
+    &secretsmanager::SERVICE,
+    &sns::SERVICE,
+    &sqs::SERVICE,
+    &lambda::SERVICE,
+    &efs::SERVICE,
+    &backup::SERVICE,
+    &cloudwatch::SERVICE,
+    &elb::SERVICE,
+    &account::SERVICE,
+    &iam::SERVICE,
+    &guardduty::SERVICE,
+    &securityhub::SERVICE,
+    &organizations::SERVICE,
 ];
 
 /// The service whose collector observes CloudFormation type `resource_type`.
@@ -62,9 +103,49 @@ pub fn for_resource_type(resource_type: &str) -> Option<&'static Service> {
         .find(|s| s.resource_types.contains(&resource_type))
 }
 
-/// The service with ARN namespace `name`.
+/// The service named `name` (the `service` of its checks).
 pub fn named(name: &str) -> Option<&'static Service> {
     SERVICES.iter().copied().find(|s| s.name == name)
+}
+
+/// Every account facet of every service, with its service.
+pub fn account_facets() -> impl Iterator<Item = (&'static Service, &'static AccountFacet)> {
+    SERVICES
+        .iter()
+        .copied()
+        .flat_map(|s| s.account_facets.iter().map(move |f| (s, f)))
+}
+
+/// The account facet recording top-level property `property`.
+pub fn account_facet_of(property: &str) -> Option<&'static AccountFacet> {
+    account_facets()
+        .map(|(_, f)| f)
+        .find(|f| f.properties.iter().any(|(p, _)| *p == property))
+}
+
+/// Services whose ARN and IAM namespace differs from their name: (name, namespace). The
+/// `efs.*` checks are read with `elasticfilesystem:` actions from `arn:aws:elasticfilesystem:`
+/// resources, the `elb.*` checks with `elasticloadbalancing:` actions.
+pub const ARN_NAMESPACES: &[(&str, &str)] = &[
+    ("efs", "elasticfilesystem"),
+    ("elb", "elasticloadbalancing"),
+];
+
+/// The ARN and IAM namespace of service `name` (its name unless [`ARN_NAMESPACES`] says
+/// otherwise).
+pub fn namespace(name: &str) -> &str {
+    ARN_NAMESPACES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(name, |(_, ns)| ns)
+}
+
+/// The service whose ARNs have namespace `namespace` (`s3`, `elasticfilesystem`, ...).
+pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
+    SERVICES
+        .iter()
+        .copied()
+        .find(|s| self::namespace(s.name) == namespace)
 }
 
 /// The IAM actions needed to evaluate `check`: its own ([`CheckDef::iam_actions`]) and those
@@ -72,19 +153,42 @@ pub fn named(name: &str) -> Option<&'static Service> {
 /// ([`Service::iam_actions`] that [`service_action_observes`] one of them), sorted. For
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
+///
+/// A check read by a supplement ([`super::supplements`], e.g. `backup.resource_protected` on
+/// S3 buckets and DynamoDB tables) needs the service actions of each of its types' collectors.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
-    let service_actions = named(check.service).into_iter().flat_map(|s| {
+    // An account check also needs what the account target's collector calls.
+    let account: &[&str] = if check.resource_types.contains(&account::ACCOUNT_TYPE) {
+        account::SERVICE.iam_actions
+    } else {
+        &[]
+    };
+    let services: Vec<&'static Service> = if super::supplements::for_check(check.id).is_some() {
+        check
+            .resource_types
+            .iter()
+            .filter_map(|t| for_resource_type(t))
+            .collect()
+    } else {
+        named(check.service).into_iter().collect()
+    };
+    // An account check: every action of its service (its facets); a resource check: the
+    // service actions that observe one of its types.
+    let on_account = check.resource_types.contains(&account::ACCOUNT_TYPE);
+    let service_actions = services.into_iter().flat_map(move |s| {
         s.iam_actions.iter().filter(move |a| {
-            check
-                .resource_types
-                .iter()
-                .any(|t| service_action_observes(s, a, t))
+            on_account
+                || check
+                    .resource_types
+                    .iter()
+                    .any(|t| s.resource_types.contains(t) && service_action_observes(s, a, t))
         })
     });
     let mut actions: Vec<&'static str> = check
         .iam_actions
         .iter()
         .chain(service_actions)
+        .chain(account)
         .copied()
         .collect();
     actions.sort_unstable();
@@ -97,8 +201,8 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
 /// ([`crate::aws::calls::operation_of_action`]): the first of its service's own actions that
 /// concern the type (see [`service_action_observes`]), its existence read; then the actions
 /// the type's registered checks declare in the service's namespace
-/// ([`check_actions_for_type`]), in catalog order; then the service's other actions for the type (tags). Empty for a
-/// type no service observes.
+/// ([`check_actions_for_type`]), in catalog order; then the service's other actions for the
+/// type (tags). Empty for a type no service observes.
 pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
     let Some(service) = for_resource_type(resource_type) else {
         return Vec::new();
@@ -117,7 +221,7 @@ pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static 
         let Some((prefix, name)) = action.split_once(':') else {
             continue;
         };
-        if prefix != service.name {
+        if prefix != namespace(service.name) {
             continue;
         }
         let op = (prefix, crate::aws::calls::operation_of_action(prefix, name));
@@ -145,11 +249,33 @@ pub fn check_actions_for_type<'a>(
     })
 }
 
+/// The read operations (IAM prefix, operation) of the supplement check `check_id` needs
+/// ([`super::supplements`]), in the order it declares them; empty for a check without one.
+pub fn supplement_operations(check_id: &str) -> Vec<(&'static str, &'static str)> {
+    super::supplements::for_check(check_id)
+        .map(|s| s.iam_actions)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.split_once(':'))
+        .map(|(p, n)| (p, crate::aws::calls::operation_of_action(p, n)))
+        .collect()
+}
+
 /// Whether the service-wide IAM action `action` ([`Service::iam_actions`]) is called for a
 /// target of `resource_type`: always for a service of one type; for a service of several,
-/// when the action names the type ([`action_names_type`]).
+/// when the action names the type ([`action_names_type`]), or reads its tags by ARN
+/// (`backup:ListTags`, for every type).
 pub fn service_action_observes(service: &Service, action: &str, resource_type: &str) -> bool {
-    service.resource_types.len() == 1 || action_names_type(action, resource_type)
+    service.resource_types.len() == 1
+        || action_names_type(action, resource_type)
+        || action_reads_tags(action)
+}
+
+/// Whether `action` reads a resource's tags by ARN (`backup:ListTags`): a read of every
+/// type of its service.
+fn action_reads_tags(action: &str) -> bool {
+    let name = action.split_once(':').map_or(action, |(_, n)| n);
+    name == "ListTags"
 }
 
 /// Whether the noun of the read `action` is the last part of `resource_type`, in the plural
@@ -200,7 +326,11 @@ mod tests {
         for s in SERVICES {
             assert!(names.insert(s.name), "service {} registered twice", s.name);
             assert!(s.sdk_client.starts_with("aws-sdk-"), "{}", s.name);
-            assert!(!s.resource_types.is_empty(), "{} observes no type", s.name);
+            assert!(
+                !s.resource_types.is_empty() || !s.account_facets.is_empty(),
+                "{} observes no type and nothing of the account",
+                s.name
+            );
             for t in s.resource_types {
                 assert!(types.insert(*t), "{t} has two collectors");
                 assert_eq!(for_resource_type(t).map(|f| f.name), Some(s.name));
@@ -213,8 +343,23 @@ mod tests {
                 );
             }
             assert_eq!(named(s.name).map(|n| n.name), Some(s.name));
+            assert_eq!(
+                for_namespace(namespace(s.name)).map(|n| n.name),
+                Some(s.name)
+            );
         }
+        assert_eq!(
+            for_namespace("elasticfilesystem").map(|s| s.name),
+            Some("efs")
+        );
+        assert!(for_namespace("efs").is_none());
         assert!(for_resource_type("AWS::Nope::Nothing").is_none());
+        assert_eq!(
+            for_namespace("elasticloadbalancing").map(|s| s.name),
+            Some("elb")
+        );
+        assert_eq!(for_namespace("s3").map(|s| s.name), Some("s3"));
+        assert!(for_namespace("elb").is_none());
     }
 
     #[test]
@@ -222,7 +367,28 @@ mod tests {
         for c in CHECKS {
             let service = named(c.def.service)
                 .unwrap_or_else(|| panic!("{}: no service {}", c.def.id, c.def.service));
+            if let Some(s) = super::super::supplements::for_check(c.def.id) {
+                // Read by a supplement after the collector of each of its types.
+                for t in c.def.resource_types {
+                    assert!(for_resource_type(t).is_some(), "{}: {t}", c.def.id);
+                    assert!(s.resource_types.contains(t), "{}: {t}", c.def.id);
+                }
+                continue;
+            }
             for t in c.def.resource_types {
+                if *t == account::ACCOUNT_TYPE {
+                    // An account check: its service reads what it needs as an account facet.
+                    assert!(
+                        service
+                            .account_facets
+                            .iter()
+                            .any(|f| f.checks.contains(&c.def.id)),
+                        "{}: service {} has no account facet for it",
+                        c.def.id,
+                        service.name
+                    );
+                    continue;
+                }
                 assert!(
                     service.resource_types.contains(t),
                     "{}: service {} does not observe {t}",
@@ -256,7 +422,10 @@ mod tests {
                 );
                 let ops = collector_operations(t);
                 assert!(!ops.is_empty(), "{t}");
-                assert!(ops.iter().all(|(p, _)| *p == s.name), "{t}: {ops:?}");
+                assert!(
+                    ops.iter().all(|(p, _)| *p == namespace(s.name)),
+                    "{t}: {ops:?}"
+                );
             }
         }
         assert_eq!(
@@ -274,6 +443,26 @@ mod tests {
                 ("kms", "GetKeyRotationStatus"),
                 ("kms", "ListResourceTags")
             ]
+        );
+        // EFS reads in its IAM namespace; a tag read of AWS Backup concerns both its types.
+        assert_eq!(
+            collector_operations("AWS::EFS::FileSystem"),
+            [
+                ("elasticfilesystem", "DescribeFileSystems"),
+                ("elasticfilesystem", "DescribeBackupPolicy")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::Backup::BackupVault"),
+            [
+                ("backup", "DescribeBackupVault"),
+                ("backup", "ListRecoveryPointsByBackupVault"),
+                ("backup", "ListTags")
+            ]
+        );
+        assert_eq!(
+            collector_operations("AWS::Backup::BackupPlan"),
+            [("backup", "GetBackupPlan"), ("backup", "ListTags")]
         );
         // A check of several types: each type gets the actions that name it.
         assert_eq!(
@@ -320,13 +509,17 @@ mod tests {
     fn every_check_and_service_declares_well_formed_iam_actions() {
         for s in SERVICES {
             assert!(
-                !s.iam_actions.is_empty(),
+                !s.iam_actions.is_empty() || s.resource_types.is_empty(),
                 "{} declares no IAM action",
                 s.name
             );
             for a in s.iam_actions {
                 assert!(well_formed(a), "{}: {a}", s.name);
-                assert!(a.starts_with(&format!("{}:", s.name)), "{}: {a}", s.name);
+                assert!(
+                    a.starts_with(&format!("{}:", namespace(s.name))),
+                    "{}: {a}",
+                    s.name
+                );
             }
         }
         for c in crate::catalog::all() {
@@ -347,6 +540,30 @@ mod tests {
         // A service of several types: the service actions of the check's types only.
         let imdsv2 = crate::catalog::get("ec2.instance_imdsv2").unwrap();
         assert_eq!(required_iam_actions(imdsv2), ["ec2:DescribeInstances"]);
+        let protected = crate::catalog::get("backup.resource_protected").unwrap();
+        let required = required_iam_actions(protected);
+        for a in [
+            "backup:ListBackupPlans",
+            "backup:GetBackupSelection",
+            "s3:ListBucket",
+            "dynamodb:DescribeTable",
+        ] {
+            assert!(required.contains(&a), "{a}: {required:?}");
+        }
+        assert!(
+            !required.contains(&"backup:DescribeBackupVault"),
+            "{required:?}"
+        );
+        assert_eq!(
+            supplement_operations("backup.resource_protected"),
+            [
+                ("backup", "ListBackupPlans"),
+                ("backup", "ListBackupSelections"),
+                ("backup", "GetBackupSelection"),
+                ("backup", "DescribeRegionSettings")
+            ]
+        );
+        assert!(supplement_operations("s3.versioning").is_empty());
         let versioning = crate::catalog::get("s3.versioning").unwrap();
         assert_eq!(
             required_iam_actions(versioning),

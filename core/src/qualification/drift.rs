@@ -14,6 +14,11 @@ pub fn classify(resource_type: &str, property: &str) -> SeverityClass {
     if property == "Tags" || property.ends_with("Description") {
         return SeverityClass::Cosmetic;
     }
+    if resource_type == crate::observe::account::ACCOUNT_TYPE {
+        if let Some(class) = crate::observe::account::property_class(property) {
+            return class;
+        }
+    }
     for table in crate::observe::PROPERTY_CLASS_TABLES {
         for (ty, prop, class) in table.iter() {
             if *ty == resource_type && *prop == property {

@@ -75,6 +75,7 @@ fn result(
         requirements: requirements.to_vec(),
         remediation: def.remediation.to_string(),
         suppression: None,
+        subject: None,
     }
 }
 
@@ -106,8 +107,17 @@ pub fn target_results(target: &Target, obs: &Observation, stages: &[Stage]) -> V
         if !stages.contains(&d.stage) || d.id.starts_with("iq.") {
             continue;
         }
-        let outcome = checks::evaluate_with(d, obs, &target.params);
-        out.push(r(d, None, outcome));
+        let mut outcome = checks::evaluate_with(d, obs, &target.params);
+        // A check covering every principal gives one result per principal, naming it.
+        let subjects = std::mem::take(&mut outcome.subjects);
+        if subjects.is_empty() {
+            out.push(r(d, None, outcome));
+        }
+        for s in subjects {
+            let mut each = r(d, None, s.outcome);
+            each.subject = Some(s.subject);
+            out.push(each);
+        }
     }
     out
 }

@@ -83,5 +83,6 @@ pub fn snapshot_of(report: &Report) -> Snapshot {
         targets,
         stacks: report.stacks.iter().map(SnapStack::of).collect(),
         discovery_tags: report.qualification.discovery_tags.clone(),
+        discovery_exclude_checks: report.qualification.discovery_exclude_checks.clone(),
     }
 }

@@ -35,7 +35,7 @@ pub mod snapshot;
 #[cfg(test)]
 mod test_results;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -156,6 +156,8 @@ pub struct RunSettings {
     pub spec_digest: String,
     pub stages: Vec<Stage>,
     pub discovery_tags: BTreeMap<String, String>,
+    /// Catalog checks discovered resources do not get (`discovery.exclude_checks`).
+    pub discovery_exclude_checks: BTreeSet<String>,
     pub concurrency: usize,
     pub enforce: bool,
     pub reasons: Vec<String>,
@@ -265,13 +267,20 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
 
     let clock = std::time::Instant::now();
     let started = now_utc();
-    let observed = observe::observe_all(ctx.aws, &spec, &s.discovery_tags, s.concurrency).await;
+    let observed = observe::observe_all(
+        ctx.aws,
+        &spec,
+        &s.discovery_tags,
+        &s.discovery_exclude_checks,
+        s.concurrency,
+    )
+    .await;
     let finished = now_utc();
 
     let evaluated = evaluate::evaluate(&spec, &observed, &s.stages, &s.discovery_tags, finished);
 
     // The snapshot is taken now; the observations then move into the report.
-    let snapshot = observed.snapshot(&s.discovery_tags);
+    let snapshot = observed.snapshot(&s.discovery_tags, &s.discovery_exclude_checks);
     // Drift since the previous qualification is recorded in this run's report; this run's
     // snapshot becomes the baseline, so the state reports no pending drift after it.
     let drift = s
@@ -374,6 +383,7 @@ fn run_record(
             sequence: place.sequence,
             sequenced_at: None,
             discovery_tags: s.discovery_tags.clone(),
+            discovery_exclude_checks: s.discovery_exclude_checks.clone(),
         },
         spec_digest: s.spec_digest.clone(),
         system: SystemInfo {

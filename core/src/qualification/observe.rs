@@ -28,7 +28,11 @@ pub struct Observed {
 
 impl Observed {
     /// The snapshot kept in private state.
-    pub fn snapshot(&self, discovery_tags: &BTreeMap<String, String>) -> Snapshot {
+    pub fn snapshot(
+        &self,
+        discovery_tags: &BTreeMap<String, String>,
+        discovery_exclude_checks: &BTreeSet<String>,
+    ) -> Snapshot {
         Snapshot {
             targets: self
                 .targets
@@ -37,6 +41,7 @@ impl Observed {
                 .collect(),
             stacks: self.stacks.iter().map(SnapStack::of).collect(),
             discovery_tags: discovery_tags.clone(),
+            discovery_exclude_checks: discovery_exclude_checks.clone(),
         }
     }
 }
@@ -63,6 +68,8 @@ pub async fn observe_targets(
     targets: Vec<Target>,
     concurrency: usize,
 ) -> Vec<(Target, Observation)> {
+    // One run: account-wide reads (supplements) are made once for all its targets.
+    let aws = &aws.for_run();
     // Unordered, so one slow resource never holds a slot the others could use; the input
     // order is restored afterwards.
     let mut observed: Vec<(usize, Target, Observation)> =
@@ -142,17 +149,44 @@ fn unresolved_existence(obs: &StackObservation) -> Existence {
     }
 }
 
-/// Observe everything the specification and discovery cover.
+/// The account the provider acts in: as identified when it was configured, else asked of
+/// STS now.
+async fn account_id(aws: &AwsContext) -> Result<String, String> {
+    if let Some(account) = &aws.identity.account {
+        return Ok(account.clone());
+    }
+    match aws.caller_identity().await {
+        Ok(identity) => identity
+            .account
+            .ok_or_else(|| "GetCallerIdentity gave no account".to_string()),
+        Err(e) => {
+            let (summary, detail) = e.diagnostic();
+            Err(format!("{summary}: {detail}"))
+        }
+    }
+}
+
+/// Observe everything the specification and discovery cover; discovered resources get the
+/// checks of their type but `discovery_exclude_checks`.
 pub async fn observe_all(
     aws: &AwsContext,
     spec: &Spec,
     discovery_tags: &BTreeMap<String, String>,
+    discovery_exclude_checks: &BTreeSet<String>,
     concurrency: usize,
 ) -> Observed {
     let mut names: BTreeSet<String> = spec.stacks.iter().map(|s| s.name.clone()).collect();
     names.extend(spec.resources.iter().filter_map(|r| r.stack_name.clone()));
     let stacks = observe_stacks(aws, &names, concurrency, DriftDetection::Detect).await;
-    let (mut targets, unresolved) = spec_targets(spec, &stacks);
+    let (mut targets, mut unresolved) = spec_targets(spec, &stacks);
+    if let Some(expected) = &spec.account {
+        let (t, unidentified) =
+            observe::account::target(expected, account_id(aws).await, &aws.region());
+        match unidentified {
+            Some(o) => unresolved.push((t, o)),
+            None => targets.push(t),
+        }
+    }
     let mut notes = Vec::new();
     for s in &stacks {
         if let Some(note) = &s.cfn_drift_note {
@@ -163,6 +197,7 @@ pub async fn observe_all(
     if !discovery_tags.is_empty() {
         match observe::discovery::discover(aws, discovery_tags).await {
             Ok(found) => {
+                let found = found.excluding(discovery_exclude_checks);
                 discovery = DiscoveryOutcome::Found {
                     targets: found.targets.len(),
                     unsupported: found.unsupported.len(),
@@ -213,7 +248,9 @@ pub async fn observe_snapshot(
 ) -> Result<Snapshot, String> {
     let mut targets: Vec<Target> = snapshot.targets.iter().map(SnapTarget::target).collect();
     if !snapshot.discovery_tags.is_empty() {
-        let found = observe::discovery::discover(aws, &snapshot.discovery_tags).await?;
+        let found = observe::discovery::discover(aws, &snapshot.discovery_tags)
+            .await?
+            .excluding(&snapshot.discovery_exclude_checks);
         let known: BTreeSet<String> = targets.iter().map(|t| t.key.clone()).collect();
         let spec_ids: BTreeSet<(String, String)> = targets
             .iter()
@@ -231,6 +268,7 @@ pub async fn observe_snapshot(
         targets: observed.iter().map(|(t, o)| SnapTarget::of(t, o)).collect(),
         stacks: stacks.iter().map(SnapStack::of).collect(),
         discovery_tags: snapshot.discovery_tags.clone(),
+        discovery_exclude_checks: snapshot.discovery_exclude_checks.clone(),
     })
 }
 
@@ -429,7 +467,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let observed = observe_all(&fake.aws, &spec, &BTreeMap::new(), 4).await;
+        let observed = observe_all(&fake.aws, &spec, &BTreeMap::new(), &BTreeSet::new(), 4).await;
         assert!(
             fake.actions().contains(&"DetectStackDrift".to_string()),
             "{:?}",
@@ -444,7 +482,7 @@ mod tests {
         // The fake endpoint answers GetResources with HTTP 500.
         let fake = fake_cloudformation::start().await;
         let tags: BTreeMap<String, String> = [("gxp:app".to_string(), "lims".to_string())].into();
-        let observed = observe_all(&fake.aws, &Spec::default(), &tags, 4).await;
+        let observed = observe_all(&fake.aws, &Spec::default(), &tags, &BTreeSet::new(), 4).await;
         match &observed.discovery {
             DiscoveryOutcome::Failed(e) => assert!(e.contains("GetResources"), "{e}"),
             other => panic!("{other:?}"),

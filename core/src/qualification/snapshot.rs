@@ -1,7 +1,7 @@
 //! The qualified snapshot: what the last qualification observed, kept in private state so
 //! refresh can tell what drifted since.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -48,6 +48,11 @@ pub struct Snapshot {
     /// Tags used for discovery, if any.
     #[serde(default)]
     pub discovery_tags: BTreeMap<String, String>,
+    /// Checks discovered resources do not get (`discovery.exclude_checks`): refresh gives
+    /// newly discovered resources the same checks. Not written when empty, so the
+    /// fingerprint of a snapshot without exclusions is unchanged.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub discovery_exclude_checks: BTreeSet<String>,
 }
 
 fn existence_str(e: &Existence) -> &'static str {
@@ -114,5 +119,38 @@ impl Snapshot {
         sorted.targets.sort_by(|a, b| a.key.cmp(&b.key));
         sorted.stacks.sort_by(|a, b| a.name.cmp(&b.name));
         sha256_hex(canonical_string(&sorted).as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excluded_checks_are_kept_and_written_only_when_there_are_some() {
+        let plain = Snapshot {
+            discovery_tags: [("gxp:app".to_string(), "lims".to_string())].into(),
+            ..Default::default()
+        };
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(
+            json.get("discovery_exclude_checks").is_none(),
+            "a snapshot without exclusions is written (and fingerprinted) as before: {json}"
+        );
+        // Private state written before exclusions existed still reads.
+        let older: Snapshot = serde_json::from_value(json).unwrap();
+        assert_eq!(older, plain);
+
+        let excluding = Snapshot {
+            discovery_exclude_checks: ["backup.resource_protected".to_string()].into(),
+            ..plain.clone()
+        };
+        let json = serde_json::to_value(&excluding).unwrap();
+        assert_eq!(
+            json["discovery_exclude_checks"],
+            serde_json::json!(["backup.resource_protected"])
+        );
+        assert_eq!(serde_json::from_value::<Snapshot>(json).unwrap(), excluding);
+        assert_ne!(excluding.fingerprint(), plain.fingerprint());
     }
 }

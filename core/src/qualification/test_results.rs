@@ -23,5 +23,6 @@ pub(crate) fn res(check: &str, target: &str, status: Status, reqs: &[&str]) -> C
         requirements: reqs.iter().map(|s| s.to_string()).collect(),
         remediation: "r".into(),
         suppression: None,
+        subject: None,
     }
 }

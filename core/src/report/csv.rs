@@ -4,7 +4,8 @@
 //! - Rule ID: the check id; for IQ property comparisons `CHECK_ID[PROPERTY]` (cdk-nag's
 //!   `RULE[FINDING]` notation), so every row is one result.
 //! - Resource ID: the spec key of the resource (`stack:NAME` for stacks, `discovered:ARN` for
-//!   discovered resources) — like cdk-nag's construct path, the name in the source.
+//!   discovered resources) — like cdk-nag's construct path, the name in the source; for a
+//!   result of one principal of the account, `TARGET[PRINCIPAL]` (`account[arn:aws:iam::…:user/alice]`).
 //! - Compliance: `Compliant`, `Non-Compliant`, `Suppressed`, or `UNKNOWN` for a check that
 //!   could not be evaluated (cdk-nag's value for a rule that errored).
 //! - Exception Reason: the suppression's reason, else `N/A`.
@@ -57,9 +58,13 @@ fn row(r: &CheckResult) -> [String; 6] {
         (Status::Suppressed, Some(s)) => s.reason.clone(),
         _ => "N/A".to_string(),
     };
+    let resource_id = match &r.subject {
+        Some(who) => format!("{}[{who}]", r.target),
+        None => r.target.clone(),
+    };
     [
         rule_id,
-        r.target.clone(),
+        resource_id,
         compliance(r.status).to_string(),
         reason,
         rule_level(r.severity).to_string(),

@@ -421,7 +421,15 @@ fn oq(r: &Report) -> Section {
                 col("Controls", 1.4),
             ],
             list.iter()
-                .map(|x| {
+                .enumerate()
+                // A check of every principal is listed once, not once per principal.
+                .filter(|(i, x)| {
+                    x.subject.is_none()
+                        || !list[..*i]
+                            .iter()
+                            .any(|y| y.subject.is_some() && y.check_id == x.check_id)
+                })
+                .map(|(_, x)| {
                     vec![
                         t(&x.check_id),
                         t(x.stage.as_str()),
@@ -462,7 +470,10 @@ fn results(r: &Report) -> Section {
                 t(&x.title),
                 t(x.stage.as_str()),
                 t(&x.target),
-                t(&x.identifier),
+                t(match &x.subject {
+                    Some(who) => format!("{}\nprincipal: {who}", x.identifier),
+                    None => x.identifier.clone(),
+                }),
                 t(x.property.clone().unwrap_or_else(|| "—".into())),
                 t(&x.expected),
                 t(actual),
@@ -578,10 +589,15 @@ fn trace_links(row: &TraceRow) -> Cell {
                     .as_deref()
                     .map(|p| format!(" {p}"))
                     .unwrap_or_default();
+                let subject = x
+                    .subject
+                    .as_deref()
+                    .map(|who| format!(" ({who})"))
+                    .unwrap_or_default();
                 Link {
                     anchor: result_anchor(x.result_index),
                     text: format!(
-                        "#{} {} @ {}{property}: {}",
+                        "#{} {} @ {}{subject}{property}: {}",
                         x.result_index,
                         x.check_id,
                         x.target,

@@ -150,6 +150,7 @@ pub fn sample_report() -> Report {
             requirements: vec!["URS-001".into()],
             remediation: "Fix the configuration and re-apply.".into(),
             suppression: None,
+            subject: None,
         }
     }
     let object_lock_suppression = SuppressionRecord {
@@ -268,6 +269,7 @@ pub fn sample_report() -> Report {
             sequence: 2,
             sequenced_at: None,
             discovery_tags: Default::default(),
+            discovery_exclude_checks: Default::default(),
         },
         spec: SpecInfo {
             name: "LIMS production".into(),
@@ -375,6 +377,7 @@ pub fn sample_report() -> Report {
                 existence: Existence::Exists,
                 properties,
                 errors: BTreeMap::new(),
+                observed_at: None,
             },
             Observation {
                 key: "audit_trail".into(),
@@ -384,6 +387,7 @@ pub fn sample_report() -> Report {
                 existence: Existence::Unknown("AccessDenied".into()),
                 properties: serde_json::Map::new(),
                 errors,
+                observed_at: None,
             },
         ],
         notes: vec![

@@ -1,7 +1,9 @@
 //! JSON Lines report for bulk query (Athena, Spark, `jq`): one compact JSON object per
 //! result, each carrying the report's identity (report id, qualification, application,
 //! environment, specification, when), so lines from many reports can be queried together.
-//! Every line has the same members (absent values are `null`), as table schemas expect.
+//! Every line has the same members (absent values are `null`), as table schemas expect; a
+//! result of one principal of the account (an IAM user, an access key, a policy)
+//! also has `subject`, the principal (absent, read as `null`, on every other line).
 
 use serde_json::{json, Value};
 
@@ -10,7 +12,7 @@ use super::{CheckResult, Report};
 /// The flat record of one result.
 pub fn record(report: &Report, r: &CheckResult) -> Value {
     let s = r.suppression.as_ref();
-    json!({
+    let mut line = json!({
         "report_id": report.report_id,
         "report_format": report.format,
         "qualification": report.qualification.name,
@@ -42,7 +44,11 @@ pub fn record(report: &Report, r: &CheckResult) -> Value {
         "suppression_reason": s.map(|s| &s.reason),
         "suppression_approved_by": s.map(|s| &s.approved_by),
         "suppression_expires": s.and_then(|s| s.expires.as_ref()),
-    })
+    });
+    if let (Some(subject), Value::Object(members)) = (&r.subject, &mut line) {
+        members.insert("subject".into(), Value::String(subject.clone()));
+    }
+    line
 }
 
 /// Render the results as JSON Lines (each line ends with `\n`).

@@ -29,11 +29,13 @@ fn attr(text: &str) -> String {
     xml_safe(text).replace(['\r', '\n', '\t'], " ")
 }
 
-/// `CHECK_ID @ TARGET[ PROPERTY]`.
+/// `CHECK_ID @ TARGET[ PROPERTY]`, or `CHECK_ID @ TARGET SUBJECT` for a result of one
+/// principal.
 pub fn case_name(r: &CheckResult) -> String {
-    match &r.property {
-        Some(p) => format!("{} @ {} {p}", r.check_id, r.target),
-        None => format!("{} @ {}", r.check_id, r.target),
+    match (&r.property, &r.subject) {
+        (Some(p), _) => format!("{} @ {} {p}", r.check_id, r.target),
+        (None, Some(who)) => format!("{} @ {} {who}", r.check_id, r.target),
+        (None, None) => format!("{} @ {}", r.check_id, r.target),
     }
 }
 
@@ -42,6 +44,9 @@ fn body(r: &CheckResult) -> String {
         "{}\nresource: {} {}\nexpected: {}\nactual: {}\n",
         r.title, r.resource_type, r.identifier, r.expected, r.actual
     );
+    if let Some(who) = &r.subject {
+        text.push_str(&format!("principal: {who}\n"));
+    }
     if let Some(d) = &r.detail {
         text.push_str(&format!("detail: {d}\n"));
     }

@@ -69,6 +69,12 @@ pub struct QualificationInfo {
     /// of them. Empty when the qualification does not discover. Import restores them.
     #[serde(default)]
     pub discovery_tags: std::collections::BTreeMap<String, String>,
+    /// Catalog checks the qualification's discovered resources do not get
+    /// (`discovery.exclude_checks`): deliberately out of scope for every resource discovery
+    /// finds, as the team justified in its change record. Absent when none is excluded (and
+    /// in reports of earlier provider versions). Import restores them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub discovery_exclude_checks: std::collections::BTreeSet<String>,
 }
 
 /// The specification qualified against.
@@ -153,6 +159,10 @@ pub struct CheckResult {
     pub remediation: String,
     #[serde(default)]
     pub suppression: Option<SuppressionRecord>,
+    /// The principal the result is about (an IAM user's ARN, an access key, a policy), for
+    /// checks that give one result per principal of the account; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 /// Counts of results.
@@ -223,6 +233,9 @@ pub struct TraceResult {
     /// Property path, for `iq.resource_properties` and stack property checks.
     #[serde(default)]
     pub property: Option<String>,
+    /// The principal, for results of one principal (as in the result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub status: Status,
     /// Index of the result in the report's `results` (0-based).
     pub result_index: u64,
@@ -241,6 +254,7 @@ impl TraceResult {
             resource_type: result.resource_type.clone(),
             identifier: result.identifier.clone(),
             property: result.property.clone(),
+            subject: result.subject.clone(),
             status: result.status,
             result_index: index as u64,
             evidence: format!("{location}#/results/{index}"),
@@ -299,6 +313,7 @@ mod tests {
             requirements: vec![],
             remediation: "r".into(),
             suppression: None,
+            subject: None,
         }
     }
 

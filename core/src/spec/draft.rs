@@ -64,6 +64,15 @@ pub struct SpecDraft {
     pub suppression: Field<Vec<SuppressionDraft>>,
     /// Meanings that need verified signatures from distinct signers.
     pub required_signatures: TextList,
+    pub expected_account: Field<ExpectedAccountDraft>,
+}
+
+/// Expectations on the account and region the provider is configured for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExpectedAccountDraft {
+    pub checks: TextList,
+    pub check_parameters: TextMap,
+    pub requirements: TextList,
 }
 
 /// The system a specification covers.
@@ -348,6 +357,16 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
     }
     suppressions.sort_by(|a, b| (&a.check, &a.resource_key).cmp(&(&b.check, &b.resource_key)));
 
+    let account = match &draft.expected_account {
+        Field::Known(a) => Some(ExpectedAccount {
+            checks: string_set(&a.checks)?,
+            check_parameters: string_map(&a.check_parameters)?,
+            requirements: string_set(&a.requirements)?,
+        }),
+        Field::Null => None,
+        Field::Unknown => return Err(Incomplete::Unknown),
+    };
+
     Ok(Spec {
         name: known(&draft.name, "name")?,
         version: known(&draft.version, "version")?,
@@ -360,5 +379,6 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         resources,
         stacks,
         suppressions,
+        account,
     })
 }

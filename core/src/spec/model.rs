@@ -31,6 +31,10 @@ pub struct Spec {
     pub stacks: Vec<ExpectedStack>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<Suppression>,
+    /// Account-level expectations (the `expected_account` block), absent when not given, so
+    /// a specification without it keeps its canonical form and digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<ExpectedAccount>,
 }
 
 /// The system covered: application, environment, GAMP category, risk class.
@@ -106,6 +110,25 @@ pub struct ExpectedResource {
     /// Expected properties, CloudFormation-shaped JSON object (already canonical).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub check_parameters: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+}
+
+/// The key of the account target: reports, traces and suppressions (`resource_key`) name
+/// the account by it.
+pub const ACCOUNT_KEY: &str = "account";
+
+/// The CloudFormation-style type of the account target.
+pub const ACCOUNT_TYPE: &str = "AWS::::Account";
+
+/// Expectations on the AWS account and region the provider is configured for (checks such
+/// as `iam.password_policy` that belong to the account, not to a resource).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ExpectedAccount {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -96,6 +96,15 @@ fn sample() -> SpecDraft {
             expires: s("2026-12-31"),
         }]),
         required_signatures: Field::Null,
+        expected_account: Field::Null,
+    }
+}
+
+/// The sample with an `expected_account` block.
+fn with_account(account: ExpectedAccountDraft) -> SpecDraft {
+    SpecDraft {
+        expected_account: Field::Known(account),
+        ..sample()
     }
 }
 
@@ -692,5 +701,121 @@ fn each_signature_problem_is_reported_at_its_attribute() {
             "Unknown signature meaning",
             path(&["required_signatures", "1"])
         )
+    );
+}
+
+#[test]
+fn an_account_block_is_canonical_and_changes_the_digest_only_when_given() {
+    let without = to_model(&sample()).unwrap();
+    assert!(without.account.is_none());
+    assert!(!canonical_json(&without).contains("\"account\""));
+    let account = with_account(ExpectedAccountDraft {
+        checks: list(&["iam.root_mfa", "iam.password_policy", "iam.root_mfa"]),
+        check_parameters: map(&[("iam.password_policy.min_length", "16")]),
+        requirements: list(&["URS-001"]),
+    });
+    assert_eq!(problems(&account), vec![]);
+    let model = to_model(&account).unwrap();
+    let text = canonical_json(&model);
+    assert!(
+        text.contains(r#""account":{"check_parameters":{"iam.password_policy.min_length":"16"},"checks":["iam.password_policy","iam.root_mfa"],"requirements":["URS-001"]}"#),
+        "{text}"
+    );
+    assert_ne!(digest(&model), digest(&without));
+    assert_eq!(from_canonical_json(&text).unwrap(), model);
+    // An empty block is an account target without checks: `{}`, not absent.
+    let empty = to_model(&with_account(ExpectedAccountDraft::default())).unwrap();
+    assert!(canonical_json(&empty).contains(r#""account":{}"#));
+    let mut unknown = sample();
+    unknown.expected_account = Field::Unknown;
+    assert_eq!(to_model(&unknown), Err(Incomplete::Unknown));
+}
+
+#[test]
+fn account_checks_parameters_and_traces_are_validated_at_their_paths() {
+    let bad = with_account(ExpectedAccountDraft {
+        checks: list(&["iam.root_mfa", "s3.versioning", "iam.nope", "iq.scope"]),
+        check_parameters: map(&[
+            ("iam.password_policy.min_length", "16"),
+            ("iam.root_mfa.hardware", "yes"),
+        ]),
+        requirements: list(&["URS-404"]),
+    });
+    let found: Vec<(Path, String)> = problems(&bad)
+        .into_iter()
+        .map(|p| (p.path, p.summary))
+        .collect();
+    let at = |steps: &[&str], summary: &str| (path(steps), summary.to_string());
+    for want in [
+        at(
+            &["expected_account", "checks", "1"],
+            "Check does not apply to this resource type",
+        ),
+        at(&["expected_account", "checks", "2"], "Unknown check id"),
+        at(
+            &["expected_account", "checks", "3"],
+            "Check does not apply to this resource type",
+        ),
+        at(
+            &["expected_account", "requirements", "0"],
+            "Expectation traces to an undefined requirement",
+        ),
+    ] {
+        assert!(found.contains(&want), "{want:?} not in {found:#?}");
+    }
+    let param =
+        path(&["expected_account", "check_parameters"]).key("iam.password_policy.min_length");
+    assert!(
+        found.contains(&(param, "Unknown check parameter".into())),
+        "{found:#?}"
+    );
+    let param = path(&["expected_account", "check_parameters"]).key("iam.root_mfa.hardware");
+    assert!(
+        found.contains(&(param, "Invalid check parameter value".into())),
+        "{found:#?}"
+    );
+    // An account check on a resource is refused there.
+    let mut on_bucket = sample();
+    if let Field::Known(r) = &mut on_bucket.expected_resource {
+        r[1].checks = list(&["iam.root_mfa"]);
+    }
+    let p = single_problem(&on_bucket);
+    assert_eq!(p.summary, "Check does not apply to this resource type");
+}
+
+#[test]
+fn suppressions_name_the_account_only_when_it_is_a_target() {
+    let suppress = |cfg: &mut SpecDraft| {
+        cfg.suppression = Field::Known(vec![SuppressionDraft {
+            check: s("iam.root_mfa"),
+            resource_key: s("account"),
+            reason: s("Root MFA in the safe under CR-1"),
+            approved_by: s("qa.lead@example.com"),
+            expires: Field::Null,
+        }]);
+    };
+    let mut without = sample();
+    suppress(&mut without);
+    let p = single_problem(&without);
+    assert_eq!(p.summary, "Suppression of an undefined resource");
+    assert!(
+        p.detail.contains("no expected_account block"),
+        "{}",
+        p.detail
+    );
+    let mut with = with_account(ExpectedAccountDraft {
+        checks: list(&["iam.root_mfa"]),
+        ..Default::default()
+    });
+    suppress(&mut with);
+    assert_eq!(problems(&with), vec![]);
+    // The account's key is reserved while the block is given.
+    if let Field::Known(r) = &mut with.expected_resource {
+        r[1].key = s("account");
+    }
+    let found: Vec<String> = problems(&with).into_iter().map(|p| p.summary).collect();
+    assert!(
+        found.contains(&"Resource key reserved for the account".to_string()),
+        "{found:?}"
     );
 }

@@ -19,7 +19,7 @@ locals {
     },
     {
       id       = "CFG-003"
-      text     = "AWS Config managed rules evaluate the landing zone's S3, CloudTrail, KMS, VPC, CloudWatch Logs and RDS controls on every recorded change and periodically."
+      text     = "AWS Config managed rules evaluate the landing zone's account, IAM, S3, CloudTrail, KMS, VPC, EC2, CloudWatch, RDS, data-service, load-balancer and backup controls on every recorded change and periodically."
       controls = ["21CFR11.10(a)", "Annex11-10", "Annex11-11"]
       severity = "functional"
     },

@@ -86,6 +86,78 @@ run "recorder_records_everything" {
   }
 }
 
+run "account_workload_and_backup_rules_mirror_the_new_checks" {
+  command = plan
+
+  assert {
+    condition = length(setsubtract([
+      "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", "EC2_EBS_ENCRYPTION_BY_DEFAULT", "GUARDDUTY_ENABLED_CENTRALIZED",
+      "SECURITYHUB_ENABLED", "CLOUDTRAIL_SECURITY_TRAIL_ENABLED", "IAM_PASSWORD_POLICY", "ROOT_ACCOUNT_MFA_ENABLED",
+      "IAM_ROOT_ACCESS_KEY_CHECK", "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", "ACCESS_KEYS_ROTATED",
+      "IAM_USER_UNUSED_CREDENTIALS_CHECK", "IAM_USER_NO_POLICIES_CHECK", "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+      "IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS", "IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS",
+      "EC2_IMDSV2_CHECK", "SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED", "ENCRYPTED_VOLUMES", "EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK",
+      "NO_UNRESTRICTED_ROUTE_TO_IGW", "NACL_NO_UNRESTRICTED_SSH_RDP", "DYNAMODB_PITR_ENABLED", "DYNAMODB_TABLE_ENCRYPTED_KMS",
+      "EFS_ENCRYPTED_CHECK", "SECRETSMANAGER_ROTATION_ENABLED_CHECK", "SECRETSMANAGER_USING_CMK",
+      "LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED", "SNS_ENCRYPTED_KMS", "CLOUDWATCH_ALARM_ACTION_CHECK", "ELB_LOGGING_ENABLED",
+      "ELB_DELETION_PROTECTION_ENABLED", "ELB_TLS_HTTPS_LISTENERS_ONLY", "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+      "S3_VERSION_LIFECYCLE_POLICY_CHECK", "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+      "BACKUP_RECOVERY_POINT_ENCRYPTED", "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+      "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED", "RDS_IN_BACKUP_PLAN", "DYNAMODB_IN_BACKUP_PLAN", "EBS_IN_BACKUP_PLAN",
+      "EFS_IN_BACKUP_PLAN", "RDS_INSTANCE_PUBLIC_ACCESS_CHECK", "RDS_SNAPSHOTS_PUBLIC_PROHIBITED", "RDS_SNAPSHOT_ENCRYPTED",
+      "RDS_LOGGING_ENABLED", "RDS_CLUSTER_DELETION_PROTECTION_ENABLED",
+    ], keys(aws_config_config_rule.managed))) == 0
+    error_message = "Every new catalog control must have its AWS Config managed rule."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_config_config_rule.managed["IAM_PASSWORD_POLICY"].input_parameters).MinimumPasswordLength == "14" &&
+      jsondecode(aws_config_config_rule.managed["IAM_PASSWORD_POLICY"].input_parameters).PasswordReusePrevention == "24" &&
+      jsondecode(aws_config_config_rule.managed["ACCESS_KEYS_ROTATED"].input_parameters).maxAccessKeyAge == "90" &&
+      jsondecode(aws_config_config_rule.managed["IAM_USER_UNUSED_CREDENTIALS_CHECK"].input_parameters).maxCredentialUsageAge == "45"
+    )
+    error_message = "The IAM rules require the password policy and credential ages of the variables."
+  }
+
+  assert {
+    condition     = jsondecode(aws_config_config_rule.managed["BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"].input_parameters).requiredRetentionDays == "35"
+    error_message = "The backup plan rule requires backup_min_retention_days."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_config_config_rule.managed), "ACCOUNT_PART_OF_ORGANIZATIONS")
+    error_message = "The organization rule is opt-in."
+  }
+}
+
+run "secondary_regions_leave_out_the_global_iam_rules_and_opt_ins_apply" {
+  command = plan
+
+  variables {
+    include_global_resource_types = false
+    organization_member_required  = true
+    workload_rules_enabled        = false
+    backup_rules_enabled          = false
+    password_policy               = { minimum_length = 16 }
+  }
+
+  assert {
+    condition     = !contains(keys(aws_config_config_rule.managed), "IAM_PASSWORD_POLICY") && contains(keys(aws_config_config_rule.managed), "EC2_EBS_ENCRYPTION_BY_DEFAULT")
+    error_message = "Without global resource types the IAM rules are left out; the regional account rules stay."
+  }
+
+  assert {
+    condition     = contains(keys(aws_config_config_rule.managed), "ACCOUNT_PART_OF_ORGANIZATIONS")
+    error_message = "organization_member_required adds ACCOUNT_PART_OF_ORGANIZATIONS."
+  }
+
+  assert {
+    condition     = !contains(keys(aws_config_config_rule.managed), "EC2_IMDSV2_CHECK") && !contains(keys(aws_config_config_rule.managed), "BACKUP_RECOVERY_POINT_ENCRYPTED")
+    error_message = "Workload and backup rules can be left out."
+  }
+}
+
 run "rds_rules_can_be_left_out" {
   command = plan
 

@@ -1,9 +1,10 @@
 # Combined specification and qualification of the landing zone, assembled from the
-# requirements and expected resources of the evidence-store, audit-trail, config-baseline and
-# network-baseline qualification submodules. Only the gxp provider is used.
+# requirements, expected resources and account expectations of the evidence-store,
+# audit-trail, config-baseline, network-baseline and account-baseline qualification
+# submodules. Only the gxp provider is used.
 
 locals {
-  description = "Regulated landing zone of ${var.application_id} (${var.environment}): evidence store, audit trail, configuration baseline and network baseline."
+  description = "Regulated landing zone of ${var.application_id} (${var.environment}): evidence store, audit trail, configuration baseline, network baseline and account baseline."
 
   requirements       = var.requirements
   expected_resources = var.expected_resources
@@ -48,6 +49,15 @@ resource "gxp_expected_spec" "this" {
       check_parameters = expected_resource.value.check_parameters
       properties       = expected_resource.value.properties
       requirements     = expected_resource.value.requirements
+    }
+  }
+
+  dynamic "expected_account" {
+    for_each = var.expected_account == null ? [] : [var.expected_account]
+    content {
+      checks           = expected_account.value.checks
+      check_parameters = expected_account.value.check_parameters
+      requirements     = expected_account.value.requirements
     }
   }
 }

@@ -37,3 +37,8 @@ output "expected_resources" {
   description = "The expected resources of this specification (`key`, `type`, `identifier`, `checks`, `check_parameters`, `properties`, `requirements`)."
   value       = local.expected_resources
 }
+
+output "expected_account" {
+  description = "The `expected_account` block of the combined specification (`checks`, `check_parameters`, `requirements`; null when none was given)."
+  value       = one(gxp_expected_spec.this.expected_account)
+}

@@ -1,7 +1,7 @@
 # ---------------------------------------------------------------- specification content
 
 variable "requirements" {
-  description = "Requirements of the combined specification (`id`, `text`, `controls`, `severity`): the `requirements` outputs of the evidence-store, audit-trail, config-baseline and network-baseline qualification submodules."
+  description = "Requirements of the combined specification (`id`, `text`, `controls`, `severity`): the `requirements` outputs of the evidence-store, audit-trail, config-baseline, network-baseline and account-baseline qualification submodules."
   type = list(object({
     id       = string
     text     = string
@@ -21,7 +21,7 @@ variable "requirements" {
 }
 
 variable "expected_resources" {
-  description = "Expected resources of the combined specification (`key`, `type`, `identifier`, `checks`, `check_parameters`, `properties`, `requirements`): the `expected_resources` outputs of the four modules' qualification submodules."
+  description = "Expected resources of the combined specification (`key`, `type`, `identifier`, `checks`, `check_parameters`, `properties`, `requirements`): the `expected_resources` outputs of the five modules' qualification submodules."
   type = list(object({
     key              = string
     type             = string
@@ -41,6 +41,16 @@ variable "expected_resources" {
     condition     = length(distinct([for r in var.expected_resources : r.key])) == length(var.expected_resources)
     error_message = "expected_resources keys must be unique."
   }
+}
+
+variable "expected_account" {
+  description = "Expectations on the account and region of the combined specification (`checks`, `check_parameters`, `requirements`): the `expected_account` output of the account-baseline qualification submodule. Null declares no `expected_account` block."
+  type = object({
+    checks           = optional(list(string), [])
+    check_parameters = optional(map(string), {})
+    requirements     = optional(list(string), [])
+  })
+  default = null
 }
 
 # ---------------------------------------------------------------- specification and run

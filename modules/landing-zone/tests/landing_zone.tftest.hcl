@@ -54,12 +54,12 @@ run "one_combined_specification" {
   command = apply
 
   assert {
-    condition     = output.requirement_ids == ["EVD-001", "EVD-002", "EVD-003", "EVD-004", "AUD-001", "AUD-002", "AUD-003", "AUD-004", "AUD-005", "CFG-001", "CFG-002", "CFG-003", "NET-001", "NET-002", "NET-003", "NET-004"]
+    condition     = output.requirement_ids == ["EVD-001", "EVD-002", "EVD-003", "EVD-004", "AUD-001", "AUD-002", "AUD-003", "AUD-004", "AUD-005", "CFG-001", "CFG-002", "CFG-003", "NET-001", "NET-002", "NET-003", "NET-004", "ACC-001", "ACC-002", "ACC-003", "ACC-004", "ACC-005"]
     error_message = "The combined specification holds every module's requirements."
   }
 
   assert {
-    condition     = module.evidence_store.spec_id == null && module.audit_trail.spec_id == null && module.config_baseline.spec_id == null && module.network_baseline.spec_id == null
+    condition     = module.evidence_store.spec_id == null && module.audit_trail.spec_id == null && module.config_baseline.spec_id == null && module.network_baseline.spec_id == null && module.account_baseline.spec_id == null
     error_message = "The composed modules file no specification of their own."
   }
 
@@ -81,6 +81,34 @@ run "one_combined_specification" {
   assert {
     condition     = alltrue([for r in module.qualification.expected_resources : contains(r.checks, "s3.acl_disabled") if r.type == "AWS::S3::Bucket"]) && length([for r in module.qualification.expected_resources : r if r.type == "AWS::S3::Bucket"]) == 6
     error_message = "Every bucket of the landing zone (three record buckets, three access-log buckets) is checked for disabled ACLs."
+  }
+}
+
+run "the_account_baseline_is_qualified_as_the_account" {
+  command = apply
+
+  variables {
+    password_policy = { minimum_length = 16 }
+  }
+
+  assert {
+    condition     = module.qualification.expected_account.check_parameters["iam.password_policy.min_length"] == "16" && module.account_baseline.password_policy.minimum_length == 16
+    error_message = "The account baseline applies the landing zone's password policy and the combined specification checks it."
+  }
+
+  assert {
+    condition     = contains(module.qualification.expected_account.checks, "s3.account_public_access_block") && contains(module.qualification.expected_account.requirements, "ACC-004")
+    error_message = "The combined specification's expected_account block is the account baseline's."
+  }
+
+  assert {
+    condition     = contains([for r in module.qualification.expected_resources : r.key], "account_ebs_kms_key")
+    error_message = "The EBS default key is an expected resource of the combined specification."
+  }
+
+  assert {
+    condition     = contains(keys(module.config_baseline.config_rule_names), "IAM_PASSWORD_POLICY")
+    error_message = "The config baseline evaluates the password policy continuously."
   }
 }
 

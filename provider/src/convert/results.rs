@@ -33,12 +33,13 @@ pub fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
             Some(p) => format!("{} {p}", r.check_id),
             None => r.check_id.clone(),
         };
+        let on = match &r.subject {
+            Some(s) => format!("{} ({s})", r.target),
+            None => r.target.clone(),
+        };
         let summary = match r.status {
-            Status::Failed => format!("Qualification check failed: {what} on {}", r.target),
-            _ => format!(
-                "Qualification check could not be evaluated: {what} on {}",
-                r.target
-            ),
+            Status::Failed => format!("Qualification check failed: {what} on {on}"),
+            _ => format!("Qualification check could not be evaluated: {what} on {on}"),
         };
         let mut detail = format!(
             "{} ({} {})\nexpected: {}\nactual:   {}",
@@ -124,6 +125,7 @@ mod tests {
             requirements: vec![],
             remediation: "r".into(),
             suppression: None,
+            subject: None,
         }
     }
 

@@ -6,8 +6,9 @@
 //! the known model there.
 
 use gxp_core::spec::draft::{
-    ApprovalDraft, ExpectedResourceDraft, ExpectedStackDraft, Field, RequirementDraft,
-    SignatureDraft, SpecDraft, SuppressionDraft, SystemDraft, Text, TextList, TextMap,
+    ApprovalDraft, ExpectedAccountDraft, ExpectedResourceDraft, ExpectedStackDraft, Field,
+    RequirementDraft, SignatureDraft, SpecDraft, SuppressionDraft, SystemDraft, Text, TextList,
+    TextMap,
 };
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
@@ -33,6 +34,17 @@ pub struct SpecConfig {
     pub suppression: Value<Vec<SuppressionConfig>>,
     pub required_signatures: StrList,
     pub signing_digest: Str,
+    /// At most one block (Terraform gives an optional block as a list of at most one).
+    pub expected_account: Value<Vec<ExpectedAccountConfig>>,
+}
+
+/// Expectations on the account and region the provider is configured for.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ExpectedAccountConfig {
+    pub checks: StrList,
+    pub check_parameters: StrMap,
+    pub requirements: StrList,
 }
 
 /// The system a specification covers.
@@ -210,6 +222,18 @@ pub fn draft(cfg: &SpecConfig) -> SpecDraft {
             expires: text(&s.expires),
         }),
         required_signatures: text_list(&cfg.required_signatures),
+        expected_account: match &cfg.expected_account {
+            Value::Value(blocks) => match blocks.first() {
+                Some(a) => Field::Known(ExpectedAccountDraft {
+                    checks: text_list(&a.checks),
+                    check_parameters: text_map(&a.check_parameters),
+                    requirements: text_list(&a.requirements),
+                }),
+                None => Field::Null,
+            },
+            Value::Null => Field::Null,
+            Value::Unknown => Field::Unknown,
+        },
     }
 }
 
@@ -265,5 +289,34 @@ mod tests {
         );
         assert!(d.suppression.is_unknown());
         assert!(d.approval.is_null());
+    }
+
+    #[test]
+    fn the_account_block_is_at_most_one_and_absent_when_not_given() {
+        let none = draft(&SpecConfig::default());
+        assert!(none.expected_account.is_null());
+        let empty = draft(&SpecConfig {
+            expected_account: Value::Value(vec![]),
+            ..Default::default()
+        });
+        assert!(empty.expected_account.is_null());
+        let given = draft(&SpecConfig {
+            expected_account: Value::Value(vec![ExpectedAccountConfig {
+                checks: Value::Value(vec![Value::Value("iam.root_mfa".into())]),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
+        let a = given.expected_account.known().expect("known");
+        assert_eq!(
+            a.checks,
+            Field::Known(vec![Field::Known("iam.root_mfa".to_string())])
+        );
+        assert!(a.requirements.is_null());
+        let unknown = draft(&SpecConfig {
+            expected_account: Value::Unknown,
+            ..Default::default()
+        });
+        assert!(unknown.expected_account.is_unknown());
     }
 }

@@ -73,6 +73,15 @@ pub fn string_list(mode: Mode, description: &str) -> Attribute {
     )
 }
 
+/// A set of strings.
+pub fn string_set(mode: Mode, description: &str) -> Attribute {
+    attr(
+        AttributeType::Set(Box::new(AttributeType::String)),
+        mode,
+        description,
+    )
+}
+
 /// A map of strings.
 pub fn string_map(mode: Mode, description: &str) -> Attribute {
     attr(

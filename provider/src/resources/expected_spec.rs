@@ -107,6 +107,15 @@ pub fn schema() -> Schema {
         ],
         [],
     );
+    let expected_account = block(
+        "Expectations on the AWS account and region the provider is configured for: checks that belong to the account, not to a resource (e.g. `iam.password_policy`). Qualified as the target `account` of type `AWS::::Account`; suppressions name it with `resource_key = \"account\"`.",
+        [
+            ("checks", string_list(Optional, "Catalog check ids of type `AWS::::Account` to run on the account (see `gxp_check_catalog`).")),
+            ("check_parameters", string_map(Optional, "Check parameters as `CHECK_ID.PARAMETER = value`, e.g. `\"iam.password_policy.min_length\" = \"14\"`.")),
+            ("requirements", string_list(Optional, "Ids of the requirements the account's checks trace to.")),
+        ],
+        [],
+    );
     let mut root = block(
         "The approved specification of a GxP system's infrastructure: requirements with regulatory controls, expected resources and properties, expected stacks and outputs, suppressions, approval. Its `digest` is the SHA-256 of a canonical JSON form; `revision` increments whenever the digest changes.",
         [
@@ -127,6 +136,7 @@ pub fn schema() -> Schema {
             ("expected_resource", NestedBlock::List(expected_resource)),
             ("expected_stack", NestedBlock::List(expected_stack)),
             ("suppression", NestedBlock::List(suppression)),
+            ("expected_account", NestedBlock::Optional(expected_account)),
         ],
     );
     root.version = SCHEMA_VERSION;

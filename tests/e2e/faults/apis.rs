@@ -133,10 +133,17 @@ pub fn needs(resource_type: &str, check_id: &str, property: Option<&str>) -> Nee
                     .collect()
             } else {
                 // Of a check of several types, the reads of this type's target.
-                declared(
+                let mut own = declared(
                     gxp_core::observe::services::check_actions_for_type(def, ty),
                     service,
-                )
+                );
+                // Read by a supplement after the type's collector (backup.resource_protected).
+                own.extend(
+                    gxp_core::observe::services::supplement_operations(check_id)
+                        .into_iter()
+                        .map(|(p, op)| (service_of_prefix(p), op)),
+                );
+                own
             };
             for api in own {
                 let informational = INFORMATIONAL
@@ -242,9 +249,14 @@ mod tests {
             for ty in c.def.resource_types {
                 let need = needs(ty, c.def.id, None);
                 assert!(!need.all.is_empty(), "{} on {ty}", c.def.id);
+                let supplement: Vec<Api> =
+                    gxp_core::observe::services::supplement_operations(c.def.id)
+                        .into_iter()
+                        .map(|(p, op)| (service_of_prefix(p), op))
+                        .collect();
                 for api in &need.all {
                     assert!(
-                        ops_of_type(ty).contains(api),
+                        ops_of_type(ty).contains(api) || supplement.contains(api),
                         "{} on {ty}: {api:?}",
                         c.def.id
                     );
@@ -289,6 +301,35 @@ mod tests {
             [
                 ("rds", "DescribeDBSnapshots"),
                 ("rds", "DescribeDBSnapshotAttributes")
+            ]
+        );
+        assert_eq!(
+            n("AWS::EFS::FileSystem", "efs.backup_policy"),
+            [
+                ("elasticfilesystem", "DescribeFileSystems"),
+                ("elasticfilesystem", "DescribeBackupPolicy")
+            ]
+        );
+        assert_eq!(
+            n("AWS::Backup::BackupPlan", "iq.resource_exists"),
+            [("backup", "GetBackupPlan")]
+        );
+        assert_eq!(
+            n("AWS::S3::Bucket", "s3.lifecycle_retention"),
+            [
+                ("s3", "GetBucketLifecycleConfiguration"),
+                ("s3", "GetBucketVersioning")
+            ]
+        );
+        assert_eq!(
+            n(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "elb.tls_listeners"
+            ),
+            [
+                ("elasticloadbalancing", "DescribeLoadBalancers"),
+                ("elasticloadbalancing", "DescribeListeners"),
+                ("elasticloadbalancing", "DescribeRules")
             ]
         );
         assert_eq!(n(STACK, "iq.scope"), [("tagging", "GetResources")]);

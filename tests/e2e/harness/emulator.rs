@@ -58,17 +58,26 @@ impl Backend {
     /// Whether this backend lacks `need`, so that scenarios needing it cannot run.
     pub fn lacks(self, need: Needs) -> bool {
         match self {
-            Backend::Moto | Backend::Aws => false,
+            Backend::Aws => need == Needs::SecretRotationWithoutLambda,
+            // moto 5.2 does not serve the Smithy RPC v2 CBOR protocol, the only one the
+            // CloudWatch SDK speaks.
+            Backend::Moto => matches!(need, Needs::CloudWatchCbor),
             // LocalStack 2026.3.0's community runtime (checked against its health endpoint
             // and by calling the APIs): no CloudTrail, no RDS ("not included in your
-            // current license plan"), a tagging API whose GetResources does not list S3
+            // current license plan"), no EFS, no AWS Backup, no DynamoDB offline (DynamoDB
+            // Local needs a Java it downloads), no rotation without a Lambda, a tagging API whose GetResources does not list S3
             // buckets, and a CloudFormation that refuses updates changing no resource.
             Backend::LocalStack => matches!(
                 need,
                 Needs::CloudTrail
                     | Needs::Rds
+                    | Needs::DynamoDb
+                    | Needs::SecretRotationWithoutLambda
+                    | Needs::Efs
+                    | Needs::Backup
                     | Needs::S3InTaggingApi
                     | Needs::TemplateOnlyStackUpdate
+                    | Needs::Elbv2
             ),
         }
     }
@@ -85,22 +94,62 @@ pub enum Needs {
     CloudTrail,
     /// Amazon RDS (DB instances).
     Rds,
+    /// Amazon DynamoDB tables (LocalStack runs DynamoDB Local, a Java program it downloads
+    /// at start: offline it cannot, and every table call answers InternalError).
+    DynamoDb,
+    /// Secrets Manager RotateSecret with rotation rules and no rotation Lambda (moto turns
+    /// rotation on; AWS and LocalStack require a rotation function, which LocalStack cannot
+    /// run without Docker).
+    SecretRotationWithoutLambda,
+    /// Amazon EFS (file systems and their backup policies).
+    Efs,
+    /// AWS Backup (vaults and plans).
+    Backup,
     /// Tag-based discovery of S3 buckets through the Resource Groups Tagging API's
     /// GetResources (AWS lists S3 buckets there).
     S3InTaggingApi,
     /// A CloudFormation UpdateStack whose template differs in bytes but changes no
     /// resource (AWS deploys it; LocalStack answers "No updates are to be performed").
     TemplateOnlyStackUpdate,
+    /// CloudWatch (alarms) over the Smithy RPC v2 CBOR protocol, the only one the SDK's
+    /// CloudWatch client speaks (LocalStack serves it, moto 5.2 does not).
+    CloudWatchCbor,
+    /// Elastic Load Balancing v2 (load balancers, listeners, attributes; LocalStack Pro only).
+    Elbv2,
 }
 
 impl Needs {
     /// Every need, for listings.
-    pub const ALL: [Needs; 4] = [
+    pub const ALL: [Needs; 10] = [
         Needs::CloudTrail,
         Needs::Rds,
+        Needs::DynamoDb,
+        Needs::SecretRotationWithoutLambda,
+        Needs::Efs,
+        Needs::Backup,
         Needs::S3InTaggingApi,
         Needs::TemplateOnlyStackUpdate,
+        Needs::CloudWatchCbor,
+        Needs::Elbv2,
     ];
+
+    /// The catalog service (`CheckDef::service`) whose every check needs this, if any: a
+    /// backend lacking it cannot exercise those checks (gxp-core's
+    /// `catalog::emulator_coverage` lists them).
+    pub fn service(self) -> Option<&'static str> {
+        match self {
+            Needs::CloudTrail => Some("cloudtrail"),
+            Needs::Rds => Some("rds"),
+            Needs::DynamoDb => Some("dynamodb"),
+            Needs::Efs => Some("efs"),
+            Needs::Backup => Some("backup"),
+            Needs::CloudWatchCbor => Some("cloudwatch"),
+            Needs::Elbv2 => Some("elb"),
+            Needs::SecretRotationWithoutLambda
+            | Needs::S3InTaggingApi
+            | Needs::TemplateOnlyStackUpdate => None,
+        }
+    }
 }
 
 /// Panics unless `tf_acc` (the value of `TF_ACC`) is `1`.

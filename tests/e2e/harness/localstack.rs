@@ -35,7 +35,7 @@ const PORT_ATTEMPTS: usize = 3;
 /// call of every test wait for the service to load; with `STRICT_SERVICE_LOADING` (the
 /// default) any other service answers as unavailable.
 pub(crate) const SERVICES: &str =
-    "s3,kms,cloudformation,ec2,iam,config,sts,sns,sqs,logs,resourcegroupstaggingapi";
+    "s3,kms,cloudformation,ec2,iam,config,sts,sns,sqs,logs,resourcegroupstaggingapi,lambda,secretsmanager,cloudwatch";
 
 /// Runs LocalStack (argv: state directory, log file) in a session of its own and makes
 /// sure it does not outlive the test process: it reads stdin until end of file (the test

@@ -7,6 +7,7 @@ pub mod exists;
 pub mod kms;
 pub mod log_file_validation;
 pub mod logging;
+pub mod management_events;
 pub mod multi_region;
 pub mod s3_data_events;
 

@@ -22,7 +22,7 @@ pub static CHECK: Check = Check {
         resource_types: &["AWS::EC2::Snapshot"],
         severity: SeverityClass::Security,
         iam_actions: &["ec2:DescribeSnapshots", "ec2:DescribeSnapshotAttribute"],
-        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
+        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "21CFR11.10(k)", "Annex11-12"],
         remediation: "Remove the public permission: EC2 ModifySnapshotAttribute --attribute createVolumePermission \
             --operation-type remove --group-names all; share with named accounts only (Terraform \
             aws_snapshot_create_volume_permission with account_id). Turn on EBS snapshot block public access \

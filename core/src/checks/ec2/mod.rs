@@ -4,6 +4,7 @@
 //! what they share.
 
 pub mod default_sg_closed;
+pub mod ebs_default_encryption;
 pub mod ebs_snapshot_not_public;
 pub mod ebs_volume_encrypted;
 pub mod instance_imdsv2;

@@ -75,6 +75,7 @@ fn evaluate(scope: &RunScope<'_>) -> Option<(&'static str, Outcome)> {
                 expected: format!("the resources tagged {query} (Resource Groups Tagging API GetResources)"),
                 actual: error.clone(),
                 detail: Some("tag-based discovery failed: the resources it should have found were not qualified".into()),
+                subjects: vec![],
             },
         ));
     }
@@ -101,6 +102,7 @@ fn evaluate(scope: &RunScope<'_>) -> Option<(&'static str, Outcome)> {
                 scope.spec.resources.len(),
                 scope.spec.stacks.len(),
             )),
+            subjects: vec![],
         },
     ))
 }

@@ -25,7 +25,7 @@ pub static CHECK: Check = Check {
         },
         related: Related {
             prowler: &[],
-            aws_config: &[],
+            aws_config: &["rds-cluster-backup-retention-check"],
         },
         params: &[CheckParam {
             name: "min_days",

@@ -19,7 +19,7 @@ pub static CHECK: Check = Check {
         resource_types: DB_INSTANCE,
         severity: SeverityClass::Security,
         iam_actions: &["rds:DescribeDBInstances"],
-        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
+        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "21CFR11.10(k)", "Annex11-12"],
         remediation: "Terraform aws_db_instance publicly_accessible = false; CloudFormation PubliclyAccessible: \
             false; or RDS ModifyDBInstance --no-publicly-accessible.",
         remediation_code: Remediation {

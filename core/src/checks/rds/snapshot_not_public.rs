@@ -28,7 +28,7 @@ pub static CHECK: Check = Check {
             "rds:DescribeDBClusterSnapshots",
             "rds:DescribeDBClusterSnapshotAttributes",
         ],
-        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "Annex11-12"],
+        controls: &["21CFR11.10(c)", "21CFR11.10(d)", "21CFR11.10(g)", "21CFR11.10(k)", "Annex11-12"],
         remediation: "Remove the public permission: RDS ModifyDBSnapshotAttribute (or \
             ModifyDBClusterSnapshotAttribute) --attribute-name restore --values-to-remove all; share with named \
             accounts only.",

@@ -3,8 +3,10 @@
 //! [`crate::checks::registry`]. This module holds what they share.
 
 pub mod access_logging;
+pub mod account_public_access_block;
 pub mod acl_disabled;
 pub mod encryption;
+pub mod lifecycle_retention;
 pub mod object_lock;
 pub mod public_access_block;
 pub mod replication;

@@ -6,7 +6,8 @@
 //! `ec2:snapshot`, written like the other types. Properties are CloudFormation-shaped where
 //! CloudFormation has them (`MetadataOptions`, `IamInstanceProfile`, `Encrypted`, ...); ours
 //! are `State`, `PublicIpAddress`, `Attachments` and `CreateVolumePermissions` (the
-//! DescribeSnapshotAttribute answer).
+//! DescribeSnapshotAttribute answer). A volume's ARN, which DescribeVolumes does not answer,
+//! is made from the region and the caller's account ([`volume_arn`]).
 
 use serde_json::{json, Map, Value as Json};
 
@@ -112,6 +113,15 @@ pub(super) async fn collect_instance(aws: &AwsContext, target: &Target) -> Obser
     obs
 }
 
+/// An EBS volume's ARN, `arn:PARTITION:ec2:REGION:ACCOUNT:volume/ID`. DescribeVolumes
+/// answers none, so a volume of the specification gets it from the provider's region and the
+/// account it acts in (STS GetCallerIdentity, [`AwsContext::identity`]); when that account is
+/// unknown (`skip_requesting_account_id`, or the call failed) the volume has no ARN, and
+/// checks needing it are `error`. A discovered volume has the tagging API's ARN.
+pub(super) fn volume_arn(partition: &str, region: &str, account: &str, volume_id: &str) -> String {
+    format!("arn:{partition}:ec2:{region}:{account}:volume/{volume_id}")
+}
+
 pub(super) async fn collect_volume(aws: &AwsContext, target: &Target) -> Observation {
     let out = aws
         .ec2()
@@ -127,7 +137,11 @@ pub(super) async fn collect_volume(aws: &AwsContext, target: &Target) -> Observa
         Err(obs) => return *obs,
     };
     let mut obs = Observation::exists(target);
-    obs.arn = arn_from_key(target);
+    obs.arn = arn_from_key(target).or_else(|| {
+        let id = v.volume_id().unwrap_or(&target.identifier);
+        let account = aws.identity.account.as_deref()?;
+        Some(volume_arn(&aws.partition(), &aws.region(), account, id))
+    });
     for (k, val) in [
         ("AvailabilityZone", v.availability_zone()),
         ("VolumeType", v.volume_type().map(|t| t.as_str())),
@@ -278,6 +292,18 @@ mod tests {
         );
         // An empty public address is no public address.
         assert!(!props.contains_key("PublicIpAddress"));
+    }
+
+    #[test]
+    fn a_volume_arn_is_made_of_partition_region_account_and_id() {
+        assert_eq!(
+            volume_arn("aws", "eu-west-1", "111122223333", "vol-0a1b"),
+            "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0a1b"
+        );
+        assert_eq!(
+            volume_arn("aws-cn", "cn-north-1", "1", "vol-2"),
+            "arn:aws-cn:ec2:cn-north-1:1:volume/vol-2"
+        );
     }
 
     #[test]

@@ -8,12 +8,15 @@
 //! - [`stacks`]: expected stacks (names, template digests, resource types);
 //! - [`resources`]: expected resources (keys, types, locations, properties, checks and
 //!   their parameters);
+//! - [`account`]: the `expected_account` block (checks of the account, their parameters,
+//!   traces);
 //! - [`suppressions`]: suppressions (known check and resource, justification, expiry);
 //! - [`forms`]: the lexical forms the rules share.
 //!
 //! Unknown values (not known until apply) are skipped; everything known is checked. The
 //! families run in this order, so problems are reported in the order of the configuration.
 
+mod account;
 pub mod forms;
 mod header;
 mod requirements;
@@ -52,7 +55,8 @@ pub fn validate(draft: &SpecDraft, now: time::OffsetDateTime) -> Vec<Problem> {
     let requirements = requirements::check(&mut c, draft);
     let stacks = stacks::check(&mut c, draft, &requirements);
     let resources = resources::check(&mut c, draft, &requirements, &stacks);
-    suppressions::check(&mut c, draft, &resources);
+    let account = account::check(&mut c, draft, &requirements, &resources);
+    suppressions::check(&mut c, draft, &resources, &account);
     c.problems
 }
 

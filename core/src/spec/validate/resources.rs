@@ -8,7 +8,7 @@ use super::requirements::Requirements;
 use super::stacks::Stacks;
 use super::{
     identifier_problem, is_arn, is_cfn_type, items, known_str, list_items, map_items, Checker,
-    Field, Path, SpecDraft,
+    Field, Path, SpecDraft, TextList, TextMap,
 };
 use crate::catalog;
 use crate::spec::canonical::parse_properties;
@@ -122,72 +122,82 @@ pub(super) fn check<'a>(
                 );
             }
         }
-        let mut checks_here: Vec<&str> = Vec::new();
-        for (j, id) in list_items(&r.checks) {
-            match catalog::get(id) {
-                None => c.add(
-                    p().attribute("checks").index(j as i64),
-                    "Unknown check id",
-                    format!(
-                        "`{id}` is not in the check catalog (see data source gxp_check_catalog)."
-                    ),
-                ),
-                Some(def) => {
-                    checks_here.push(id);
-                    if let Some(t) = ty {
-                        if !def.resource_types.is_empty() && !def.resource_types.contains(&t) {
-                            c.add(
-                                p().attribute("checks").index(j as i64),
-                                "Check does not apply to this resource type",
-                                format!("`{id}` applies to {:?}, not to {t}.", def.resource_types),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        for (k, v) in map_items(&r.check_parameters) {
-            let known_param = k.rsplit_once('.').and_then(|(check, param)| {
-                catalog::get(check).map(|def| (check, def.param(param)))
-            });
-            if let (Some((_, Some(param))), Field::Known(value)) = (known_param, v) {
-                if let Some(Err(e)) = catalog::params::parse_entry(k, value) {
-                    c.add(
-                        p().attribute("check_parameters").key(k.to_string()),
-                        "Invalid check parameter value",
-                        format!(
-                            "`{value}` is not a valid value for `{k}` ({}): expected {}. {}",
-                            e.reason, e.expected, param.description
-                        ),
-                    );
-                }
-            }
-            let known_param = known_param.map(|(check, param)| (check, param.is_some()));
-            let problem = match known_param {
-                None => Some(format!(
-                    "`{k}` must be CHECK_ID.PARAMETER with a catalog check id."
-                )),
-                Some((_, false)) => Some(format!("The check has no parameter named in `{k}`.")),
-                Some((check, true)) if !r.checks.is_unknown() && !checks_here.contains(&check) => {
-                    Some(format!(
-                        "`{check}` is not listed in this resource's `checks`."
-                    ))
-                }
-                Some(_) => None,
-            };
-            if let Some(detail) = problem {
-                c.add(
-                    p().attribute("check_parameters").key(k.to_string()),
-                    "Unknown check parameter",
-                    detail,
-                );
-            }
-        }
+        checks_and_parameters(c, &r.checks, &r.check_parameters, ty, &p, "resource");
         requirements.trace(c, &r.requirements, &|| p().attribute("requirements"));
     }
 
     Resources {
         types: resource_types,
         known: resources_known,
+    }
+}
+
+/// Rules of a target's `checks` and `check_parameters` (an expected resource of type `ty`,
+/// or the account): known check ids that apply to the type; parameters `CHECK_ID.PARAM` of
+/// listed checks, each of its parameter's form. `what` names the target in messages.
+pub(super) fn checks_and_parameters(
+    c: &mut Checker,
+    checks: &TextList,
+    check_parameters: &TextMap,
+    ty: Option<&str>,
+    p: &dyn Fn() -> Path,
+    what: &str,
+) {
+    let mut checks_here: Vec<&str> = Vec::new();
+    for (j, id) in list_items(checks) {
+        match catalog::get(id) {
+            None => c.add(
+                p().attribute("checks").index(j as i64),
+                "Unknown check id",
+                format!("`{id}` is not in the check catalog (see data source gxp_check_catalog)."),
+            ),
+            Some(def) => {
+                checks_here.push(id);
+                if let Some(t) = ty {
+                    if !def.resource_types.is_empty() && !def.resource_types.contains(&t) {
+                        c.add(
+                            p().attribute("checks").index(j as i64),
+                            "Check does not apply to this resource type",
+                            format!("`{id}` applies to {:?}, not to {t}.", def.resource_types),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (k, v) in map_items(check_parameters) {
+        let known_param = k
+            .rsplit_once('.')
+            .and_then(|(check, param)| catalog::get(check).map(|def| (check, def.param(param))));
+        if let (Some((_, Some(param))), Field::Known(value)) = (known_param, v) {
+            if let Some(Err(e)) = catalog::params::parse_entry(k, value) {
+                c.add(
+                    p().attribute("check_parameters").key(k.to_string()),
+                    "Invalid check parameter value",
+                    format!(
+                        "`{value}` is not a valid value for `{k}` ({}): expected {}. {}",
+                        e.reason, e.expected, param.description
+                    ),
+                );
+            }
+        }
+        let known_param = known_param.map(|(check, param)| (check, param.is_some()));
+        let problem = match known_param {
+            None => Some(format!(
+                "`{k}` must be CHECK_ID.PARAMETER with a catalog check id."
+            )),
+            Some((_, false)) => Some(format!("The check has no parameter named in `{k}`.")),
+            Some((check, true)) if !checks.is_unknown() && !checks_here.contains(&check) => Some(
+                format!("`{check}` is not listed in this {what}'s `checks`."),
+            ),
+            Some(_) => None,
+        };
+        if let Some(detail) = problem {
+            c.add(
+                p().attribute("check_parameters").key(k.to_string()),
+                "Unknown check parameter",
+                detail,
+            );
+        }
     }
 }

@@ -3,13 +3,20 @@
 
 use std::collections::BTreeMap;
 
+use super::account::Account;
 use super::resources::Resources;
 use super::{items, known_str, Checker, Field, Path, SpecDraft};
 use crate::catalog;
+use crate::spec::model::ACCOUNT_KEY;
 use crate::util::parse_time;
 
 /// Check the suppressions of `cfg`.
-pub(super) fn check(c: &mut Checker, cfg: &SpecDraft, resources: &Resources<'_>) {
+pub(super) fn check(
+    c: &mut Checker,
+    cfg: &SpecDraft,
+    resources: &Resources<'_>,
+    account: &Account,
+) {
     let root = Path::root;
     // Suppressions: reason and approver mandatory; known check; defined resource.
     let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -31,11 +38,19 @@ pub(super) fn check(c: &mut Checker, cfg: &SpecDraft, resources: &Resources<'_>)
             "suppression.resource_key",
         );
         if let Some(k) = key {
-            if resources.known && !resources.types.contains_key(k) {
+            let the_account = account.present && k == ACCOUNT_KEY;
+            if resources.known && !resources.types.contains_key(k) && !the_account {
                 c.add(
                     p().attribute("resource_key"),
                     "Suppression of an undefined resource",
-                    format!("No expected_resource has key `{k}`."),
+                    format!(
+                        "No expected_resource has key `{k}`{}.",
+                        if k == ACCOUNT_KEY {
+                            " and the specification has no expected_account block"
+                        } else {
+                            ""
+                        }
+                    ),
                 );
             }
         }

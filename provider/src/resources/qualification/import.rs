@@ -1,6 +1,6 @@
 //! Import an existing qualification from the location of a filed report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tf_provider::value::Value;
 
@@ -12,9 +12,13 @@ use gxp_core::qualification::import::{read_report, snapshot_of};
 use gxp_core::qualification::Findings;
 use gxp_core::report::Report;
 
-/// The `discovery` block of a qualification whose report records these discovery tags; null
-/// (no block) without tags, as in a configuration without discovery.
-fn discovery_block(tags: &BTreeMap<String, String>) -> Value<Vec<DiscoveryConfig>> {
+/// The `discovery` block of a qualification whose report records these discovery tags and
+/// excluded checks; null (no block) without tags, as in a configuration without discovery.
+/// No exclusions: `exclude_checks` null, as in a block that does not set it.
+fn discovery_block(
+    tags: &BTreeMap<String, String>,
+    exclude_checks: &BTreeSet<String>,
+) -> Value<Vec<DiscoveryConfig>> {
     if tags.is_empty() {
         return Value::Null;
     }
@@ -24,6 +28,16 @@ fn discovery_block(tags: &BTreeMap<String, String>) -> Value<Vec<DiscoveryConfig
                 .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
                 .collect(),
         ),
+        exclude_checks: if exclude_checks.is_empty() {
+            Value::Null
+        } else {
+            Value::Value(
+                exclude_checks
+                    .iter()
+                    .map(|c| Value::Value(c.clone()))
+                    .collect(),
+            )
+        },
     }])
 }
 
@@ -70,7 +84,10 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
         report_sequence: Value::Value(report.qualification.sequence),
         requalification_reasons: strings(report.qualification.reasons.clone()),
         drift: Value::Value(vec![]),
-        discovery: discovery_block(&report.qualification.discovery_tags),
+        discovery: discovery_block(
+            &report.qualification.discovery_tags,
+            &report.qualification.discovery_exclude_checks,
+        ),
         ..Default::default()
     };
     let snapshot = snapshot_of(report);
@@ -103,7 +120,7 @@ mod tests {
         let mut report = sample_report();
         report.qualification.discovery_tags = tags();
         let (state, private) = from_report(&report, "ab12", "s3://evidence/r.json");
-        assert_eq!(state.discovery, discovery_block(&tags()));
+        assert_eq!(state.discovery, discovery_block(&tags(), &BTreeSet::new()));
         let Value::Value(blocks) = &state.discovery else {
             panic!("no discovery block: {:?}", state.discovery)
         };
@@ -121,7 +138,7 @@ mod tests {
 
         // The configuration that filed the report: same tags, so no scope change.
         let mut config = state.clone();
-        config.discovery = discovery_block(&tags());
+        config.discovery = discovery_block(&tags(), &BTreeSet::new());
         let reasons = plan_reasons(&state, &private, &config);
         assert!(
             !reasons.iter().any(|r| r.contains("scope changed")),
@@ -130,12 +147,56 @@ mod tests {
         // Other tags in the configuration are a scope change.
         let mut other = tags();
         other.insert("gxp:env".into(), "dev".into());
-        config.discovery = discovery_block(&other);
+        config.discovery = discovery_block(&other, &BTreeSet::new());
         let reasons = plan_reasons(&state, &private, &config);
         assert!(
             reasons.contains(&"qualification scope changed: discovery tags".to_string()),
             "{reasons:?}"
         );
+    }
+
+    #[test]
+    fn import_restores_the_excluded_checks_of_the_report() {
+        let excluded: BTreeSet<String> = ["backup.resource_protected".to_string()].into();
+        let mut report = sample_report();
+        report.qualification.discovery_tags = tags();
+        report.qualification.discovery_exclude_checks = excluded.clone();
+        let (state, private) = from_report(&report, "ab12", "s3://evidence/r.json");
+        let Value::Value(blocks) = &state.discovery else {
+            panic!("no discovery block: {:?}", state.discovery)
+        };
+        assert_eq!(
+            blocks[0].exclude_checks,
+            Value::Value(vec![Value::Value("backup.resource_protected".to_string())])
+        );
+        let snapshot = private.snapshot.as_ref().expect("snapshot");
+        assert_eq!(
+            snapshot.discovery_exclude_checks, excluded,
+            "refresh gives newly discovered resources the same checks"
+        );
+        // The configuration that filed the report plans no scope change; dropping the
+        // exclusion does.
+        let mut config = state.clone();
+        config.discovery = discovery_block(&tags(), &excluded);
+        let reasons = plan_reasons(&state, &private, &config);
+        assert!(
+            !reasons.iter().any(|r| r.contains("scope changed")),
+            "{reasons:?}"
+        );
+        config.discovery = discovery_block(&tags(), &BTreeSet::new());
+        let reasons = plan_reasons(&state, &private, &config);
+        assert!(
+            reasons.contains(&"qualification scope changed: discovery exclude_checks".to_string()),
+            "{reasons:?}"
+        );
+        // Without exclusions the block leaves `exclude_checks` null, as a configuration that
+        // does not set it.
+        report.qualification.discovery_exclude_checks.clear();
+        let (state, _) = from_report(&report, "ab12", "s3://evidence/r.json");
+        let Value::Value(blocks) = &state.discovery else {
+            panic!("no discovery block")
+        };
+        assert_eq!(blocks[0].exclude_checks, Value::Null);
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod import;
 pub mod schema;
 pub mod state;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -14,7 +14,9 @@ use tf_provider::schema::Schema;
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
-use crate::convert::values::{known_strings, non_empty as text, string_list as strings, StrList};
+use crate::convert::values::{
+    known_strings, non_empty as text, non_empty_strings, string_list as strings, StrList,
+};
 use crate::provider::config::store_settings;
 use crate::provider::{Configured, Shared};
 use gxp_core::catalog::{SeverityClass, Stage};
@@ -86,8 +88,54 @@ fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>
     )
 }
 
+/// `discovery.exclude_checks` (empty without a discovery block or exclusions; `None` while
+/// the set or one of its elements is unknown).
+fn discovery_exclude_checks(state: &QualificationState) -> Option<BTreeSet<String>> {
+    let Some(block) = state.discovery.as_ref_option().and_then(|b| b.first()) else {
+        return match state.discovery {
+            Value::Unknown => None,
+            _ => Some(BTreeSet::new()),
+        };
+    };
+    known_strings(&block.exclude_checks).map(|ids| ids.into_iter().collect())
+}
+
+/// Plan-time validation of the `discovery` block: every id of `exclude_checks` names a check
+/// discovered resources get.
+fn validate_discovery(diags: &mut Diagnostics, cfg: &QualificationState) {
+    let Some(block) = cfg.discovery.as_ref_option().and_then(|b| b.first()) else {
+        return;
+    };
+    for id in non_empty_strings(&block.exclude_checks) {
+        if let Some(why) = gxp_core::observe::discovery::exclude_check_problem(&id) {
+            diags.error(
+                "Invalid check to exclude from discovery",
+                format!("{why}. `exclude_checks` takes the ids of OQ/PQ checks that discovered resources get (the checks of their type in the check catalog)."),
+                AttributePath::new("discovery")
+                    .index(0)
+                    .attribute("exclude_checks"),
+            );
+        }
+    }
+    if let Value::Value(items) = &block.exclude_checks {
+        if items
+            .iter()
+            .any(|s| matches!(s, Value::Value(s) if s.is_empty()))
+        {
+            diags.error(
+                "Invalid check to exclude from discovery",
+                "`exclude_checks` has an empty check id.",
+                AttributePath::new("discovery")
+                    .index(0)
+                    .attribute("exclude_checks"),
+            );
+        }
+    }
+}
+
 /// Plan-time validation of the configuration.
 fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
+    validate_discovery(diags, cfg);
     if let Value::Value(name) = &cfg.name {
         if let Some(why) = gxp_core::evidence::qualification_name_problem(name) {
             diags.error(
@@ -289,6 +337,11 @@ pub fn plan_reasons(
     if discovery_tags(prior) != discovery_tags(proposed) && !proposed.discovery.is_unknown() {
         scope_changes.push("discovery tags".to_string());
     }
+    if discovery_exclude_checks(prior) != discovery_exclude_checks(proposed)
+        && discovery_exclude_checks(proposed).is_some()
+    {
+        scope_changes.push("discovery exclude_checks".to_string());
+    }
     let inputs = ReasonInputs {
         qualified_spec_digest: text(&prior.qualified_spec_digest),
         config_spec_digest: match &proposed.spec_digest {
@@ -322,6 +375,7 @@ fn run_settings(
         spec_digest: text(&planned.spec_digest).unwrap_or_default().to_string(),
         stages: parse_stages(&planned.stages).unwrap_or_default(),
         discovery_tags: discovery_tags(planned).unwrap_or_default(),
+        discovery_exclude_checks: discovery_exclude_checks(planned).unwrap_or_default(),
         concurrency: planned
             .concurrency
             .as_ref_option()
@@ -647,5 +701,100 @@ mod tests {
         );
         let ok = diagnostics(&document(r#"{"s3.object_lock.min_retention_days":"2555"}"#));
         assert!(ok.errors.is_empty(), "{:?}", ok.errors);
+    }
+
+    fn with_discovery(exclude_checks: StrList) -> QualificationState {
+        QualificationState {
+            discovery: Value::Value(vec![state::DiscoveryConfig {
+                tags: Value::Value([("gxp:app".to_string(), Value::Value("lims".into()))].into()),
+                exclude_checks,
+            }]),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn excluded_discovery_checks_must_be_checks_discovered_resources_get() {
+        let exclude_path = AttributePath::new("discovery")
+            .index(0)
+            .attribute("exclude_checks");
+        let errors = |ids: &[&str]| {
+            let mut diags = Diagnostics::default();
+            validate_config(&mut diags, &with_discovery(strings(ids)));
+            diags.errors
+        };
+        assert!(errors(&["backup.resource_protected", "s3.versioning"]).is_empty());
+        assert!(errors(&[]).is_empty());
+        let mut diags = Diagnostics::default();
+        validate_config(&mut diags, &with_discovery(Value::Null));
+        validate_config(&mut diags, &with_discovery(Value::Unknown));
+        validate_config(
+            &mut diags,
+            &with_discovery(Value::Value(vec![Value::Unknown])),
+        );
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+
+        for (id, says) in [
+            ("s3.versionning", "is not a check of the catalog"),
+            ("iq.resource_exists", "is an IQ check"),
+            ("config.delivery_channel", "tag-based discovery never finds"),
+            ("", "empty check id"),
+        ] {
+            let errs = errors(&["s3.versioning", id]);
+            assert_eq!(errs.len(), 1, "{id}: {errs:?}");
+            assert_eq!(errs[0].summary, "Invalid check to exclude from discovery");
+            assert_eq!(errs[0].attribute, exclude_path, "{id}");
+            assert!(errs[0].detail.contains(says), "{id}: {}", errs[0].detail);
+            if !id.is_empty() {
+                assert!(
+                    errs[0].detail.contains(&format!("`{id}`")),
+                    "{}",
+                    errs[0].detail
+                );
+            }
+        }
+        assert_eq!(errors(&["nope.a", "nope.b"]).len(), 2, "one error per id");
+    }
+
+    #[test]
+    fn a_changed_exclude_checks_is_a_scope_change_and_reaches_the_run() {
+        let private = Private::default();
+        let scope = "qualification scope changed: discovery exclude_checks".to_string();
+        let reasons = |prior: &QualificationState, proposed: &QualificationState| {
+            plan_reasons(prior, &private, proposed)
+        };
+        let none = with_discovery(Value::Null);
+        let empty = with_discovery(strings(&[]));
+        let backup = with_discovery(strings(&["backup.resource_protected"]));
+        let both = with_discovery(strings(&["s3.versioning", "backup.resource_protected"]));
+        let reordered = with_discovery(strings(&["backup.resource_protected", "s3.versioning"]));
+        assert!(
+            !reasons(&none, &empty).contains(&scope),
+            "null and empty are the same"
+        );
+        assert!(!reasons(&backup, &backup).contains(&scope));
+        assert!(
+            !reasons(&both, &reordered).contains(&scope),
+            "a set: order is no change"
+        );
+        assert!(reasons(&none, &backup).contains(&scope));
+        assert!(reasons(&backup, &none).contains(&scope));
+        assert!(reasons(&backup, &both).contains(&scope));
+        // A state without a discovery block (an older provider's) and no exclusions: no change.
+        assert!(!reasons(&QualificationState::default(), &none).contains(&scope));
+        // Unknown until apply: no reason claimed at plan.
+        assert!(!reasons(&backup, &with_discovery(Value::Unknown)).contains(&scope));
+
+        let settings = run_settings(&both, None, None, None);
+        assert_eq!(
+            settings.discovery_exclude_checks,
+            ["backup.resource_protected", "s3.versioning"]
+                .into_iter()
+                .map(String::from)
+                .collect::<BTreeSet<_>>()
+        );
+        assert!(run_settings(&none, None, None, None)
+            .discovery_exclude_checks
+            .is_empty());
     }
 }

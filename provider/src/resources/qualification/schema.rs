@@ -36,7 +36,10 @@ pub fn schema() -> Schema {
     )));
     let discovery = block(
         "Tag-based discovery: resources carrying all these tags (Resource Groups Tagging API) are qualified too, each with the catalog's OQ/PQ checks for its type.",
-        [("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`."))],
+        [
+            ("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`.")),
+            ("exclude_checks", string_set(Optional, "Catalog check ids (OQ/PQ checks of types discovery finds) that discovered resources do not get, e.g. `[\"backup.resource_protected\"]`: a class of discovered resources deliberately out of a check's scope. Recorded in the report (`qualification.discovery_exclude_checks`); a change is a scope change that requalifies.")),
+        ],
         [],
     );
     let mut root = block(
@@ -64,7 +67,7 @@ pub fn schema() -> Schema {
             ("failed_count", number(Computed, "Number of failed results.")),
             ("error_count", number(Computed, "Number of results that could not be evaluated.")),
             ("suppressed_count", number(Computed, "Number of results suppressed by the specification.")),
-            ("results", attr(result_type, Computed, "Every check result of the last qualification, keyed by `CHECK_ID@TARGET` (`CHECK_ID@TARGET#PROPERTY` for property checks), e.g. `results[\"s3.versioning@records_bucket\"].status`: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
+            ("results", attr(result_type, Computed, "Every check result of the last qualification, keyed by `CHECK_ID@TARGET` (`CHECK_ID@TARGET#PROPERTY` for property checks, `CHECK_ID@TARGET[SUBJECT]` for the results of one principal of the account, e.g. `iam.user_console_mfa@account[arn:aws:iam::123456789012:user/alice]`), e.g. `results[\"s3.versioning@records_bucket\"].status`: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
             ("qualified_at", string(Computed, "When the last qualification finished (RFC 3339).")),
             ("qualified_spec_digest", string(Computed, "Digest of the specification the last qualification ran against.")),
             ("observed_fingerprint", string(Computed, "SHA-256 of what the checks observed; refresh recomputes it, so a change means drift.")),

@@ -56,6 +56,8 @@ pub struct QualificationState {
 #[serde(default)]
 pub struct DiscoveryConfig {
     pub tags: StrMap,
+    /// A set in the schema; its elements in any order here.
+    pub exclude_checks: StrList,
 }
 
 /// One entry of `results`.
@@ -95,8 +97,18 @@ impl From<&CheckResult> for ResultState {
 /// Key of a result in the `results` map: `CHECK_ID@TARGET`, then `#PROPERTY` for property
 /// checks, e.g. `s3.versioning@records_bucket` or
 /// `iq.resource_properties@records_bucket#VersioningConfiguration.Status`.
+///
+/// A result of one principal of the account (an IAM user, an access key, a policy) is
+/// keyed `CHECK_ID@TARGET[SUBJECT]`, e.g.
+/// `iam.user_console_mfa@account[arn:aws:iam::123456789012:user/alice]`.
 pub fn result_key(r: &CheckResult) -> String {
-    key_of(&r.check_id, &r.target, r.property.as_deref())
+    match &r.subject {
+        Some(who) => format!(
+            "{}[{who}]",
+            key_of(&r.check_id, &r.target, r.property.as_deref())
+        ),
+        None => key_of(&r.check_id, &r.target, r.property.as_deref()),
+    }
 }
 
 fn key_of(check_id: &str, target: &str, property: Option<&str>) -> String {

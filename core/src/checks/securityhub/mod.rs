@@ -1,0 +1,4 @@
+//! The `securityhub.*` checks on the account observation (facet of
+//! [`crate::observe::securityhub`]).
+
+pub mod enabled;
