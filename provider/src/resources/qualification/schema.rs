@@ -52,7 +52,7 @@ pub fn schema() -> Schema {
             ("spec_document", string(Required, "`canonical_json` of the `gxp_expected_spec`.")),
             ("stages", string_list(OptionalComputed, "Stages to run: any of `IQ`, `OQ`, `PQ` (default all three).")),
             ("requalify_after", string(Optional, "Periodic review interval, e.g. `90d`, `12w`, `2160h`. When it has elapsed since the last qualification, the plan shows a pending requalification.")),
-            ("enforce", boolean(OptionalComputed, "Fail the apply when a check fails or cannot be evaluated (default `true`). The report is filed and the state records the run either way.")),
+            ("enforce", boolean(OptionalComputed, "Fail the apply when a check fails or cannot be evaluated (default `true`). With `false` the apply succeeds but warns once per failed or unevaluable check (same cap as the errors) and with a summary of the counts. The report is filed and the state records the run either way.")),
             ("requalify_on", string_list(OptionalComputed, "Drift classes that trigger requalification: `security`, `functional`, `cosmetic` (default `security` and `functional`).")),
             ("concurrency", number(OptionalComputed, "Maximum number of resources observed at once (default 16).")),
             ("configuration_commit", string(Optional, "Commit of the configuration being applied (e.g. from CI), recorded in the report.")),
