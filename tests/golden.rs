@@ -19,6 +19,7 @@ use gxp_core::catalog::{self, Stage};
 use gxp_core::checks::Status;
 use gxp_core::observe::stack::{PART_DRIFT, PART_STACK};
 use gxp_core::observe::{Existence, Observation, StackObservation, Target, TargetOrigin};
+use gxp_core::qualification::approve::Approved;
 use gxp_core::qualification::assemble::{self, RunRecord};
 use gxp_core::qualification::evaluate;
 use gxp_core::qualification::observe::{DiscoveryOutcome, Observed};
@@ -747,6 +748,8 @@ struct Scenario {
     targets: Vec<(Target, Observation)>,
     stacks: Vec<StackObservation>,
     notes: Vec<String>,
+    /// The electronic signatures of the specification as verified (the `signed` scenario).
+    approved: Approved,
 }
 
 fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppression>) -> Spec {
@@ -803,7 +806,7 @@ fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppr
             .collect(),
         stacks: stacks.to_vec(),
         suppressions,
-        account: None,
+        ..Default::default()
     }
 }
 
@@ -855,6 +858,7 @@ fn scenarios() -> Vec<Scenario> {
                 "stack lims-nodrift: DetectStackDrift is not supported by the endpoint".into(),
                 "discovered but no checks for its type: arn:aws:lambda:eu-west-1:123456789012:function:x".into(),
             ],
+            approved: Approved::default(),
         },
         Scenario {
             name: "discovery-failed".into(),
@@ -868,9 +872,22 @@ fn scenarios() -> Vec<Scenario> {
             targets: vec![],
             stacks: vec![],
             notes: vec![],
+            approved: Approved::default(),
         },
         Scenario {
             name: "nothing-to-qualify".into(),
+            spec: empty.clone(),
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets: vec![],
+            stacks: vec![],
+            notes: vec![],
+            approved: Approved::default(),
+        },
+        // The signature page: a verified SSH review, a verified KMS approval and a stale
+        // approval, under a met `approved, reviewed` policy.
+        Scenario {
+            name: "signed".into(),
             spec: empty,
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
@@ -879,6 +896,7 @@ fn scenarios() -> Vec<Scenario> {
             targets: vec![],
             stacks: vec![],
             notes: vec![],
+            approved: signed(),
         },
     ];
     scenarios.extend(enumeration_scenarios(&tags_of_enumeration()));
@@ -895,6 +913,7 @@ fn scenarios() -> Vec<Scenario> {
             targets,
             stacks: vec![],
             notes: vec![],
+            approved: Approved::default(),
         });
     }
     scenarios
@@ -959,6 +978,7 @@ fn enumeration_scenarios(tags: &BTreeMap<String, String>) -> Vec<Scenario> {
             notes: vec![format!(
                 "{channel_type} default: enumerated through AWS Config DescribeDeliveryChannels; no tag filter: the type has no tags"
             )],
+            approved: Approved::default(),
         },
         Scenario {
             name: "discovery-enumeration-failed".into(),
@@ -973,8 +993,63 @@ fn enumeration_scenarios(tags: &BTreeMap<String, String>) -> Vec<Scenario> {
             targets: vec![(key, key_obs)],
             stacks: vec![],
             notes: vec![],
+            approved: Approved::default(),
         },
     ]
+}
+
+/// The signatures of the `signed` scenario as verification records them: Alice's SSH review
+/// and Bob's KMS approval verified, Carol's approval stale; policy `approved, reviewed` met.
+fn signed() -> Approved {
+    use gxp_core::approval::{SignatureRecord, SignatureStatus};
+    let signing = "7d0c4b2f9e8a1d3c5b7a9f0e2d4c6b8a0f1e3d5c7b9a2f4e6d8c0b1a3f5e7d9c";
+    let verified = |printed_name: &str, signer: &str, meaning: &str| SignatureRecord {
+        signer: signer.into(),
+        printed_name: printed_name.into(),
+        meaning: meaning.into(),
+        signed_at: "2026-01-01T10:00:00Z".into(),
+        method: "ssh".into(),
+        key: "ssh-ed25519 SHA256:Zx4m0aQ1bW2cE3dR4fT5gY6hU7jI8kO9lP0zA1sD2fG".into(),
+        algorithm: None,
+        spec_digest: signing.into(),
+        statement_sha256: "a3f5e7d9c7d0c4b2f9e8a1d3c5b7a9f0e2d4c6b8a0f1e3d5c7b9a2f4e6d8c0b1".into(),
+        status: SignatureStatus::Verified,
+        verified_by: "allowed_signers (offline)".into(),
+        detail: None,
+        value: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH SIGNATURE-----"
+            .into(),
+    };
+    let old = "1111222233334444555566667777888899990000aaaabbbbccccddddeeeeffff";
+    Approved {
+        signing_digest: Some(signing.into()),
+        records: vec![
+            SignatureRecord {
+                method: "kms".into(),
+                key: "arn:aws:kms:eu-west-1:123456789012:key/9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4"
+                    .into(),
+                algorithm: Some("ECDSA_SHA_256".into()),
+                verified_by: "KMS Verify".into(),
+                value: "MEUCIQC7golden".into(),
+                ..verified("Bob Builder", "bob@example.com", "approved")
+            },
+            SignatureRecord {
+                signed_at: "2025-12-20T17:30:00+01:00".into(),
+                spec_digest: old.into(),
+                status: SignatureStatus::Stale,
+                detail: Some(format!(
+                    "signed digest {old}; the specification has changed since (now {signing}): \
+                     re-sign"
+                )),
+                value:
+                    "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAg==\n-----END SSH SIGNATURE-----"
+                        .into(),
+                ..verified("Carol Quality", "carol@example.com", "approved")
+            },
+            verified("Alice Example", "alice@example.com", "reviewed"),
+        ],
+        required: vec!["approved".into(), "reviewed".into()],
+        policy_met: Some(true),
+    }
 }
 
 /// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
@@ -1041,6 +1116,7 @@ fn assemble_report(s: Scenario) -> Report {
         previous_report_sha256: Some(
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
         ),
+        approved: s.approved,
     };
     assemble::report(record, &s.spec, evaluated, observed)
 }

@@ -2,6 +2,7 @@
 //!
 //! The crate is laid out by architectural role:
 //! - [`spec`]: the approved specification model, its canonical form, digest and upgrades (pure).
+//! - [`approval`]: electronic signatures of the specification and their verification.
 //! - [`catalog`]: the check catalog metadata (pure).
 //! - [`aws`]: AWS access — SDK configuration, clients, error classification.
 //! - [`observe`]: collectors that read live configuration into observations (I/O).
@@ -11,6 +12,7 @@
 //! - [`integrity`]: report signatures (KMS) and the auditor's chain verifier.
 //! - [`qualification`]: the run — observe, evaluate, assemble, file.
 
+pub mod approval;
 pub mod aws;
 pub mod catalog;
 pub mod checks;

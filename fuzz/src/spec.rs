@@ -215,6 +215,7 @@ pub fn config(u: &mut Unstructured) -> Result<SpecConfig> {
         approved_at: tf_word(u, false, DATES)?,
         change_reference: tf_word(u, false, CHANGES)?,
         reason: tf_word(u, true, &["first release", ""])?,
+        signature: Value::Null,
     };
     let requirement = tf(u, true, |u| {
         list(u, 3, |u| {
@@ -279,6 +280,9 @@ pub fn config(u: &mut Unstructured) -> Result<SpecConfig> {
         expected_resource,
         expected_stack,
         suppression,
+        // Read last, so the inputs of the corpus keep their meaning for the fields above.
+        required_signatures: str_list(u, &["reviewed", "approved", "reviewed", "liked"])?,
+        signing_digest: Value::Unknown,
         expected_account: Value::Null,
     })
 }
@@ -523,6 +527,7 @@ fn has_unknown(cfg: &SpecConfig) -> bool {
     };
     system
         || approval
+        || l(&cfg.required_signatures)
         || s(&cfg.name)
         || s(&cfg.version)
         || s(&cfg.description)

@@ -8,6 +8,8 @@ This binary is a Terraform plugin: Terraform starts it. Subcommands for people:
   version    print the provider version
   verify     verify filed qualification reports (hashes, chains, KMS signatures);
              `terraform-provider-gxp verify --help` for details
+  statement  print the statement an approver signs for a specification (electronic
+             signatures); `terraform-provider-gxp statement --help` for details
 ";
 
 fn main() -> ExitCode {
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("verify") => verify(&args[1..]),
+        Some("statement") => ExitCode::from(gxp_core::approval::statement::command(&args[1..])),
         Some("help") | Some("--help") | Some("-h") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -19,8 +19,9 @@ use crate::qualification::{
     set_versioning, split_s3, DATA, EVIDENCE, S3_STORE,
 };
 
-const FORMATS: &str =
-    "report_formats = [\"html\", \"pdf\", \"junit\", \"csv\", \"jsonl\"]\n  enforce = false";
+const FORMATS: &str = "report_formats = [\"html\", \"pdf\", \"junit\", \"csv\", \"jsonl\"]\n  enforce = false\n  configuration_commit = \"9d1f0c3e5b7a2468ace0bdf13579ace02468bdf1\"";
+/// The pipeline commit [`FORMATS`] records.
+const COMMIT: &str = "9d1f0c3e5b7a2468ace0bdf13579ace02468bdf1";
 const SUPPRESSION: &str = "suppression {\n    check = \"s3.public_access_block\"\n    resource_key = \"data_bucket\"\n    reason = \"Public read needed for the published SOP site until CR-2026-077\"\n    approved_by = \"qa.lead@example.com\"\n    expires = \"2099-12-31\"\n  }";
 
 async fn artifacts(
@@ -116,6 +117,7 @@ fn check_html(report: &Value, html: &str) {
         "suppressions",
         "drift",
         "integrity",
+        "signatures",
     ] {
         assert_eq!(
             doc.select(&sel(&format!("section#{id} > h2"))).count(),
@@ -269,6 +271,130 @@ fn check_formats(report: &Value, html: &str, pdf: &[u8], junit: &str, jsonl: &st
     }
 }
 
+/// `enforce = false` is not silent: the apply succeeded, with one warning per failed or
+/// unevaluable check and a summary with the counts and the report, and no error.
+fn check_unenforced_warnings(report: &Value, run: &crate::harness::TfRun) {
+    let bad: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "failed" || r["status"] == "error")
+        .collect();
+    assert!(!bad.is_empty(), "the run has failed checks");
+    for r in &bad {
+        let what = match r["property"].as_str() {
+            Some(p) => format!("{} {p}", r["check_id"].as_str().unwrap()),
+            None => r["check_id"].as_str().unwrap().to_string(),
+        };
+        let summary = if r["status"] == "failed" {
+            "Qualification check failed"
+        } else {
+            "Qualification check could not be evaluated"
+        };
+        run.assert_contains(&format!(
+            "Warning: {summary}: {what} on {}",
+            r["target"].as_str().unwrap()
+        ));
+    }
+    run.assert_contains("Warning: Qualification check failed: s3.versioning on data_bucket");
+    let [_, _, failed, error, _] = summary_counts(report);
+    run.assert_contains(&format!(
+        "Warning: Qualification recorded {failed} failed and {error} unevaluable check results \
+         (enforce = false)"
+    ));
+    run.assert_contains("The apply succeeds because enforce = false.");
+    run.assert_not_contains("Error:");
+}
+
+/// The filed HTML and PDF end with the signature page — the specification's signatures (none
+/// here: its approval instead), who executed the run with the pipeline commit, and blank
+/// review and approval lines for the quality unit — and failed rows carry their remediation.
+fn check_signature_page_and_remediation(report: &Value, html: &str, pdf: &[u8]) {
+    let caller = report["run"]["caller_arn"]
+        .as_str()
+        .expect("caller identity");
+    assert_eq!(report["run"]["configuration_commit"], COMMIT);
+    let doc = scraper::Html::parse_document(html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let page: Vec<String> = doc
+        .select(&sel("section#signatures td, section#signatures th, section#signatures h3, section#signatures p"))
+        .map(|e| e.text().collect())
+        .collect();
+    for want in [
+        "Executed by",
+        "Run by",
+        caller,
+        COMMIT,
+        "Quality unit review and approval",
+        "Reviewed by (quality unit)",
+        "Approved by (quality unit)",
+        "Printed name",
+        "Signature",
+        "Date and time",
+    ] {
+        assert!(
+            page.iter().any(|c| c == want),
+            "{want} not on the HTML signature page: {page:?}"
+        );
+    }
+    assert!(
+        page.iter()
+            .any(|c| c.starts_with("The specification carries no electronic signatures")),
+        "{page:?}"
+    );
+    assert_eq!(
+        doc.select(&sel("section#signatures table.signoff td.blank"))
+            .count(),
+        6
+    );
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, r) in report["results"].as_array().unwrap().iter().enumerate() {
+        let actual: String = doc
+            .select(&sel(&format!(
+                "section#results tr#result-{i} td:nth-child(9)"
+            )))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        let remediation = format!("remediation: {}", r["remediation"].as_str().unwrap());
+        assert_eq!(
+            actual.ends_with(&remediation),
+            r["status"] == "failed",
+            "result {i} ({}): {actual}",
+            r["status"]
+        );
+    }
+    let pages = pdf_extract::extract_text_from_mem_by_pages(pdf).expect("PDF text by page");
+    let first = pages
+        .iter()
+        .position(|p| p.contains("Signatures and approval"))
+        .expect("a signature page in the PDF");
+    // The signature page and what runs over onto the next: the end of the document.
+    let last = flat(&pages[first..].concat());
+    for want in [
+        "Signatures and approval",
+        "Executed by",
+        caller,
+        COMMIT,
+        "Reviewed by (quality unit)",
+        "Approved by (quality unit)",
+        "Printed name",
+        "Date and time",
+    ] {
+        assert!(
+            last.contains(want),
+            "{want} not on the PDF's signature page:\n{last}"
+        );
+    }
+    let text = flat(&pages.concat());
+    assert!(
+        text.contains("remediation: Enable versioning"),
+        "the failed versioning row has no remediation in the PDF:\n{text}"
+    );
+    assert!(text.contains("SUPPRESSED"), "the suppressed row's status");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn report_e2e_every_format_from_passing_failing_and_suppressed_runs() {
     let emu = Emulator::start();
@@ -298,13 +424,16 @@ async fn report_e2e_every_format_from_passing_failing_and_suppressed_runs() {
         .send()
         .await
         .unwrap();
-    ws.apply().assert_success();
+    let run = ws.apply();
+    run.assert_success();
     let q = ws.resource_values("gxp_qualification.q");
     assert_eq!(q["status"], "failed");
     assert_eq!(q["suppressed_count"], 1);
     let (report, _, html, pdf, junit, csv, jsonl) =
         artifacts(&sdk, q["report_location"].as_str().unwrap()).await;
     check_formats(&report, &html, &pdf, &junit, &jsonl);
+    check_unenforced_warnings(&report, &run);
+    check_signature_page_and_remediation(&report, &html, &pdf);
     let [_, _, failed, _, suppressed] = summary_counts(&report);
     assert!(failed > 0 && suppressed == 1, "{:#}", report["summary"]);
     let suppressed = report["results"]

@@ -53,7 +53,6 @@ impl Section {
     }
 }
 
-const APPROVAL: &str = "The specification's `approval` (approved_by, approved_at, change_reference, reason) and digest are filed in every report.";
 const EVIDENCE: &str = "Reports are filed write-once (S3 Object Lock and `If-None-Match`, or read-only local files), each with its SHA-256, chained by `previous_report_sha256`, optionally signed with a KMS key; `terraform-provider-gxp verify` detects an altered or missing report.";
 
 /// §11.10(h): what device checks are in AWS and why no check supports them yet.
@@ -124,22 +123,22 @@ pub static PART11: &[Section] = &[
     Section {
         control: "21CFR11.50",
         title: "Signature manifestation: printed name, date and time, and meaning of the signature",
-        provider: APPROVAL,
+        provider: "Electronic signatures of the specification (`approval.signature`: SSH or KMS) sign a statement holding the printed name, time and meaning with the signing digest; every report lists each signature with its verification result (see the electronic signatures guide).",
     },
     Section {
         control: "21CFR11.70",
         title: "Signature/record linking: signatures cannot be excised, copied or transferred to falsify a record",
-        provider: "The approval is part of the specification's canonical form and digest, which every report carries; a KMS report signature covers the report's SHA-256.",
+        provider: "A specification signature signs the specification's name and signing digest: one copied from another specification or kept after a change does not verify or is stale, and is refused where `required_signatures` applies. The approval is part of the canonical form and digest every report carries; a KMS report signature covers the report's SHA-256.",
     },
     Section {
         control: "21CFR11.100",
         title: "Electronic signatures are unique to one individual and the identity is verified",
-        provider: "",
+        provider: "The provider's `electronic_signatures` trust list refuses a key listed for two people; each signature names its signer and key, and required meanings need distinct signers. Verifying the person's identity before listing the key is the organisation's procedure.",
     },
     Section {
         control: "21CFR11.200",
         title: "Electronic signature components and controls: at least two distinct identification components (e.g. identification code and password)",
-        provider: "None: the provider does not create or verify electronic signatures of individuals (an `approval` names the approver but is not a Part 11 signature).",
+        provider: "Specification signatures are made with an SSH private key (file plus passphrase, hardware key or agent) or an IAM identity allowed to call `kms:Sign` (with MFA by policy); the provider verifies the signature, not key custody.",
     },
     Section {
         control: "21CFR11.300",
@@ -218,7 +217,7 @@ pub static ANNEX11: &[Section] = &[
     Section {
         control: "Annex11-14",
         title: "Electronic signature",
-        provider: "None: the provider does not create electronic signatures of individuals (see 21 CFR 11.50/11.70 for what the approval and report signatures give).",
+        provider: "Approvers sign the specification electronically (SSH or KMS), linked to its signing digest and with printed name, time and meaning; `required_signatures` makes a qualification wait for them (see 21 CFR 11.50/11.70).",
     },
     Section {
         control: "Annex11-15",

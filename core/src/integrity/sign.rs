@@ -152,14 +152,27 @@ pub async fn sign(
 pub async fn verify_signature(aws: &AwsContext, sig: &SignatureFile) -> Result<bool, String> {
     let digest = digest_bytes(&sig.report_sha256)?;
     let signature = sig.signature_bytes()?;
+    kms_verify_digest(aws, &sig.key_id, &sig.algorithm, &digest, &signature).await
+}
+
+/// Ask KMS (`Verify`, `MessageType=DIGEST`) whether `signature` signs the 32-byte `digest`
+/// with `key_id` and `algorithm`: `Ok(false)` when KMS rejects it, `Err` when it could not
+/// be checked. Used for report signatures and for the specification's KMS signatures.
+pub async fn kms_verify_digest(
+    aws: &AwsContext,
+    key_id: &str,
+    algorithm: &str,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<bool, String> {
     let result = aws
         .kms()
         .verify()
-        .key_id(&sig.key_id)
+        .key_id(key_id)
         .message(Blob::new(digest))
         .message_type(MessageType::Digest)
         .signature(Blob::new(signature))
-        .signing_algorithm(SigningAlgorithmSpec::from(sig.algorithm.as_str()))
+        .signing_algorithm(SigningAlgorithmSpec::from(algorithm))
         .send()
         .await;
     match result {
@@ -171,11 +184,28 @@ pub async fn verify_signature(aws: &AwsContext, sig: &SignatureFile) -> Result<b
             Ok(false)
         }
         Err(e) => Err(format!(
-            "KMS could not verify the signature with key {}: {}",
-            sig.key_id,
+            "KMS could not verify the signature with key {key_id}: {}",
             classify(&e)
         )),
     }
+}
+
+/// The SHA-256 digest signing algorithm of KMS key `key_id`, from its key spec
+/// (`DescribeKey`).
+pub async fn signing_algorithm_of(aws: &AwsContext, key_id: &str) -> Result<String, String> {
+    let meta = aws
+        .kms()
+        .describe_key()
+        .key_id(key_id)
+        .send()
+        .await
+        .map_err(|e| format!("cannot read KMS key {key_id}: {}", classify(&e)))?
+        .key_metadata
+        .ok_or_else(|| format!("KMS returned no metadata for key {key_id}"))?;
+    let spec = meta.key_spec().map(|s| s.as_str()).unwrap_or("unknown");
+    algorithm_for(spec)
+        .map(|a| a.as_str().to_string())
+        .map_err(|e| format!("KMS key {key_id}: {e}"))
 }
 
 #[cfg(test)]

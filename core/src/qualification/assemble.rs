@@ -24,6 +24,8 @@ pub struct RunRecord {
     /// Drift since the previous qualification.
     pub drift: Vec<DriftItem>,
     pub previous_report_sha256: Option<String>,
+    /// The specification's verified signatures and policy.
+    pub approved: super::approve::Approved,
 }
 
 /// The report of a run. The observations move into it (no copies: they are the largest
@@ -45,6 +47,10 @@ pub fn report(record: RunRecord, spec: &Spec, evaluated: Evaluated, observed: Ob
             version: spec.version.clone(),
             digest: record.spec_digest,
             approval: spec.approval.clone(),
+            signing_digest: record.approved.signing_digest,
+            signatures: record.approved.records,
+            required_signatures: record.approved.required,
+            signature_policy_met: record.approved.policy_met,
         },
         system: record.system,
         run: record.run,

@@ -6,6 +6,7 @@
 //! | Phase | Module | In | Out |
 //! |---|---|---|---|
 //! | prepare | [`prepare`] | [`RunSettings`] | [`prepare::Prepared`]: specification, store settings |
+//! | approve | [`approve`] | specification, trust list, `required_signatures` | [`approve::Approved`]: verified signatures; a policy not met stops the run |
 //! | settle the spool | [`settle`] | store settings, spool | [`settle::Settled`]: open store, protection, what still waits |
 //! | find the chain head | [`chain`] (over [`crate::integrity::head`]) | settled store, chain | tentative [`Place`]: sequence, previous SHA-256 |
 //! | observe | [`observe`] | specification, discovery tags | [`observe::Observed`] |
@@ -18,6 +19,7 @@
 //! [`reasons`] says why a qualification is due; [`import`] reads a filed report back.
 //! Callers turn the run's [`Message`]s into diagnostics.
 
+pub mod approve;
 pub mod assemble;
 pub mod chain;
 pub mod drift;
@@ -96,6 +98,8 @@ pub struct RunContext<'a> {
     pub provider_version: String,
     /// Version of Terraform (or OpenTofu) that drives it, recorded in the report.
     pub terraform_version: String,
+    /// Who may sign specifications (the provider's `electronic_signatures`), if configured.
+    pub signer_trust: Option<&'a crate::approval::SignerTrust>,
 }
 
 /// What a finished run produced.
@@ -179,6 +183,8 @@ pub struct RunSettings {
     pub notify_topic_arn: Option<String>,
     /// What the previous qualification observed (private state), for the report's drift.
     pub previous_snapshot: Option<snapshot::Snapshot>,
+    /// The qualification's signature policy (merged with the specification's).
+    pub required_signatures: Vec<String>,
 }
 
 /// A fresh, unique report id: UTC time plus a short hash.
@@ -214,6 +220,20 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         }
     };
     let spec = prepared.spec;
+    let approved = match approve::approve(
+        Some(ctx.aws),
+        ctx.signer_trust,
+        &spec,
+        &s.required_signatures,
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(m) => {
+            out.messages.push(m);
+            return out;
+        }
+    };
     let spool = Spool::new(&s.spool_directory);
 
     let settled = settle::settle(ctx.aws, &prepared.store, &spool).await;
@@ -303,6 +323,7 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         drift,
         &report_id,
     );
+    let record = assemble::RunRecord { approved, ..record };
     let mut report = assemble::report(record, &spec, evaluated, observed);
 
     let companions = filing::Companions {
@@ -392,6 +413,7 @@ fn run_record(
         evidence_store,
         drift,
         previous_report_sha256: place.previous_sha256.clone(),
+        approved: Default::default(),
     }
 }
 

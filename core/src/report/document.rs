@@ -9,6 +9,8 @@ use crate::catalog::Stage;
 use crate::checks::Status;
 use crate::observe::Existence;
 
+use crate::approval::{SignatureRecord, SignatureStatus};
+
 use super::{CheckResult, Report, TraceRow};
 
 /// A rendered report: a title block and sections.
@@ -38,7 +40,13 @@ pub enum Block {
     /// Label → value pairs.
     Fields(Vec<(String, String)>),
     Table(Table),
+    /// Blank sign-off lines for people to sign on a printed copy: one row per role (e.g.
+    /// `Reviewed by (quality unit)`), each with the [`SIGNOFF_FIELDS`] left blank.
+    SignOff(Vec<String>),
 }
+
+/// The blank fields of each sign-off row: printed name, handwritten signature, date and time.
+pub const SIGNOFF_FIELDS: [&str; 3] = ["Printed name", "Signature", "Date and time"];
 
 /// A table; each row has one cell per column.
 #[derive(Clone, Debug, PartialEq)]
@@ -186,6 +194,7 @@ pub fn build(report: &Report) -> Document {
             drift(report),
             notes(report),
             integrity(report),
+            signatures(report),
         ],
     }
 }
@@ -491,6 +500,10 @@ fn results(r: &Report) -> Section {
             if let Some(d) = &x.detail {
                 actual.push('\n');
                 actual.push_str(d);
+            }
+            // A failed check says how to put it right; an error is not a finding to remedy.
+            if x.status == Status::Failed {
+                actual.push_str(&format!("\nremediation: {}", x.remediation));
             }
             if let Some(s) = &x.suppression {
                 actual.push_str(&format!("\nsuppressed: {}", s.reason));
@@ -805,10 +818,153 @@ fn integrity(r: &Report) -> Section {
     }
 }
 
+/// How a signature's verification reads for people: `verified (allowed_signers, offline)`,
+/// or `NOT VERIFIED: stale — WHY`.
+fn verification_text(s: &SignatureRecord) -> String {
+    if s.status == SignatureStatus::Verified {
+        let by = s.verified_by.replace(" (", ", ").replace(')', "");
+        return if by.is_empty() {
+            "verified".into()
+        } else {
+            format!("verified ({by})")
+        };
+    }
+    let status = s.status.as_str().replace('_', " ");
+    match &s.detail {
+        Some(why) => format!("NOT VERIFIED: {status} — {why}"),
+        None => format!("NOT VERIFIED: {status}"),
+    }
+}
+
+/// The signature page: the specification's electronic signatures as verified, who executed
+/// the run, and blank lines for the quality unit to review and approve the printed report.
+fn signatures(r: &Report) -> Section {
+    let spec = &r.spec;
+    let mut blocks = vec![Block::Heading("Specification signatures".into())];
+    if !spec.signatures.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Each signer signed the statement {} over the specification's signing digest {} \
+             (see the Electronic signatures and approval guide).",
+            crate::approval::statement::FORMAT,
+            spec.signing_digest.as_deref().unwrap_or(&spec.digest)
+        )));
+    }
+    blocks.push(table(
+        vec![
+            col("Printed name", 1.3),
+            col("Signer", 1.4),
+            col("Meaning", 0.8),
+            col("Signed at", 1.2),
+            col("Method", 0.6),
+            col("Key", 1.8),
+            col("Verification", 1.4),
+        ],
+        spec.signatures
+            .iter()
+            .map(|s| {
+                let key = match &s.algorithm {
+                    Some(a) => format!("{}\n{a}", s.key),
+                    None => s.key.clone(),
+                };
+                vec![
+                    t(&s.printed_name),
+                    t(&s.signer),
+                    t(&s.meaning),
+                    t(&s.signed_at),
+                    t(&s.method),
+                    t(key),
+                    t(verification_text(s)),
+                ]
+            })
+            .collect(),
+        &format!(
+            "The specification carries no electronic signatures; its approval is recorded as \
+             approved by {} at {} (change {}).",
+            spec.approval.approved_by, spec.approval.approved_at, spec.approval.change_reference
+        ),
+    ));
+    let required = if spec.required_signatures.is_empty() {
+        "none".to_string()
+    } else {
+        spec.required_signatures.join(", ")
+    };
+    let met = match spec.signature_policy_met {
+        Some(b) => yes_no(b),
+        None => "—",
+    };
+    blocks.push(Block::Fields(vec![
+        field("Required signatures", required),
+        field("Policy met", met),
+    ]));
+    blocks.push(Block::Heading("Executed by".into()));
+    blocks.push(Block::Fields(vec![
+        field("Run by", or_none(&r.run.caller_arn, "unknown")),
+        field("Account", or_none(&r.run.account, "unknown")),
+        field("Region", &r.run.region),
+        field(
+            "Configuration commit",
+            or_none(&r.run.configuration_commit, "not given"),
+        ),
+        field("Terraform version", &r.run.terraform_version),
+        field("Provider version", &r.run.provider_version),
+        field("Started at", &r.run.started_at),
+        field("Finished at", &r.run.finished_at),
+    ]));
+    blocks.push(Block::Heading("Quality unit review and approval".into()));
+    blocks.push(Block::Paragraph(format!(
+        "Sign below on the printed copy; the signed copy is filed with report {} (SHA-256 of \
+         the canonical JSON report {}).",
+        r.report_id,
+        super::sha256(r)
+    )));
+    blocks.push(Block::SignOff(vec![
+        "Reviewed by (quality unit)".into(),
+        "Approved by (quality unit)".into(),
+    ]));
+    Section {
+        id: "signatures",
+        title: "Signatures and approval".into(),
+        blocks,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::formats::sample_report;
+    use crate::report::formats::{sample_report, signed_sample_report};
+
+    fn section<'a>(doc: &'a Document, id: &str) -> &'a Section {
+        doc.sections.iter().find(|s| s.id == id).unwrap()
+    }
+
+    fn tables(s: &Section) -> Vec<&Table> {
+        s.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(tb) => Some(tb),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn fields_of(s: &Section) -> Vec<(String, String)> {
+        s.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Fields(f) => Some(f.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    fn value<'a>(fields: &'a [(String, String)], label: &str) -> &'a str {
+        &fields
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("no field {label}"))
+            .1
+    }
 
     #[test]
     fn document_has_every_section_once_in_order() {
@@ -826,7 +982,8 @@ mod tests {
                 "suppressions",
                 "drift",
                 "notes",
-                "integrity"
+                "integrity",
+                "signatures"
             ]
         );
         assert_eq!(doc.status, Status::Failed);
@@ -856,6 +1013,13 @@ mod tests {
         // The error detail and the suppression reason travel with the actual value.
         assert!(tb.rows[3][8].text().contains("AccessDenied"));
         assert!(tb.rows[4][8].text().contains("suppressed: Retention"));
+        // Failed rows, and only they, carry the check's remediation.
+        assert!(tb.rows[2][8]
+            .text()
+            .ends_with("\nremediation: Fix the configuration and re-apply."));
+        for i in [0, 1, 3, 4] {
+            assert!(!tb.rows[i][8].text().contains("remediation:"), "row {i}");
+        }
         // Rows are numbered and anchored by their index in the report's results.
         let numbers: Vec<Cow<str>> = tb.rows.iter().map(|r| r[0].text()).collect();
         assert_eq!(numbers, ["0", "1", "2", "3", "4"]);
@@ -943,5 +1107,137 @@ mod tests {
             ),
             "{urs1}"
         );
+    }
+
+    #[test]
+    fn signature_page_shows_each_manifestation_and_its_verification() {
+        let report = signed_sample_report();
+        let doc = build(&report);
+        let page = section(&doc, "signatures");
+        assert_eq!(page.title, "Signatures and approval");
+        let tb = tables(page)[0];
+        let titles: Vec<&str> = tb.columns.iter().map(|c| c.title).collect();
+        assert_eq!(
+            titles,
+            [
+                "Printed name",
+                "Signer",
+                "Meaning",
+                "Signed at",
+                "Method",
+                "Key",
+                "Verification"
+            ]
+        );
+        let rows: Vec<Vec<String>> = tb
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text().into_owned()).collect())
+            .collect();
+        assert_eq!(rows.len(), 3);
+        // In the report's (canonical) order: Bob's KMS approval, Carol's stale one, Alice's review.
+        assert_eq!(
+            rows[0][..5],
+            [
+                "Bob Builder",
+                "bob@example.com",
+                "approved",
+                "2025-03-02T08:15:00Z",
+                "kms"
+            ]
+        );
+        assert!(rows[0][5].ends_with("\nECDSA_SHA_256"), "{}", rows[0][5]);
+        assert_eq!(rows[0][6], "verified (KMS Verify)");
+        assert_eq!(rows[1][0], "Carol Quality");
+        assert_eq!(
+            rows[1][3], "2025-02-01T16:40:00+01:00",
+            "the time as signed"
+        );
+        assert!(
+            rows[1][6].starts_with("NOT VERIFIED: stale — signed digest 0000aaaa"),
+            "{}",
+            rows[1][6]
+        );
+        assert_eq!(
+            rows[2][..3],
+            ["Alice Example", "alice@example.com", "reviewed"]
+        );
+        assert_eq!(rows[2][6], "verified (allowed_signers, offline)");
+        let Some(Block::Paragraph(intro)) = page.blocks.get(1) else {
+            panic!("no statement paragraph")
+        };
+        assert!(intro.contains("gxp.spec-signature/v1"), "{intro}");
+        assert!(intro.contains(report.spec.signing_digest.as_deref().unwrap()));
+        let fields = fields_of(page);
+        assert_eq!(value(&fields, "Required signatures"), "approved, reviewed");
+        assert_eq!(value(&fields, "Policy met"), "yes");
+    }
+
+    #[test]
+    fn signature_page_names_who_executed_the_run_and_leaves_lines_for_the_quality_unit() {
+        let report = sample_report();
+        let doc = build(&report);
+        let page = section(&doc, "signatures");
+        let headings: Vec<&str> = page
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading(h) => Some(h.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                "Specification signatures",
+                "Executed by",
+                "Quality unit review and approval"
+            ]
+        );
+        // No signatures: the table says how the specification was approved instead.
+        let tb = tables(page)[0];
+        assert!(tb.rows.is_empty());
+        assert_eq!(
+            tb.empty,
+            "The specification carries no electronic signatures; its approval is recorded as \
+             approved by Jane Doe (QA) at 2025-03-01T09:00:00Z (change CHG-2025-0042)."
+        );
+        let fields = fields_of(page);
+        assert_eq!(value(&fields, "Required signatures"), "none");
+        assert_eq!(value(&fields, "Policy met"), "—");
+        assert_eq!(
+            value(&fields, "Run by"),
+            "arn:aws:sts::123456789012:assumed-role/ci-deployer/gh-actions"
+        );
+        assert_eq!(value(&fields, "Account"), "123456789012");
+        assert_eq!(
+            value(&fields, "Configuration commit"),
+            report
+                .run
+                .configuration_commit
+                .as_deref()
+                .unwrap_or("not given")
+        );
+        assert_eq!(value(&fields, "Started at"), report.run.started_at);
+        let signoff: Vec<&Vec<String>> = page
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::SignOff(roles) => Some(roles),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            signoff,
+            [&vec![
+                "Reviewed by (quality unit)".to_string(),
+                "Approved by (quality unit)".to_string()
+            ]]
+        );
+        let Some(Block::Paragraph(filed)) = page.blocks.iter().rev().nth(1) else {
+            panic!("no filing paragraph before the sign-off lines")
+        };
+        assert!(filed.contains(&report.report_id), "{filed}");
+        assert!(filed.contains(&crate::report::sha256(&report)), "{filed}");
     }
 }

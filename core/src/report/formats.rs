@@ -282,6 +282,10 @@ pub fn sample_report() -> Report {
                 change_reference: "CHG-2025-0042".into(),
                 reason: Some("Annual review & re-approval".into()),
             },
+            signing_digest: None,
+            signatures: vec![],
+            required_signatures: vec![],
+            signature_policy_met: None,
         },
         system: SystemInfo {
             application: "lims".into(),
@@ -391,6 +395,56 @@ pub fn sample_report() -> Report {
             "Discovered AWS::Lambda::Function arn:aws:lambda:eu-west-1:123456789012:function:x has no checks".into(),
         ],
     }
+}
+
+/// [`sample_report`] with three electronic signatures of its specification (a verified SSH
+/// review, a verified KMS approval and a stale approval) and a met `reviewed, approved` policy.
+#[cfg(any(test, feature = "testing"))]
+pub fn signed_sample_report() -> Report {
+    use crate::approval::{SignatureRecord, SignatureStatus};
+
+    let mut report = sample_report();
+    let signing = "3b4c2a0d6e1f8a9b7c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b";
+    let record = |printed_name: &str, signer: &str, meaning: &str, method: &str| SignatureRecord {
+        signer: signer.into(),
+        printed_name: printed_name.into(),
+        meaning: meaning.into(),
+        signed_at: "2025-03-02T08:15:00Z".into(),
+        method: method.into(),
+        key: "ssh-ed25519 SHA256:q7Xy0VbW1pZ3kT9sR2uN5mL8jH4gF6dC0aE1bS2cD3e".into(),
+        algorithm: None,
+        spec_digest: signing.into(),
+        statement_sha256: "5d41402abc4b2a76b9719d911017c592ae2fa4a1b2c3d4e5f60718293a4b5c6d".into(),
+        status: SignatureStatus::Verified,
+        verified_by: "allowed_signers (offline)".into(),
+        detail: None,
+        value: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----".into(),
+    };
+    let alice = record("Alice Example", "alice@example.com", "reviewed", "ssh");
+    let bob = SignatureRecord {
+        key: "arn:aws:kms:eu-west-1:123456789012:key/0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6".into(),
+        algorithm: Some("ECDSA_SHA_256".into()),
+        verified_by: "KMS Verify".into(),
+        value: "MEUCIQDxk2".into(),
+        ..record("Bob Builder", "bob@example.com", "approved", "kms")
+    };
+    let stale = SignatureRecord {
+        signed_at: "2025-02-01T16:40:00+01:00".into(),
+        spec_digest: "0000aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb".into(),
+        status: SignatureStatus::Stale,
+        verified_by: "allowed_signers (offline)".into(),
+        detail: Some(format!(
+            "signed digest 0000aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb; \
+             the specification has changed since (now {signing}): re-sign"
+        )),
+        value: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lI\n-----END SSH SIGNATURE-----".into(),
+        ..record("Carol Quality", "carol@example.com", "approved", "ssh")
+    };
+    report.spec.signing_digest = Some(signing.into());
+    report.spec.signatures = vec![bob, stale, alice];
+    report.spec.required_signatures = vec!["approved".into(), "reviewed".into()];
+    report.spec.signature_policy_met = Some(true);
+    report
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! HTML report: one self-contained file (inline CSS, no scripts, no external assets) that
 //! reads well in a browser and prints cleanly (table headers repeat on every page, rows and
 //! headings are not split). Sections carry stable ids: `application`, `iq`, `oq`, `results`,
-//! `summary`, `traceability`, `suppressions`, `drift`, `notes`, `integrity`; each row of the
+//! `summary`, `traceability`, `suppressions`, `drift`, `notes`, `integrity`, `signatures`; each row of the
 //! results table is anchored `result-INDEX` (its index in the JSON report's `results`), and
 //! the traceability matrix links every result of a requirement to its row.
 
@@ -45,12 +45,18 @@ table.fields th { width: 16em; background: #f6f8fa; }
 td.refs a { text-decoration: none; }
 td.refs a:hover { text-decoration: underline; }
 tr:target { background: #fff8c5; }
+table.signoff { table-layout: fixed; }
+table.signoff th, table.signoff td { border: none; }
+table.signoff th { width: 16em; background: none; vertical-align: bottom; }
+table.signoff td.blank { height: 3.2em; border-bottom: 1px solid #1f2328; }
+table.signoff tr.caption td { color: #57606a; font-size: 8pt; padding-top: 1px; }
+table.signoff td.gap { width: 1.5em; }
 footer { margin-top: 2em; border-top: 1px solid var(--line); padding-top: 0.5em; color: #57606a; font-size: 8.5pt; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 8.5pt; }
   section { break-before: auto; }
-  section#results, section#traceability { break-before: page; page-break-before: always; }
+  section#results, section#traceability, section#signatures { break-before: page; page-break-before: always; }
   .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
@@ -168,7 +174,32 @@ fn block(h: &mut String, b: &Block) {
             h.push_str("</tbody>\n</table>\n");
         }
         Block::Table(t) => table(h, t),
+        Block::SignOff(roles) => signoff(h, roles),
     }
+}
+
+/// Blank lines to sign on a printed copy: per role, a row of blank cells with their
+/// captions (printed name, signature, date and time) beneath.
+fn signoff(h: &mut String, roles: &[String]) {
+    h.push_str("<table class=\"signoff\">\n<colgroup><col style=\"width:16em\"><col style=\"width:35%\"><col class=\"gap\"><col style=\"width:35%\"><col class=\"gap\"><col style=\"width:25%\"></colgroup>\n<tbody>\n");
+    for role in roles {
+        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", escape(role));
+        for (i, _) in document::SIGNOFF_FIELDS.iter().enumerate() {
+            if i > 0 {
+                h.push_str("<td class=\"gap\"></td>");
+            }
+            h.push_str("<td class=\"blank\"></td>");
+        }
+        h.push_str("</tr>\n<tr class=\"caption\"><td></td>");
+        for (i, caption) in document::SIGNOFF_FIELDS.iter().enumerate() {
+            if i > 0 {
+                h.push_str("<td class=\"gap\"></td>");
+            }
+            let _ = write!(h, "<td>{}</td>", escape(caption));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
 }
 
 fn table(h: &mut String, t: &Table) {
@@ -239,7 +270,7 @@ mod tests {
     use scraper::{Html, Selector};
 
     use super::*;
-    use crate::report::formats::sample_report;
+    use crate::report::formats::{sample_report, signed_sample_report};
 
     fn sel(s: &str) -> Selector {
         Selector::parse(s).unwrap()
@@ -266,6 +297,7 @@ mod tests {
             "drift",
             "notes",
             "integrity",
+            "signatures",
         ] {
             let found = html.select(&sel(&format!("section#{id} > h2"))).count();
             assert_eq!(found, 1, "section {id}");
@@ -392,5 +424,64 @@ mod tests {
         let text = render(&report);
         assert!(text.contains("<p class=\"empty\">No drift was recorded for this run.</p>"));
         assert!(text.contains("<p class=\"empty\">The specification has no suppressions.</p>"));
+    }
+
+    #[test]
+    fn signature_page_has_the_manifestations_and_blank_quality_unit_lines() {
+        let report = signed_sample_report();
+        let html = Html::parse_document(&render(&report));
+        let cells: Vec<String> = html
+            .select(&sel("section#signatures td"))
+            .map(|td| td.text().collect())
+            .collect();
+        for want in [
+            "Alice Example",
+            "Bob Builder",
+            "reviewed",
+            "approved",
+            "2025-03-02T08:15:00Z",
+            "verified (allowed_signers, offline)",
+            "verified (KMS Verify)",
+            "arn:aws:sts::123456789012:assumed-role/ci-deployer/gh-actions",
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        ] {
+            assert!(cells.iter().any(|c| c == want), "{want} not in {cells:?}");
+        }
+        assert!(cells.iter().any(|c| c.starts_with("NOT VERIFIED: stale")));
+        let roles: Vec<String> = html
+            .select(&sel("section#signatures table.signoff th"))
+            .map(|th| th.text().collect())
+            .collect();
+        assert_eq!(
+            roles,
+            ["Reviewed by (quality unit)", "Approved by (quality unit)"]
+        );
+        // Per role three blank cells to sign in, captioned beneath.
+        assert_eq!(
+            html.select(&sel("table.signoff td.blank")).count(),
+            2 * document::SIGNOFF_FIELDS.len()
+        );
+        for td in html.select(&sel("table.signoff td.blank")) {
+            assert_eq!(td.text().collect::<String>(), "", "left blank");
+        }
+        let captions: Vec<String> = html
+            .select(&sel("table.signoff tr.caption td"))
+            .map(|td| td.text().collect::<String>())
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(captions.len(), 6);
+        assert_eq!(captions[..3], document::SIGNOFF_FIELDS);
+    }
+
+    #[test]
+    fn failed_rows_carry_their_remediation() {
+        let report = sample_report();
+        let html = Html::parse_document(&render(&report));
+        let actual: Vec<String> = html
+            .select(&sel("section#results tbody tr td:nth-child(9)"))
+            .map(|td| td.text().collect())
+            .collect();
+        assert!(actual[2].ends_with("\nremediation: Fix the configuration and re-apply."));
+        assert!(!actual[3].contains("remediation"), "an error row has none");
     }
 }

@@ -91,6 +91,20 @@ pub struct SpecInfo {
     pub version: String,
     pub digest: String,
     pub approval: Approval,
+    /// SHA-256 of the canonical form without signatures: what approvers signed. Present when
+    /// the specification carries signatures or a signature policy applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_digest: Option<String>,
+    /// Every electronic signature of the specification with its verification result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<crate::approval::SignatureRecord>,
+    /// The signature policy applied: meanings that needed verified signatures from distinct
+    /// signers (the specification's and the qualification's, merged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_signatures: Vec<String>,
+    /// Whether the policy was met; absent without a policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_policy_met: Option<bool>,
 }
 
 /// The system covered.

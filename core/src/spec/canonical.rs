@@ -7,7 +7,13 @@
 //! - collections whose order carries no meaning sorted by their identity: requirements by
 //!   id, resources by key, stacks by name, suppressions by (check, resource key); string
 //!   lists (controls, checks, requirement ids) sorted and de-duplicated;
-//! - a stack's `template_body` replaced by its lowercase SHA-256 (`template_sha256`).
+//! - a stack's `template_body` replaced by its lowercase SHA-256 (`template_sha256`);
+//! - electronic signatures (`signatures`, omitted when there are none) sorted by (meaning,
+//!   signer, signed_at, value), each `value` trimmed with CRLF as LF and `spec_digest`
+//!   lowercased; `required_signatures` sorted and *not* de-duplicated (counts matter).
+//!
+//! The **signing digest** ([`signing_digest`]) is the digest of the canonical form without
+//! `signatures`: what approvers sign. An unsigned specification's signing digest is its digest.
 //!
 //! The same specification therefore has the same digest whatever the order of blocks or
 //! attributes in HCL, the machine or the run.
@@ -76,6 +82,20 @@ pub fn canonical_json(spec: &Spec) -> String {
 /// SHA-256 digest (lowercase hex) of the canonical form.
 pub fn digest(spec: &Spec) -> String {
     sha256_hex(canonical_json(spec).as_bytes())
+}
+
+/// SHA-256 (lowercase hex) of the canonical form without signatures: what approvers sign
+/// (see [`crate::approval::statement`]). It covers everything else, `approval` and
+/// `required_signatures` included.
+pub fn signing_digest(spec: &Spec) -> String {
+    if spec.signatures.is_empty() {
+        return digest(spec);
+    }
+    let unsigned = Spec {
+        signatures: vec![],
+        ..spec.clone()
+    };
+    digest(&unsigned)
 }
 
 /// Parse a canonical document back into a specification (used by qualification).

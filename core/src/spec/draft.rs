@@ -62,6 +62,8 @@ pub struct SpecDraft {
     pub expected_resource: Field<Vec<ExpectedResourceDraft>>,
     pub expected_stack: Field<Vec<ExpectedStackDraft>>,
     pub suppression: Field<Vec<SuppressionDraft>>,
+    /// Meanings that need verified signatures from distinct signers.
+    pub required_signatures: TextList,
     pub expected_account: Field<ExpectedAccountDraft>,
 }
 
@@ -89,6 +91,22 @@ pub struct ApprovalDraft {
     pub approved_at: Text,
     pub change_reference: Text,
     pub reason: Text,
+    /// Electronic signatures of this approval (`approval.signature` blocks).
+    pub signature: Field<Vec<SignatureDraft>>,
+}
+
+/// One electronic signature of the approval.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureDraft {
+    pub signer: Text,
+    pub printed_name: Text,
+    pub meaning: Text,
+    pub signed_at: Text,
+    pub method: Text,
+    pub key_id: Text,
+    pub algorithm: Text,
+    pub spec_digest: Text,
+    pub value: Text,
 }
 
 /// A user or functional requirement (URS/FS) the infrastructure must meet.
@@ -228,6 +246,45 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         Field::Null => return Err(Incomplete::Invalid("system block is missing".into())),
         Field::Unknown => return Err(Incomplete::Unknown),
     };
+    let mut signatures = Vec::new();
+    if let Field::Known(a) = &draft.approval {
+        for g in blocks(&a.signature)? {
+            signatures.push(SpecSignature {
+                signer: known(&g.signer, "approval.signature.signer")?,
+                printed_name: known(&g.printed_name, "approval.signature.printed_name")?,
+                meaning: known(&g.meaning, "approval.signature.meaning")?,
+                signed_at: known(&g.signed_at, "approval.signature.signed_at")?,
+                method: known(&g.method, "approval.signature.method")?,
+                key_id: optional(&g.key_id)?,
+                algorithm: optional(&g.algorithm)?,
+                spec_digest: known(&g.spec_digest, "approval.signature.spec_digest")?
+                    .to_ascii_lowercase(),
+                value: known(&g.value, "approval.signature.value")?
+                    .replace("\r\n", "\n")
+                    .trim()
+                    .to_string(),
+            });
+        }
+    }
+    signatures.sort_by(|a, b| {
+        (&a.meaning, &a.signer, &a.signed_at, &a.value).cmp(&(
+            &b.meaning,
+            &b.signer,
+            &b.signed_at,
+            &b.value,
+        ))
+    });
+    let mut required_signatures = Vec::new();
+    if let Field::Known(items) = &draft.required_signatures {
+        for item in items {
+            if let Some(m) = optional(item)? {
+                required_signatures.push(m);
+            }
+        }
+    } else if draft.required_signatures.is_unknown() {
+        return Err(Incomplete::Unknown);
+    }
+    required_signatures.sort();
     let approval = match &draft.approval {
         Field::Known(a) => Approval {
             approved_by: known(&a.approved_by, "approval.approved_by")?,
@@ -316,6 +373,8 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         description: optional(&draft.description)?,
         system,
         approval,
+        signatures,
+        required_signatures,
         requirements,
         resources,
         stacks,

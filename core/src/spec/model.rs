@@ -14,6 +14,15 @@ pub struct Spec {
     pub description: Option<String>,
     pub system: System,
     pub approval: Approval,
+    /// Electronic signatures of the approval (the `approval.signature` blocks), in canonical
+    /// order; absent when there are none, so an unsigned specification keeps its canonical
+    /// form and digest. They are not part of what they sign ([`super::canonical::signing_digest`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<SpecSignature>,
+    /// Meanings that must carry verified signatures from distinct signers (a meaning listed
+    /// twice needs two signers); sorted, not de-duplicated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_signatures: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requirements: Vec<Requirement>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -47,6 +56,33 @@ pub struct Approval {
     pub change_reference: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// One electronic signature of the specification's approval: who signed (identity and
+/// printed name), with what meaning, when and how, over which signing digest, and the
+/// signature value (see `crate::approval::statement` for the exact bytes signed).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct SpecSignature {
+    /// Identity that names the key: an allowed_signers principal (SSH) or a `kms_signer`.
+    pub signer: String,
+    /// The signer's printed name (21 CFR 11.50(a)(1)).
+    pub printed_name: String,
+    /// `authored`, `reviewed`, `approved` or `responsible` (21 CFR 11.50(a)(3)).
+    pub meaning: String,
+    /// When it was signed, RFC 3339, exactly as written in the signature block.
+    pub signed_at: String,
+    /// `ssh` or `kms`.
+    pub method: String,
+    /// KMS key ARN (`kms` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// KMS signing algorithm (`kms` only; default from the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// The signing digest that was signed (lowercase hex).
+    pub spec_digest: String,
+    /// `ssh`: the armored SSHSIG; `kms`: the base64 signature.
+    pub value: String,
 }
 
 /// A requirement with its regulatory controls.

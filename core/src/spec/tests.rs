@@ -45,6 +45,7 @@ fn sample() -> SpecDraft {
             approved_at: s("2026-05-01T09:30:00Z"),
             change_reference: s("CR-2026-014"),
             reason: Field::Null,
+            signature: Field::Null,
         }),
         requirement: Field::Known(vec![
             RequirementDraft {
@@ -94,6 +95,7 @@ fn sample() -> SpecDraft {
             approved_by: s("qa.lead@example.com"),
             expires: s("2026-12-31"),
         }]),
+        required_signatures: Field::Null,
         expected_account: Field::Null,
     }
 }
@@ -520,6 +522,186 @@ fn refused_identifiers_get_their_true_reason() {
     };
     assert!(detail("Invalid requirement id").contains("control character U+0000"));
     assert!(detail("Invalid resource key").contains("non-ASCII character `ü` (U+00FC)"));
+}
+
+/// A well-formed SSH signature block (alice's fixture signature).
+fn ssh_signature() -> SignatureDraft {
+    SignatureDraft {
+        signer: s("alice@example.com"),
+        printed_name: s("Alice Example"),
+        meaning: s("reviewed"),
+        signed_at: s("2026-03-01T09:30:00Z"),
+        method: s("ssh"),
+        spec_digest: s("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        value: s(include_str!("../approval/testdata/alice.sig")),
+        ..Default::default()
+    }
+}
+
+fn with_signatures(signatures: Vec<SignatureDraft>) -> SpecDraft {
+    let mut cfg = sample();
+    if let Field::Known(a) = &mut cfg.approval {
+        a.signature = Field::Known(signatures);
+    }
+    cfg
+}
+
+#[test]
+fn well_formed_signatures_are_valid_and_their_order_does_not_matter() {
+    let kms = SignatureDraft {
+        signer: s("bob@example.com"),
+        meaning: s("approved"),
+        method: s("kms"),
+        key_id: s("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        algorithm: s("ECDSA_SHA_256"),
+        value: s("MEUCIQDx"),
+        ..ssh_signature()
+    };
+    let a = with_signatures(vec![ssh_signature(), kms.clone()]);
+    let mut b = with_signatures(vec![kms, ssh_signature()]);
+    b.required_signatures = list(&["reviewed", "approved"]);
+    let mut a2 = a.clone();
+    a2.required_signatures = list(&["approved", "reviewed"]);
+    assert!(problems(&b).is_empty(), "{:#?}", problems(&b));
+    let (ma, mb) = (to_model(&a2).unwrap(), to_model(&b).unwrap());
+    assert_eq!(digest(&ma), digest(&mb), "block and list order");
+    assert_eq!(ma.signatures[0].meaning, "approved", "sorted by meaning");
+    let unsigned = to_model(&sample()).unwrap();
+    assert_eq!(
+        super::canonical::signing_digest(&to_model(&a).unwrap()),
+        digest(&unsigned),
+        "signatures are not part of what they sign"
+    );
+    assert!(
+        !canonical_json(&unsigned).contains("signatures"),
+        "omitted when none"
+    );
+    let mut twice = a.clone();
+    twice.required_signatures = list(&["reviewed", "reviewed"]);
+    assert_eq!(
+        to_model(&twice).unwrap().required_signatures,
+        ["reviewed", "reviewed"]
+    );
+}
+
+#[test]
+fn each_signature_problem_is_reported_at_its_attribute() {
+    let sig = |f: fn(&mut SignatureDraft)| {
+        let mut g = ssh_signature();
+        f(&mut g);
+        g
+    };
+    let cases: Vec<(SignatureDraft, &str, &str)> = vec![
+        (
+            sig(|g| g.meaning = s("liked")),
+            "meaning",
+            "Unknown signature meaning",
+        ),
+        (
+            sig(|g| g.method = s("pgp")),
+            "method",
+            "Unknown signature method",
+        ),
+        (
+            sig(|g| {
+                g.method = s("kms");
+                g.value = s("AAAA");
+            }),
+            "key_id",
+            "Missing KMS key",
+        ),
+        (
+            sig(|g| {
+                g.method = s("kms");
+                g.value = s("AAAA");
+                g.key_id = s("alias/qa");
+            }),
+            "key_id",
+            "KMS key must be a key ARN",
+        ),
+        (
+            sig(|g| g.key_id = s("arn:aws:kms:eu-west-1:111122223333:key/k")),
+            "key_id",
+            "key_id is for kms signatures",
+        ),
+        (
+            sig(|g| g.algorithm = s("ECDSA_SHA_256")),
+            "algorithm",
+            "Unknown signing algorithm",
+        ),
+        (
+            sig(|g| g.signed_at = s("2026-03-01")),
+            "signed_at",
+            "Invalid signature time",
+        ),
+        (
+            sig(|g| g.signed_at = s("2027-01-01T00:00:00Z")),
+            "signed_at",
+            "Signature dated in the future",
+        ),
+        (
+            sig(|g| g.spec_digest = s("abc")),
+            "spec_digest",
+            "Invalid signed digest",
+        ),
+        (
+            sig(|g| g.value = s("not a signature")),
+            "value",
+            "Malformed SSH signature",
+        ),
+        (
+            sig(|g| g.value = s(include_str!("../approval/testdata/alice_git.sig"))),
+            "value",
+            "Malformed SSH signature",
+        ),
+        (
+            sig(|g| {
+                g.method = s("kms");
+                g.key_id = s("arn:aws:kms:eu-west-1:111122223333:key/k");
+                g.value = s("!!");
+            }),
+            "value",
+            "Malformed KMS signature",
+        ),
+        (
+            sig(|g| g.printed_name = s("Alice\nsigner: mallory")),
+            "printed_name",
+            "Multi-line value",
+        ),
+        (
+            sig(|g| g.signer = s("")),
+            "signer",
+            "Missing signature signer",
+        ),
+    ];
+    for (g, attr, summary) in cases {
+        let p = single_problem(&with_signatures(vec![g]));
+        assert_eq!(p.summary, summary);
+        assert_eq!(
+            p.path,
+            path(&["approval", "signature", "0", attr]),
+            "{summary}"
+        );
+    }
+    let mut other = ssh_signature();
+    other.meaning = s("approved");
+    let p = single_problem(&with_signatures(vec![ssh_signature(), other]));
+    assert_eq!(p.summary, "Signature reused");
+    assert_eq!(p.path, path(&["approval", "signature", "1"]));
+    let mut same_identity = ssh_signature();
+    same_identity.value = s(include_str!("../approval/testdata/bob.sig"));
+    let p = single_problem(&with_signatures(vec![ssh_signature(), same_identity]));
+    assert_eq!(p.summary, "Signature reused");
+    let mut cfg = sample();
+    cfg.required_signatures = list(&["reviewed", "liked"]);
+    let p = single_problem(&cfg);
+    assert_eq!(
+        (p.summary.as_str(), p.path),
+        (
+            "Unknown signature meaning",
+            path(&["required_signatures", "1"])
+        )
+    );
 }
 
 #[test]

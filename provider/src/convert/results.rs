@@ -1,5 +1,6 @@
 //! A run's outcome as Terraform diagnostics: the engine's messages, and one diagnostic per
-//! failed or unevaluable check up to a cap, with a summary naming every check beyond it.
+//! failed or unevaluable check up to a cap, with a summary naming every check beyond it —
+//! errors when the run is enforced, warnings when it is not (`enforce = false`).
 
 use std::collections::BTreeMap;
 
@@ -7,7 +8,7 @@ use tf_provider::Diagnostics;
 
 use gxp_core::checks::Status;
 use gxp_core::qualification::{Message, Severity};
-use gxp_core::report::CheckResult;
+use gxp_core::report::{CheckResult, Report};
 
 /// At most this many per-check diagnostics; the rest are summarised.
 pub const MAX_CHECK_DIAGNOSTICS: usize = 50;
@@ -22,8 +23,23 @@ pub fn report_messages(diags: &mut Diagnostics, messages: impl IntoIterator<Item
     }
 }
 
-/// One diagnostic per failed or unevaluable check.
-pub fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
+/// The level of the per-check diagnostics: errors fail the apply, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+fn push(diags: &mut Diagnostics, level: Level, summary: String, detail: String) {
+    match level {
+        Level::Error => diags.root_error(summary, detail),
+        Level::Warning => diags.root_warning(summary, detail),
+    }
+}
+
+/// One diagnostic per failed or unevaluable check, at `level`, up to
+/// [`MAX_CHECK_DIAGNOSTICS`], then one naming the checks beyond the cap.
+pub fn report_results(diags: &mut Diagnostics, results: &[CheckResult], level: Level) {
     let bad: Vec<&CheckResult> = results
         .iter()
         .filter(|r| matches!(r.status, Status::Failed | Status::Error))
@@ -49,12 +65,29 @@ pub fn report_failures(diags: &mut Diagnostics, results: &[CheckResult]) {
             detail.push_str(&format!("\ndetail:   {d}"));
         }
         detail.push_str(&format!("\nremediation: {}", r.remediation));
-        diags.root_error(summary, detail);
+        push(diags, level, summary, detail);
     }
     if bad.len() > MAX_CHECK_DIAGNOSTICS {
         let (summary, detail) = beyond_the_cap(&bad[MAX_CHECK_DIAGNOSTICS..]);
-        diags.root_error(summary, detail);
+        push(diags, level, summary, detail);
     }
+}
+
+/// Summary and detail of the warning that closes an unenforced run with failed or
+/// unevaluable checks: the counts, that the apply succeeded only because of
+/// `enforce = false`, and where the report is filed.
+pub fn enforce_off_summary(report: &Report, location: &str) -> (String, String) {
+    let s = &report.summary;
+    (
+        format!(
+            "Qualification recorded {} failed and {} unevaluable check results (enforce = false)",
+            s.failed, s.error
+        ),
+        format!(
+            "The apply succeeds because enforce = false. Report: {location}. Set enforce = true \
+             to fail the apply on failed or unevaluable checks."
+        ),
+    )
 }
 
 /// Summary and detail of the results behind the diagnostic cap: which checks, how many
@@ -129,8 +162,24 @@ mod tests {
         }
     }
 
+    /// The diagnostics of `level`, and that the other level got none.
+    fn at(diags: &Diagnostics, level: Level) -> &Vec<tf_provider::Diagnostic> {
+        let (mine, other) = match level {
+            Level::Error => (&diags.errors, &diags.warnings),
+            Level::Warning => (&diags.warnings, &diags.errors),
+        };
+        assert!(other.is_empty(), "{level:?} only");
+        mine
+    }
+
     #[test]
     fn the_checks_behind_the_diagnostic_cap_are_named_with_their_counts() {
+        for level in [Level::Error, Level::Warning] {
+            the_cap_at(level);
+        }
+    }
+
+    fn the_cap_at(level: Level) {
         // 50 versioning failures fill the cap; the other checks would go unnamed.
         let mut results: Vec<CheckResult> = (0..50)
             .map(|i| result("s3.versioning", i, Status::Failed))
@@ -140,9 +189,14 @@ mod tests {
         results.push(result("kms.rotation", 9, Status::Failed));
         results.push(result("s3.tls_only", 0, Status::Passed));
         let mut diags = Diagnostics::default();
-        report_failures(&mut diags, &results);
-        assert_eq!(diags.errors.len(), MAX_CHECK_DIAGNOSTICS + 1);
-        let last = diags.errors.last().unwrap();
+        report_results(&mut diags, &results, level);
+        let found = at(&diags, level);
+        assert_eq!(found.len(), MAX_CHECK_DIAGNOSTICS + 1);
+        assert_eq!(
+            found[0].summary,
+            "Qualification check failed: s3.versioning on r0"
+        );
+        let last = found.last().unwrap();
         assert_eq!(
             last.summary,
             "6 more checks failed or could not be evaluated: kms.rotation ×3, s3.public_access_block ×3"
@@ -156,8 +210,24 @@ mod tests {
 
         // Under the cap: one diagnostic per result, no summary.
         let mut diags = Diagnostics::default();
-        report_failures(&mut diags, &results[..10]);
-        assert_eq!(diags.errors.len(), 10);
+        report_results(&mut diags, &results[..10], level);
+        assert_eq!(at(&diags, level).len(), 10);
+    }
+
+    #[test]
+    fn an_unenforced_run_is_summarised_with_its_counts_and_report() {
+        let mut report = gxp_core::report::formats::sample_report();
+        report.qualification.enforce = false;
+        let (summary, detail) = enforce_off_summary(&report, "s3://evidence/r.json");
+        assert_eq!(
+            summary,
+            "Qualification recorded 1 failed and 1 unevaluable check results (enforce = false)"
+        );
+        assert_eq!(
+            detail,
+            "The apply succeeds because enforce = false. Report: s3://evidence/r.json. Set \
+             enforce = true to fail the apply on failed or unevaluable checks."
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@
 
 use gxp_core::spec::draft::{
     ApprovalDraft, ExpectedAccountDraft, ExpectedResourceDraft, ExpectedStackDraft, Field,
-    RequirementDraft, SpecDraft, SuppressionDraft, SystemDraft, Text, TextList, TextMap,
+    RequirementDraft, SignatureDraft, SpecDraft, SuppressionDraft, SystemDraft, Text, TextList,
+    TextMap,
 };
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
@@ -31,6 +32,8 @@ pub struct SpecConfig {
     pub expected_resource: Value<Vec<ExpectedResourceConfig>>,
     pub expected_stack: Value<Vec<ExpectedStackConfig>>,
     pub suppression: Value<Vec<SuppressionConfig>>,
+    pub required_signatures: StrList,
+    pub signing_digest: Str,
     /// At most one block (Terraform gives an optional block as a list of at most one).
     pub expected_account: Value<Vec<ExpectedAccountConfig>>,
 }
@@ -62,6 +65,22 @@ pub struct ApprovalConfig {
     pub approved_at: Str,
     pub change_reference: Str,
     pub reason: Str,
+    pub signature: Value<Vec<SignatureConfig>>,
+}
+
+/// An electronic signature of the approval (`approval.signature`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct SignatureConfig {
+    pub signer: Str,
+    pub printed_name: Str,
+    pub meaning: Str,
+    pub signed_at: Str,
+    pub method: Str,
+    pub key_id: Str,
+    pub algorithm: Str,
+    pub spec_digest: Str,
+    pub value: Str,
 }
 
 /// A user or functional requirement (URS/FS) the infrastructure must meet.
@@ -157,6 +176,17 @@ pub fn draft(cfg: &SpecConfig) -> SpecDraft {
             approved_at: text(&a.approved_at),
             change_reference: text(&a.change_reference),
             reason: text(&a.reason),
+            signature: blocks(&a.signature, |g| SignatureDraft {
+                signer: text(&g.signer),
+                printed_name: text(&g.printed_name),
+                meaning: text(&g.meaning),
+                signed_at: text(&g.signed_at),
+                method: text(&g.method),
+                key_id: text(&g.key_id),
+                algorithm: text(&g.algorithm),
+                spec_digest: text(&g.spec_digest),
+                value: text(&g.value),
+            }),
         }),
         requirement: blocks(&cfg.requirement, |r| RequirementDraft {
             id: text(&r.id),
@@ -191,6 +221,7 @@ pub fn draft(cfg: &SpecConfig) -> SpecDraft {
             approved_by: text(&s.approved_by),
             expires: text(&s.expires),
         }),
+        required_signatures: text_list(&cfg.required_signatures),
         expected_account: match &cfg.expected_account {
             Value::Value(blocks) => match blocks.first() {
                 Some(a) => Field::Known(ExpectedAccountDraft {

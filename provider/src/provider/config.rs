@@ -12,6 +12,7 @@ use tf_provider::AttributePath;
 use super::schema_builder::*;
 use crate::convert::diagnostics::Problem;
 use crate::convert::values::{non_empty_string as text, non_empty_strings as texts, Str, StrList};
+use gxp_core::approval::{self, allowed_signers, KmsSigner, SignerTrust};
 use gxp_core::aws::context::{AssumeRole, AwsSettings, Service};
 use gxp_core::qualification::filing::{StoreChoice, StoreSettings};
 use gxp_core::util::parse_duration;
@@ -35,6 +36,115 @@ pub struct ProviderConfig {
     pub endpoints: Value<Vec<BTreeMap<String, Str>>>,
     pub evidence_store: Value<Vec<EvidenceStoreConfig>>,
     pub report_labels: Value<Vec<ReportLabelsConfig>>,
+    pub electronic_signatures: Value<Vec<ElectronicSignaturesConfig>>,
+}
+
+/// `electronic_signatures` block: who may sign specifications, with which key.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ElectronicSignaturesConfig {
+    pub allowed_signers: Str,
+    pub kms_signer: Value<Vec<KmsSignerConfig>>,
+}
+
+/// `kms_signer` block: one signer's KMS key.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct KmsSignerConfig {
+    pub signer: Str,
+    pub key_id: Str,
+    pub public_key: Str,
+}
+
+/// The trust list of the `electronic_signatures` block (`None` without the block), or its
+/// problems at their attribute paths: unreadable entries, keys listed for two people.
+pub fn signer_trust(cfg: &ProviderConfig) -> Result<Option<SignerTrust>, Vec<Problem>> {
+    let Some(block) = cfg
+        .electronic_signatures
+        .as_ref_option()
+        .and_then(|b| b.first())
+    else {
+        return Ok(None);
+    };
+    let root = || AttributePath::new("electronic_signatures").index(0);
+    let mut problems = Vec::new();
+    let mut trust = SignerTrust::default();
+    if let Some(text) = text(&block.allowed_signers) {
+        match allowed_signers::parse(&text) {
+            Ok(parsed) => trust.ssh = parsed.signers,
+            Err(errors) => {
+                for (line, e) in errors {
+                    problems.push(Problem {
+                        path: root().attribute("allowed_signers"),
+                        summary: "Invalid allowed_signers entry".into(),
+                        detail: format!("Line {line}: {e}."),
+                    });
+                }
+            }
+        }
+    }
+    for (i, k) in block
+        .kms_signer
+        .as_ref_option()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let p = || root().attribute("kms_signer").index(i as i64);
+        let key_id = text(&k.key_id).unwrap_or_default();
+        if !gxp_core::spec::validate::is_arn(&key_id)
+            || !key_id.contains(":kms:")
+            || !key_id.contains(":key/")
+        {
+            problems.push(Problem {
+                path: p().attribute("key_id"),
+                summary: "KMS key must be a key ARN".into(),
+                detail: format!("`{key_id}` is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); an alias can be repointed to another person's key."),
+            });
+        }
+        let public_key = match text(&k.public_key) {
+            None => None,
+            Some(pem) => match approval::kms::public_key_der(&pem) {
+                Ok(der) => Some(der),
+                Err(e) => {
+                    problems.push(Problem {
+                        path: p().attribute("public_key"),
+                        summary: "Invalid KMS public key".into(),
+                        detail: format!("{e}."),
+                    });
+                    None
+                }
+            },
+        };
+        trust.kms.push(KmsSigner {
+            signer: text(&k.signer).unwrap_or_default(),
+            key_id,
+            public_key,
+        });
+    }
+    let (ssh, kms) = trust.shared_keys();
+    for (_, e) in ssh {
+        problems.push(Problem {
+            path: root().attribute("allowed_signers"),
+            summary: "Signing key listed for two people".into(),
+            detail: format!("{e} (21 CFR 11.100)."),
+        });
+    }
+    for (i, e) in kms {
+        problems.push(Problem {
+            path: root()
+                .attribute("kms_signer")
+                .index(i as i64)
+                .attribute("key_id"),
+            summary: "Signing key listed for two people".into(),
+            detail: format!("{e} (21 CFR 11.100)."),
+        });
+    }
+    if problems.is_empty() {
+        Ok(Some(trust))
+    } else {
+        Err(problems)
+    }
 }
 
 /// `assume_role` block.
@@ -149,6 +259,22 @@ pub fn schema() -> Schema {
         ],
         [],
     );
+    let kms_signer = block(
+        "The KMS key of one signer.",
+        [
+            ("signer", string(Required, "The signer's identity, as `approval.signature` blocks name it in `signer`.")),
+            ("key_id", string(Required, "ARN of the signer's asymmetric KMS key (key usage SIGN_VERIFY); not an alias, which can be repointed.")),
+            ("public_key", string(Optional, "The key's public key, PEM SubjectPublicKeyInfo (from `aws kms get-public-key`). When set, signatures are verified offline with it; otherwise with `kms:Verify`.")),
+        ],
+        [],
+    );
+    let electronic_signatures = block(
+        "Who may sign specifications (`approval.signature` blocks of `gxp_expected_spec`), with which key. It sits on the provider, not in the specification, so the people who edit a specification cannot add their own key beside their signature. A key may belong to one person only (21 CFR 11.100).",
+        [
+            ("allowed_signers", string(Optional, "SSH signers in the OpenSSH allowed_signers format (`principals [options] keytype base64`, ssh-keygen(1)), e.g. `file(\"${path.module}/allowed_signers\")`. Entries whose `namespaces` exclude `gxp-spec` are ignored; `cert-authority` is refused.")),
+        ],
+        [("kms_signer", NestedBlock::List(kms_signer))],
+    );
     Schema {
         version: 1,
         block: block(
@@ -171,6 +297,7 @@ pub fn schema() -> Schema {
                 ("endpoints", NestedBlock::Optional(endpoints)),
                 ("evidence_store", NestedBlock::Optional(evidence_store_block("Default evidence store of qualifications: an S3 bucket with versioning and Object Lock, or a local directory."))),
                 ("report_labels", NestedBlock::Optional(labels)),
+                ("electronic_signatures", NestedBlock::Optional(electronic_signatures)),
             ],
         ),
     }
@@ -427,5 +554,85 @@ mod tests {
         assert_eq!(settings.endpoints.len(), 1);
         assert_eq!(settings.max_retries, 3);
         assert!(settings.validate_credentials);
+    }
+
+    fn signatures(allowed: &str, kms: Vec<KmsSignerConfig>) -> ProviderConfig {
+        ProviderConfig {
+            electronic_signatures: Value::Value(vec![ElectronicSignaturesConfig {
+                allowed_signers: s(allowed),
+                kms_signer: Value::Value(kms),
+            }]),
+            ..Default::default()
+        }
+    }
+
+    const ALICE: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9XKf2gTP5QlO/OJMTh1LXSxmvzHlcaLcxu1qiu770w";
+
+    #[test]
+    fn the_trust_list_is_read_and_its_problems_have_paths() {
+        assert_eq!(signer_trust(&ProviderConfig::default()), Ok(None));
+        let key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let kms = |signer: &str, key_id: &str| KmsSignerConfig {
+            signer: s(signer),
+            key_id: s(key_id),
+            public_key: Value::Null,
+        };
+        let ok = signer_trust(&signatures(
+            &format!("# QA\nalice@example.com {ALICE}\n"),
+            vec![kms("bob@example.com", key)],
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!((ok.ssh.len(), ok.kms.len()), (1, 1));
+
+        let bad = signer_trust(&signatures(
+            &format!("alice@example.com {ALICE}\nca cert-authority {ALICE}\n"),
+            vec![kms("bob@example.com", "alias/bob")],
+        ))
+        .unwrap_err();
+        let root = AttributePath::new("electronic_signatures").index(0);
+        assert_eq!(bad[0].path, root.clone().attribute("allowed_signers"));
+        assert!(
+            bad[0].detail.starts_with("Line 2: certificate authorities"),
+            "{}",
+            bad[0].detail
+        );
+        assert_eq!(bad[1].summary, "KMS key must be a key ARN");
+        assert_eq!(
+            bad[1].path,
+            root.clone()
+                .attribute("kms_signer")
+                .index(0)
+                .attribute("key_id")
+        );
+    }
+
+    #[test]
+    fn a_key_may_belong_to_one_person_only() {
+        let key = "arn:aws:kms:eu-west-1:111122223333:key/k";
+        let kms = |signer: &str| KmsSignerConfig {
+            signer: s(signer),
+            key_id: s(key),
+            public_key: Value::Null,
+        };
+        let e = signer_trust(&signatures(
+            &format!("alice@example.com {ALICE}\nmallory@example.com {ALICE}\n"),
+            vec![kms("bob@example.com"), kms("erin@example.com")],
+        ))
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:#?}");
+        assert!(e
+            .iter()
+            .all(|p| p.summary == "Signing key listed for two people"));
+        assert!(e[0].detail.contains("line 2"), "{}", e[0].detail);
+        assert_eq!(
+            e[1].path,
+            AttributePath::new("electronic_signatures")
+                .index(0)
+                .attribute("kms_signer")
+                .index(1)
+                .attribute("key_id")
+        );
     }
 }

@@ -41,6 +41,11 @@ impl Provider for GxpProvider {
         if let Err(problems) = config::to_settings(&cfg) {
             crate::convert::diagnostics::report(diags, problems);
         }
+        if !config::has_unknowns(&cfg) {
+            if let Err(problems) = config::signer_trust(&cfg) {
+                crate::convert::diagnostics::report(diags, problems);
+            }
+        }
         Some(())
     }
 
@@ -50,9 +55,20 @@ impl Provider for GxpProvider {
         terraform_version: String,
         cfg: Self::Config<'a>,
     ) -> Option<()> {
+        // The trust list, when its block is known (it rarely depends on other resources).
+        let trust = match config::signer_trust(&cfg) {
+            Ok(t) => t.map(std::sync::Arc::new),
+            Err(_) if config::has_unknowns(&cfg) => None,
+            Err(problems) => {
+                crate::convert::diagnostics::report(diags, problems);
+                return Some(());
+            }
+        };
         if config::has_unknowns(&cfg) {
             // Values only known after apply: resources that need AWS defer their work.
-            self.shared.set(Configured::deferred(terraform_version));
+            let mut deferred = Configured::deferred(terraform_version);
+            deferred.signer_trust = trust;
+            self.shared.set(deferred);
             return Some(());
         }
         let settings = match config::to_settings(&cfg) {
@@ -64,8 +80,9 @@ impl Provider for GxpProvider {
         };
         match AwsContext::load(&settings).await {
             Ok(aws) => {
-                self.shared
-                    .set(Configured::new(aws, &cfg, terraform_version));
+                let mut configured = Configured::new(aws, &cfg, terraform_version);
+                configured.signer_trust = trust;
+                self.shared.set(configured);
             }
             Err(err) => {
                 let (summary, detail) = err.diagnostic();

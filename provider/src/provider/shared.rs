@@ -18,6 +18,8 @@ pub struct Configured {
     pub evidence_store: Option<StoreSettings>,
     pub labels: ReportLabels,
     pub terraform_version: String,
+    /// The `electronic_signatures` trust list, when the block is given.
+    pub signer_trust: Option<Arc<gxp_core::approval::SignerTrust>>,
 }
 
 fn text(v: &Value<String>) -> Option<String> {
@@ -35,6 +37,7 @@ impl Configured {
             evidence_store: Default::default(),
             labels: Default::default(),
             terraform_version,
+            signer_trust: None,
         }
     }
 
@@ -59,6 +62,7 @@ impl Configured {
             evidence_store: store,
             labels,
             terraform_version,
+            signer_trust: None,
         }
     }
 }

@@ -33,6 +33,21 @@ pub fn schema() -> Schema {
         ],
         [],
     );
+    let signature = block(
+        "An electronic signature of this approval (21 CFR 11.50, 11.70): who signed, with what meaning, when and how, over which `signing_digest`. Verified against the provider's `electronic_signatures` trust list; see the guide \"Electronic signatures and approval\".",
+        [
+            ("signer", string(Required, "Identity that names the key: an `allowed_signers` principal (SSH) or a `kms_signer` `signer` (KMS). One line.")),
+            ("printed_name", string(Required, "The signer's printed name, as the report shows it. One line.")),
+            ("meaning", string(Required, "Meaning of the signature: `authored`, `reviewed`, `approved` or `responsible`.")),
+            ("signed_at", string(Required, "When it was signed, RFC 3339 with offset (`2026-03-01T09:30:00Z`), exactly as in the signed statement. Must not be in the future.")),
+            ("method", string(Required, "`ssh` (`ssh-keygen -Y sign -n gxp-spec`) or `kms` (AWS KMS `Sign`, `MessageType=DIGEST`).")),
+            ("key_id", string(Optional, "`kms` only (required for it): the ARN of the KMS key that signed (not an alias).")),
+            ("algorithm", string(Optional, "`kms` only: `ECDSA_SHA_256` or `RSASSA_PSS_SHA_256`; default from the key.")),
+            ("spec_digest", string(Required, "The `signing_digest` that was signed (64 hex).")),
+            ("value", string(Required, "`ssh`: the armored SSH signature (`file(\"statement.txt.sig\")`); `kms`: the base64 signature (`aws kms sign ... --query Signature --output text`).")),
+        ],
+        [],
+    );
     let approval = block(
         "Approval of this version of the specification.",
         [
@@ -41,7 +56,7 @@ pub fn schema() -> Schema {
             ("change_reference", string(Required, "Change control record under which the specification was approved (e.g. `CR-2026-014`).")),
             ("reason", string(Optional, "Reason for this version.")),
         ],
-        [],
+        [("signature", NestedBlock::List(signature))],
     );
     let requirement = block(
         "A user or functional requirement (URS/FS) with the regulatory controls it implements.",
@@ -111,6 +126,8 @@ pub fn schema() -> Schema {
             ("digest", string(Computed, "SHA-256 (hex) of the canonical JSON form of the specification.")),
             ("revision", number(Computed, "Revision counter: 1 at creation, incremented whenever `digest` changes.")),
             ("canonical_json", string(Computed, "The canonical JSON form that `digest` is computed over; `gxp_qualification` takes it as `spec_document`.")),
+            ("required_signatures", string_list(Optional, "Signature meanings that must carry verified signatures from distinct signers before the specification can be qualified, e.g. `[\"reviewed\", \"approved\"]`; a meaning listed twice needs two signers.")),
+            ("signing_digest", string(Computed, "What approvers sign: the SHA-256 (hex) of the canonical form without `approval.signature` blocks, known at plan time. Equal to `digest` while the specification has no signatures.")),
         ],
         [
             ("system", NestedBlock::Single(system)),
@@ -153,8 +170,14 @@ pub fn compute(
             };
             state.digest = Value::Value(digest);
             state.canonical_json = Value::Value(text);
+            state.signing_digest = Value::Value(canonical::signing_digest(&spec));
         }
         Err(Incomplete::Unknown) => {
+            // What is signed does not depend on the signatures: known even when one is not.
+            state.signing_digest = match to_model(&unsigned_draft(&state)) {
+                Ok(spec) => Value::Value(canonical::signing_digest(&spec)),
+                Err(_) => Value::Unknown,
+            };
             state.digest = Value::Unknown;
             state.canonical_json = Value::Unknown;
             state.revision = Value::Unknown;
@@ -165,6 +188,59 @@ pub fn compute(
         }
     }
     Some(state)
+}
+
+/// The planned specification without its signatures.
+fn unsigned_draft(state: &SpecConfig) -> gxp_core::spec::draft::SpecDraft {
+    let mut d = draft(state);
+    if let gxp_core::spec::draft::Field::Known(a) = &mut d.approval {
+        a.signature = gxp_core::spec::draft::Field::Null;
+    }
+    d
+}
+
+/// A warning at `approval.signature[i].spec_digest` for every signature over another
+/// digest than the planned signing digest: approvers see it before any qualification.
+fn stale_signature_warnings(diags: &mut Diagnostics, planned: &SpecConfig) {
+    let Value::Value(now) = &planned.signing_digest else {
+        return;
+    };
+    let Some(approval) = planned.approval.as_ref_option() else {
+        return;
+    };
+    for (i, g) in approval
+        .signature
+        .as_ref_option()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Value::Value(signed) = &g.spec_digest {
+            if !signed.eq_ignore_ascii_case(now) {
+                diags.warning(
+                    "Stale signature",
+                    format!("`approval.signature[{i}]` signed digest {signed}; this specification's signing digest is now {now}: re-sign it (qualifications refuse a stale signature where a signature policy applies)."),
+                    AttributePath::new("approval")
+                        .attribute("signature")
+                        .index(i as i64)
+                        .attribute("spec_digest"),
+                );
+            }
+        }
+    }
+}
+
+/// Fill `signing_digest` in a state written by a provider without it (otherwise every
+/// existing state would show a one-time update).
+pub fn fill_signing_digest(state: &mut SpecConfig) {
+    if !state.signing_digest.is_null() {
+        return;
+    }
+    if let Value::Value(text) = &state.canonical_json {
+        if let Ok(spec) = canonical::from_canonical_json(text) {
+            state.signing_digest = Value::Value(canonical::signing_digest(&spec));
+        }
+    }
 }
 
 #[async_trait]
@@ -202,7 +278,9 @@ impl Resource for ExpectedSpecResource {
         _config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Some((compute(diags, proposed, None)?, StructEmpty {}))
+        let planned = compute(diags, proposed, None)?;
+        stale_signature_warnings(diags, &planned);
+        Some((planned, StructEmpty {}))
     }
 
     async fn plan_update<'a>(
@@ -220,6 +298,7 @@ impl Resource for ExpectedSpecResource {
             vec![]
         };
         let planned = compute(diags, proposed, Some(&prior))?;
+        stale_signature_warnings(diags, &planned);
         Some((planned, StructEmpty {}, replace))
     }
 
@@ -314,11 +393,37 @@ impl Resource for ExpectedSpecResource {
             }
         };
         match serde_json::from_value::<SpecConfig>(upgraded) {
-            Ok(state) => Some(state),
+            Ok(mut state) => {
+                fill_signing_digest(&mut state);
+                Some(state)
+            }
             Err(e) => {
                 diags.root_error("Cannot upgrade gxp_expected_spec state", e.to_string());
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upgraded_state_gets_its_signing_digest_without_a_plan_diff() {
+        let doc = r#"{"format":"gxp.spec/v1","spec":{"approval":{"approved_at":"2026-05-01","approved_by":"qa","change_reference":"CR-1"},"name":"lims","system":{"application_id":"lims","environment":"prod"},"version":"1"}}"#;
+        let mut state = SpecConfig {
+            canonical_json: Value::Value(doc.to_string()),
+            ..Default::default()
+        };
+        fill_signing_digest(&mut state);
+        assert_eq!(
+            state.signing_digest,
+            Value::Value(gxp_core::util::sha256_hex(doc.as_bytes())),
+            "unsigned: the signing digest is the digest"
+        );
+        let mut none = SpecConfig::default();
+        fill_signing_digest(&mut none);
+        assert!(none.signing_digest.is_null());
     }
 }

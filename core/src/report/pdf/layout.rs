@@ -17,11 +17,17 @@ const MARGIN_X: f32 = 36.0;
 const BODY_TOP: f32 = 48.0;
 /// Distance from the bottom of the page to the bottom of the body.
 const BODY_BOTTOM: f32 = 40.0;
-const BODY_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+pub(super) const BODY_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 const BODY_H: f32 = PAGE_H - BODY_TOP - BODY_BOTTOM;
 
 const TEXT_SIZE: f32 = 8.5;
 const FIELD_LABEL_W: f32 = 190.0;
+/// Padding inside a grid cell, on every side.
+pub(super) const CELL_PAD: f32 = 2.4;
+/// Widths of the blank sign-off lines, as fractions of the body width; the rest is the gaps.
+const SIGNOFF_LINES: [f32; 3] = [0.35, 0.35, 0.25];
+/// Height of one sign-off row: role label, room to sign, the line and its captions.
+const SIGNOFF_ROW_H: f32 = 52.0;
 
 pub(super) const REGULAR: usize = 0;
 pub(super) const BOLD: usize = 1;
@@ -40,6 +46,64 @@ fn status_color(status: Status) -> Rgb {
         Status::Error => (0.702, 0.361, 0.0),
         Status::Suppressed => (0.373, 0.388, 0.408),
     }
+}
+
+/// Font size of a table's cells: smaller for wide tables.
+pub(super) fn table_font_size(t: &Table) -> f32 {
+    if t.columns.len() >= 8 {
+        6.6
+    } else {
+        7.4
+    }
+}
+
+/// Column widths of a table across the body width: proportional to the columns' relative
+/// widths, except that a column of status labels is never narrower than its widest label
+/// (bold, plus padding) so a label is never broken (`SUPPRESSE` / `D`); what such a column
+/// gains is taken proportionally from the columns without a minimum. The widths sum to the
+/// body width.
+pub(super) fn column_widths(t: &Table, fonts: &[Font; 2], size: f32) -> Vec<f32> {
+    let total: f32 = t.columns.iter().map(|c| c.width).sum();
+    let mut widths: Vec<f32> = t.columns.iter().map(|c| BODY_W * c.width / total).collect();
+    // Every label a status column may hold, not only those of this report: the same table
+    // lays out the same way whichever statuses it holds.
+    let widest_label = [
+        Status::Passed,
+        Status::Failed,
+        Status::Error,
+        Status::Suppressed,
+    ]
+    .iter()
+    .map(|s| fonts[BOLD].width(document::status_label(*s), size))
+    .fold(0.0, f32::max);
+    let minimum: Vec<Option<f32>> = (0..t.columns.len())
+        .map(|i| {
+            t.rows
+                .iter()
+                .any(|row| matches!(row.get(i), Some(Cell::Status(_))))
+                .then_some(widest_label + 2.0 * CELL_PAD + 0.5)
+        })
+        .collect();
+    let deficit: f32 = widths
+        .iter()
+        .zip(&minimum)
+        .map(|(w, m)| m.map_or(0.0, |m| (m - w).max(0.0)))
+        .sum();
+    let free: f32 = widths
+        .iter()
+        .zip(&minimum)
+        .filter(|(_, m)| m.is_none())
+        .map(|(w, _)| w)
+        .sum();
+    if deficit > 0.0 && free > deficit {
+        for (w, m) in widths.iter_mut().zip(&minimum) {
+            match m {
+                Some(m) => *w = w.max(*m),
+                None => *w -= deficit * *w / free,
+            }
+        }
+    }
+    widths
 }
 
 /// A styled piece of text in a grid cell.
@@ -193,7 +257,7 @@ impl Layout {
         size: f32,
         borders: bool,
     ) {
-        let pad = 2.4;
+        let pad = CELL_PAD;
         let lh = size * 1.3;
         let xs: Vec<f32> = widths
             .iter()
@@ -328,8 +392,8 @@ impl Layout {
             }
             return;
         }
-        let total: f32 = t.columns.iter().map(|c| c.width).sum();
-        let widths: Vec<f32> = t.columns.iter().map(|c| BODY_W * c.width / total).collect();
+        let size = table_font_size(t);
+        let widths = column_widths(t, &self.fonts, size);
         let titles: Vec<&str> = t.columns.iter().map(|c| c.title).collect();
         let rows: Vec<Vec<Styled>> = t
             .rows
@@ -356,8 +420,28 @@ impl Layout {
                     .collect()
             })
             .collect();
-        let size = if t.columns.len() >= 8 { 6.6 } else { 7.4 };
         self.grid(&widths, Some(&titles), &rows, size, true);
+    }
+
+    /// Blank lines to sign on the printed copy: per role a bold label, room to sign, and
+    /// three lines (printed name, signature, date and time) with muted captions beneath.
+    pub(super) fn signoff(&mut self, roles: &[String]) {
+        let gap = BODY_W * (1.0 - SIGNOFF_LINES.iter().sum::<f32>()) / 2.0;
+        for role in roles {
+            self.ensure(SIGNOFF_ROW_H);
+            self.text(MARGIN_X, self.y + 9.0, BOLD, 9.0, INK, role);
+            let line_y = self.y + 36.0;
+            let page = self.pages.len() - 1;
+            let mut x = MARGIN_X;
+            for (fraction, caption) in SIGNOFF_LINES.iter().zip(document::SIGNOFF_FIELDS) {
+                let w = BODY_W * fraction;
+                self.hline(page, x, x + w, line_y, 0.6, INK);
+                self.text(x, line_y + 8.5, REGULAR, 7.0, MUTED, caption);
+                x += w + gap;
+            }
+            self.y += SIGNOFF_ROW_H;
+        }
+        self.y += 4.0;
     }
 
     fn title_block(&mut self, doc: &Document) {
@@ -392,13 +476,17 @@ impl Layout {
     pub(super) fn document(&mut self, doc: &Document) {
         self.title_block(doc);
         for s in &doc.sections {
-            self.section_title(&s.title, matches!(s.id, "results" | "traceability"));
+            self.section_title(
+                &s.title,
+                matches!(s.id, "results" | "traceability" | "signatures"),
+            );
             for b in &s.blocks {
                 match b {
                     Block::Heading(text) => self.heading(text),
                     Block::Paragraph(text) => self.paragraph(text, REGULAR, TEXT_SIZE, INK),
                     Block::Fields(fields) => self.fields(fields),
                     Block::Table(t) => self.table(t),
+                    Block::SignOff(roles) => self.signoff(roles),
                 }
             }
         }

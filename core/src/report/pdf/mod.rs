@@ -162,9 +162,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::layout::REGULAR;
+    use super::layout::{column_widths, table_font_size, BODY_W, BOLD, CELL_PAD, REGULAR};
     use super::*;
-    use crate::report::formats::sample_report;
+    use crate::report::document::{self, Block};
+    use crate::report::formats::{sample_report, signed_sample_report};
 
     fn text_of(pdf: &[u8]) -> String {
         pdf_extract::extract_text_from_mem(pdf).expect("text extraction from the PDF report")
@@ -205,6 +206,7 @@ mod tests {
             "Drift",
             "Notes",
             "Integrity",
+            "Signatures and approval",
         ] {
             assert!(text.contains(section), "section {section} missing");
         }
@@ -307,5 +309,106 @@ mod tests {
             lines[0].ends_with(':') || lines[0].ends_with('-'),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn a_status_column_is_never_narrower_than_its_widest_label() {
+        let layout = Layout::new().unwrap();
+        let doc = document::build(&sample_report());
+        let results = doc.sections.iter().find(|s| s.id == "results").unwrap();
+        let Some(Block::Table(tb)) = results.blocks.iter().find(|b| matches!(b, Block::Table(_)))
+        else {
+            panic!("no results table")
+        };
+        let size = table_font_size(tb);
+        assert_eq!(size, 6.6);
+        let status = tb.columns.iter().position(|c| c.title == "Status").unwrap();
+        let total: f32 = tb.columns.iter().map(|c| c.width).sum();
+        let proportional = BODY_W * tb.columns[status].width / total;
+        let suppressed = layout.fonts[BOLD].width("SUPPRESSED", size) + 2.0 * CELL_PAD;
+        assert!(proportional < suppressed, "the case this guards against");
+        let widths = column_widths(tb, &layout.fonts, size);
+        assert!(
+            widths[status] >= suppressed,
+            "{} < {suppressed}",
+            widths[status]
+        );
+        assert!((widths.iter().sum::<f32>() - BODY_W).abs() < 0.01);
+        // The other columns gave the difference up in proportion; none grew.
+        for (i, (w, c)) in widths.iter().zip(&tb.columns).enumerate() {
+            if i != status {
+                assert!(*w < BODY_W * c.width / total, "column {}", c.title);
+            }
+        }
+        // A status column wide enough already keeps the proportional widths.
+        let trace = doc
+            .sections
+            .iter()
+            .find(|s| s.id == "traceability")
+            .unwrap();
+        let Some(Block::Table(tb)) = trace.blocks.iter().find(|b| matches!(b, Block::Table(_)))
+        else {
+            panic!("no traceability table")
+        };
+        let total: f32 = tb.columns.iter().map(|c| c.width).sum();
+        let proportional: Vec<f32> = tb
+            .columns
+            .iter()
+            .map(|c| BODY_W * c.width / total)
+            .collect();
+        assert_eq!(
+            column_widths(tb, &layout.fonts, table_font_size(tb)),
+            proportional
+        );
+    }
+
+    #[test]
+    fn suppressed_is_printed_whole() {
+        let text = text_of(&render(&sample_report()).unwrap());
+        assert!(text.contains("SUPPRESSED"), "no SUPPRESSED in:\n{text}");
+        assert!(
+            !text.contains("SUPPRESSE\n"),
+            "SUPPRESSED broken in:\n{text}"
+        );
+    }
+
+    #[test]
+    fn signature_page_carries_manifestations_executor_and_quality_unit_lines() {
+        let report = signed_sample_report();
+        let pages = pages_of(&render(&report).unwrap());
+        let first = pages
+            .iter()
+            .position(|p| p.contains("Signatures and approval"))
+            .expect("a signature page");
+        assert!(
+            !pages[first].contains("Position in chain"),
+            "the signature page starts a page of its own"
+        );
+        // The page and what runs over to the next: the rest of the document.
+        let page = pages[first..].concat();
+        let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+        for want in [
+            "Alice Example",
+            "Bob Builder",
+            "Carol Quality",
+            "reviewed",
+            "approved",
+            "verified",
+            "NOT VERIFIED: stale",
+            "Executed by",
+            "arn:aws:sts::123456789012:assumed-role/ci-deployer/gh-actions",
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+            "Quality unit review and approval",
+            "Reviewed by (quality unit)",
+            "Approved by (quality unit)",
+            "Printed name",
+            "Date and time",
+        ] {
+            assert!(flat.contains(want), "{want} missing from:\n{page}");
+        }
+        // Failed rows carry their remediation in the PDF too.
+        let text = pages.concat();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("remediation: Fix the configuration and re-apply."));
     }
 }

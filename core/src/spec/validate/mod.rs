@@ -2,6 +2,8 @@
 //! family of rules:
 //!
 //! - [`header`]: name, version, `system` and `approval`;
+//! - [`signatures`]: the approval's electronic signatures and `required_signatures` (their
+//!   form only: verification needs the provider's trust list);
 //! - [`requirements`]: requirement ids, controls and severities, and the traces to them;
 //! - [`stacks`]: expected stacks (names, template digests, resource types);
 //! - [`resources`]: expected resources (keys, types, locations, properties, checks and
@@ -19,6 +21,7 @@ pub mod forms;
 mod header;
 mod requirements;
 mod resources;
+mod signatures;
 mod stacks;
 mod suppressions;
 
@@ -48,6 +51,7 @@ pub const CLOCK_SKEW_SECONDS: i64 = 300;
 pub fn validate(draft: &SpecDraft, now: time::OffsetDateTime) -> Vec<Problem> {
     let mut c = Checker::default();
     header::check(&mut c, draft, now);
+    signatures::check(&mut c, draft, now);
     let requirements = requirements::check(&mut c, draft);
     let stacks = stacks::check(&mut c, draft, &requirements);
     let resources = resources::check(&mut c, draft, &requirements, &stacks);

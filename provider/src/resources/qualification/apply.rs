@@ -5,10 +5,11 @@
 use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
+use gxp_core::checks::Status;
 use gxp_core::qualification::{self as q, Findings, RunContext, RunSettings};
 
 use super::state::{results_map, Private, QualificationState};
-use crate::convert::results::{report_failures, report_messages};
+use crate::convert::results::{enforce_off_summary, report_messages, report_results, Level};
 use crate::provider::Configured;
 
 /// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
@@ -32,6 +33,7 @@ pub async fn apply_run(
         labels: configured.labels.clone(),
         provider_version: crate::PROVIDER_VERSION.into(),
         terraform_version: configured.terraform_version.clone(),
+        signer_trust: configured.signer_trust.as_deref(),
     };
     let outcome = q::apply_run(&ctx, settings).await;
     report_messages(diags, outcome.messages);
@@ -56,7 +58,12 @@ pub async fn apply_run(
     // What had drifted since the previous qualification is recorded in the report.
     state.drift = Value::Value(vec![]);
     if done.enforced_failure() {
-        report_failures(diags, &done.report.results);
+        report_results(diags, &done.report.results, Level::Error);
+    } else if !done.enforce && summary.status != Status::Passed {
+        // Not enforced: the apply succeeds, but no failed or unevaluable check goes unsaid.
+        report_results(diags, &done.report.results, Level::Warning);
+        let (summary, detail) = enforce_off_summary(&done.report, &done.location);
+        diags.root_warning(summary, detail);
     }
     Some((
         state,

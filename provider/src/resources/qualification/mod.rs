@@ -1,6 +1,7 @@
 //! `gxp_qualification`: Terraform glue around [`crate::qualification`].
 
 pub mod apply;
+pub mod approval;
 pub mod import;
 pub mod schema;
 pub mod state;
@@ -252,6 +253,20 @@ fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
             );
         }
     }
+    for (i, m) in known_strings(&cfg.required_signatures)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let meanings = gxp_core::approval::statement::MEANINGS;
+        if !meanings.contains(&m.as_str()) {
+            diags.error(
+                "Unknown signature meaning",
+                format!("`{m}` is not a signature meaning; use one of {meanings:?}."),
+                AttributePath::new("required_signatures").index(i as i64),
+            );
+        }
+    }
     if let Some(arn) = text(&cfg.notify_topic_arn) {
         if !gxp_core::spec::validate::is_arn(arn)
             || !arn.starts_with("arn:aws")
@@ -467,6 +482,7 @@ fn run_settings(
         signing_key_id: text(&planned.signing_key_id).map(str::to_string),
         notify_topic_arn: text(&planned.notify_topic_arn).map(str::to_string),
         previous_snapshot: private.and_then(|p| p.snapshot),
+        required_signatures: known_strings(&planned.required_signatures).unwrap_or_default(),
     }
 }
 
@@ -535,11 +551,12 @@ impl Resource for QualificationResource {
 
     async fn plan_create<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        approval::check(diags, self.shared.get().as_deref(), &proposed).await;
         let mut reasons = vec!["initial qualification".to_string()];
         if let Some(name) = text(&proposed.name) {
             let spool = text(&proposed.spool_directory).unwrap_or(".gxp-spool");
@@ -558,7 +575,7 @@ impl Resource for QualificationResource {
 
     async fn plan_update<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         prior: Self::State<'a>,
         proposed: Self::State<'a>,
         _config: Self::State<'a>,
@@ -570,6 +587,7 @@ impl Resource for QualificationResource {
         } else {
             vec![]
         };
+        approval::check(diags, self.shared.get().as_deref(), &proposed).await;
         let private = prior_private.clone().unwrap_or_default();
         let proposed = with_defaults(proposed);
         let reasons = plan_reasons(&prior, &private, &proposed);

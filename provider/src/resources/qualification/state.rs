@@ -30,6 +30,7 @@ pub struct QualificationState {
     pub report_formats: StrList,
     pub signing_key_id: Str,
     pub notify_topic_arn: Str,
+    pub required_signatures: StrList,
     pub discovery: Value<Vec<DiscoveryConfig>>,
     pub evidence_store: Value<Vec<EvidenceStoreConfig>>,
     pub status: Str,
