@@ -56,6 +56,7 @@ const PAGES: &[(Kind, &str, &str)] = &[
         "data-sources/check_catalog.md",
     ),
     (Kind::DataSource, "report", "data-sources/report.md"),
+    (Kind::DataSource, "iam_policy", "data-sources/iam_policy.md"),
 ];
 
 /// Front matter keys every resource and data source page must have.

@@ -11,6 +11,7 @@
 //! - [`report`]: the report model, its canonical form and renderers.
 //! - [`integrity`]: report signatures (KMS) and the auditor's chain verifier.
 //! - [`qualification`]: the run — observe, evaluate, assemble, file.
+//! - [`policy`]: the least-privilege IAM policy a qualification needs (pure).
 
 pub mod approval;
 pub mod aws;
@@ -19,6 +20,7 @@ pub mod checks;
 pub mod evidence;
 pub mod integrity;
 pub mod observe;
+pub mod policy;
 pub mod qualification;
 pub mod report;
 pub mod spec;

@@ -761,3 +761,90 @@ async fn verify_usage_errors_exit_2() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("NoReports"), "{}", run.stdout);
 }
+
+/// Three applies through Terraform into a local store, then the newest report and its
+/// `.sha256` removed: the plain chain checks see a shorter, intact chain (exit 0); with the
+/// qualification's `verify_arguments` (the head the pipeline knows) the cut is `Truncated`
+/// (exit 1). The `gxp_report` data source gives the same arguments.
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_truncated_chain_is_found_with_the_known_head() {
+    use crate::qualification::{config, data_bucket, DATA};
+    let emu = Emulator::start();
+    let sdk = emu.sdk_config().await;
+    data_bucket(&sdk, DATA).await;
+    let evidence = tempfile::tempdir().unwrap();
+    let store = format!(
+        "evidence_store {{\n    local_directory = \"{}\"\n  }}",
+        evidence.path().display()
+    );
+    let report = r#"
+data "gxp_report" "r" {
+  qualification = "lims-prod"
+  application   = "lims"
+  environment   = "prod"
+  depends_on    = [gxp_qualification.q]
+}
+"#;
+    let ws = crate::harness::Workspace::new(&emu);
+    for n in 1..=3 {
+        let main = config(&format!("description = \"revision {n}\""), "", &store);
+        ws.write("main.tf", &format!("{main}{report}"));
+        ws.apply().assert_success();
+    }
+    let q = ws.resource_values("gxp_qualification.q");
+    assert_eq!(q["report_sequence"], 3, "{q:#}");
+    let head = q["report_sha256"].as_str().unwrap().to_string();
+    let args: Vec<String> = q["verify_arguments"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no verify_arguments: {q:#}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        args,
+        [
+            "--qualification",
+            "lims-prod",
+            "--expect-head",
+            &head,
+            "--min-sequence",
+            "3"
+        ]
+    );
+    let r = ws.resource_values("data.gxp_report.r");
+    assert_eq!(r["verify_arguments"], q["verify_arguments"], "{r:#}");
+
+    let dir = evidence.path().to_str().unwrap().to_string();
+    let intact = verify_cmd(&emu, &[&dir], &[]);
+    assert_eq!(intact.code, 0, "{}\n{}", intact.stdout, intact.stderr);
+    let mut with_head: Vec<&str> = args.iter().map(String::as_str).collect();
+    with_head.push(&dir);
+    let run = verify_cmd(&emu, &with_head, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("— found"), "{}", run.stdout);
+
+    // Cut the newest report off the chain, with its .sha256.
+    let location = q["report_location"].as_str().unwrap().to_string();
+    std::fs::remove_file(&location).unwrap_or_else(|e| panic!("{location}: {e}"));
+    std::fs::remove_file(format!("{location}.sha256")).unwrap();
+    let plain = verify_cmd(&emu, &[&dir], &[]);
+    assert_eq!(
+        plain.code, 0,
+        "the cut is invisible without the head: {}",
+        plain.stdout
+    );
+    assert!(
+        plain
+            .stdout
+            .contains("2 reports, sequence 1–2: chain intact"),
+        "{}",
+        plain.stdout
+    );
+    let run = verify_cmd(&emu, &with_head, &[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("Truncated"), "{}", run.stdout);
+    assert!(run.stdout.contains("sequence 2"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 report(s) missing"), "{}", run.stdout);
+    assert!(run.stdout.contains("NOT FOUND"), "{}", run.stdout);
+    assert!(run.stdout.contains("CHAIN NOT INTACT"), "{}", run.stdout);
+}

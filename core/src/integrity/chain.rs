@@ -66,6 +66,9 @@ pub enum FindingKind {
     SignatureUnverified,
     /// The source holds no reports.
     NoReports,
+    /// The chain ends before the head the pipeline recorded (`--expect-head`,
+    /// `--min-sequence`).
+    Truncated,
 }
 
 impl FindingKind {
@@ -106,6 +109,9 @@ impl FindingKind {
             }
             FindingKind::SignatureUnverified => "the signature could not be checked with KMS",
             FindingKind::NoReports => "no reports were found at the source",
+            FindingKind::Truncated => {
+                "the chain ends before the head the pipeline recorded: reports were removed from its end"
+            }
         }
     }
 }

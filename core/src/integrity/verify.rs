@@ -40,6 +40,12 @@ Options:
   --signing-key KEY      accept only signatures made with this KMS key (id, ARN or alias;
                          repeatable); every report must then be signed
   --require-signatures   every report must have a valid signature
+  --expect-head SHA256   the SHA-256 of the last report the pipeline filed (the
+                         qualification's report_sha256): it must be in the chain
+  --min-sequence N       the chain must reach sequence N (the qualification's
+                         report_sequence); with several qualifications at the source,
+                         name one with --qualification
+  --qualification NAME   check the head of this qualification's chain only
   --region REGION        AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)
   --endpoint-url URL     S3, KMS and STS endpoint (emulators, VPC endpoints)
   --path-style           address S3 buckets path-style
@@ -59,6 +65,12 @@ pub struct Options {
     pub path_style: bool,
     pub signing_keys: Vec<String>,
     pub require_signatures: bool,
+    /// The SHA-256 (lowercase hex) of the last report the pipeline knows.
+    pub expect_head: Option<String>,
+    /// The sequence number the chain must reach.
+    pub min_sequence: Option<i64>,
+    /// The qualification whose chain the head concerns.
+    pub qualification: Option<String>,
 }
 
 /// What the command line asks for.
@@ -93,6 +105,25 @@ pub fn parse_args(args: &[String]) -> Result<Command, String> {
             "--region" => opts.region = Some(value("region")?),
             "--endpoint-url" => opts.endpoint_url = Some(value("URL")?),
             "--signing-key" => opts.signing_keys.push(value("KMS key")?),
+            "--expect-head" => {
+                let head = value("64-hex SHA-256")?.to_ascii_lowercase();
+                if !crate::spec::validate::is_sha256_hex(&head) {
+                    return Err("--expect-head needs a 64-hex SHA-256".into());
+                }
+                opts.expect_head = Some(head);
+            }
+            "--min-sequence" => {
+                let n = value("sequence number")?;
+                match n.parse::<i64>() {
+                    Ok(n) if n >= 1 => opts.min_sequence = Some(n),
+                    _ => {
+                        return Err(format!(
+                            "--min-sequence needs a sequence number of 1 or more, got {n}"
+                        ))
+                    }
+                }
+            }
+            "--qualification" => opts.qualification = Some(value("qualification name")?),
             s if s.starts_with('-') && s.len() > 1 => {
                 return Err(format!("unknown option {s}"));
             }
@@ -179,6 +210,23 @@ pub struct Summary {
     pub signatures_verified: usize,
     pub chains: Vec<Chain>,
     pub findings: Vec<Finding>,
+    /// The head the pipeline recorded and whether the chain reaches it (with
+    /// `--expect-head` or `--min-sequence` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<HeadCheck>,
+}
+
+/// The check of the chain's end against the head the pipeline recorded.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct HeadCheck {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_head: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_sequence: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualification: Option<String>,
+    /// No [`FindingKind::Truncated`] finding.
+    pub found: bool,
 }
 
 impl Summary {
@@ -279,6 +327,14 @@ pub async fn verify(opts: &Options) -> Result<Summary, String> {
     }
     let chains_checked = !matches!(source, Source::File(_) | Source::S3Object { .. });
     let checked = chain::check(&reports, chains_checked);
+    let truncated = truncation_findings(&checked, &store.describe(), opts)?;
+    let head = (opts.expect_head.is_some() || opts.min_sequence.is_some()).then(|| HeadCheck {
+        expected_head: opts.expect_head.clone(),
+        min_sequence: opts.min_sequence,
+        qualification: opts.qualification.clone(),
+        found: truncated.is_empty(),
+    });
+    findings.extend(truncated);
     findings.extend(checked.findings);
 
     let require = opts.require_signatures || !opts.signing_keys.is_empty();
@@ -341,7 +397,96 @@ pub async fn verify(opts: &Options) -> Result<Summary, String> {
         signatures_verified,
         chains,
         findings,
+        head,
     })
+}
+
+/// The findings of a chain cut short: the chains (those of `o.qualification`, or all) must
+/// hold the report whose SHA-256 is `o.expect_head` and reach sequence `o.min_sequence`.
+/// `source` names the source for findings about no chain in particular. `Err` (exit 2) when
+/// `--min-sequence` cannot tell which of several chains it concerns.
+pub fn truncation_findings(
+    checked: &chain::Checked,
+    source: &str,
+    o: &Options,
+) -> Result<Vec<Finding>, String> {
+    let mut out = Vec::new();
+    if o.expect_head.is_none() && o.min_sequence.is_none() {
+        return Ok(out);
+    }
+    let chains: Vec<&Chain> = checked
+        .chains
+        .iter()
+        .filter(|c| {
+            o.qualification
+                .as_ref()
+                .is_none_or(|q| *q == c.qualification)
+        })
+        .collect();
+    if let Some(q) = &o.qualification {
+        if chains.is_empty() {
+            out.push(Finding::new(
+                source,
+                FindingKind::Truncated,
+                format!("no report of qualification {q}: the pipeline recorded its head, so its reports were removed"),
+            ));
+            return Ok(out);
+        }
+    }
+    if o.min_sequence.is_some() && o.qualification.is_none() && chains.len() > 1 {
+        return Err(
+            "--min-sequence needs --qualification when the source holds several qualifications"
+                .into(),
+        );
+    }
+    let last = |c: &Chain| c.locations.last().cloned().unwrap_or_else(|| source.into());
+    if let Some(head) = &o.expect_head {
+        let found = chains.iter().any(|c| {
+            c.locations.iter().any(|l| {
+                checked
+                    .hashes
+                    .get(l)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(head))
+            })
+        });
+        if !found {
+            match chains.as_slice() {
+                [c] => {
+                    let location = last(c);
+                    let sha = checked.hashes.get(&location).cloned().unwrap_or_default();
+                    out.push(Finding::new(
+                        &location,
+                        FindingKind::Truncated,
+                        format!(
+                            "the head the pipeline recorded ({head}) is not in the chain, which ends at sequence {} (SHA-256 {sha}): reports after sequence {} were removed or the head replaced",
+                            c.last_sequence, c.last_sequence
+                        ),
+                    ));
+                }
+                _ => out.push(Finding::new(
+                    source,
+                    FindingKind::Truncated,
+                    format!("the head the pipeline recorded ({head}) is in none of the {} chains: reports were removed or the head replaced", chains.len()),
+                )),
+            }
+        }
+    }
+    if let Some(n) = o.min_sequence {
+        for c in &chains {
+            if c.last_sequence < n {
+                out.push(Finding::new(
+                    last(c),
+                    FindingKind::Truncated,
+                    format!(
+                        "the chain ends at sequence {}, the pipeline recorded {n}: {} report(s) missing from its end",
+                        c.last_sequence,
+                        n - c.last_sequence
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The signatures to verify with KMS, as (report location, signature), and the findings of
@@ -531,7 +676,11 @@ pub fn render(s: &Summary) -> String {
         if s.signatures_found > 0 {
             out.push_str(", every signature is valid");
         }
-        out.push_str(".\nRESULT: PASSED\n");
+        out.push_str(".\n");
+        if let Some(line) = head_line(s) {
+            out.push_str(&line);
+        }
+        out.push_str("RESULT: PASSED\n");
         return out;
     }
     out.push_str(&format!("Findings ({}):\n", s.findings.len()));
@@ -540,6 +689,9 @@ pub fn render(s: &Summary) -> String {
             "  {}  {}\n      {}\n",
             f.kind, f.location, f.message
         ));
+    }
+    if let Some(line) = head_line(s) {
+        out.push_str(&line);
     }
     let kinds: BTreeSet<FindingKind> = s.findings.iter().map(|f| f.kind).collect();
     out.push_str("\nWhat they mean:\n");
@@ -552,6 +704,25 @@ pub fn render(s: &Summary) -> String {
         s.findings.len()
     ));
     out
+}
+
+/// "Head: expected H / sequence ≥ N — found" (or NOT FOUND), when a head was given.
+fn head_line(s: &Summary) -> Option<String> {
+    let h = s.head.as_ref()?;
+    let mut parts = Vec::new();
+    if let Some(head) = &h.expected_head {
+        parts.push(format!("expected {head}"));
+    }
+    if let Some(n) = h.min_sequence {
+        parts.push(format!("sequence ≥ {n}"));
+    }
+    let of = h
+        .qualification
+        .as_ref()
+        .map(|q| format!(" (qualification {q})"))
+        .unwrap_or_default();
+    let found = if h.found { "found" } else { "NOT FOUND" };
+    Some(format!("Head{of}: {} — {found}\n", parts.join(" / ")))
 }
 
 #[cfg(test)]
@@ -590,6 +761,9 @@ mod tests {
                 path_style: true,
                 signing_keys: vec!["alias/gxp".into(), "k2".into()],
                 require_signatures: false,
+                expect_head: None,
+                min_sequence: None,
+                qualification: None,
             }
         );
         assert_eq!(parse_args(&args(&["-h"])).unwrap(), Command::Help);
@@ -767,5 +941,195 @@ mod tests {
         let s = verify(&opts).await.unwrap();
         assert_eq!(s.findings.len(), 1, "{:#?}", s.findings);
         assert_eq!(s.findings[0].kind, FindingKind::MissingSignature);
+    }
+
+    fn head_opts(head: Option<&str>, min: Option<i64>, q: Option<&str>) -> Options {
+        Options {
+            source: "/ev".into(),
+            expect_head: head.map(str::to_string),
+            min_sequence: min,
+            qualification: q.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    fn sha(c: &Collected) -> String {
+        crate::util::sha256_hex(&c.bytes)
+    }
+
+    fn truncated(reports: &[Collected], o: &Options) -> Result<Vec<Finding>, String> {
+        let checked = chain::check(reports, true);
+        truncation_findings(&checked, "/ev", o)
+    }
+
+    #[test]
+    fn the_known_head_in_the_chain_is_no_finding() {
+        let reports = sample_chain("q", 3);
+        let last = sha(&reports[2]);
+        assert!(truncated(&reports, &head_opts(Some(&last), None, None))
+            .unwrap()
+            .is_empty());
+        // A later report than the head the pipeline knows is no truncation.
+        let middle = sha(&reports[1]);
+        assert!(truncated(&reports, &head_opts(Some(&middle), None, None))
+            .unwrap()
+            .is_empty());
+        // Nothing asked, nothing found.
+        assert!(truncated(&reports, &head_opts(None, None, None))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn a_chain_cut_after_the_known_head_is_truncated_at_its_new_end() {
+        let reports = sample_chain("q", 4);
+        let head = sha(&reports[3]);
+        let cut = &reports[..2];
+        // Plain chain checks see nothing wrong with the shorter chain.
+        assert!(chain::check(cut, true).findings.is_empty());
+        let found = truncated(cut, &head_opts(Some(&head), None, None)).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, FindingKind::Truncated);
+        assert_eq!(found[0].location, cut[1].location);
+        assert!(found[0].message.contains(&head), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("sequence 2"),
+            "{}",
+            found[0].message
+        );
+        // Uppercase hex is the same head.
+        let upper = parse_args(&args(&["--expect-head", &head.to_ascii_uppercase(), "/ev"]));
+        let Ok(Command::Verify(o)) = upper else {
+            panic!("{upper:?}")
+        };
+        assert_eq!(o.expect_head.as_deref(), Some(head.as_str()));
+        assert!(truncated(&reports, &o).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_chain_short_of_the_known_sequence_is_truncated() {
+        let reports = sample_chain("q", 3);
+        let found = truncated(&reports, &head_opts(None, Some(5), None)).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, FindingKind::Truncated);
+        assert_eq!(found[0].location, reports[2].location);
+        assert!(
+            found[0].message.contains("2 report(s)"),
+            "{}",
+            found[0].message
+        );
+        assert!(truncated(&reports, &head_opts(None, Some(3), None))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn the_qualification_selects_the_chain_the_head_concerns() {
+        let mut reports = sample_chain("a", 3);
+        let b: Vec<Collected> = sample_chain("b", 2)
+            .into_iter()
+            .map(|mut c| {
+                c.location = c.location.replace("/ev/", "/ev/b/");
+                c
+            })
+            .collect();
+        reports.extend(b.clone());
+        // Several chains: the sequence needs the qualification.
+        let err = truncated(&reports, &head_opts(None, Some(3), None)).unwrap_err();
+        assert!(
+            err.contains("--min-sequence needs --qualification"),
+            "{err}"
+        );
+        assert!(truncated(&reports, &head_opts(None, Some(3), Some("a")))
+            .unwrap()
+            .is_empty());
+        let found = truncated(&reports, &head_opts(None, Some(3), Some("b"))).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location, b[1].location);
+        // The head of b is not a's head.
+        let b_head = sha(&b[1]);
+        let found = truncated(&reports, &head_opts(Some(&b_head), None, Some("a"))).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        // Without a qualification, in any chain; otherwise at the source.
+        assert!(truncated(&reports, &head_opts(Some(&b_head), None, None))
+            .unwrap()
+            .is_empty());
+        let other = "0".repeat(64);
+        let found = truncated(&reports, &head_opts(Some(&other), None, None)).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location, "/ev");
+        // An unknown qualification.
+        let found = truncated(&reports, &head_opts(None, Some(1), Some("c"))).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location, "/ev");
+        assert!(found[0].message.contains("no report of qualification c"));
+    }
+
+    #[test]
+    fn head_arguments_are_parsed_and_checked() {
+        let head = "ab".repeat(32);
+        let Command::Verify(o) = parse_args(&args(&[
+            "--expect-head",
+            &head,
+            "--min-sequence=4",
+            "--qualification",
+            "lims-prod",
+            "/ev",
+        ]))
+        .unwrap() else {
+            panic!("not a verify command")
+        };
+        assert_eq!(o.expect_head.as_deref(), Some(head.as_str()));
+        assert_eq!(o.min_sequence, Some(4));
+        assert_eq!(o.qualification.as_deref(), Some("lims-prod"));
+        for bad in [
+            &["--expect-head", "abc", "/ev"][..],
+            &["--expect-head", &"g".repeat(64), "/ev"],
+        ] {
+            assert_eq!(
+                parse_args(&args(bad)).unwrap_err(),
+                "--expect-head needs a 64-hex SHA-256"
+            );
+        }
+        for bad in ["0", "-1", "x"] {
+            let err = parse_args(&args(&["--min-sequence", bad, "/ev"])).unwrap_err();
+            assert!(
+                err.contains("--min-sequence needs a sequence number"),
+                "{err}"
+            );
+        }
+        assert!(parse_args(&args(&["/ev", "--qualification"]))
+            .unwrap_err()
+            .contains("--qualification needs"));
+    }
+
+    #[tokio::test]
+    async fn a_truncated_directory_fails_and_says_the_head_was_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = sample_chain("q", 3);
+        let head = sha(&reports[2]);
+        write(dir.path(), &reports[..2]);
+        let mut o = head_opts(Some(&head), Some(3), None);
+        o.source = dir.path().to_string_lossy().into_owned();
+        let s = verify(&o).await.unwrap();
+        assert!(!s.passed);
+        assert_eq!(s.exit_code(), 1);
+        assert_eq!(s.chains_intact, 0);
+        assert_eq!(
+            s.findings
+                .iter()
+                .filter(|f| f.kind == FindingKind::Truncated)
+                .count(),
+            2,
+            "{:?}",
+            s.findings
+        );
+        let text = render(&s);
+        assert!(text.contains("NOT FOUND"), "{text}");
+        assert!(text.contains("Truncated"), "{text}");
+        write(dir.path(), &reports);
+        let s = verify(&o).await.unwrap();
+        assert!(s.passed, "{:?}", s.findings);
+        assert!(render(&s).contains("sequence ≥ 3 — found"));
     }
 }

@@ -154,6 +154,9 @@ pub fn for_namespace(namespace: &str) -> Option<&'static Service> {
 /// `iq.resource_exists` and `iq.resource_properties`, add the service actions of the
 /// resource's type.
 ///
+/// An account check needs what it declares and `sts:GetCallerIdentity` (the account
+/// target's identification), not its service's resource reads.
+///
 /// A check read by a supplement ([`super::supplements`], e.g. `backup.resource_protected` on
 /// S3 buckets and DynamoDB tables) needs the service actions of each of its types' collectors.
 pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
@@ -172,16 +175,14 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
     } else {
         named(check.service).into_iter().collect()
     };
-    // An account check: every action of its service (its facets); a resource check: the
-    // service actions that observe one of its types.
-    let on_account = check.resource_types.contains(&account::ACCOUNT_TYPE);
+    // A resource check: the service actions that observe one of its types. An account check
+    // reads its facet with the actions it declares, none of its service's resource reads.
     let service_actions = services.into_iter().flat_map(move |s| {
         s.iam_actions.iter().filter(move |a| {
-            on_account
-                || check
-                    .resource_types
-                    .iter()
-                    .any(|t| s.resource_types.contains(t) && service_action_observes(s, a, t))
+            check
+                .resource_types
+                .iter()
+                .any(|t| s.resource_types.contains(t) && service_action_observes(s, a, t))
         })
     });
     let mut actions: Vec<&'static str> = check
@@ -196,14 +197,13 @@ pub fn required_iam_actions(check: &CheckDef) -> Vec<&'static str> {
     actions
 }
 
-/// The read operations (IAM prefix, operation) the collector of `resource_type` calls for one
-/// target, derived from the registry, each once, as operations
-/// ([`crate::aws::calls::operation_of_action`]): the first of its service's own actions that
-/// concern the type (see [`service_action_observes`]), its existence read; then the actions
-/// the type's registered checks declare in the service's namespace
-/// ([`check_actions_for_type`]), in catalog order; then the service's other actions for the
-/// type (tags). Empty for a type no service observes.
-pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
+/// The IAM actions the collector of `resource_type` calls for one target, derived from the
+/// registry, each once: the first of its service's own actions that concern the type (see
+/// [`service_action_observes`]), its existence read; then the actions the type's registered
+/// checks declare in the service's namespace ([`check_actions_for_type`]), in catalog order;
+/// then the service's other actions for the type (tags). The collector makes these reads
+/// whatever the checks selected. Empty for a type no service observes.
+pub fn collector_actions(resource_type: &str) -> Vec<&'static str> {
     let Some(service) = for_resource_type(resource_type) else {
         return Vec::new();
     };
@@ -211,19 +211,40 @@ pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static 
         .iter()
         .filter(|c| c.def.applies_to(resource_type))
         .flat_map(|c| check_actions_for_type(&c.def, resource_type));
-    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut out: Vec<&'static str> = Vec::new();
     let mut own = service
         .iam_actions
         .iter()
         .filter(|a| service_action_observes(service, a, resource_type));
     let existence = own.next();
     for action in existence.into_iter().chain(checks).chain(own) {
+        let in_namespace = action
+            .split_once(':')
+            .is_some_and(|(prefix, _)| prefix == namespace(service.name));
+        if in_namespace && !out.contains(action) {
+            out.push(action);
+        }
+    }
+    out
+}
+
+/// The existence read of `resource_type`: the first of [`collector_actions`] (the service
+/// action whose answer tells whether the resource exists); `None` for a type no service
+/// observes.
+pub fn existence_action(resource_type: &str) -> Option<&'static str> {
+    collector_actions(resource_type).first().copied()
+}
+
+/// The read operations (IAM prefix, operation) the collector of `resource_type` calls for one
+/// target: [`collector_actions`] as operations
+/// ([`crate::aws::calls::operation_of_action`]), each once, in the same order. Empty for a
+/// type no service observes.
+pub fn collector_operations(resource_type: &str) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for action in collector_actions(resource_type) {
         let Some((prefix, name)) = action.split_once(':') else {
             continue;
         };
-        if prefix != namespace(service.name) {
-            continue;
-        }
         let op = (prefix, crate::aws::calls::operation_of_action(prefix, name));
         if !out.contains(&op) {
             out.push(op);
@@ -564,6 +585,15 @@ mod tests {
             ]
         );
         assert!(supplement_operations("s3.versioning").is_empty());
+        // An account check: what it declares and the account's identification, none of its
+        // service's resource reads.
+        let account_pab = crate::catalog::get("s3.account_public_access_block").unwrap();
+        assert_eq!(
+            required_iam_actions(account_pab),
+            ["s3:GetAccountPublicAccessBlock", "sts:GetCallerIdentity"]
+        );
+        let ebs_default = crate::catalog::get("ec2.ebs_default_encryption").unwrap();
+        assert!(!required_iam_actions(ebs_default).contains(&"ec2:DescribeVpcs"));
         let versioning = crate::catalog::get("s3.versioning").unwrap();
         assert_eq!(
             required_iam_actions(versioning),

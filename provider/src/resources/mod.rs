@@ -2,6 +2,7 @@
 
 pub mod check_catalog;
 pub mod expected_spec;
+pub mod iam_policy;
 pub mod qualification;
 pub mod report_data;
 
@@ -31,6 +32,10 @@ pub fn data_sources(shared: &Shared) -> HashMap<String, Box<dyn DynamicDataSourc
     map.insert(
         "check_catalog".into(),
         Box::new(check_catalog::CheckCatalogDataSource),
+    );
+    map.insert(
+        "iam_policy".into(),
+        Box::new(iam_policy::IamPolicyDataSource::new(shared.clone())),
     );
     map.insert(
         "report".into(),

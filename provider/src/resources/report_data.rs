@@ -50,6 +50,7 @@ pub struct ReportState {
     pub sha256: Str,
     pub sequence: Value<i64>,
     pub previous_report_sha256: Str,
+    pub verify_arguments: crate::convert::values::StrList,
 }
 
 /// The schema.
@@ -78,6 +79,7 @@ pub fn schema() -> Schema {
                 ("sha256", string(Computed, "SHA-256 of the report's canonical JSON.")),
                 ("sequence", number(Computed, "Position of the report in its qualification's chain.")),
                 ("previous_report_sha256", string(Computed, "SHA-256 of the previous report of the chain (null for the first).")),
+                ("verify_arguments", string_list(Computed, "Arguments for the verifier that make a chain cut short after this report a finding: `[\"--qualification\", NAME, \"--expect-head\", sha256, \"--min-sequence\", sequence]`, the same as the qualification's.")),
             ],
             [("evidence_store", NestedBlock::Optional(evidence_store_block("Store to read from; defaults to the provider's `evidence_store`.")))],
         ),
@@ -266,6 +268,12 @@ impl DataSource for ReportDataSource {
         c.sha256 = s(&sha);
         c.sequence = Value::Value(report.qualification.sequence);
         c.previous_report_sha256 = report.previous_report_sha256.clone().into();
+        c.verify_arguments = crate::resources::qualification::verify_arguments(
+            &Value::Value(report.qualification.name.clone()),
+            &c.sha256,
+            &c.sequence,
+        )
+        .unwrap_or(Value::Null);
         Some(c)
     }
 }

@@ -266,6 +266,34 @@ impl Emulator {
         }
     }
 
+    /// Switches a moto server to IAM enforcement now (`POST /moto-api/reset-auth` with `0`):
+    /// every later request must be signed by an IAM user's access key and is authorised
+    /// against its policies. Panics for the other backends and when moto refuses.
+    pub fn enable_iam_enforcement(&self) {
+        assert_eq!(
+            self.backend,
+            Backend::Moto,
+            "IAM enforcement is a moto feature"
+        );
+        let addr = self
+            .endpoint
+            .strip_prefix("http://")
+            .expect("moto endpoint is http://HOST:PORT");
+        let mut stream = TcpStream::connect(addr).expect("connect to moto");
+        let request = format!(
+            "POST /moto-api/reset-auth HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 1\r\n\r\n0"
+        );
+        stream
+            .write_all(request.as_bytes())
+            .expect("POST /moto-api/reset-auth");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(
+            answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"),
+            "moto refused reset-auth: {answer}"
+        );
+    }
+
     /// The backend this emulator runs.
     pub fn backend(&self) -> Backend {
         self.backend

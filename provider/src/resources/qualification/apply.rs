@@ -54,6 +54,11 @@ pub async fn apply_run(
     state.report_location = Value::Value(done.location.clone());
     state.report_sha256 = Value::Value(done.report_sha256.clone());
     state.report_sequence = Value::Value(done.sequence);
+    if let Some(args) =
+        super::verify_arguments(&state.name, &state.report_sha256, &state.report_sequence)
+    {
+        state.verify_arguments = args;
+    }
     // No pending drift: this run's observations are the new baseline (the plan said so).
     // What had drifted since the previous qualification is recorded in the report.
     state.drift = Value::Value(vec![]);

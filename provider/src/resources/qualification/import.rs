@@ -95,6 +95,11 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
     let snapshot = snapshot_of(report);
     let mut state = state;
     state.observed_fingerprint = Value::Value(snapshot.fingerprint());
+    if let Some(args) =
+        super::verify_arguments(&state.name, &state.report_sha256, &state.report_sequence)
+    {
+        state.verify_arguments = args;
+    }
     (
         state,
         Private {

@@ -15,7 +15,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, Diagnostics, Resource};
 
 use crate::convert::values::{
-    known_strings, non_empty as text, non_empty_strings, string_list as strings, StrList,
+    known_strings, non_empty as text, non_empty_strings, string_list as strings, Str, StrList,
 };
 use crate::provider::config::store_settings;
 use crate::provider::{Configured, Shared};
@@ -388,11 +388,41 @@ fn pending_run(
     s.report_id = Value::Unknown;
     s.report_location = Value::Unknown;
     s.report_sha256 = Value::Unknown;
+    s.verify_arguments = Value::Unknown;
     s.qualified_spec_digest = s.spec_digest.clone();
     s.report_sequence = sequence;
     s.requalification_reasons = Value::Value(reasons.into_iter().map(Value::Value).collect());
     s.drift = Value::Value(vec![]);
     s
+}
+
+/// The verifier's arguments for the chain head the pipeline knows (`--qualification`,
+/// `--expect-head`, `--min-sequence`), from the name and the last report; `None` while one of
+/// them is not known.
+pub fn verify_arguments(name: &Str, sha256: &Str, sequence: &Value<i64>) -> Option<StrList> {
+    let name = text(name)?;
+    let sha = text(sha256)?;
+    let sequence = sequence.as_ref_option()?;
+    let args = [
+        "--qualification",
+        name,
+        "--expect-head",
+        sha,
+        "--min-sequence",
+        &sequence.to_string(),
+    ];
+    Some(Value::Value(
+        args.iter().map(|a| Value::Value(a.to_string())).collect(),
+    ))
+}
+
+/// `state` with its `verify_arguments` (kept as they are while the head is not known).
+fn with_verify_arguments(mut state: QualificationState) -> QualificationState {
+    if let Some(args) = verify_arguments(&state.name, &state.report_sha256, &state.report_sequence)
+    {
+        state.verify_arguments = args;
+    }
+    state
 }
 
 /// Reasons to requalify, from the refreshed prior state and the proposed configuration.
@@ -508,6 +538,8 @@ impl Resource for QualificationResource {
         private: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        // A state written before `verify_arguments` existed gets them from its head.
+        let state = with_verify_arguments(state);
         let Some(mut private) = private else {
             return Some((state, None));
         };

@@ -47,6 +47,7 @@ pub struct QualificationState {
     pub report_location: Str,
     pub report_sha256: Str,
     pub report_sequence: Value<i64>,
+    pub verify_arguments: StrList,
     pub requalification_reasons: StrList,
     pub drift: StrList,
 }
