@@ -19,5 +19,6 @@ pub mod integrity;
 pub mod observe;
 pub mod qualification;
 pub mod report;
+pub mod soup;
 pub mod spec;
 pub mod util;

@@ -96,6 +96,8 @@ pub struct RunContext<'a> {
     pub provider_version: String,
     /// Version of Terraform (or OpenTofu) that drives it, recorded in the report.
     pub terraform_version: String,
+    /// The SOUP of the working directory the run happens in (IQ), when the caller read it.
+    pub soup: Option<crate::soup::SoupInventory>,
 }
 
 /// What a finished run produced.
@@ -247,7 +249,7 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
 
     let clock = std::time::Instant::now();
     let started = now_utc();
-    let observed = observe::observe_all(
+    let mut observed = observe::observe_all(
         ctx.aws,
         &spec,
         &s.discovery_tags,
@@ -255,6 +257,11 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         s.concurrency,
     )
     .await;
+    if let Some(inv) = &ctx.soup {
+        let note = crate::checks::iq::soup_locked::nothing_to_check_note(inv, spec.soup.is_some());
+        observed.notes.extend(note);
+    }
+    observed.soup = ctx.soup.clone();
     let finished = now_utc();
 
     let evaluated = evaluate::evaluate(&spec, &observed, &s.stages, &s.discovery_tags, finished);

@@ -24,6 +24,9 @@ pub struct Observed {
     pub notes: Vec<String>,
     /// What tag-based discovery gave.
     pub discovery: DiscoveryOutcome,
+    /// The SOUP inventory of the working directory (set by the run, not observed in AWS;
+    /// not part of the snapshot, so it does not change the fingerprint).
+    pub soup: Option<crate::soup::SoupInventory>,
 }
 
 impl Observed {
@@ -233,6 +236,7 @@ pub async fn observe_all(
         stacks,
         notes,
         discovery,
+        soup: None,
     }
 }
 

@@ -6,10 +6,30 @@ use tf_provider::value::Value;
 use tf_provider::Diagnostics;
 
 use gxp_core::qualification::{self as q, Findings, RunContext, RunSettings};
+use gxp_core::soup::{self, SoupInventory};
 
 use super::state::{results_map, Private, QualificationState};
 use crate::convert::results::{report_failures, report_messages};
 use crate::provider::Configured;
+
+/// The SOUP inventory of the working directory Terraform runs the provider in (the
+/// provider process inherits Terraform's working directory, also after `-chdir`, and its
+/// `TF_DATA_DIR`).
+pub fn current_soup(terraform_version: &str) -> SoupInventory {
+    match std::env::current_dir() {
+        Ok(dir) => soup::collect::collect(
+            &dir,
+            &soup::collect::data_dir_from_env(),
+            terraform_version,
+            crate::PROVIDER_VERSION,
+        ),
+        Err(e) => soup::collect::unknown_directory(
+            &e.to_string(),
+            terraform_version,
+            crate::PROVIDER_VERSION,
+        ),
+    }
+}
 
 /// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
 /// filing failures) are reported as diagnostics alongside the returned state, so the
@@ -32,6 +52,7 @@ pub async fn apply_run(
         labels: configured.labels.clone(),
         provider_version: crate::PROVIDER_VERSION.into(),
         terraform_version: configured.terraform_version.clone(),
+        soup: Some(current_soup(&configured.terraform_version)),
     };
     let outcome = q::apply_run(&ctx, settings).await;
     report_messages(diags, outcome.messages);
@@ -63,6 +84,7 @@ pub async fn apply_run(
         Private {
             snapshot: Some(done.snapshot),
             findings: Findings::default(),
+            soup: done.report.soup.clone(),
         },
     ))
 }
