@@ -25,8 +25,9 @@ use gxp_core::qualification::evaluate;
 use gxp_core::qualification::observe::{DiscoveryOutcome, Observed};
 use gxp_core::report::formats::{render, Format};
 use gxp_core::report::{self, *};
+use gxp_core::soup::{FileState, SoupInventory, SoupModule, SoupProvider};
 use gxp_core::spec::model::{
-    Approval, ExpectedResource, ExpectedStack, Requirement, Spec, Suppression, System,
+    Approval, ExpectedResource, ExpectedSoup, ExpectedStack, Requirement, Spec, Suppression, System,
 };
 
 /// The run's clock: started and finished.
@@ -750,6 +751,8 @@ struct Scenario {
     notes: Vec<String>,
     /// The electronic signatures of the specification as verified (the `signed` scenario).
     approved: Approved,
+    /// The SOUP inventory of the run's working directory (only the `soup` scenarios).
+    soup: Option<gxp_core::soup::SoupInventory>,
 }
 
 fn spec(resources: &[&Target], stacks: &[ExpectedStack], suppressions: Vec<Suppression>) -> Spec {
@@ -859,6 +862,7 @@ fn scenarios() -> Vec<Scenario> {
                 "discovered but no checks for its type: arn:aws:lambda:eu-west-1:123456789012:function:x".into(),
             ],
             approved: Approved::default(),
+            soup: None,
         },
         Scenario {
             name: "discovery-failed".into(),
@@ -873,16 +877,20 @@ fn scenarios() -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
             approved: Approved::default(),
+            soup: None,
         },
         Scenario {
             name: "nothing-to-qualify".into(),
             spec: empty.clone(),
             discovery_tags: BTreeMap::new(),
             discovery: DiscoveryOutcome::NotConfigured,
+            enumerate_types: BTreeSet::new(),
+            enumeration_failed: vec![],
             targets: vec![],
             stacks: vec![],
             notes: vec![],
             approved: Approved::default(),
+            soup: None,
         },
         // The signature page: a verified SSH review, a verified KMS approval and a stale
         // approval, under a met `approved, reviewed` policy.
@@ -897,9 +905,11 @@ fn scenarios() -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
             approved: signed(),
+            soup: None,
         },
     ];
     scenarios.extend(enumeration_scenarios(&tags_of_enumeration()));
+    scenarios.extend(soup_scenarios());
     for name in targets_files() {
         let targets = targets_of_file(&name);
         let refs: Vec<&Target> = targets.iter().map(|(t, _)| t).collect();
@@ -914,6 +924,7 @@ fn scenarios() -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
             approved: Approved::default(),
+            soup: None,
         });
     }
     scenarios
@@ -979,6 +990,7 @@ fn enumeration_scenarios(tags: &BTreeMap<String, String>) -> Vec<Scenario> {
                 "{channel_type} default: enumerated through AWS Config DescribeDeliveryChannels; no tag filter: the type has no tags"
             )],
             approved: Approved::default(),
+            soup: None,
         },
         Scenario {
             name: "discovery-enumeration-failed".into(),
@@ -994,6 +1006,7 @@ fn enumeration_scenarios(tags: &BTreeMap<String, String>) -> Vec<Scenario> {
             stacks: vec![],
             notes: vec![],
             approved: Approved::default(),
+            soup: None,
         },
     ]
 }
@@ -1052,6 +1065,103 @@ fn signed() -> Approved {
     }
 }
 
+/// The SOUP of a working directory after `terraform init`: gxp/gxp and hashicorp/aws locked
+/// and installed, `example/extra` installed but not locked, a registry and a local module.
+fn soup_inventory() -> SoupInventory {
+    SoupInventory {
+        terraform_version: "1.15.5".into(),
+        working_directory: "/builds/lims/infra".into(),
+        lock_file: FileState::Read {
+            sha256: "5f2b1c0e3d4a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0".into(),
+        },
+        providers: vec![
+            SoupProvider {
+                source: "registry.terraform.io/example/extra".into(),
+                installed: vec!["1.0.0 linux_amd64".into()],
+                ..Default::default()
+            },
+            SoupProvider {
+                source: "registry.terraform.io/gxp/gxp".into(),
+                locked_version: Some("0.1.0".into()),
+                constraints: Some("= 0.1.0".into()),
+                hashes: vec!["h1:dtdUTAS4Gqw9Kr9fYhrNzylzq1H7DDl5CMCIeK9A29g=".into()],
+                installed: vec!["0.1.0 linux_amd64".into()],
+                this_provider: true,
+                running_version: Some("0.1.0".into()),
+                note: None,
+            },
+            SoupProvider {
+                source: "registry.terraform.io/hashicorp/aws".into(),
+                locked_version: Some("5.100.0".into()),
+                constraints: Some("~> 5.0".into()),
+                hashes: vec![
+                    "h1:Ijt7pOlB7Tr7maGQIqtsLFbl7pSMIj06TVdkoSBcYOw=".into(),
+                    "zh:054b8dd49f0549c9a7cc27d159e45327b7b65cf404da5e5a20da154b90b8a644".into(),
+                ],
+                installed: vec!["5.100.0 linux_amd64".into()],
+                ..Default::default()
+            },
+        ],
+        modules_manifest: FileState::Read {
+            sha256: "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9".into(),
+        },
+        modules: vec![
+            SoupModule {
+                key: "app".into(),
+                source: "./modules/app".into(),
+                version: None,
+                dir: "modules/app".into(),
+            },
+            SoupModule {
+                key: "vpc".into(),
+                source: "registry.terraform.io/terraform-aws-modules/vpc/aws".into(),
+                version: Some("5.1.0".into()),
+                dir: ".terraform/modules/vpc".into(),
+            },
+        ],
+        installed_error: None,
+    }
+}
+
+/// The `soup` scenarios: the inventory above against an `expected_soup` (every SOUP check
+/// passes and fails), and the same run with a malformed lock file (`soup-error`: error).
+fn soup_scenarios() -> Vec<Scenario> {
+    let mut spec = spec(&[], &[], vec![]);
+    spec.soup = Some(ExpectedSoup {
+        terraform_version: Some(">= 1.9, < 2.0".into()),
+        providers: [
+            ("registry.terraform.io/gxp/gxp", "= 0.1.0"),
+            ("registry.terraform.io/hashicorp/aws", "~> 5.0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+        requirements: vec!["URS-002".into()],
+    });
+    let malformed = SoupInventory {
+        lock_file: FileState::Malformed {
+            error: "not valid HCL: expected `}` at line 9".into(),
+        },
+        ..soup_inventory()
+    };
+    [("soup", soup_inventory()), ("soup-error", malformed)]
+        .into_iter()
+        .map(|(name, inventory)| Scenario {
+            name: name.into(),
+            spec: spec.clone(),
+            discovery_tags: BTreeMap::new(),
+            discovery: DiscoveryOutcome::NotConfigured,
+            targets: vec![],
+            stacks: vec![],
+            notes: vec![],
+            enumerate_types: BTreeSet::new(),
+            enumeration_failed: vec![],
+            approved: Approved::default(),
+            soup: Some(inventory),
+        })
+        .collect()
+}
+
 /// Assemble the report of a scenario with the run's own phases (evaluate, assemble), the
 /// run's clock, ids and store fixed.
 fn assemble_report(s: Scenario) -> Report {
@@ -1063,6 +1173,7 @@ fn assemble_report(s: Scenario) -> Report {
         notes: s.notes,
         discovery: s.discovery,
         enumeration_failed: s.enumeration_failed,
+        soup: s.soup,
     };
     let evaluated = evaluate::evaluate(&s.spec, &observed, &stages, &s.discovery_tags, finished);
     let record = RunRecord {
@@ -1145,6 +1256,8 @@ fn golden_scenarios_cover_every_check_and_status() {
         .filter(|s| files.contains(&s.name))
         .map(assemble_report)
         .collect();
+    // The SOUP checks get their results from the `soup` scenarios.
+    let soup: Vec<Report> = soup_scenarios().into_iter().map(assemble_report).collect();
     let pinned = full_checks();
     for r in &full.results {
         assert!(
@@ -1176,6 +1289,7 @@ fn golden_scenarios_cover_every_check_and_status() {
         .results
         .iter()
         .chain(added.iter().flat_map(|a| &a.results))
+        .chain(soup.iter().flat_map(|a| &a.results))
     {
         seen.entry(catalog::get(&r.check_id).expect("catalog id").id)
             .or_default()

@@ -23,5 +23,6 @@ pub mod observe;
 pub mod policy;
 pub mod qualification;
 pub mod report;
+pub mod soup;
 pub mod spec;
 pub mod util;

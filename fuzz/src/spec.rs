@@ -159,6 +159,25 @@ const HASHES: &[&str] = &[
 const BODIES: &[&str] = &["Resources: {}", "", "{\"Resources\":{}}"];
 const OUTPUT_KEYS: &[&str] = &["BucketName", "Env", "KeyArn"];
 const REASONS: &[&str] = &["accepted risk, CAPA-7", "", " "];
+const CONSTRAINTS: &[&str] = &[
+    ">= 1.9, < 2.0",
+    "~> 5.0",
+    "= 0.1.0",
+    "5.100.0",
+    "~>",
+    "",
+    ">= one",
+    "1.2.3.4",
+    "= 1.12.0-beta1",
+];
+const SOURCES: &[&str] = &[
+    "hashicorp/aws",
+    "registry.terraform.io/hashicorp/aws",
+    "gxp/gxp",
+    "aws",
+    "a/b/c/d",
+    "",
+];
 const EXPIRIES: &[&str] = &[
     "2027-01-01",
     "2020-01-01",
@@ -266,6 +285,16 @@ pub fn config(u: &mut Unstructured) -> Result<SpecConfig> {
             })
         })
     })?;
+    // Drawn last, so earlier corpus inputs decode as before.
+    let expected_soup = tf(u, true, |u| {
+        list(u, 1, |u| {
+            Ok(ExpectedSoupConfig {
+                terraform_version: tf_word(u, true, CONSTRAINTS)?,
+                providers: str_map(u, SOURCES, CONSTRAINTS)?,
+                requirements: str_list(u, REQ_IDS)?,
+            })
+        })
+    })?;
     Ok(SpecConfig {
         id: Value::Unknown,
         name: tf_word(u, false, NAMES)?,
@@ -284,6 +313,7 @@ pub fn config(u: &mut Unstructured) -> Result<SpecConfig> {
         required_signatures: str_list(u, &["reviewed", "approved", "reviewed", "liked"])?,
         signing_digest: Value::Unknown,
         expected_account: Value::Null,
+        expected_soup,
     })
 }
 

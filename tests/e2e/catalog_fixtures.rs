@@ -88,6 +88,20 @@ const EXERCISED_ELSEWHERE: &[(&str, &str)] = &[
          qualification_drift_after_pass_names_reason_and_resource_then_failed_run_is_recorded",
     ),
     (
+        "iq.soup_locked",
+        "a result of the working directory, not of a resource: passes on the mirror-installed \
+         gxp/gxp and fails on a provider installed but not locked in \
+         soup::soup_is_inventoried_locked_and_an_unlocked_provider_or_its_upgrade_requalifies \
+         (the unreadable lock file's error in the unit and golden tests: Terraform refuses to \
+         plan with one)",
+    ),
+    (
+        "iq.soup_versions",
+        "compares the working directory's SOUP with expected_soup: passes on the approved \
+         Terraform and gxp/gxp versions and fails on an unapproved provider in \
+         soup::soup_is_inventoried_locked_and_an_unlocked_provider_or_its_upgrade_requalifies",
+    ),
+    (
         "iq.scope",
         "a result of the run, not of a resource, and only ever `error` (discovery failed or \
          found nothing): discovery_failure_ends_in_error_and_the_next_plan_requalifies, \

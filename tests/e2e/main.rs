@@ -28,5 +28,6 @@ mod provider_config;
 mod qualification;
 mod report_e2e;
 mod signatures;
+mod soup;
 mod spec;
 mod verify;

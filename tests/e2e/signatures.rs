@@ -373,7 +373,7 @@ async fn signatures_ssh_and_kms_qualify() {
     s.write(
         spec_policy,
         &blocks,
-        "required_signatures = [\"reviewed\", \"approved\"]",
+        "required_signatures = [\"reviewed\", \"approved\"]\n  report_formats = [\"pdf\"]",
     );
     let applied = s.ws.apply();
     applied.assert_success();
@@ -431,7 +431,44 @@ async fn signatures_ssh_and_kms_qualify() {
         by("alice@example.com")["statement_sha256"],
         crate::qualification::sha256_hex(&alice_statement)
     );
+    assert_pdf_shows_the_manifestations(&s, &r).await;
     s.ws.assert_plan_empty();
+}
+
+/// The filed PDF's signature page (text extracted from the PDF) shows each manifestation:
+/// printed name, meaning, date and time, method and verification, and the policy.
+async fn assert_pdf_shows_the_manifestations(s: &Signers, report: &Value) {
+    let q = s.ws.resource_values(QUALIFICATION);
+    let (bucket, key) = split_s3(q["report_location"].as_str().unwrap());
+    let pdf = object(&s.sdk, &bucket, &format!("{}.pdf", key.strip_suffix(".json").unwrap())).await;
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).expect("PDF text by page");
+    let first = pages
+        .iter()
+        .position(|p| p.contains("Signatures and approval"))
+        .expect("a signature page in the PDF");
+    // Compared without whitespace: a table cell wraps a long value over lines.
+    let compact = |s: &str| s.split_whitespace().collect::<String>();
+    let page = compact(&pages[first..].concat());
+    for rec in report["spec"]["signatures"].as_array().unwrap() {
+        for field in ["printed_name", "signer", "meaning", "signed_at", "method", "status"] {
+            let want = compact(rec[field].as_str().unwrap());
+            assert!(
+                page.contains(&want),
+                "{field} {want} of {} not on the PDF's signature page:\n{page}",
+                rec["signer"]
+            );
+        }
+    }
+    for want in [
+        "Executed by",
+        "Reviewed by (quality unit)",
+        "Approved by (quality unit)",
+    ] {
+        assert!(
+            page.contains(&compact(want)),
+            "{want} not on the PDF's signature page:\n{page}"
+        );
+    }
 }
 
 /// `terraform plan` fails with errors all summarised `summary`, at `address`, the first

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+#[path = "../common/mirror.rs"]
+mod mirror;
+use mirror::{install, os_arch};
+
 /// The version the stand-in is installed as (what `~> 5.0` resolves to).
 pub const AWS_VERSION: &str = "5.100.0";
 
@@ -58,19 +62,6 @@ pub fn terraform_path() -> Result<PathBuf, String> {
     .clone()
 }
 
-fn os_arch() -> String {
-    let os = match std::env::consts::OS {
-        "macos" => "darwin",
-        other => other,
-    };
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        other => other,
-    };
-    format!("{os}_{arch}")
-}
-
 /// The gxp provider version (`provider/Cargo.toml`).
 pub fn gxp_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
@@ -107,16 +98,6 @@ pub struct Env {
     pub root: PathBuf,
     pub cli_config: PathBuf,
     pub terraform: PathBuf,
-}
-
-fn install(binary: &Path, dest_dir: &Path, file: &str) -> Result<(), String> {
-    std::fs::create_dir_all(dest_dir).map_err(|e| e.to_string())?;
-    let dest = dest_dir.join(file);
-    // A hard link where possible: the gxp binary is large.
-    if std::fs::hard_link(binary, &dest).is_err() {
-        std::fs::copy(binary, &dest).map_err(|e| format!("copy {}: {e}", binary.display()))?;
-    }
-    Ok(())
 }
 
 fn build_env() -> Result<Env, String> {

@@ -20,6 +20,8 @@ pub static IQ_CHECKS: &[&IqCheck] = &[
     &iq::stack_drift::CHECK,
     &iq::resource_exists::CHECK,
     &iq::resource_properties::CHECK,
+    &iq::soup_locked::CHECK,
+    &iq::soup_versions::CHECK,
     &iq::scope::CHECK,
 ];
 

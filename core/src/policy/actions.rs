@@ -3,13 +3,14 @@
 //! ([`services::collector_actions`]), what each selected check declares
 //! ([`services::check_actions_for_type`]), the IQ checks of stacks and resources, the
 //! account checks (each its own declared actions, not every action of its service) and
-//! tag-based discovery.
+//! tag-based discovery and enumeration.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::{self, CheckDef, Stage};
 use crate::checks::iq::IqEvaluator;
 use crate::checks::registry::IQ_CHECKS;
+use crate::observe::enumeration;
 use crate::observe::services::{self, SERVICES};
 use crate::spec::model::{Spec, ACCOUNT_TYPE};
 
@@ -30,6 +31,24 @@ pub enum On {
     },
 }
 
+/// Discovery as the qualification's `discovery` block sets it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// `tags`: tag-based discovery runs when not empty.
+    pub tags: BTreeMap<String, String>,
+    /// `exclude_checks`: checks discovered resources do not get (their reads are left out).
+    pub exclude_checks: BTreeSet<String>,
+    /// `enumerate_types`: types enumerated through their own service.
+    pub enumerate_types: BTreeSet<String>,
+}
+
+impl Discovery {
+    /// Whether the run discovers or enumerates resources.
+    pub fn is_on(&self) -> bool {
+        !self.tags.is_empty() || !self.enumerate_types.is_empty()
+    }
+}
+
 /// One action the run needs, and on what.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Need {
@@ -37,14 +56,14 @@ pub struct Need {
     pub on: On,
 }
 
-/// Every read a qualification of `spec` makes in `stages`, with tag-based discovery when
-/// `discovery_tags` is not empty. Observation does not depend on the stages (every resource
+/// Every read a qualification of `spec` makes in `stages`, with tag-based discovery and
+/// enumeration as `discovery` sets them. Observation does not depend on the stages (every resource
 /// and stack is observed); the checks outside `stages` are not evaluated, so what only they
 /// need is left out (such a read is denied and no result depends on it).
 pub fn reads(
     spec: &Spec,
     stages: &[Stage],
-    discovery_tags: &BTreeMap<String, String>,
+    discovery: &Discovery,
 ) -> Vec<Need> {
     let mut out = BTreeSet::new();
     let mut add = |action: &'static str, on: &On| {
@@ -119,7 +138,10 @@ pub fn reads(
             }
         }
     }
-    if !discovery_tags.is_empty() {
+    if discovery.is_on() {
+        for a in enumeration::iam_actions(&discovery.enumerate_types) {
+            add(a, &On::Any);
+        }
         for c in IQ_CHECKS {
             if matches!(c.evaluate, IqEvaluator::Run(_)) {
                 for a in c.def.iam_actions {
@@ -131,7 +153,9 @@ pub fn reads(
             for a in services::collector_actions(t) {
                 add(a, &On::Any);
             }
-            for def in catalog::for_resource_type(t).filter(|d| stages.contains(&d.stage)) {
+            let selected = catalog::for_resource_type(t)
+                .filter(|d| stages.contains(&d.stage) && !discovery.exclude_checks.contains(d.id));
+            for def in selected {
                 for a in services::check_actions_for_type(def, t) {
                     add(a, &On::Any);
                 }
@@ -183,7 +207,10 @@ pub fn actions_for_result(check: &CheckDef, resource_type: &str) -> Vec<&'static
                 }
                 out.extend(check.iam_actions.iter().copied());
             }
-            Some(IqEvaluator::Run(_)) | None => out.extend(check.iam_actions.iter().copied()),
+            // The SOUP checks read the working directory (no action is declared).
+            Some(IqEvaluator::Run(_)) | Some(IqEvaluator::Soup(_)) | None => {
+                out.extend(check.iam_actions.iter().copied())
+            }
         }
     } else {
         out.extend(services::existence_action(resource_type));

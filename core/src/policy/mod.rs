@@ -20,7 +20,7 @@ use crate::catalog::Stage;
 use crate::qualification::filing::StoreChoice;
 use crate::spec::model::Spec;
 
-pub use actions::{actions_for_result, Need, On};
+pub use actions::{actions_for_result, Discovery, Need, On};
 pub use document::{PolicyDocument, Resources, Statement};
 pub use scope::{ArnContext, ArnKind};
 
@@ -31,7 +31,8 @@ pub struct PolicyInputs {
     pub spec: Spec,
     /// The stages qualified (IQ, OQ, PQ when the user sets none).
     pub stages: Vec<Stage>,
-    pub discovery_tags: BTreeMap<String, String>,
+    /// The `discovery` block (tags, excluded checks, enumerated types).
+    pub discovery: Discovery,
     /// The evidence store; `None` when none is configured.
     pub store: Option<StoreChoice>,
     /// The report signing key.
@@ -101,7 +102,7 @@ pub fn derive(inputs: &PolicyInputs) -> Policy {
         account: inputs.account.clone(),
         region: inputs.region.clone(),
     };
-    let reads = actions::reads(&inputs.spec, &inputs.stages, &inputs.discovery_tags);
+    let reads = actions::reads(&inputs.spec, &inputs.stages, &inputs.discovery);
     let (mut grants, mut notes) = read_grants(&reads, &ctx);
     if let Some(store) = &inputs.store {
         let (g, n) = store::store_grants(store, &ctx);
@@ -119,9 +120,9 @@ pub fn derive(inputs: &PolicyInputs) -> Policy {
     if let Some(topic) = inputs.notify_topic.as_deref().filter(|t| !t.is_empty()) {
         grants.extend(store::notify_grants(topic));
     }
-    if !inputs.discovery_tags.is_empty() {
+    if inputs.discovery.is_on() {
         notes.push(
-            "discovery: the resources tag-based discovery finds are not known at plan time, so tag:GetResources and the reads of every discoverable type are on *".into(),
+            "discovery: the resources tag-based discovery and enumeration find are not known at plan time, so tag:GetResources, the enumerations and the reads of every discoverable type are on *".into(),
         );
     }
     notes.push(

@@ -1,7 +1,5 @@
 //! Unit tests of the derivation (no AWS).
 
-use std::collections::BTreeMap;
-
 use super::*;
 use crate::observe::services;
 use crate::spec::model::{ExpectedAccount, ExpectedResource, ExpectedStack, Spec};
@@ -20,7 +18,7 @@ fn inputs(spec: Spec) -> PolicyInputs {
     PolicyInputs {
         spec,
         stages: Stage::ALL.to_vec(),
-        discovery_tags: BTreeMap::new(),
+        discovery: Discovery::default(),
         store: None,
         signing_key: None,
         notify_topic: None,
@@ -273,7 +271,7 @@ fn discovery_reads_every_discoverable_type_on_any() {
         Some("lims-data"),
         &["s3.versioning"],
     )]));
-    i.discovery_tags.insert("gxp:app".into(), "lims".into());
+    i.discovery.tags.insert("gxp:app".into(), "lims".into());
     let p = derive(&i);
     assert!(allows(&p, "tag:GetResources", "*"));
     for t in actions::discoverable_types() {
@@ -421,7 +419,7 @@ fn every_action_is_well_formed_for_every_check() {
         ..Default::default()
     });
     let mut i = inputs(spec);
-    i.discovery_tags.insert("k".into(), "v".into());
+    i.discovery.tags.insert("k".into(), "v".into());
     i.signing_key = Some("s".into());
     i.notify_topic = Some("arn:aws:sns:eu-west-1:1:t".into());
     let p = derive(&i);
@@ -444,4 +442,43 @@ fn every_action_is_well_formed_for_every_check() {
             assert!(p.actions.contains(&a.to_string()), "{}: {a}", c.id);
         }
     }
+}
+
+#[test]
+fn discovery_exclusions_drop_only_the_reads_of_the_excluded_check() {
+    let mut i = inputs(spec_of(vec![]));
+    i.discovery.tags.insert("gxp:app".into(), "lims".into());
+    let all = derive(&i);
+    let mut narrowed = 0;
+    for t in actions::discoverable_types() {
+        for def in crate::catalog::for_resource_type(t) {
+            let mut without = i.clone();
+            without.discovery.exclude_checks.insert(def.id.to_string());
+            let fewer = derive(&without);
+            assert!(
+                fewer.actions.iter().all(|a| all.actions.contains(a)),
+                "{}: an exclusion adds nothing",
+                def.id
+            );
+            for a in all.actions.iter().filter(|a| !fewer.actions.contains(a)) {
+                assert!(def.iam_actions.contains(&a.as_str()), "{}: {a}", def.id);
+                narrowed += 1;
+            }
+        }
+    }
+    assert!(narrowed > 0, "some check has a read no other discovered read needs");
+}
+
+#[test]
+fn enumerated_types_are_granted_their_enumeration_without_tags() {
+    let mut i = inputs(spec_of(vec![]));
+    assert!(!allows(&derive(&i), "config:DescribeDeliveryChannels", "*"));
+    i.discovery
+        .enumerate_types
+        .insert("AWS::Config::DeliveryChannel".into());
+    let p = derive(&i);
+    for a in crate::observe::enumeration::iam_actions(&i.discovery.enumerate_types) {
+        assert!(allows(&p, a, "*"), "{a}");
+    }
+    assert!(p.notes.iter().any(|n| n.contains("enumeration")));
 }

@@ -65,6 +65,7 @@ pub fn report(record: RunRecord, spec: &Spec, evaluated: Evaluated, observed: Ob
         targets,
         observations,
         notes: observed.notes,
+        soup: observed.soup,
     }
 }
 

@@ -1,15 +1,16 @@
 //! Phase: evaluate. Observations become results: each target's catalog checks and IQ
-//! comparisons, each expected stack's IQ checks, the specification's suppressions, and the
-//! run's scope. Pure.
+//! comparisons, each expected stack's IQ checks, the specification's suppressions, the SOUP
+//! of the working directory, and the run's scope. Pure.
 
 use std::collections::BTreeMap;
 
 use crate::catalog::{self, CheckDef, Stage};
 use crate::checks::iq::scope::RunScope;
-use crate::checks::iq::{self, IqEvaluator};
+use crate::checks::iq::{self, IqEvaluator, SoupScope, SOUP_RESOURCE_TYPE, SOUP_TARGET};
 use crate::checks::{self, registry, Outcome, Status};
 use crate::observe::{Observation, StackObservation, Target, TargetOrigin};
 use crate::report::{CheckResult, SuppressionRecord};
+use crate::soup::SoupInventory;
 use crate::spec::model::{ExpectedStack, Spec, Suppression};
 use crate::util::parse_time;
 
@@ -40,7 +41,10 @@ pub fn evaluate(
         }
     }
     let suppressions = apply_suppressions(&mut results, &spec.suppressions, now);
-    // After the suppressions: a failed discovery or an empty run cannot be suppressed.
+    // After the suppressions: the SOUP is approved in `expected_soup`, not suppressed; a
+    // failed discovery or an empty run cannot be suppressed. The scope counts only the
+    // results of the specification: a run with only SOUP results qualified nothing.
+    let soup = soup_results(spec, observed.soup.as_ref(), stages);
     let scope = scope_results_with(
         spec,
         discovery_tags,
@@ -49,6 +53,7 @@ pub fn evaluate(
         &results,
         stages,
     );
+    results.extend(soup);
     results.extend(scope);
     Evaluated {
         results,
@@ -155,6 +160,37 @@ pub fn stack_results(
 }
 
 pub use crate::checks::iq::scope::{DISCOVERY_TARGET, SCOPE_RESOURCE_TYPE, SCOPE_TARGET};
+
+/// Results of the IQ SOUP checks ([`iq::evaluate_soup`]) on the run's inventory, when the
+/// run has one and IQ is selected; they trace to `expected_soup.requirements`.
+pub fn soup_results(
+    spec: &Spec,
+    soup: Option<&SoupInventory>,
+    stages: &[Stage],
+) -> Vec<CheckResult> {
+    let Some(inventory) = soup.filter(|_| stages.contains(&Stage::Iq)) else {
+        return vec![];
+    };
+    let expected = spec.soup.as_ref();
+    let requirements = expected.map(|e| e.requirements.as_slice()).unwrap_or(&[]);
+    iq::evaluate_soup(&SoupScope {
+        inventory,
+        expected,
+    })
+    .into_iter()
+    .map(|(id, property, outcome)| {
+        result(
+            def(id),
+            SOUP_TARGET,
+            SOUP_RESOURCE_TYPE,
+            &inventory.working_directory,
+            property,
+            outcome,
+            requirements,
+        )
+    })
+    .collect()
+}
 
 /// Discovery tags as `KEY=VALUE, KEY=VALUE` (sorted by key).
 pub fn tag_query(tags: &BTreeMap<String, String>) -> String {
@@ -330,6 +366,62 @@ mod tests {
         let rec = apply_suppressions(&mut rs, &[sup(None)], now());
         assert_eq!(rs[0].status, Status::Passed);
         assert_eq!(rec[0].state, "unused");
+    }
+
+    #[test]
+    fn soup_results_are_iq_only_not_suppressible_and_not_counted_by_the_scope() {
+        use crate::checks::iq::fixtures::soup::{inventory, AWS};
+        let mut inv = inventory();
+        inv.providers[1].hashes.clear();
+        let spec = Spec {
+            soup: Some(crate::spec::model::ExpectedSoup {
+                requirements: vec!["URS-9".into()],
+                ..Default::default()
+            }),
+            suppressions: vec![Suppression {
+                check: "iq.soup_locked".into(),
+                resource_key: SOUP_TARGET.into(),
+                reason: "r".into(),
+                approved_by: "qa".into(),
+                expires: None,
+            }],
+            ..Default::default()
+        };
+        let observed = Observed {
+            soup: Some(inv),
+            ..Default::default()
+        };
+        let ev = evaluate(&spec, &observed, &Stage::ALL, &BTreeMap::new(), now());
+        let locked: Vec<&CheckResult> = ev
+            .results
+            .iter()
+            .filter(|r| r.check_id == "iq.soup_locked")
+            .collect();
+        assert_eq!(locked.len(), 2);
+        let aws = locked
+            .iter()
+            .find(|r| r.property.as_deref() == Some(AWS))
+            .unwrap();
+        assert_eq!(aws.status, Status::Failed, "not suppressed");
+        assert_eq!(
+            (aws.target.as_str(), aws.resource_type.as_str()),
+            (SOUP_TARGET, SOUP_RESOURCE_TYPE)
+        );
+        assert_eq!(aws.identifier, "/work/app");
+        assert_eq!(aws.requirements, ["URS-9"]);
+        // Only SOUP results: the specification qualified nothing.
+        let last = ev.results.last().unwrap();
+        assert_eq!(
+            (last.check_id.as_str(), last.actual.as_str()),
+            ("iq.scope", "nothing to qualify")
+        );
+        // Not in OQ-only runs, nor without an inventory.
+        let oq = evaluate(&spec, &observed, &[Stage::Oq], &BTreeMap::new(), now());
+        assert!(oq
+            .results
+            .iter()
+            .all(|r| !r.check_id.starts_with("iq.soup")));
+        assert!(soup_results(&spec, None, &Stage::ALL).is_empty());
     }
 
     fn tags() -> BTreeMap<String, String> {

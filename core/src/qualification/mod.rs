@@ -100,6 +100,8 @@ pub struct RunContext<'a> {
     pub terraform_version: String,
     /// Who may sign specifications (the provider's `electronic_signatures`), if configured.
     pub signer_trust: Option<&'a crate::approval::SignerTrust>,
+    /// The SOUP of the working directory the run happens in (IQ), when the caller read it.
+    pub soup: Option<crate::soup::SoupInventory>,
 }
 
 /// What a finished run produced.
@@ -269,7 +271,7 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
 
     let clock = std::time::Instant::now();
     let started = now_utc();
-    let observed = observe::observe_all(
+    let mut observed = observe::observe_all(
         ctx.aws,
         &spec,
         &s.discovery_tags,
@@ -278,6 +280,11 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
         s.concurrency,
     )
     .await;
+    if let Some(inv) = &ctx.soup {
+        let note = crate::checks::iq::soup_locked::nothing_to_check_note(inv, spec.soup.is_some());
+        observed.notes.extend(note);
+    }
+    observed.soup = ctx.soup.clone();
     let finished = now_utc();
 
     let evaluated = evaluate::evaluate(&spec, &observed, &s.stages, &s.discovery_tags, finished);

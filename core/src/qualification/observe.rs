@@ -27,6 +27,9 @@ pub struct Observed {
     /// (type, why): the types of `discovery.enumerate_types` whose resources could not be
     /// enumerated (each an `iq.scope` error).
     pub enumeration_failed: Vec<(String, String)>,
+    /// The SOUP inventory of the working directory (set by the run, not observed in AWS;
+    /// not part of the snapshot, so it does not change the fingerprint).
+    pub soup: Option<crate::soup::SoupInventory>,
 }
 
 impl Observed {
@@ -252,6 +255,7 @@ pub async fn observe_all(
         notes,
         discovery,
         enumeration_failed,
+        soup: None,
     }
 }
 

@@ -28,6 +28,9 @@ pub struct ReasonInputs<'a> {
     pub spooled_reports: usize,
     /// Scope attributes (stages, discovery) changed in configuration.
     pub scope_changes: Vec<String>,
+    /// What changed in the SOUP of the working directory since the last qualification
+    /// ([`crate::soup::changes::changes`]); each is a reason whatever `requalify_on` says.
+    pub soup_changes: Vec<String>,
 }
 
 fn short(d: &str) -> &str {
@@ -45,6 +48,9 @@ pub fn reasons(i: &ReasonInputs) -> Vec<String> {
         )),
         (Some(_), None) => out.push("specification changed: new digest known after apply".into()),
         _ => {}
+    }
+    for change in &i.soup_changes {
+        out.push(format!("SOUP changed: {change}"));
     }
     for scope in &i.scope_changes {
         out.push(format!("qualification scope changed: {scope}"));
@@ -135,6 +141,32 @@ mod tests {
         assert_eq!(
             reasons(&i),
             vec!["specification changed: digest aaaaaaaaaaaa -> bbbbbbbbbbbb"]
+        );
+    }
+
+    #[test]
+    fn soup_changes_follow_the_spec_change_whatever_requalify_on_says() {
+        let d = [item(SeverityClass::Security)];
+        let i = ReasonInputs {
+            qualified_spec_digest: Some("aaaaaaaaaaaaaaaa"),
+            config_spec_digest: Some("bbbbbbbbbbbbbbbb"),
+            scope_changes: vec!["stages".into()],
+            drift: &d,
+            requalify_on: &[],
+            soup_changes: vec![
+                "Terraform 1.11.4 -> 1.15.5".into(),
+                "provider registry.terraform.io/hashicorp/aws 5.99.0 -> 5.100.0".into(),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            reasons(&i),
+            [
+                "specification changed: digest aaaaaaaaaaaa -> bbbbbbbbbbbb",
+                "SOUP changed: Terraform 1.11.4 -> 1.15.5",
+                "SOUP changed: provider registry.terraform.io/hashicorp/aws 5.99.0 -> 5.100.0",
+                "qualification scope changed: stages",
+            ]
         );
     }
 

@@ -398,6 +398,9 @@ fn iq(r: &Report) -> Section {
             .collect(),
         "No resources were observed.",
     ));
+    if let Some(soup) = &r.soup {
+        blocks.extend(soup_blocks(soup));
+    }
     blocks.push(Block::Heading("Installation checks".into()));
     blocks.push(table(
         vec![
@@ -427,6 +430,86 @@ fn iq(r: &Report) -> Section {
         title: "IQ build specification".into(),
         blocks,
     }
+}
+
+/// The SOUP subsection of the IQ section: Terraform, the lock file, providers and modules.
+fn soup_blocks(soup: &crate::soup::SoupInventory) -> Vec<Block> {
+    let mut fields = vec![
+        field(
+            "Terraform version",
+            if soup.terraform_version.is_empty() {
+                "not given by Terraform"
+            } else {
+                &soup.terraform_version
+            },
+        ),
+        field("Working directory", &soup.working_directory),
+        field("Lock file (.terraform.lock.hcl)", soup.lock_file.describe()),
+        field("Module manifest", soup.modules_manifest.describe()),
+    ];
+    if let Some(e) = &soup.installed_error {
+        fields.push(field("Installed providers", format!("unreadable: {e}")));
+    }
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    vec![
+        Block::Heading("Software of unknown provenance (SOUP)".into()),
+        Block::Fields(fields),
+        table(
+            vec![
+                col("Source", 2.2),
+                col("Locked version", 1.0),
+                col("Constraints", 1.0),
+                col("Installed", 1.4),
+                col("Hashes", 2.2),
+                col("Note", 1.6),
+            ],
+            soup.providers
+                .iter()
+                .map(|p| {
+                    let hashes = match p.hashes.iter().find(|h| h.starts_with("h1:")) {
+                        Some(h1) => format!("{}: {h1}", p.hashes.len()),
+                        None => p.hashes.len().to_string(),
+                    };
+                    let mut note = Vec::new();
+                    if p.this_provider {
+                        note.push(format!(
+                            "this provider{}",
+                            p.running_version
+                                .as_ref()
+                                .map(|v| format!(", running {v}"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                    note.extend(p.note.clone());
+                    vec![
+                        t(&p.source),
+                        t(dash(&p.locked_version)),
+                        t(dash(&p.constraints)),
+                        t(if p.installed.is_empty() {
+                            "—".to_string()
+                        } else {
+                            p.installed.join("\n")
+                        }),
+                        t(hashes),
+                        t(if note.is_empty() {
+                            "—".to_string()
+                        } else {
+                            note.join("; ")
+                        }),
+                    ]
+                })
+                .collect(),
+            "No provider.",
+        ),
+        table(
+            vec![col("Module", 1.2), col("Source", 3.0), col("Version", 1.0)],
+            soup.modules
+                .iter()
+                .map(|m| vec![t(&m.key), t(&m.source), t(dash(&m.version))])
+                .collect(),
+            "No module installed by terraform init.",
+        ),
+    ]
 }
 
 fn oq(r: &Report) -> Section {

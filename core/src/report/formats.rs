@@ -394,6 +394,7 @@ pub fn sample_report() -> Report {
         notes: vec![
             "Discovered AWS::Lambda::Function arn:aws:lambda:eu-west-1:123456789012:function:x has no checks".into(),
         ],
+        soup: None,
     }
 }
 

@@ -46,6 +46,11 @@ pub struct Report {
     /// Notes on the run: resources discovered but not checkable, unsupported endpoint features.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// IQ: the SOUP of the infrastructure code (Terraform, providers, modules) in the working
+    /// directory of the run. Absent in reports of earlier provider versions and of runs
+    /// outside Terraform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soup: Option<crate::soup::SoupInventory>,
 }
 
 /// The qualification that ran.

@@ -7,7 +7,7 @@
 //! committed file with the generated schema; regenerate it after changing the model with
 //!
 //! ```text
-//! GXP_WRITE_SCHEMA=1 cargo test -p terraform-provider-gxp --lib report::schema
+//! GXP_WRITE_SCHEMA=1 cargo test -p gxp-core --lib report::schema
 //! ```
 
 use serde_json::{json, Map, Value};
@@ -174,7 +174,7 @@ mod tests {
         assert!(
             committed == generated,
             "{SCHEMA_PATH} differs from the schema generated from the report model.\n\
-             Regenerate it: GXP_WRITE_SCHEMA=1 cargo test -p terraform-provider-gxp --lib report::schema"
+             Regenerate it: GXP_WRITE_SCHEMA=1 cargo test -p gxp-core --lib report::schema"
         );
     }
 

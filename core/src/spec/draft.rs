@@ -65,6 +65,15 @@ pub struct SpecDraft {
     /// Meanings that need verified signatures from distinct signers.
     pub required_signatures: TextList,
     pub expected_account: Field<ExpectedAccountDraft>,
+    pub expected_soup: Field<ExpectedSoupDraft>,
+}
+
+/// The approved SOUP of the infrastructure code (Terraform and provider versions).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExpectedSoupDraft {
+    pub terraform_version: Text,
+    pub providers: TextMap,
+    pub requirements: TextList,
 }
 
 /// Expectations on the account and region the provider is configured for.
@@ -367,6 +376,19 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         Field::Unknown => return Err(Incomplete::Unknown),
     };
 
+    let soup = match &draft.expected_soup {
+        Field::Known(s) => Some(ExpectedSoup {
+            terraform_version: optional(&s.terraform_version)?,
+            providers: string_map(&s.providers)?
+                .into_iter()
+                .map(|(k, v)| (provider_source(&k), v))
+                .collect(),
+            requirements: string_set(&s.requirements)?,
+        }),
+        Field::Null => None,
+        Field::Unknown => return Err(Incomplete::Unknown),
+    };
+
     Ok(Spec {
         name: known(&draft.name, "name")?,
         version: known(&draft.version, "version")?,
@@ -380,5 +402,6 @@ pub fn to_model(draft: &SpecDraft) -> R<Spec> {
         stacks,
         suppressions,
         account,
+        soup,
     })
 }

@@ -35,6 +35,34 @@ pub struct Spec {
     /// a specification without it keeps its canonical form and digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<ExpectedAccount>,
+    /// Approved SOUP of the infrastructure code (the `expected_soup` block), absent when not
+    /// given, so a specification without it keeps its canonical form and digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soup: Option<ExpectedSoup>,
+}
+
+/// The approved SOUP: the Terraform version and provider versions (Terraform version
+/// constraints) a qualification must run with, compared by `iq.soup_versions`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ExpectedSoup {
+    /// Constraint on the Terraform version, e.g. `>= 1.9, < 2.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform_version: Option<String>,
+    /// Provider source address (`registry.terraform.io/NS/TYPE`) → version constraint.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub providers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+}
+
+/// The full source address of a provider: `NS/TYPE` is on `registry.terraform.io`, as in
+/// Terraform's `required_providers`; a full `HOST/NS/TYPE` is kept.
+pub fn provider_source(short: &str) -> String {
+    if short.split('/').count() == 2 {
+        format!("registry.terraform.io/{short}")
+    } else {
+        short.to_string()
+    }
 }
 
 /// The system covered: application, environment, GAMP category, risk class.

@@ -97,6 +97,7 @@ fn sample() -> SpecDraft {
         }]),
         required_signatures: Field::Null,
         expected_account: Field::Null,
+        expected_soup: Field::Null,
     }
 }
 
@@ -818,4 +819,85 @@ fn suppressions_name_the_account_only_when_it_is_a_target() {
         found.contains(&"Resource key reserved for the account".to_string()),
         "{found:?}"
     );
+}
+
+/// The sample with an `expected_soup` block.
+fn with_soup(soup: ExpectedSoupDraft) -> SpecDraft {
+    SpecDraft {
+        expected_soup: Field::Known(soup),
+        ..sample()
+    }
+}
+
+#[test]
+fn expected_soup_is_absent_from_the_digest_unless_given_and_short_sources_are_normalised() {
+    let without = to_model(&sample()).unwrap();
+    assert_eq!(without.soup, None);
+    assert!(!canonical_json(&without).contains("soup"));
+    let given = with_soup(ExpectedSoupDraft {
+        terraform_version: s(">= 1.9, < 2.0"),
+        providers: map(&[
+            ("hashicorp/aws", "5.100.0"),
+            ("registry.terraform.io/gxp/gxp", "~> 0.1"),
+        ]),
+        requirements: list(&["URS-001"]),
+    });
+    assert_eq!(problems(&given), vec![]);
+    let model = to_model(&given).unwrap();
+    let soup = model.soup.clone().unwrap();
+    assert_eq!(soup.terraform_version.as_deref(), Some(">= 1.9, < 2.0"));
+    let keys: Vec<&str> = soup.providers.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "registry.terraform.io/gxp/gxp",
+            "registry.terraform.io/hashicorp/aws"
+        ]
+    );
+    assert_ne!(digest(&model), digest(&without));
+    let text = canonical_json(&model);
+    assert_eq!(from_canonical_json(&text).unwrap(), model);
+    let mut unknown = sample();
+    unknown.expected_soup = Field::Unknown;
+    assert_eq!(to_model(&unknown), Err(Incomplete::Unknown));
+}
+
+#[test]
+fn expected_soup_constraints_sources_and_traces_are_validated_at_their_paths() {
+    let bad = with_soup(ExpectedSoupDraft {
+        terraform_version: s(">= one"),
+        providers: map(&[
+            ("aws", "5.0"),
+            ("hashicorp/aws", "~>"),
+            ("registry.terraform.io/hashicorp/aws", "5.100.0"),
+        ]),
+        requirements: list(&["URS-404"]),
+    });
+    let found: Vec<(Path, String)> = problems(&bad)
+        .into_iter()
+        .map(|p| (p.path, p.summary))
+        .collect();
+    let key = |k: &str| {
+        Path::root()
+            .attribute("expected_soup")
+            .attribute("providers")
+            .key(k)
+    };
+    let want = vec![
+        (
+            path(&["expected_soup", "terraform_version"]),
+            "Invalid version constraint".to_string(),
+        ),
+        (key("aws"), "Invalid provider source".into()),
+        (key("hashicorp/aws"), "Invalid version constraint".into()),
+        (
+            key("registry.terraform.io/hashicorp/aws"),
+            "Duplicate provider source".into(),
+        ),
+        (
+            path(&["expected_soup", "requirements", "0"]),
+            "Expectation traces to an undefined requirement".into(),
+        ),
+    ];
+    assert_eq!(found, want);
 }

@@ -6,9 +6,9 @@
 //! the known model there.
 
 use gxp_core::spec::draft::{
-    ApprovalDraft, ExpectedAccountDraft, ExpectedResourceDraft, ExpectedStackDraft, Field,
-    RequirementDraft, SignatureDraft, SpecDraft, SuppressionDraft, SystemDraft, Text, TextList,
-    TextMap,
+    ApprovalDraft, ExpectedAccountDraft, ExpectedResourceDraft, ExpectedSoupDraft,
+    ExpectedStackDraft, Field, RequirementDraft, SignatureDraft, SpecDraft, SuppressionDraft,
+    SystemDraft, Text, TextList, TextMap,
 };
 use serde::{Deserialize, Serialize};
 use tf_provider::value::Value;
@@ -36,6 +36,17 @@ pub struct SpecConfig {
     pub signing_digest: Str,
     /// At most one block (Terraform gives an optional block as a list of at most one).
     pub expected_account: Value<Vec<ExpectedAccountConfig>>,
+    /// At most one block.
+    pub expected_soup: Value<Vec<ExpectedSoupConfig>>,
+}
+
+/// The approved SOUP of the infrastructure code.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct ExpectedSoupConfig {
+    pub terraform_version: Str,
+    pub providers: StrMap,
+    pub requirements: StrList,
 }
 
 /// Expectations on the account and region the provider is configured for.
@@ -228,6 +239,18 @@ pub fn draft(cfg: &SpecConfig) -> SpecDraft {
                     checks: text_list(&a.checks),
                     check_parameters: text_map(&a.check_parameters),
                     requirements: text_list(&a.requirements),
+                }),
+                None => Field::Null,
+            },
+            Value::Null => Field::Null,
+            Value::Unknown => Field::Unknown,
+        },
+        expected_soup: match &cfg.expected_soup {
+            Value::Value(blocks) => match blocks.first() {
+                Some(s) => Field::Known(ExpectedSoupDraft {
+                    terraform_version: text(&s.terraform_version),
+                    providers: text_map(&s.providers),
+                    requirements: text_list(&s.requirements),
                 }),
                 None => Field::Null,
             },

@@ -116,6 +116,15 @@ pub fn schema() -> Schema {
         ],
         [],
     );
+    let expected_soup = block(
+        "The approved SOUP (software of unknown provenance) of the infrastructure code: the Terraform version and provider versions a qualification must run with. `iq.soup_versions` compares them with what the working directory runs; without this block the SOUP is recorded in the report but not compared.",
+        [
+            ("terraform_version", string(Optional, "Terraform version constraint, e.g. `>= 1.9, < 2.0` (Terraform syntax: `=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, comma-separated).")),
+            ("providers", string_map(Optional, "Provider source (`NAMESPACE/TYPE` on registry.terraform.io, or `HOSTNAME/NAMESPACE/TYPE`) → version constraint, e.g. `\"hashicorp/aws\" = \"5.100.0\"`. Every provider in use must be listed.")),
+            ("requirements", string_list(Optional, "Ids of the requirements the SOUP checks trace to.")),
+        ],
+        [],
+    );
     let mut root = block(
         "The approved specification of a GxP system's infrastructure: requirements with regulatory controls, expected resources and properties, expected stacks and outputs, suppressions, approval. Its `digest` is the SHA-256 of a canonical JSON form; `revision` increments whenever the digest changes.",
         [
@@ -137,6 +146,7 @@ pub fn schema() -> Schema {
             ("expected_stack", NestedBlock::List(expected_stack)),
             ("suppression", NestedBlock::List(suppression)),
             ("expected_account", NestedBlock::Optional(expected_account)),
+            ("expected_soup", NestedBlock::Optional(expected_soup)),
         ],
     );
     root.version = SCHEMA_VERSION;

@@ -9,13 +9,14 @@ use tf_provider::schema::{NestedBlock, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use crate::convert::values::{non_empty_string as text, Str, StrList, StrMap};
+use crate::convert::values::{non_empty_string as text, non_empty_strings, Str, StrList, StrMap};
 use crate::provider::config::{evidence_store_block, store_settings, EvidenceStoreConfig};
 use crate::provider::schema_builder::*;
 use crate::provider::Shared;
 use crate::resources::qualification::parse_stages;
 use gxp_core::catalog::Stage;
-use gxp_core::policy::{self, PolicyInputs, MANAGED_POLICY_LIMIT};
+use gxp_core::approval::SignerTrust;
+use gxp_core::policy::{self, Discovery, PolicyInputs, MANAGED_POLICY_LIMIT};
 use gxp_core::spec::model::Spec;
 
 /// The `gxp_iam_policy` data source.
@@ -35,6 +36,10 @@ impl IamPolicyDataSource {
 #[serde(default)]
 pub struct DiscoveryConfig {
     pub tags: StrMap,
+    /// A set in the schema.
+    pub exclude_checks: StrList,
+    /// A set in the schema.
+    pub enumerate_types: StrList,
 }
 
 /// State of the data source.
@@ -57,14 +62,18 @@ pub struct IamPolicyState {
 pub fn schema() -> Schema {
     use Mode::*;
     let discovery = block(
-        "Tag-based discovery, as on `gxp_qualification`: the reads of every type discovery can find are granted on `*`.",
-        [("tags", string_map(Required, "Tags every discovered resource carries (the qualification's `discovery.tags`)."))],
+        "Tag-based discovery and enumeration, as on `gxp_qualification`: the reads of every type discovery can find are granted on `*`.",
+        [
+            ("tags", string_map(Required, "Tags every discovered resource carries (the qualification's `discovery.tags`).")),
+            ("exclude_checks", string_set(Optional, "Checks discovered resources do not get (the qualification's `discovery.exclude_checks`): reads only they need are left out.")),
+            ("enumerate_types", string_set(Optional, "Types enumerated through their own service (the qualification's `discovery.enumerate_types`): their enumeration calls are granted on `*`.")),
+        ],
         [],
     );
     Schema {
         version: 1,
         block: block(
-            "The least-privilege IAM policy that a `gxp_qualification` of a specification needs: the reads each of its checks declares, its stacks, tag-based discovery, the evidence store (write, read for the chain, SSE-KMS), report signing and notification — scoped to resource ARNs where AWS allows it. Derived from the check catalog without calling AWS. The attribute names are those of `gxp_qualification`, so the same values can be passed.",
+            "The least-privilege IAM policy that a `gxp_qualification` of a specification needs: the reads each of its checks declares, its stacks, tag-based discovery, the evidence store (write, read for the chain, SSE-KMS), report signing, `kms:Verify` on the provider's `electronic_signatures` KMS signer keys that have no public key, and notification — scoped to resource ARNs where AWS allows it. Derived from the check catalog without calling AWS. The attribute names are those of `gxp_qualification`, so the same values can be passed.",
             [
                 ("spec_document", string(Required, "The specification: `canonical_json` of the `gxp_expected_spec` (the qualification's `spec_document`).")),
                 ("stages", string_list(Optional, "Stages qualified: `IQ`, `OQ`, `PQ` (default all three). Reads only checks of other stages need are left out.")),
@@ -138,18 +147,42 @@ fn stages_of(diags: &mut Diagnostics, state: &IamPolicyState) -> Option<Vec<Stag
     }
 }
 
-fn discovery_tags(state: &IamPolicyState) -> BTreeMap<String, String> {
-    state
-        .discovery
+/// The `discovery` block (an empty [`Discovery`] without one).
+fn discovery_of(state: &IamPolicyState) -> Discovery {
+    let Some(block) = state.discovery.as_ref_option().and_then(|b| b.first()) else {
+        return Discovery::default();
+    };
+    let tags: BTreeMap<String, String> = block
+        .tags
         .as_ref_option()
-        .and_then(|b| b.first())
-        .and_then(|d| d.tags.as_ref_option())
         .map(|tags| {
             tags.iter()
                 .filter_map(|(k, v)| v.as_ref_option().map(|v| (k.clone(), v.clone())))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    Discovery {
+        tags,
+        exclude_checks: non_empty_strings(&block.exclude_checks).into_iter().collect(),
+        enumerate_types: non_empty_strings(&block.enumerate_types).into_iter().collect(),
+    }
+}
+
+/// The KMS keys of the provider's `kms_signer` blocks that verify with `kms:Verify` (those
+/// without a configured public key, which verify offline).
+fn signature_keys(trust: Option<&SignerTrust>) -> Vec<String> {
+    let mut keys: Vec<String> = trust
+        .map(|t| {
+            t.kms
+                .iter()
+                .filter(|k| k.public_key.is_none())
+                .map(|k| k.key_id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 fn strings(items: &[String]) -> StrList {
@@ -218,11 +251,13 @@ impl DataSource for IamPolicyDataSource {
         let inputs = PolicyInputs {
             spec,
             stages,
-            discovery_tags: discovery_tags(&c),
+            discovery: discovery_of(&c),
             store,
             signing_key: text(&c.signing_key_id),
             notify_topic: text(&c.notify_topic_arn),
-            signature_keys: Vec::new(),
+            signature_keys: signature_keys(
+                configured.as_ref().and_then(|c| c.signer_trust.as_deref()),
+            ),
             account: aws.and_then(|a| a.identity.account.clone()),
             region,
             partition,
@@ -241,5 +276,52 @@ impl DataSource for IamPolicyDataSource {
         c.notes = strings(&p.notes);
         c.size = Value::Value(size as i64);
         Some(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gxp_core::approval::KmsSigner;
+
+    #[test]
+    fn only_kms_signers_without_a_public_key_need_kms_verify() {
+        assert!(signature_keys(None).is_empty());
+        let signer = |key: &str, public_key: Option<Vec<u8>>| KmsSigner {
+            signer: "bob@example.com".into(),
+            key_id: key.into(),
+            public_key,
+        };
+        let trust = SignerTrust {
+            ssh: vec![],
+            kms: vec![
+                signer("arn:aws:kms:eu-west-1:1:key/b", None),
+                signer("arn:aws:kms:eu-west-1:1:key/offline", Some(vec![0x30])),
+                signer("arn:aws:kms:eu-west-1:1:key/a", None),
+                signer("arn:aws:kms:eu-west-1:1:key/b", None),
+            ],
+        };
+        assert_eq!(
+            signature_keys(Some(&trust)),
+            vec!["arn:aws:kms:eu-west-1:1:key/a", "arn:aws:kms:eu-west-1:1:key/b"]
+        );
+    }
+
+    #[test]
+    fn the_discovery_block_gives_tags_exclusions_and_enumerated_types() {
+        let mut state = IamPolicyState::default();
+        assert_eq!(discovery_of(&state), Discovery::default());
+        let list = |items: &[&str]| -> StrList {
+            Value::Value(items.iter().map(|s| Value::Value(s.to_string())).collect())
+        };
+        state.discovery = Value::Value(vec![DiscoveryConfig {
+            tags: Value::Value([("app".to_string(), Value::Value("lims".to_string()))].into()),
+            exclude_checks: list(&["backup.resource_protected"]),
+            enumerate_types: list(&["AWS::Config::DeliveryChannel"]),
+        }]);
+        let d = discovery_of(&state);
+        assert_eq!(d.tags.get("app").map(String::as_str), Some("lims"));
+        assert!(d.exclude_checks.contains("backup.resource_protected"));
+        assert!(d.enumerate_types.contains("AWS::Config::DeliveryChannel"));
     }
 }

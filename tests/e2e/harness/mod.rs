@@ -48,7 +48,7 @@ pub mod faults;
 mod http;
 mod localstack;
 mod terraform;
-mod workspace;
+pub mod workspace;
 
 use std::path::{Path, PathBuf};
 

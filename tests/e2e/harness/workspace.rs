@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -46,6 +47,21 @@ impl Workspace {
             env_remove,
             extra_env: Vec::new(),
         }
+    }
+
+    /// Like [`new`](Self::new), but Terraform installs the provider from a filesystem mirror
+    /// (`terraform init` writes `.terraform.lock.hcl` and `.terraform/providers/`), as
+    /// regulated runs do, instead of a development override. Every other provider comes
+    /// from its registry (none is reachable here: configurations use only gxp/gxp).
+    pub fn with_mirror(emulator: &Emulator) -> Workspace {
+        let ws = Workspace::new(emulator);
+        let mirror = mirror_dir();
+        let text = format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/gxp/*\"]\n  }}\n}}\n\ndisable_checkpoint = true\n",
+            hcl_escape(&mirror.display().to_string())
+        );
+        std::fs::write(&ws.cli_config, text).expect("write CLI config");
+        ws
     }
 
     /// The Terraform working directory (where `.tf` files go).
@@ -192,6 +208,37 @@ impl Drop for Workspace {
             }
         }
     }
+}
+
+#[path = "../../common/mirror.rs"]
+mod mirror;
+pub use mirror::os_arch;
+
+/// The version of the provider under test (`provider/Cargo.toml`).
+pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The filesystem mirror holding the provider under test as
+/// `registry.terraform.io/gxp/gxp/VERSION/OS_ARCH/terraform-provider-gxp_vVERSION`, built
+/// once per test process (hard link, or copy).
+pub fn mirror_dir() -> PathBuf {
+    static MIRROR: OnceLock<PathBuf> = OnceLock::new();
+    MIRROR
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("gxp-e2e-mirror-{}", std::process::id()));
+            let dir = root.join(format!(
+                "{PROVIDER_SOURCE}/{PROVIDER_VERSION}/{}",
+                mirror::os_arch()
+            ));
+            mirror::install(
+                &provider_binary(),
+                &dir,
+                &format!("terraform-provider-gxp_v{PROVIDER_VERSION}"),
+            )
+            .unwrap_or_else(|e| panic!("build the provider mirror: {e}"));
+            root
+        })
+        .clone()
 }
 
 /// The CLI configuration: `dev_overrides` for the provider, no checkpoint.

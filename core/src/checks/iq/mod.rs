@@ -8,6 +8,8 @@
 pub mod resource_exists;
 pub mod resource_properties;
 pub mod scope;
+pub mod soup_locked;
+pub mod soup_versions;
 pub mod stack_drift;
 pub mod stack_outputs;
 pub mod stack_parameters;
@@ -22,7 +24,8 @@ use super::Outcome;
 use crate::catalog::CheckDef;
 use crate::observe::stack::PART_STACK;
 use crate::observe::{Observation, StackObservation, Target};
-use crate::spec::model::ExpectedStack;
+use crate::soup::SoupInventory;
+use crate::spec::model::{ExpectedSoup, ExpectedStack};
 
 /// One IQ check: its catalog entry and its evaluator, defined together in one file.
 #[derive(Debug)]
@@ -44,6 +47,9 @@ pub enum IqEvaluator {
     Stack(fn(&ExpectedStack, &StackObservation) -> Outcomes),
     /// A resource of the specification against its observation ([`evaluate_resource`]).
     Resource(fn(&Target, &Observation) -> Outcomes),
+    /// The SOUP of the run's working directory against the approved SOUP
+    /// ([`evaluate_soup`]).
+    Soup(fn(&SoupScope<'_>) -> Outcomes),
     /// The run's scope, once every other result is in: its outcomes, each on a pseudo-target
     /// ([`scope::RunScope`], [`scope::ScopeOutcome`]).
     Run(fn(&scope::RunScope<'_>) -> Vec<scope::ScopeOutcome>),
@@ -80,6 +86,31 @@ pub fn evaluate_resource(
         if let IqEvaluator::Resource(evaluate) = c.evaluate {
             let id = c.def.id;
             out.extend(evaluate(target, obs).into_iter().map(|(s, o)| (id, s, o)));
+        }
+    }
+    out
+}
+
+/// What the SOUP checks evaluate: the run's inventory and the specification's approved SOUP.
+#[derive(Debug, Clone, Copy)]
+pub struct SoupScope<'a> {
+    pub inventory: &'a SoupInventory,
+    pub expected: Option<&'a ExpectedSoup>,
+}
+
+/// Pseudo-target of the SOUP results.
+pub const SOUP_TARGET: &str = "soup";
+/// Resource type of the SOUP results: the working directory Terraform runs in.
+pub const SOUP_RESOURCE_TYPE: &str = "Terraform::WorkingDirectory";
+
+/// Evaluate every IQ SOUP check of the registry, in catalog order: `(check id, sub-item
+/// (provider source or `terraform`), outcome)`.
+pub fn evaluate_soup(scope: &SoupScope<'_>) -> Vec<(&'static str, Option<String>, Outcome)> {
+    let mut out = Vec::new();
+    for c in super::registry::IQ_CHECKS {
+        if let IqEvaluator::Soup(evaluate) = c.evaluate {
+            let id = c.def.id;
+            out.extend(evaluate(scope).into_iter().map(|(s, o)| (id, s, o)));
         }
     }
     out
@@ -164,6 +195,48 @@ pub(crate) mod fixtures {
             cfn_drift_status: None,
             cfn_drift_note: Some("unsupported".into()),
             errors: BTreeMap::new(),
+        }
+    }
+
+    /// A working directory after `terraform init`: gxp/gxp and hashicorp/aws locked and
+    /// installed at the same versions with hashes.
+    pub mod soup {
+        use crate::soup::{FileState, SoupInventory, SoupProvider};
+
+        pub const GXP: &str = "registry.terraform.io/gxp/gxp";
+        pub const AWS: &str = "registry.terraform.io/hashicorp/aws";
+
+        pub fn inventory() -> SoupInventory {
+            SoupInventory {
+                terraform_version: "1.11.4".into(),
+                working_directory: "/work/app".into(),
+                lock_file: FileState::Read {
+                    sha256: "ab".repeat(32),
+                },
+                providers: vec![
+                    SoupProvider {
+                        source: GXP.into(),
+                        locked_version: Some("0.1.0".into()),
+                        constraints: Some("= 0.1.0".into()),
+                        hashes: vec!["h1:x".into()],
+                        installed: vec!["0.1.0 linux_amd64".into()],
+                        this_provider: true,
+                        running_version: Some("0.1.0".into()),
+                        note: None,
+                    },
+                    SoupProvider {
+                        source: AWS.into(),
+                        locked_version: Some("5.100.0".into()),
+                        constraints: Some("~> 5.0".into()),
+                        hashes: vec!["h1:a".into(), "zh:b".into()],
+                        installed: vec!["5.100.0 linux_amd64".into()],
+                        ..Default::default()
+                    },
+                ],
+                modules_manifest: FileState::Absent,
+                modules: vec![],
+                installed_error: None,
+            }
         }
     }
 
@@ -258,7 +331,7 @@ mod tests {
                 .filter(|c| match c.evaluate {
                     IqEvaluator::Stack(_) => stack,
                     IqEvaluator::Resource(_) => !stack,
-                    IqEvaluator::Run(_) => false,
+                    IqEvaluator::Run(_) | IqEvaluator::Soup(_) => false,
                 })
                 .map(|c| c.def.id)
                 .collect()
@@ -287,5 +360,21 @@ mod tests {
             .map(|(id, _, _)| id)
             .collect();
         assert_eq!(ids, registered(false));
+
+        let soup: Vec<&str> = crate::checks::registry::IQ_CHECKS
+            .iter()
+            .filter(|c| matches!(c.evaluate, IqEvaluator::Soup(_)))
+            .map(|c| c.def.id)
+            .collect();
+        let expected = ExpectedSoup::default();
+        let mut ids: Vec<&str> = evaluate_soup(&SoupScope {
+            inventory: &fixtures::soup::inventory(),
+            expected: Some(&expected),
+        })
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+        ids.dedup();
+        assert_eq!(ids, soup);
     }
 }

@@ -10,6 +10,7 @@
 //!   their parameters);
 //! - [`account`]: the `expected_account` block (checks of the account, their parameters,
 //!   traces);
+//! - [`soup`]: the `expected_soup` block (version constraints, provider sources, traces);
 //! - [`suppressions`]: suppressions (known check and resource, justification, expiry);
 //! - [`forms`]: the lexical forms the rules share.
 //!
@@ -22,6 +23,7 @@ mod header;
 mod requirements;
 mod resources;
 mod signatures;
+mod soup;
 mod stacks;
 mod suppressions;
 
@@ -57,6 +59,7 @@ pub fn validate(draft: &SpecDraft, now: time::OffsetDateTime) -> Vec<Problem> {
     let resources = resources::check(&mut c, draft, &requirements, &stacks);
     let account = account::check(&mut c, draft, &requirements, &resources);
     suppressions::check(&mut c, draft, &resources, &account);
+    soup::check(&mut c, draft, &requirements);
     c.problems
 }
 

@@ -7,10 +7,30 @@ use tf_provider::Diagnostics;
 
 use gxp_core::checks::Status;
 use gxp_core::qualification::{self as q, Findings, RunContext, RunSettings};
+use gxp_core::soup::{self, SoupInventory};
 
 use super::state::{results_map, Private, QualificationState};
 use crate::convert::results::{enforce_off_summary, report_messages, report_results, Level};
 use crate::provider::Configured;
+
+/// The SOUP inventory of the working directory Terraform runs the provider in (the
+/// provider process inherits Terraform's working directory, also after `-chdir`, and its
+/// `TF_DATA_DIR`).
+pub fn current_soup(terraform_version: &str) -> SoupInventory {
+    match std::env::current_dir() {
+        Ok(dir) => soup::collect::collect(
+            &dir,
+            &soup::collect::data_dir_from_env(),
+            terraform_version,
+            crate::PROVIDER_VERSION,
+        ),
+        Err(e) => soup::collect::unknown_directory(
+            &e.to_string(),
+            terraform_version,
+            crate::PROVIDER_VERSION,
+        ),
+    }
+}
 
 /// Run a qualification and build the resulting state. Errors (failed checks with `enforce`,
 /// filing failures) are reported as diagnostics alongside the returned state, so the
@@ -34,6 +54,7 @@ pub async fn apply_run(
         provider_version: crate::PROVIDER_VERSION.into(),
         terraform_version: configured.terraform_version.clone(),
         signer_trust: configured.signer_trust.as_deref(),
+        soup: Some(current_soup(&configured.terraform_version)),
     };
     let outcome = q::apply_run(&ctx, settings).await;
     report_messages(diags, outcome.messages);
@@ -75,6 +96,7 @@ pub async fn apply_run(
         Private {
             snapshot: Some(done.snapshot),
             findings: Findings::default(),
+            soup: done.report.soup.clone(),
         },
     ))
 }

@@ -105,6 +105,7 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
         Private {
             snapshot: Some(snapshot),
             findings: Findings::default(),
+            soup: report.soup.clone(),
         },
     )
 }

@@ -431,6 +431,17 @@ pub fn plan_reasons(
     private: &Private,
     proposed: &QualificationState,
 ) -> Vec<String> {
+    plan_reasons_with_soup(prior, private, proposed, vec![])
+}
+
+/// [`plan_reasons`] with what changed in the SOUP of the working directory since the last
+/// qualification.
+pub fn plan_reasons_with_soup(
+    prior: &QualificationState,
+    private: &Private,
+    proposed: &QualificationState,
+    soup_changes: Vec<String>,
+) -> Vec<String> {
     let classes = parse_classes(&proposed.requalify_on).unwrap_or_default();
     let mut scope_changes = Vec::new();
     if known_strings(&prior.stages) != known_strings(&proposed.stages) && !prior.stages.is_null() {
@@ -464,6 +475,7 @@ pub fn plan_reasons(
         last_status: text(&prior.status),
         spooled_reports: private.findings.spooled_reports,
         scope_changes,
+        soup_changes,
     };
     reasons(&inputs)
 }
@@ -622,7 +634,15 @@ impl Resource for QualificationResource {
         approval::check(diags, self.shared.get().as_deref(), &proposed).await;
         let private = prior_private.clone().unwrap_or_default();
         let proposed = with_defaults(proposed);
-        let reasons = plan_reasons(&prior, &private, &proposed);
+        // The SOUP now (when the provider is configured) against the last qualification's.
+        let soup_changes = match (self.shared.get(), private.soup.as_ref()) {
+            (Some(configured), Some(qualified)) => gxp_core::soup::changes::changes(
+                qualified,
+                &apply::current_soup(&configured.terraform_version),
+            ),
+            _ => vec![],
+        };
+        let reasons = plan_reasons_with_soup(&prior, &private, &proposed, soup_changes);
         // The report's place in the chain is claimed when it is filed (another working
         // directory may take the next one first): known after apply.
         let planned = if reasons.is_empty() {

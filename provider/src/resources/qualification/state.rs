@@ -172,6 +172,10 @@ pub struct Private {
     pub snapshot: Option<Snapshot>,
     #[serde(default)]
     pub findings: Findings,
+    /// The SOUP inventory of the last qualification: the plan compares the working
+    /// directory's with it (absent in states of earlier provider versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soup: Option<gxp_core::soup::SoupInventory>,
 }
 
 #[cfg(test)]
