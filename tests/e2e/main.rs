@@ -22,6 +22,7 @@ mod evidence_store;
 mod expected_account;
 mod faults;
 mod iam_actions;
+mod identity;
 mod modules;
 mod provider_config;
 mod qualification;

@@ -2,6 +2,7 @@
 
 pub mod check_catalog;
 pub mod expected_spec;
+pub mod identity;
 pub mod qualification;
 pub mod report_data;
 
