@@ -159,10 +159,15 @@ mod tests {
 
     /// A canonical specification document of application `app` in `env`.
     fn document(app: &str, env: &str) -> String {
-        let mut spec = gxp_core::spec::model::Spec::default();
-        spec.name = "lims-spec".into();
-        spec.system.application_id = app.into();
-        spec.system.environment = env.into();
+        let spec = gxp_core::spec::model::Spec {
+            name: "lims-spec".into(),
+            system: gxp_core::spec::model::System {
+                application_id: app.into(),
+                environment: env.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         gxp_core::spec::canonical::canonical_json(&spec)
     }
 
