@@ -985,6 +985,12 @@ fn every_resource_and_data_source_has_registry_examples() {
                     Ok(_) => problems.push(format!("examples/resources/{ty}/import-by-string-id.tf: no import block to {address}")),
                     Err(_) => problems.push(format!("examples/resources/{ty}/import-by-string-id.tf missing")),
                 }
+                // Every resource has a resource identity (Terraform 1.12 and later).
+                match fs::read_to_string(dir.join("import-by-identity.tf")) {
+                    Ok(tf) if tf.contains("import {") && tf.contains(&format!("to = {address}")) && tf.contains("identity = {") => {}
+                    Ok(_) => problems.push(format!("examples/resources/{ty}/import-by-identity.tf: no import block to {address} with an identity")),
+                    Err(_) => problems.push(format!("examples/resources/{ty}/import-by-identity.tf missing")),
+                }
             }
             Kind::DataSource => {
                 let file = examples

@@ -23,6 +23,7 @@ mod expected_account;
 mod faults;
 mod iam_actions;
 mod iam_policy;
+mod identity;
 mod modules;
 mod provider_config;
 mod qualification;

@@ -62,6 +62,70 @@ pub fn terraform_path() -> Result<PathBuf, String> {
     .clone()
 }
 
+/// `(major, minor, patch)` of the Terraform at `path` from the first line of
+/// `terraform version` (`Terraform v1.15.5`); `None` when it does not run or is not
+/// Terraform (OpenTofu prints `OpenTofu v…`).
+pub fn terraform_version(path: &Path) -> Option<(u64, u64, u64)> {
+    let out = Command::new(path)
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    parse_terraform_version(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// `(major, minor, patch)` from `terraform version` output.
+pub fn parse_terraform_version(output: &str) -> Option<(u64, u64, u64)> {
+    let version = output.lines().next()?.strip_prefix("Terraform v")?;
+    let core = version.split(['-', '+', ' ']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+/// The Terraform for configurations that import by resource identity (an `import` block
+/// with `identity`, Terraform 1.12 and later): the suite's own ([`terraform_path`]) when it
+/// is 1.12 or later, else the bundled `.tools/bin/terraform` (Terraform 1.15.5, `make tools`).
+pub fn identity_terraform_path() -> Result<PathBuf, String> {
+    static PATH: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let bundled = repo_root().join(".tools/bin/terraform");
+        terraform_path()
+            .into_iter()
+            .chain([bundled.clone()])
+            .find(|p| terraform_version(p).is_some_and(|v| v >= (1, 12, 0)))
+            .ok_or_else(|| {
+                format!(
+                    "importing by resource identity needs Terraform 1.12 or later: neither the suite's Terraform ({}) nor {} is one; run `make tools`",
+                    terraform_path().map(|p| p.display().to_string()).unwrap_or_else(|e| e),
+                    bundled.display()
+                )
+            })
+    })
+    .clone()
+}
+
+/// Whether the configuration in `dir` (its `.tf` files) imports by resource identity: an
+/// `import` block with an `identity` argument.
+pub fn imports_by_identity(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tf"))
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .any(|text| text_imports_by_identity(&text))
+}
+
+/// Whether HCL `text` has an `import` block with an `identity` argument.
+pub fn text_imports_by_identity(text: &str) -> bool {
+    hcl::parse(text).is_ok_and(|body| {
+        body.blocks()
+            .filter(|b| b.identifier() == "import")
+            .any(|b| b.body().attributes().any(|a| a.key() == "identity"))
+    })
+}
+
 /// The gxp provider version (`provider/Cargo.toml`).
 pub fn gxp_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
@@ -159,6 +223,11 @@ impl Env {
     /// Run `terraform ARGS` in `dir` with the mirror's CLI configuration. Standard output
     /// and error go to one file, so diagnostics stay next to the lines they follow.
     pub fn terraform(&self, dir: &Path, args: &[&str]) -> Run {
+        self.terraform_with(&self.terraform, dir, args)
+    }
+
+    /// [`Env::terraform`] with the Terraform executable at `program`.
+    pub fn terraform_with(&self, program: &Path, dir: &Path, args: &[&str]) -> Run {
         let log = match tempfile::NamedTempFile::new_in(&self.root) {
             Ok(f) => f,
             Err(e) => {
@@ -175,7 +244,7 @@ impl Env {
                 output: "cannot open the log file".into(),
             };
         };
-        let status = Command::new(&self.terraform)
+        let status = Command::new(program)
             .args(args)
             .current_dir(dir)
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -197,21 +266,29 @@ impl Env {
             },
             Err(e) => Run {
                 success: false,
-                output: format!("cannot run {}: {e}", self.terraform.display()),
+                output: format!("cannot run {}: {e}", program.display()),
             },
         }
     }
 
-    /// `terraform init` then `terraform validate` in `dir`: Ok, or the failing output.
+    /// `terraform init` then `terraform validate` in `dir`: Ok, or the failing output. A
+    /// configuration that imports by identity is validated with
+    /// [`identity_terraform_path`].
     pub fn validate(&self, dir: &Path) -> Result<(), String> {
-        let init = self.terraform(
+        let program = if imports_by_identity(dir) {
+            identity_terraform_path()?
+        } else {
+            self.terraform.clone()
+        };
+        let init = self.terraform_with(
+            &program,
             dir,
             &["init", "-backend=false", "-input=false", "-no-color"],
         );
         if !init.success {
             return Err(format!("terraform init failed:\n{}", init.output));
         }
-        let validate = self.terraform(dir, &["validate", "-no-color"]);
+        let validate = self.terraform_with(&program, dir, &["validate", "-no-color"]);
         if !validate.success {
             return Err(format!("terraform validate failed:\n{}", validate.output));
         }

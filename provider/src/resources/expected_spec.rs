@@ -5,12 +5,13 @@
 //! and revision are computed at plan time so `terraform plan` shows them changing.
 
 use async_trait::async_trait;
-use tf_provider::schema::{NestedBlock, Schema};
+use tf_provider::schema::{IdentitySchema, NestedBlock, Schema};
 use tf_provider::value::{StructEmpty, Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, IdentityData, Resource};
 
 use crate::convert::spec::{draft, SpecConfig};
 use crate::provider::schema_builder::*;
+use crate::resources::identity;
 use gxp_core::spec::canonical;
 use gxp_core::spec::draft::{to_model, Incomplete};
 use gxp_core::spec::upgrade::{upgrade_json, SCHEMA_VERSION};
@@ -156,6 +157,16 @@ pub fn schema() -> Schema {
     }
 }
 
+/// The identity schema of `gxp_expected_spec`: its name.
+pub fn identity_schema() -> IdentitySchema {
+    identity::string_schema(&[("name", "Name of the specification (its `name` attribute).")])
+}
+
+/// The identity of the specification in `state`: its name (unknown while the name is).
+pub fn identity_of(state: &SpecConfig) -> IdentityData {
+    identity::data([("name", identity::value_of(&state.name))])
+}
+
 /// Fill the computed attributes for a planned or applied state.
 /// `prior` is the previous state (None on create).
 pub fn compute(
@@ -261,6 +272,19 @@ impl Resource for ExpectedSpecResource {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema())
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity_schema())
+    }
+
+    fn identity<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        state: &Self::State<'a>,
+        _known: Option<&IdentityData>,
+    ) -> Option<IdentityData> {
+        Some(identity_of(state))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
@@ -376,6 +400,27 @@ impl Resource for ExpectedSpecResource {
         Some((state, StructEmpty {}))
     }
 
+    /// Import by identity imports by the identity's name: the same state as import by id.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        given: IdentityData,
+    ) -> Option<(
+        Self::State<'a>,
+        Self::PrivateState<'a>,
+        Option<IdentityData>,
+    )> {
+        let [name] = identity::required_strings(
+            diags,
+            &given,
+            ["name"],
+            "Give the specification's name, e.g. `identity = { name = \"lims-prod\" }`.",
+        )?;
+        let (state, private) = Resource::import(self, diags, name).await?;
+        let identity = identity_of(&state);
+        Some((state, private, Some(identity)))
+    }
+
     async fn upgrade<'a>(
         &self,
         diags: &mut Diagnostics,
@@ -435,5 +480,97 @@ mod tests {
         let mut none = SpecConfig::default();
         fill_signing_digest(&mut none);
         assert!(none.signing_digest.is_null());
+    }
+
+    use tf_provider::value::ValueAny;
+    use tf_provider::{DynamicResource, RawValue};
+
+    fn spec_state(name: Value<String>) -> SpecConfig {
+        SpecConfig {
+            id: name.clone(),
+            name,
+            revision: Value::Value(1),
+            ..Default::default()
+        }
+    }
+
+    fn raw_identity(name: ValueAny) -> RawValue {
+        RawValue::serialize(
+            &mut Diagnostics::default(),
+            &identity::data([("name", name)]),
+        )
+        .unwrap()
+    }
+
+    fn decode(raw: &RawValue) -> IdentityData {
+        raw.deserialize(&mut Diagnostics::default()).unwrap()
+    }
+
+    #[test]
+    fn the_identity_is_the_name_through_the_wire_encoding() {
+        let resource = ExpectedSpecResource;
+        assert_eq!(
+            DynamicResource::identity_schema(&resource),
+            Some(identity_schema())
+        );
+        let mut diags = Diagnostics::default();
+        let state =
+            RawValue::serialize(&mut diags, &spec_state(Value::Value("lims-prod".into()))).unwrap();
+        let known = raw_identity(ValueAny::String("lims-prod".into()));
+        let got = DynamicResource::identity(&resource, &mut diags, &state, Some(&known))
+            .expect("identity");
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(got, known, "a refresh keeps the identity byte for byte");
+        // A name unknown at plan time: an unknown identity attribute (msgpack extension).
+        let planned = RawValue::serialize(&mut diags, &spec_state(Value::Unknown)).unwrap();
+        let got = DynamicResource::identity(&resource, &mut diags, &planned, None).unwrap();
+        assert_eq!(decode(&got)["name"], ValueAny::Unknown);
+    }
+
+    #[tokio::test]
+    async fn import_by_identity_gives_the_state_of_import_by_id() {
+        let resource = ExpectedSpecResource;
+        let mut diags = Diagnostics::default();
+        let by_id = DynamicResource::import_identified(&resource, &mut diags, "lims-prod".into())
+            .await
+            .expect("import by id");
+        let by_identity = DynamicResource::import_by_identity(
+            &resource,
+            &mut diags,
+            raw_identity(ValueAny::String("lims-prod".into())),
+        )
+        .await
+        .expect("import by identity");
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        assert_eq!(by_identity, by_id);
+        let identity = decode(by_id.2.as_ref().expect("an identity"));
+        assert_eq!(identity["name"], ValueAny::String("lims-prod".into()));
+    }
+
+    #[tokio::test]
+    async fn an_identity_without_a_valid_name_is_refused_with_its_path() {
+        let resource = ExpectedSpecResource;
+        let mut diags = Diagnostics::default();
+        let got = DynamicResource::import_by_identity(
+            &resource,
+            &mut diags,
+            raw_identity(ValueAny::Null),
+        )
+        .await;
+        assert!(got.is_none());
+        assert_eq!(diags.errors.len(), 1, "{:?}", diags.errors);
+        assert_eq!(
+            diags.errors[0].attribute,
+            AttributePath::new("identity").attribute("name")
+        );
+        let mut diags = Diagnostics::default();
+        let got = DynamicResource::import_by_identity(
+            &resource,
+            &mut diags,
+            raw_identity(ValueAny::String("lims prod".into())),
+        )
+        .await;
+        assert!(got.is_none());
+        assert_eq!(diags.errors[0].summary, "Invalid import id");
     }
 }

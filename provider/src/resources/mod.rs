@@ -3,6 +3,7 @@
 pub mod check_catalog;
 pub mod expected_spec;
 pub mod iam_policy;
+pub mod identity;
 pub mod qualification;
 pub mod report_data;
 

@@ -15,7 +15,9 @@
 //! * `GXP_MOTO_SERVER` — path of the `moto_server` executable.
 //! * `GXP_LOCALSTACK_PYTHON` — Python of the LocalStack venv (default
 //!   `.tools/localstack/venv/bin/python`, made by `make tools`).
-//! * `TF_ACC_TERRAFORM_PATH` — Terraform (or OpenTofu) executable to use.
+//! * `TF_ACC_TERRAFORM_PATH` — Terraform (or OpenTofu) executable to use. The identity
+//!   import tests need Terraform 1.12 or later: that one when it is, else the bundled
+//!   `.tools/bin/terraform` (Terraform 1.15.5, `make tools`; [`identity_terraform`]).
 //! * `GXP_KEEP_WORKDIR=1` — keep the workspace directory of a failing test.
 //!
 //! Backends. moto: one `moto_server` per [`Emulator`]. LocalStack: its community runtime
@@ -55,7 +57,7 @@ use std::path::{Path, PathBuf};
 pub use emulator::{current_test, moto_or_skip, skipped, Backend, Emulator, Needs};
 pub use http::HttpRecorder;
 pub(crate) use terraform::normalise;
-pub use terraform::{terraform_path, TfRun};
+pub use terraform::{identity_terraform, terraform_path, terraform_version, TfRun};
 pub use workspace::Workspace;
 
 /// Provider source address used in the `dev_overrides` block; in HCL configs

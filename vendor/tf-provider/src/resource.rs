@@ -19,11 +19,19 @@
 use crate::attribute_path::AttributePath;
 use crate::diagnostics::Diagnostics;
 use crate::raw::RawValue;
-use crate::schema::Schema;
+use crate::schema::{IdentitySchema, Schema};
 use crate::utils::OptionFactor;
+use crate::value::ValueAny;
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+/// The identity of one resource instance: its identity attributes by name (local patch,
+/// see PATCHES.md). Every attribute of the identity schema is present; in a plan an
+/// attribute may be [`ValueAny::Unknown`] (only when the resource is created or replaced).
+pub type IdentityData = BTreeMap<String, ValueAny>;
 
 /// Trait for implementing a resource with automatic serialization/deserialization
 ///
@@ -278,6 +286,93 @@ pub trait Resource: Send + Sync {
         diags.root_error_short("Upgrade is not supported");
         None
     }
+
+    /// Identity schema of the resource (local patch, see PATCHES.md)
+    ///
+    /// [`None`] (the default): the resource has no identity; Terraform imports it by id only.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// Identity of the resource whose state is `state` (local patch, see PATCHES.md)
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors
+    /// * `state` - State after a read, plan, apply or import
+    /// * `known` - Identity Terraform holds for the resource: the current identity on read,
+    ///   the prior identity on plan, the planned identity on apply, the given identity on
+    ///   import by identity; [`None`] on create, import by id, or for a state written before
+    ///   the resource had an identity
+    ///
+    /// # Remarks
+    ///
+    /// Only called when [`Resource::identity_schema`] is [`Some`]. The default passes `known`
+    /// through. Terraform expects an identity that does not change once the resource exists.
+    fn identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        state: &Self::State<'a>,
+        known: Option<&IdentityData>,
+    ) -> Option<IdentityData> {
+        _ = diags;
+        _ = state;
+        known.cloned()
+    }
+
+    /// Import an existing resource by id, with its identity (local patch, see PATCHES.md)
+    ///
+    /// The default calls [`Resource::import`], then [`Resource::identity`] without a known identity.
+    async fn import_identified<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Option<IdentityData>)> {
+        let (state, private_state) = <Self as Resource>::import(self, diags, id).await?;
+        let identity = if <Self as Resource>::identity_schema(self).is_some() {
+            <Self as Resource>::identity(self, diags, &state, None)
+        } else {
+            None
+        };
+        Some((state, private_state, identity))
+    }
+
+    /// Import an existing resource by its identity (Terraform 1.12 and later; local patch,
+    /// see PATCHES.md)
+    ///
+    /// # Arguments
+    ///
+    /// * `diags` - Diagnostics to record warnings and errors that occured during the import
+    /// * `identity` - Identity given in the `import` block; attributes not given are null
+    ///
+    /// # Remarks
+    ///
+    /// Returns the state, the private state and the complete identity of the imported resource.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: IdentityData,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Option<IdentityData>)> {
+        _ = identity;
+        diags.root_error_short("Import by identity is not supported");
+        None
+    }
+
+    /// Upgrade an identity recorded with an older identity schema version (local patch, see
+    /// PATCHES.md)
+    ///
+    /// Only called when `version` differs from the identity schema's version.
+    async fn upgrade_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_identity: RawValue,
+    ) -> Option<IdentityData> {
+        _ = version;
+        _ = prior_identity;
+        diags.root_error_short("Upgrading the resource identity is not supported");
+        None
+    }
 }
 
 /// Trait for implementing a resource *without* automatic serialization/deserialization
@@ -509,6 +604,59 @@ pub trait DynamicResource: Send + Sync {
         _ = version;
         _ = prior_state;
         diags.root_error_short("Upgrade is not supported");
+        None
+    }
+
+    /// Identity schema of the resource; [`None`]: no identity (local patch, see PATCHES.md)
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// Identity of the resource whose state is `state`; `known` is the identity Terraform
+    /// holds for it (see [`Resource::identity`]; local patch, see PATCHES.md)
+    fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: &RawValue,
+        known: Option<&RawValue>,
+    ) -> Option<RawValue> {
+        _ = diags;
+        _ = state;
+        known.cloned()
+    }
+
+    /// Import an existing resource by id, with its identity (local patch, see PATCHES.md)
+    async fn import_identified(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(RawValue, Vec<u8>, Option<RawValue>)> {
+        let (state, private_state) = DynamicResource::import(self, diags, id).await?;
+        Some((state, private_state, None))
+    }
+
+    /// Import an existing resource by its identity (local patch, see PATCHES.md)
+    async fn import_by_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(RawValue, Vec<u8>, Option<RawValue>)> {
+        _ = identity;
+        diags.root_error_short("Import by identity is not supported");
+        None
+    }
+
+    /// Upgrade an identity recorded with an older identity schema version (local patch, see
+    /// PATCHES.md)
+    async fn upgrade_identity(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_identity: RawValue,
+    ) -> Option<RawValue> {
+        _ = version;
+        _ = prior_identity;
+        diags.root_error_short("Upgrading the resource identity is not supported");
         None
     }
 }
@@ -757,6 +905,77 @@ impl<T: Resource> DynamicResource for T {
         let state = <T as Resource>::upgrade(self, diags, version, prior_state).await?;
         RawValue::serialize(diags, &state)
     }
+
+    /// Identity schema of the resource
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        <T as Resource>::identity_schema(self)
+    }
+    /// Identity of the resource whose state is `state`
+    fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: &RawValue,
+        known: Option<&RawValue>,
+    ) -> Option<RawValue> {
+        let known: Option<IdentityData> = match known {
+            Some(raw) if !raw.is_null() => Some(raw.deserialize(diags)?),
+            _ => None,
+        };
+        let state = state.deserialize(diags)?;
+        let identity = <T as Resource>::identity(self, diags, &state, known.as_ref())?;
+        RawValue::serialize(diags, &identity)
+    }
+    /// Import an existing resource by id, with its identity
+    async fn import_identified(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(RawValue, Vec<u8>, Option<RawValue>)> {
+        let (state, private_state, identity) =
+            <T as Resource>::import_identified(self, diags, id).await?;
+        serialize_imported(diags, &state, &private_state, identity.as_ref())
+    }
+    /// Import an existing resource by its identity
+    async fn import_by_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: RawValue,
+    ) -> Option<(RawValue, Vec<u8>, Option<RawValue>)> {
+        let identity: IdentityData = identity.deserialize(diags)?;
+        let (state, private_state, identity) =
+            <T as Resource>::import_by_identity(self, diags, identity).await?;
+        serialize_imported(diags, &state, &private_state, identity.as_ref())
+    }
+    /// Upgrade an identity recorded with an older identity schema version
+    async fn upgrade_identity(
+        &self,
+        diags: &mut Diagnostics,
+        version: i64,
+        prior_identity: RawValue,
+    ) -> Option<RawValue> {
+        let identity =
+            <T as Resource>::upgrade_identity(self, diags, version, prior_identity).await?;
+        RawValue::serialize(diags, &identity)
+    }
+}
+
+/// State, private state and identity of an imported resource, serialized.
+fn serialize_imported<S: Serialize, P: Serialize>(
+    diags: &mut Diagnostics,
+    state: &S,
+    private_state: &P,
+    identity: Option<&IdentityData>,
+) -> Option<(RawValue, Vec<u8>, Option<RawValue>)> {
+    let identity = match identity {
+        Some(identity) => Some(RawValue::serialize(diags, identity)?),
+        None => None,
+    };
+    let (state, private_state) = (
+        RawValue::serialize(diags, state),
+        RawValue::serialize_vec(diags, private_state),
+    )
+        .factor()?;
+    Some((state, private_state, identity))
 }
 
 impl<T: Resource + 'static> From<T> for Box<dyn DynamicResource> {

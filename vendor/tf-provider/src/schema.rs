@@ -262,6 +262,10 @@ fn cvt_attributes_tf6(
                     StringKind::Markdown => tfplugin6::StringKind::Markdown,
                 } as i32,
                 deprecated: attr.deprecated,
+                // terraform-provider-gxp patch: protocol 6.10 fields; no attribute is
+                // write-only, a deprecated one has no message of its own.
+                write_only: false,
+                deprecation_message: String::new(),
             }
         })
         .collect()
@@ -279,6 +283,8 @@ impl From<&Block> for tfplugin6::schema::Block {
                 StringKind::Markdown => tfplugin6::StringKind::Markdown,
             } as i32,
             deprecated: value.deprecated,
+            // terraform-provider-gxp patch: protocol 6.10 field.
+            deprecation_message: String::new(),
         }
     }
 }
@@ -423,6 +429,50 @@ impl From<&Schema> for tfplugin6::Schema {
         Self {
             version: value.version,
             block: Some((&value.block).into()),
+        }
+    }
+}
+
+/// One attribute of a resource identity (local patch, see PATCHES.md)
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct IdentityAttribute {
+    /// Type of the attribute (a primitive type, or a list of one)
+    pub attr_type: AttributeType,
+    /// Description of the attribute (sent as Markdown)
+    pub description: String,
+    /// The attribute must be given to import by identity
+    pub required_for_import: bool,
+    /// The attribute may be given to import by identity; the provider fills it otherwise
+    pub optional_for_import: bool,
+}
+
+/// Identity schema of a managed resource: the versioned object that identifies one
+/// instance of it (protocol 6.9+; local patch, see PATCHES.md)
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct IdentitySchema {
+    /// Version of the identity schema, separate from the resource schema's
+    pub version: i64,
+    /// Attributes of the identity, by name
+    pub attributes: std::collections::BTreeMap<String, IdentityAttribute>,
+}
+
+impl From<&IdentitySchema> for tfplugin6::ResourceIdentitySchema {
+    fn from(value: &IdentitySchema) -> Self {
+        Self {
+            version: value.version,
+            identity_attributes: value
+                .attributes
+                .iter()
+                .map(
+                    |(name, attr)| tfplugin6::resource_identity_schema::IdentityAttribute {
+                        name: name.clone(),
+                        r#type: attr.attr_type.to_string().into_bytes(),
+                        required_for_import: attr.required_for_import,
+                        optional_for_import: attr.optional_for_import,
+                        description: attr.description.clone(),
+                    },
+                )
+                .collect(),
         }
     }
 }

@@ -44,6 +44,7 @@ use crate::data_source::DynamicDataSource;
 use crate::plugin::GrpcIo;
 use crate::provider::DynamicProvider;
 use crate::resource::DynamicResource;
+use crate::schema::IdentitySchema;
 use crate::{schema::Schema, Diagnostics};
 
 const CORE_PROTOCOL_VERSION: u8 = 1;
@@ -58,6 +59,8 @@ pub(crate) struct Server {
     pub(crate) schema: Option<Schema>,
     pub(crate) meta_schema: Option<Schema>,
     pub(crate) resources: HashMap<String, (Box<dyn DynamicResource>, Schema)>,
+    /// terraform-provider-gxp patch: identity schemas of the resources that have one.
+    pub(crate) identity_schemas: HashMap<String, IdentitySchema>,
     pub(crate) data_sources: HashMap<String, (Box<dyn DynamicDataSource>, Schema)>,
     pub(crate) functions: HashMap<String, (Box<dyn DynamicFunction>, FunctionSchema)>,
 }
@@ -72,7 +75,7 @@ impl Server {
         };
         let schema = provider.schema(&mut diags).or_else(&mut set_error);
         let meta_schema = provider.meta_schema(&mut diags).or_else(&mut set_error);
-        let resources = provider
+        let resources: HashMap<String, (Box<dyn DynamicResource>, Schema)> = provider
             .get_resources(&mut diags)
             .unwrap_or_default()
             .into_iter()
@@ -80,6 +83,10 @@ impl Server {
                 let schema = resource.schema(&mut diags).or_else(&mut set_error)?;
                 Some((format!("{}_{}", provider_name, name), (resource, schema)))
             })
+            .collect();
+        let identity_schemas = resources
+            .iter()
+            .filter_map(|(name, (resource, _))| Some((name.clone(), resource.identity_schema()?)))
             .collect();
         let data_sources = provider
             .get_data_sources(&mut diags)
@@ -115,6 +122,7 @@ impl Server {
             schema,
             meta_schema,
             resources,
+            identity_schemas,
             data_sources,
             functions,
         }

@@ -52,15 +52,16 @@ impl tf::provider_server::Provider for Arc<Server> {
             .map(|name| tf::get_metadata::FunctionMetadata { name: name.clone() })
             .collect();
         Ok(tonic::Response::new(tf::get_metadata::Response {
-            server_capabilities: Some(tf::ServerCapabilities {
-                plan_destroy: true,
-                get_provider_schema_optional: false,
-                move_resource_state: false,
-            }),
+            server_capabilities: Some(server_capabilities()),
             diagnostics: self.init_diags.clone().into(),
             data_sources,
             resources,
             functions,
+            // terraform-provider-gxp patch: protocol 6.10 — none of these are served.
+            ephemeral_resources: vec![],
+            list_resources: vec![],
+            state_stores: vec![],
+            actions: vec![],
         }))
     }
     async fn get_provider_schema(
@@ -91,13 +92,75 @@ impl tf::provider_server::Provider for Arc<Server> {
             data_source_schemas: data_sources,
             diagnostics: self.init_diags.clone().into(),
             provider_meta: meta_schema,
-            server_capabilities: Some(tf::ServerCapabilities {
-                plan_destroy: true,
-                get_provider_schema_optional: false,
-                move_resource_state: false,
-            }),
+            server_capabilities: Some(server_capabilities()),
             functions,
+            // terraform-provider-gxp patch: protocol 6.10 — none of these are served.
+            ephemeral_resource_schemas: Default::default(),
+            list_resource_schemas: Default::default(),
+            state_store_schemas: Default::default(),
+            action_schemas: Default::default(),
         }))
+    }
+    /// terraform-provider-gxp patch: the identity schemas of the resources that have one.
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: tonic::Request<tf::get_resource_identity_schemas::Request>,
+    ) -> Result<tonic::Response<tf::get_resource_identity_schemas::Response>, tonic::Status> {
+        Ok(tonic::Response::new(
+            tf::get_resource_identity_schemas::Response {
+                identity_schemas: self
+                    .identity_schemas
+                    .iter()
+                    .map(|(name, schema)| (name.clone(), schema.into()))
+                    .collect(),
+                diagnostics: self.init_diags.clone().into(),
+            },
+        ))
+    }
+    /// terraform-provider-gxp patch: an identity of the current version passes through;
+    /// an older one is upgraded by the resource.
+    async fn upgrade_resource_identity(
+        &self,
+        request: tonic::Request<tf::upgrade_resource_identity::Request>,
+    ) -> Result<tonic::Response<tf::upgrade_resource_identity::Response>, tonic::Status> {
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+
+        let upgraded = match (
+            self.resources.get(&request.type_name),
+            self.identity_schemas.get(&request.type_name),
+            request.raw_identity,
+        ) {
+            (Some((resource, _)), Some(schema), Some(raw)) if !raw.json.is_empty() => {
+                let json = RawValue::Json(raw.json);
+                if request.version == schema.version {
+                    Some(json)
+                } else {
+                    resource
+                        .upgrade_identity(&mut diags, request.version, json)
+                        .await
+                }
+            }
+            (_, None, _) => {
+                diags.root_error_short(format!(
+                    "Resource `{}` has no identity in this provider",
+                    request.type_name
+                ));
+                None
+            }
+            _ => {
+                diags.root_error_short("Upgrading a legacy (non-JSON) identity is not supported");
+                None
+            }
+        }
+        .collect_diagnostics(&mut diags);
+
+        Ok(tonic::Response::new(
+            tf::upgrade_resource_identity::Response {
+                upgraded_identity: upgraded.map(identity_data),
+                diagnostics: diags.into(),
+            },
+        ))
     }
     async fn validate_provider_config(
         &self,
@@ -227,6 +290,7 @@ impl tf::provider_server::Provider for Arc<Server> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
 
+        let current_identity = self.identity_in(&request.type_name, request.current_identity);
         let (state, private_state) =
             if let (Some(resource), Some(state), Some(provider_meta_state)) = (
                 self.get_resource(&mut diags, &request.type_name),
@@ -245,11 +309,19 @@ impl tf::provider_server::Provider for Arc<Server> {
                 None
             }
             .expand();
+        let new_identity = self.identity_out(
+            &mut diags,
+            &request.type_name,
+            state.as_ref(),
+            current_identity.as_ref(),
+        );
 
         Ok(tonic::Response::new(tf::read_resource::Response {
             new_state: state.map(Into::into),
             diagnostics: diags.into(),
             private: private_state.unwrap_or_default(),
+            deferred: None,
+            new_identity,
         }))
     }
     async fn plan_resource_change(
@@ -259,6 +331,7 @@ impl tf::provider_server::Provider for Arc<Server> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
 
+        let prior_identity = self.identity_in(&request.type_name, request.prior_identity);
         let (state, private_state, triggers) = if let (
             Some(resource),
             Some(prior_state),
@@ -331,22 +404,29 @@ impl tf::provider_server::Provider for Arc<Server> {
         } else {
             None
         }
-        .map(|(state, private_state, triggers)| {
-            (
-                state.into(),
-                private_state,
-                triggers.into_iter().map(|attr| attr.into()).collect(),
-            )
-        })
         .collect_diagnostics(&mut diags)
         .expand();
+        // A replacement plans a new object: its identity is not the prior one.
+        let replacing = triggers.as_ref().is_some_and(|t| !t.is_empty());
+        let planned_identity = self.identity_out(
+            &mut diags,
+            &request.type_name,
+            state.as_ref(),
+            prior_identity.as_ref().filter(|_| !replacing),
+        );
 
         Ok(tonic::Response::new(tf::plan_resource_change::Response {
-            planned_state: state,
-            requires_replace: triggers.unwrap_or_default(),
+            planned_state: state.map(Into::into),
+            requires_replace: triggers
+                .unwrap_or_default()
+                .into_iter()
+                .map(|attr| attr.into())
+                .collect(),
             planned_private: private_state.unwrap_or_default(),
             diagnostics: diags.into(),
             legacy_type_system: false,
+            deferred: None,
+            planned_identity,
         }))
     }
     async fn apply_resource_change(
@@ -356,6 +436,7 @@ impl tf::provider_server::Provider for Arc<Server> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
 
+        let planned_identity = self.identity_in(&request.type_name, request.planned_identity);
         let (state, private_state) = if let (
             Some(resource),
             Some(prior_state),
@@ -422,12 +503,19 @@ impl tf::provider_server::Provider for Arc<Server> {
         }
         .collect_diagnostics(&mut diags)
         .expand();
+        let new_identity = self.identity_out(
+            &mut diags,
+            &request.type_name,
+            state.as_ref(),
+            planned_identity.as_ref(),
+        );
 
         Ok(tonic::Response::new(tf::apply_resource_change::Response {
             new_state: state.map(Into::into),
             private: private_state.unwrap_or_default(),
             diagnostics: diags.into(),
             legacy_type_system: false,
+            new_identity,
         }))
     }
     async fn import_resource_state(
@@ -437,23 +525,32 @@ impl tf::provider_server::Provider for Arc<Server> {
         let request = request.into_inner();
         let mut diags = Diagnostics::default();
 
+        // terraform-provider-gxp patch: an `import` block with `identity` (Terraform 1.12+)
+        // sends the identity instead of an id.
+        let identity = self.identity_in(&request.type_name, request.identity);
+        let has_identity = self.identity_schemas.contains_key(&request.type_name);
         let imported = if let Some(resource) = self.get_resource(&mut diags, &request.type_name) {
-            resource.import(&mut diags, request.id).await
+            match identity {
+                Some(identity) => resource.import_by_identity(&mut diags, identity).await,
+                None => resource.import_identified(&mut diags, request.id).await,
+            }
         } else {
             None
         }
         .collect_diagnostics(&mut diags)
         .map(
-            |(state, private_state)| tf::import_resource_state::ImportedResource {
+            |(state, private_state, identity)| tf::import_resource_state::ImportedResource {
                 type_name: request.type_name,
                 state: Some(state.into()),
                 private: private_state,
+                identity: identity.filter(|_| has_identity).map(identity_data),
             },
         );
 
         Ok(tonic::Response::new(tf::import_resource_state::Response {
             imported_resources: imported.into_iter().collect(),
             diagnostics: diags.into(),
+            deferred: None,
         }))
     }
 
@@ -468,6 +565,7 @@ impl tf::provider_server::Provider for Arc<Server> {
             diagnostics: diags.into(),
             target_private: vec![],
             target_state: None,
+            target_identity: None,
         }))
     }
     async fn read_data_source(
@@ -493,6 +591,7 @@ impl tf::provider_server::Provider for Arc<Server> {
         Ok(tonic::Response::new(tf::read_data_source::Response {
             state: state.map(Into::into),
             diagnostics: diags.into(),
+            deferred: None,
         }))
     }
     async fn get_functions(
@@ -612,5 +711,59 @@ impl tf::provider_server::Provider for Arc<Server> {
         Ok(tonic::Response::new(tf::stop_provider::Response {
             error: "".to_string(),
         }))
+    }
+}
+
+/// terraform-provider-gxp patch: what the server announces it supports (the same answer
+/// from GetMetadata and GetProviderSchema).
+fn server_capabilities() -> tf::ServerCapabilities {
+    tf::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}
+
+/// An identity on the wire.
+fn identity_data(raw: RawValue) -> tf::ResourceIdentityData {
+    tf::ResourceIdentityData {
+        identity_data: Some(raw.into()),
+    }
+}
+
+/// terraform-provider-gxp patch: resource identities between the wire and the resources.
+impl Server {
+    /// The identity Terraform sent for a resource of `type_name`: `None` when it sent none
+    /// (or a null one) or the resource has no identity.
+    fn identity_in(
+        &self,
+        type_name: &str,
+        data: Option<tf::ResourceIdentityData>,
+    ) -> Option<RawValue> {
+        if !self.identity_schemas.contains_key(type_name) {
+            return None;
+        }
+        let raw = RawValue::from(data?.identity_data?);
+        (!raw.is_null()).then_some(raw)
+    }
+
+    /// The identity to answer for a resource of `type_name` whose new state is `state`
+    /// (`known`: the identity Terraform holds for it): `None` without a state (removed,
+    /// destroyed) or when the resource has no identity.
+    fn identity_out(
+        &self,
+        diags: &mut Diagnostics,
+        type_name: &str,
+        state: Option<&RawValue>,
+        known: Option<&RawValue>,
+    ) -> Option<tf::ResourceIdentityData> {
+        if !self.identity_schemas.contains_key(type_name) {
+            return None;
+        }
+        let state = state.filter(|s| !s.is_null())?;
+        let (resource, _) = self.resources.get(type_name)?;
+        let identity = resource.identity(diags, state, known)?;
+        (!identity.is_null()).then(|| identity_data(identity))
     }
 }

@@ -5,9 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use tf_provider::value::Value;
 
 use crate::provider::Configured;
+use crate::resources::qualification::identity::QualificationIdentity;
 use crate::resources::qualification::state::{
     results_map, DiscoveryConfig, Private, QualificationState,
 };
+use gxp_core::evidence::local::LocalStore;
+use gxp_core::evidence::EvidenceStore;
+use gxp_core::integrity::head;
+use gxp_core::qualification::filing::{self, StoreChoice};
 use gxp_core::qualification::import::{read_report, snapshot_of};
 use gxp_core::qualification::Findings;
 use gxp_core::report::Report;
@@ -47,8 +52,65 @@ pub async fn from_report_location(
     configured: &Configured,
     location: &str,
 ) -> Result<(QualificationState, Private), String> {
+    let (state, private, _) = identified_from_report_location(configured, location).await?;
+    Ok((state, private))
+}
+
+/// State, private state and identity of a qualification from one of its reports.
+pub async fn identified_from_report_location(
+    configured: &Configured,
+    location: &str,
+) -> Result<(QualificationState, Private, QualificationIdentity), String> {
     let (report, sha) = read_report(configured.aws.as_ref(), location).await?;
-    Ok(from_report(&report, &sha, location))
+    let (state, private) = from_report(&report, &sha, location);
+    Ok((state, private, QualificationIdentity::of_report(&report)))
+}
+
+/// The provider's evidence store, opened: where import by identity looks reports up.
+fn provider_store(configured: &Configured) -> Result<Box<dyn EvidenceStore>, String> {
+    let settings = configured.evidence_store.as_ref().ok_or(
+        "The provider block names no `evidence_store`: import by identity looks the qualification's latest report up in the provider's evidence store. Configure it, or import by id (the report's location).",
+    )?;
+    match (&settings.choice, configured.aws.as_ref()) {
+        (StoreChoice::Local { directory }, _) => Ok(Box::new(LocalStore::new(directory))),
+        (choice, Some(aws)) => Ok(filing::open(aws, choice)),
+        (_, None) => Err("AWS access is not configured yet (the provider configuration has values unknown until apply).".into()),
+    }
+}
+
+/// Where the latest report of the qualification `identity` is filed: the head of its chain
+/// of reports in the provider's evidence store (what a run continues after).
+pub async fn latest_report_location(
+    configured: &Configured,
+    identity: &QualificationIdentity,
+) -> Result<String, String> {
+    let store = provider_store(configured)?;
+    match head::store_head(store.as_ref(), &identity.chain()).await? {
+        Some(found) => Ok(found.location),
+        None => Err(format!(
+            "{} holds no report of the qualification with {}.",
+            store.describe(),
+            identity.describe()
+        )),
+    }
+}
+
+/// State, private state and identity of the qualification `wanted` from its latest report
+/// (import by identity): the state import by id of that report's location gives.
+pub async fn from_identity(
+    configured: &Configured,
+    wanted: &QualificationIdentity,
+) -> Result<(QualificationState, Private, QualificationIdentity), String> {
+    let location = latest_report_location(configured, wanted).await?;
+    let (state, private, found) = identified_from_report_location(configured, &location).await?;
+    if &found != wanted {
+        return Err(format!(
+            "The latest report found for {} ({location}) is the report of the qualification with {}.",
+            wanted.describe(),
+            found.describe()
+        ));
+    }
+    Ok((state, private, found))
 }
 
 /// State and private state of a qualification from its report `report` (SHA-256 `sha`)

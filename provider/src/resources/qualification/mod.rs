@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod approval;
+pub mod identity;
 pub mod import;
 pub mod schema;
 pub mod state;
@@ -10,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tf_provider::schema::Schema;
+use tf_provider::schema::{IdentitySchema, Schema};
 use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, Diagnostics, Resource};
+use tf_provider::{AttributePath, Diagnostics, IdentityData, Resource};
 
 use crate::convert::values::{
     known_strings, non_empty as text, non_empty_strings, string_list as strings, Str, StrList,
@@ -538,6 +539,21 @@ impl Resource for QualificationResource {
         Some(schema::schema())
     }
 
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity::schema())
+    }
+
+    fn identity<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        state: &Self::State<'a>,
+        known: Option<&IdentityData>,
+    ) -> Option<IdentityData> {
+        // The report labels are known once the provider is configured with known values.
+        let configured = self.shared.get().filter(|c| c.aws.is_some());
+        identity::of_state(state, configured.as_ref().map(|c| &c.labels), known)
+    }
+
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         validate_config(diags, &config);
         Some(())
@@ -717,11 +733,47 @@ impl Resource for QualificationResource {
         diags: &mut Diagnostics,
         id: String,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let (state, private, _) = Resource::import_identified(self, diags, id).await?;
+        Some((state, private))
+    }
+
+    /// Import by id: the report at the location `id`; the identity is its qualification's.
+    async fn import_identified<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(
+        Self::State<'a>,
+        Self::PrivateState<'a>,
+        Option<IdentityData>,
+    )> {
         let configured = self.configured(diags)?;
-        match import::from_report_location(&configured, &id).await {
-            Ok((state, private)) => Some((state, Some(private))),
+        match import::identified_from_report_location(&configured, &id).await {
+            Ok((state, private, found)) => Some((state, Some(private), Some(found.data()))),
             Err(e) => {
                 diags.root_error("Cannot import the qualification", format!("{e}\n\nImport takes the location of a filed report: s3://BUCKET/KEY.json or a local path."));
+                None
+            }
+        }
+    }
+
+    /// Import by identity: the latest report of the identity's chain in the provider's
+    /// evidence store, imported as import by id of its location would.
+    async fn import_by_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        given: IdentityData,
+    ) -> Option<(
+        Self::State<'a>,
+        Self::PrivateState<'a>,
+        Option<IdentityData>,
+    )> {
+        let wanted = identity::QualificationIdentity::from_given(diags, &given)?;
+        let configured = self.configured(diags)?;
+        match import::from_identity(&configured, &wanted).await {
+            Ok((state, private, found)) => Some((state, Some(private), Some(found.data()))),
+            Err(e) => {
+                diags.root_error("Cannot import the qualification", format!("{e}\n\nImport by identity takes the qualification's latest report in the provider's evidence store; import by id takes the location of any filed report."));
                 None
             }
         }
