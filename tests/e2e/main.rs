@@ -26,5 +26,6 @@ mod modules;
 mod provider_config;
 mod qualification;
 mod report_e2e;
+mod requalification;
 mod spec;
 mod verify;

@@ -4,6 +4,7 @@ pub mod check_catalog;
 pub mod expected_spec;
 pub mod qualification;
 pub mod report_data;
+pub mod requalification;
 
 use std::collections::HashMap;
 
@@ -35,6 +36,12 @@ pub fn data_sources(shared: &Shared) -> HashMap<String, Box<dyn DynamicDataSourc
     map.insert(
         "report".into(),
         Box::new(report_data::ReportDataSource::new(shared.clone())),
+    );
+    map.insert(
+        "requalification".into(),
+        Box::new(requalification::RequalificationDataSource::new(
+            shared.clone(),
+        )),
     );
     map
 }
