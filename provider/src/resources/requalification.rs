@@ -107,7 +107,7 @@ impl RequalificationState {
             stages: self.stages.clone(),
             requalify_on: self.requalify_on.clone(),
             requalify_after: self.requalify_after.clone(),
-            concurrency: self.concurrency.clone(),
+            concurrency: self.concurrency,
             spool_directory: self.spool_directory.clone(),
             discovery: self.discovery.clone(),
             evidence_store: self.evidence_store.clone(),
