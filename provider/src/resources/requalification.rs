@@ -388,6 +388,42 @@ mod tests {
     }
 
     #[test]
+    fn the_chain_is_the_specifications_system_unless_the_provider_labels_it() {
+        let doc = r#"{"format":"gxp.spec/v1","spec":{"approval":{"approved_at":"2026-05-01","approved_by":"qa","change_reference":"CR-1"},"name":"lims-prod","requirements":[],"resources":[],"stacks":[],"suppressions":[],"system":{"application_id":"lims","environment":"prod"},"version":"1"}}"#;
+        let spec = gxp_core::spec::canonical::from_canonical_json(doc).expect("document");
+        let mut diags = Diagnostics::default();
+        validate(
+            &mut diags,
+            &RequalificationState {
+                spec_document: Value::Value(doc.into()),
+                ..config()
+            },
+        );
+        assert!(diags.errors.is_empty(), "{:?}", diags.errors);
+        let unlabelled = chain_of("lims-prod", &spec, &Default::default());
+        assert_eq!(
+            (
+                unlabelled.application.as_str(),
+                unlabelled.environment.as_str()
+            ),
+            ("lims", "prod")
+        );
+        let labels = gxp_core::qualification::ReportLabels {
+            application: Some("LIMS".into()),
+            environment: None,
+        };
+        let labelled = chain_of("lims-prod", &spec, &labels);
+        assert_eq!(
+            (
+                labelled.qualification.as_str(),
+                labelled.application.as_str(),
+                labelled.environment.as_str()
+            ),
+            ("lims-prod", "LIMS", "prod")
+        );
+    }
+
+    #[test]
     fn outputs_say_qualified_only_without_reasons() {
         let report = sample_report();
         let held = Requalification {
