@@ -57,6 +57,11 @@ const PAGES: &[(Kind, &str, &str)] = &[
     ),
     (Kind::DataSource, "report", "data-sources/report.md"),
     (Kind::DataSource, "iam_policy", "data-sources/iam_policy.md"),
+    (
+        Kind::DataSource,
+        "requalification",
+        "data-sources/requalification.md",
+    ),
 ];
 
 /// Front matter keys every resource and data source page must have.
@@ -926,11 +931,17 @@ fn registry_manifest_declares_protocol_6() {
     );
 }
 
-/// `kind "TYPE" "NAME"` blocks of an HCL file, as (type, name).
+/// `kind "TYPE" "NAME"` blocks of an HCL file, as (type, name): at the top level, and inside
+/// `check` blocks (a data source scoped to a check).
 fn declared_blocks(path: &Path, kind: &str) -> Vec<(String, String)> {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let body = hcl::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let scoped = body
+        .blocks()
+        .filter(|b| b.identifier() == "check")
+        .flat_map(|b| b.body().blocks());
     body.blocks()
+        .chain(scoped)
         .filter(|b| b.identifier() == kind)
         .filter_map(|b| {
             let l = b.labels();

@@ -30,5 +30,6 @@ mod qualification;
 mod report_e2e;
 mod signatures;
 mod soup;
+mod requalification;
 mod spec;
 mod verify;

@@ -16,7 +16,9 @@
 //! | notify | [`notify`] | report, filing | SNS message |
 //!
 //! [`refresh`] compares what a previous run observed with the live state ([`drift`]);
-//! [`reasons`] says why a qualification is due; [`import`] reads a filed report back.
+//! [`reasons`] says why a qualification is due; [`import`] reads a filed report back;
+//! [`requalify`] tells, from the latest filed report and the live state, whether a
+//! qualification is still valid without running it.
 //! Callers turn the run's [`Message`]s into diagnostics.
 
 pub mod approve;
@@ -30,6 +32,7 @@ pub mod notify;
 pub mod observe;
 pub mod prepare;
 pub mod reasons;
+pub mod requalify;
 pub mod settle;
 pub mod snapshot;
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod iam_policy;
 pub mod identity;
 pub mod qualification;
 pub mod report_data;
+pub mod requalification;
 
 use std::collections::HashMap;
 
@@ -41,6 +42,12 @@ pub fn data_sources(shared: &Shared) -> HashMap<String, Box<dyn DynamicDataSourc
     map.insert(
         "report".into(),
         Box::new(report_data::ReportDataSource::new(shared.clone())),
+    );
+    map.insert(
+        "requalification".into(),
+        Box::new(requalification::RequalificationDataSource::new(
+            shared.clone(),
+        )),
     );
     map
 }

@@ -23,6 +23,7 @@ use crate::provider::{Configured, Shared};
 use gxp_core::catalog::{SeverityClass, Stage};
 use gxp_core::qualification::filing::StoreSettings;
 use gxp_core::qualification::reasons::{parse_interval, reasons, ReasonInputs};
+use gxp_core::qualification::requalify;
 use gxp_core::qualification::{self as q, RunSettings};
 use state::{Private, QualificationState};
 
@@ -79,7 +80,7 @@ pub fn parse_classes(v: &StrList) -> Result<Vec<SeverityClass>, (usize, String)>
         .collect()
 }
 
-fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>> {
+pub(crate) fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>> {
     let blocks = state.discovery.as_ref_option()?;
     let tags = blocks.first()?.tags.as_ref_option()?;
     Some(
@@ -91,7 +92,7 @@ fn discovery_tags(state: &QualificationState) -> Option<BTreeMap<String, String>
 
 /// `discovery.exclude_checks` (empty without a discovery block or exclusions; `None` while
 /// the set or one of its elements is unknown).
-fn discovery_exclude_checks(state: &QualificationState) -> Option<BTreeSet<String>> {
+pub(crate) fn discovery_exclude_checks(state: &QualificationState) -> Option<BTreeSet<String>> {
     let Some(block) = state.discovery.as_ref_option().and_then(|b| b.first()) else {
         return match state.discovery {
             Value::Unknown => None,
@@ -103,7 +104,7 @@ fn discovery_exclude_checks(state: &QualificationState) -> Option<BTreeSet<Strin
 
 /// `discovery.enumerate_types` (empty without a discovery block or types; `None` while the
 /// set or one of its elements is unknown).
-fn discovery_enumerate_types(state: &QualificationState) -> Option<BTreeSet<String>> {
+pub(crate) fn discovery_enumerate_types(state: &QualificationState) -> Option<BTreeSet<String>> {
     let Some(block) = state.discovery.as_ref_option().and_then(|b| b.first()) else {
         return match state.discovery {
             Value::Unknown => None,
@@ -207,7 +208,7 @@ fn validate_discovery(diags: &mut Diagnostics, cfg: &QualificationState) {
 }
 
 /// Plan-time validation of the configuration.
-fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
+pub(crate) fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState) {
     validate_discovery(diags, cfg);
     if let Value::Value(name) = &cfg.name {
         if let Some(why) = gxp_core::evidence::qualification_name_problem(name) {
@@ -446,20 +447,20 @@ pub fn plan_reasons_with_soup(
     let classes = parse_classes(&proposed.requalify_on).unwrap_or_default();
     let mut scope_changes = Vec::new();
     if known_strings(&prior.stages) != known_strings(&proposed.stages) && !prior.stages.is_null() {
-        scope_changes.push("stages".to_string());
+        scope_changes.push(requalify::SCOPE_STAGES.to_string());
     }
     if discovery_tags(prior) != discovery_tags(proposed) && !proposed.discovery.is_unknown() {
-        scope_changes.push("discovery tags".to_string());
+        scope_changes.push(requalify::SCOPE_DISCOVERY_TAGS.to_string());
     }
     if discovery_exclude_checks(prior) != discovery_exclude_checks(proposed)
         && discovery_exclude_checks(proposed).is_some()
     {
-        scope_changes.push("discovery exclude_checks".to_string());
+        scope_changes.push(requalify::SCOPE_DISCOVERY_EXCLUDE_CHECKS.to_string());
     }
     if discovery_enumerate_types(prior) != discovery_enumerate_types(proposed)
         && discovery_enumerate_types(proposed).is_some()
     {
-        scope_changes.push("discovery enumerate_types".to_string());
+        scope_changes.push(requalify::SCOPE_DISCOVERY_ENUMERATE_TYPES.to_string());
     }
     let inputs = ReasonInputs {
         qualified_spec_digest: text(&prior.qualified_spec_digest),

@@ -25,6 +25,21 @@ pub const RESULT_FIELDS: [(&str, &str); 10] = [
     ("actual", "Actual value."),
 ];
 
+/// The `discovery` block (also taken by `gxp_requalification`, so the same values can be
+/// passed to both).
+pub fn discovery_block() -> tf_provider::schema::Block {
+    use Mode::*;
+    block(
+        "Tag-based discovery: resources carrying all these tags (Resource Groups Tagging API) are qualified too, each with the catalog's OQ/PQ checks for its type.",
+        [
+            ("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`.")),
+            ("exclude_checks", string_set(Optional, "Catalog check ids (OQ/PQ checks of types discovery finds) that discovered resources do not get, e.g. `[\"backup.resource_protected\"]`: a class of discovered resources deliberately out of a check's scope. Recorded in the report (`qualification.discovery_exclude_checks`); a change is a scope change that requalifies.")),
+            ("enumerate_types", string_set(Optional, "CloudFormation types the Resource Groups Tagging API does not list, enumerated through their own service: `AWS::Config::DeliveryChannel` (AWS Config DescribeDeliveryChannels; needs `config:DescribeDeliveryChannels`). Every resource of the type in the provider's account and Region is qualified like a discovered resource (the OQ/PQ checks of its type but `exclude_checks`): those carrying all `tags` where the service reads tags, every one where the type has no tags (a delivery channel: the report's notes say so for each). A type the tagging API lists (e.g. `AWS::S3::Bucket`, a tagged `AWS::Config::ConfigurationRecorder`) is refused at plan. A failed enumeration is an `iq.scope` error on target `discovery:<TYPE>`, never a pass. Recorded in the report (`qualification.discovery_enumerate_types`); a change is a scope change that requalifies.")),
+        ],
+        [],
+    )
+}
+
 /// The schema.
 pub fn schema() -> Schema {
     use Mode::*;
@@ -34,15 +49,7 @@ pub fn schema() -> Schema {
             .map(|(n, _)| (n.to_string(), AttributeType::String))
             .collect::<HashMap<_, _>>(),
     )));
-    let discovery = block(
-        "Tag-based discovery: resources carrying all these tags (Resource Groups Tagging API) are qualified too, each with the catalog's OQ/PQ checks for its type.",
-        [
-            ("tags", string_map(Required, "Tags every discovered resource must carry, e.g. `{ Application = \"lims\", Environment = \"prod\" }`.")),
-            ("exclude_checks", string_set(Optional, "Catalog check ids (OQ/PQ checks of types discovery finds) that discovered resources do not get, e.g. `[\"backup.resource_protected\"]`: a class of discovered resources deliberately out of a check's scope. Recorded in the report (`qualification.discovery_exclude_checks`); a change is a scope change that requalifies.")),
-            ("enumerate_types", string_set(Optional, "CloudFormation types the Resource Groups Tagging API does not list, enumerated through their own service: `AWS::Config::DeliveryChannel` (AWS Config DescribeDeliveryChannels; needs `config:DescribeDeliveryChannels`). Every resource of the type in the provider's account and Region is qualified like a discovered resource (the OQ/PQ checks of its type but `exclude_checks`): those carrying all `tags` where the service reads tags, every one where the type has no tags (a delivery channel: the report's notes say so for each). A type the tagging API lists (e.g. `AWS::S3::Bucket`, a tagged `AWS::Config::ConfigurationRecorder`) is refused at plan. A failed enumeration is an `iq.scope` error on target `discovery:<TYPE>`, never a pass. Recorded in the report (`qualification.discovery_enumerate_types`); a change is a scope change that requalifies.")),
-        ],
-        [],
-    );
+    let discovery = discovery_block();
     let mut root = block(
         "Qualifies deployed AWS infrastructure against an approved `gxp_expected_spec`: apply runs IQ (deployed state vs spec), OQ and PQ (live configuration checks), writes a report, files it as evidence and fails on failed checks. `terraform plan` shows a pending requalification, with its reasons, when the specification changed, the infrastructure drifted, a stack was updated, the review period elapsed or the last run failed. Destroy removes the resource from state and never deletes evidence.",
         [
