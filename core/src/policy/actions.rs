@@ -60,11 +60,7 @@ pub struct Need {
 /// enumeration as `discovery` sets them. Observation does not depend on the stages (every resource
 /// and stack is observed); the checks outside `stages` are not evaluated, so what only they
 /// need is left out (such a read is denied and no result depends on it).
-pub fn reads(
-    spec: &Spec,
-    stages: &[Stage],
-    discovery: &Discovery,
-) -> Vec<Need> {
+pub fn reads(spec: &Spec, stages: &[Stage], discovery: &Discovery) -> Vec<Need> {
     let mut out = BTreeSet::new();
     let mut add = |action: &'static str, on: &On| {
         out.insert(Need {

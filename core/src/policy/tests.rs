@@ -466,7 +466,10 @@ fn discovery_exclusions_drop_only_the_reads_of_the_excluded_check() {
             }
         }
     }
-    assert!(narrowed > 0, "some check has a read no other discovered read needs");
+    assert!(
+        narrowed > 0,
+        "some check has a read no other discovered read needs"
+    );
 }
 
 #[test]

@@ -43,6 +43,9 @@ pub struct Expected {
     pub requalify_on: Vec<SeverityClass>,
     /// Periodic review interval (`requalify_after`).
     pub review_interval: Option<time::Duration>,
+    /// The SOUP of the working directory now (`None` when not read): compared with the
+    /// report's, as `gxp_qualification`'s plan compares it with the last run's.
+    pub soup: Option<crate::soup::SoupInventory>,
 }
 
 /// The scope attributes whose value in `expected` differs from what the qualification that
@@ -98,6 +101,10 @@ pub fn pending_reasons(
         last_status: Some(report.summary.status.as_str()),
         spooled_reports: found.spooled_reports,
         scope_changes: scope_changes(&report.qualification, expected),
+        soup_changes: match (report.soup.as_ref(), expected.soup.as_ref()) {
+            (Some(qualified), Some(now)) => crate::soup::changes::changes(qualified, now),
+            _ => vec![],
+        },
     };
     reasons(&inputs)
 }
@@ -231,6 +238,7 @@ mod tests {
             discovery_enumerate_types: report.qualification.discovery_enumerate_types.clone(),
             requalify_on: vec![SeverityClass::Security, SeverityClass::Functional],
             review_interval: None,
+            soup: report.soup.clone(),
         };
         (report, expected)
     }
@@ -385,6 +393,30 @@ mod tests {
         assert_eq!(
             never_qualified(&chain, "s3://evidence/gxp-evidence/"),
             "never qualified: no report of qualification `lims-prod` (application lims, environment prod) in s3://evidence/gxp-evidence/"
+        );
+    }
+
+    #[test]
+    fn a_changed_soup_is_a_reason_as_on_the_qualification() {
+        let (mut report, mut expected) = filed();
+        let found = Refreshed::default();
+        let inventory = crate::soup::SoupInventory {
+            terraform_version: "1.11.4".into(),
+            ..Default::default()
+        };
+        report.soup = Some(inventory.clone());
+        expected.soup = Some(inventory.clone());
+        assert!(pending_reasons(&report, &found, &expected, now()).is_empty());
+        expected.soup = Some(crate::soup::SoupInventory {
+            terraform_version: "1.15.5".into(),
+            ..inventory
+        });
+        let reasons = pending_reasons(&report, &found, &expected, now());
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("Terraform 1.11.4 -> 1.15.5")),
+            "{reasons:?}"
         );
     }
 }

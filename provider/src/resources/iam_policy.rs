@@ -14,8 +14,8 @@ use crate::provider::config::{evidence_store_block, store_settings, EvidenceStor
 use crate::provider::schema_builder::*;
 use crate::provider::Shared;
 use crate::resources::qualification::parse_stages;
-use gxp_core::catalog::Stage;
 use gxp_core::approval::SignerTrust;
+use gxp_core::catalog::Stage;
 use gxp_core::policy::{self, Discovery, PolicyInputs, MANAGED_POLICY_LIMIT};
 use gxp_core::spec::model::Spec;
 
@@ -163,8 +163,12 @@ fn discovery_of(state: &IamPolicyState) -> Discovery {
         .unwrap_or_default();
     Discovery {
         tags,
-        exclude_checks: non_empty_strings(&block.exclude_checks).into_iter().collect(),
-        enumerate_types: non_empty_strings(&block.enumerate_types).into_iter().collect(),
+        exclude_checks: non_empty_strings(&block.exclude_checks)
+            .into_iter()
+            .collect(),
+        enumerate_types: non_empty_strings(&block.enumerate_types)
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -303,7 +307,10 @@ mod tests {
         };
         assert_eq!(
             signature_keys(Some(&trust)),
-            vec!["arn:aws:kms:eu-west-1:1:key/a", "arn:aws:kms:eu-west-1:1:key/b"]
+            vec![
+                "arn:aws:kms:eu-west-1:1:key/a",
+                "arn:aws:kms:eu-west-1:1:key/b"
+            ]
         );
     }
 

@@ -22,6 +22,7 @@ use gxp_core::integrity::sequence::ChainId;
 use gxp_core::qualification::filing;
 use gxp_core::qualification::reasons::parse_interval;
 use gxp_core::qualification::requalify::{requalification, Expected, Lookup, Requalification};
+use gxp_core::soup::SoupInventory;
 
 /// Default spool directory, as on `gxp_qualification`.
 const DEFAULT_SPOOL: &str = ".gxp-spool";
@@ -131,7 +132,7 @@ impl RequalificationState {
 
     /// What the configuration expects of the qualification (every input known, defaults
     /// filled, validated).
-    fn expected(&self, spec_document: &str) -> Expected {
+    fn expected(&self, spec_document: &str, soup: Option<SoupInventory>) -> Expected {
         let q = self.as_qualification();
         Expected {
             spec_digest: gxp_core::util::sha256_hex(spec_document.as_bytes()),
@@ -141,6 +142,7 @@ impl RequalificationState {
             discovery_enumerate_types: discovery_enumerate_types(&q).unwrap_or_default(),
             requalify_on: parse_classes(&self.requalify_on).unwrap_or_default(),
             review_interval: text(&self.requalify_after).and_then(parse_interval),
+            soup,
         }
     }
 
@@ -296,7 +298,9 @@ impl DataSource for RequalificationDataSource {
                 .max(1) as usize,
             spool_directory: text(&c.spool_directory).unwrap_or(DEFAULT_SPOOL),
         };
-        let expected = c.expected(document);
+        let soup =
+            crate::resources::qualification::apply::current_soup(&configured.terraform_version);
+        let expected = c.expected(document, Some(soup));
         match requalification(lookup, &expected).await {
             Ok(found) => Some(c.found(found)),
             Err(e) => {
@@ -330,7 +334,7 @@ mod tests {
     #[test]
     fn defaults_are_those_of_the_qualification() {
         let c = config().with_defaults();
-        let e = c.expected("{}");
+        let e = c.expected("{}", None);
         assert_eq!(e.stages, vec![Stage::Iq, Stage::Oq, Stage::Pq]);
         assert_eq!(
             e.requalify_on,
@@ -352,7 +356,7 @@ mod tests {
             ..config()
         }
         .with_defaults();
-        let e = c.expected("{}");
+        let e = c.expected("{}", None);
         assert_eq!(e.stages, vec![Stage::Iq, Stage::Oq]);
         assert_eq!(e.requalify_on, vec![SeverityClass::Cosmetic]);
         assert_eq!(e.review_interval, Some(time::Duration::days(90)));
