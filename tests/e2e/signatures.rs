@@ -440,7 +440,12 @@ async fn signatures_ssh_and_kms_qualify() {
 async fn assert_pdf_shows_the_manifestations(s: &Signers, report: &Value) {
     let q = s.ws.resource_values(QUALIFICATION);
     let (bucket, key) = split_s3(q["report_location"].as_str().unwrap());
-    let pdf = object(&s.sdk, &bucket, &format!("{}.pdf", key.strip_suffix(".json").unwrap())).await;
+    let pdf = object(
+        &s.sdk,
+        &bucket,
+        &format!("{}.pdf", key.strip_suffix(".json").unwrap()),
+    )
+    .await;
     let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).expect("PDF text by page");
     let first = pages
         .iter()
@@ -450,7 +455,14 @@ async fn assert_pdf_shows_the_manifestations(s: &Signers, report: &Value) {
     let compact = |s: &str| s.split_whitespace().collect::<String>();
     let page = compact(&pages[first..].concat());
     for rec in report["spec"]["signatures"].as_array().unwrap() {
-        for field in ["printed_name", "signer", "meaning", "signed_at", "method", "status"] {
+        for field in [
+            "printed_name",
+            "signer",
+            "meaning",
+            "signed_at",
+            "method",
+            "status",
+        ] {
             let want = compact(rec[field].as_str().unwrap());
             assert!(
                 page.contains(&want),
