@@ -25,6 +25,7 @@ mod iam_actions;
 mod iam_policy;
 mod identity;
 mod modules;
+mod progress_log;
 mod provider_config;
 mod qualification;
 mod report_e2e;

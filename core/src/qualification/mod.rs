@@ -18,7 +18,8 @@
 //! [`refresh`] compares what a previous run observed with the live state ([`drift`]);
 //! [`reasons`] says why a qualification is due; [`import`] reads a filed report back;
 //! [`requalify`] tells, from the latest filed report and the live state, whether a
-//! qualification is still valid without running it.
+//! qualification is still valid without running it. [`progress`] reports how far a long run
+//! (or refresh) is to a sink the caller gives.
 //! Callers turn the run's [`Message`]s into diagnostics.
 
 pub mod approve;
@@ -31,6 +32,7 @@ pub mod import;
 pub mod notify;
 pub mod observe;
 pub mod prepare;
+pub mod progress;
 pub mod reasons;
 pub mod requalify;
 pub mod settle;
@@ -105,6 +107,8 @@ pub struct RunContext<'a> {
     pub signer_trust: Option<&'a crate::approval::SignerTrust>,
     /// The SOUP of the working directory the run happens in (IQ), when the caller read it.
     pub soup: Option<crate::soup::SoupInventory>,
+    /// Where the run reports its progress (targets observed, checks evaluated), if anywhere.
+    pub progress: Option<progress::ProgressSink>,
 }
 
 /// What a finished run produced.
@@ -274,13 +278,18 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
 
     let clock = std::time::Instant::now();
     let started = now_utc();
-    let mut observed = observe::observe_all(
+    let reporter =
+        progress::Reporter::new(ctx.progress.clone(), format!("qualification {}", s.name));
+    let mut observed = observe::observe_all_reporting(
         ctx.aws,
         &spec,
-        &s.discovery_tags,
-        &s.discovery_exclude_checks,
-        &s.discovery_enumerate_types,
+        (
+            &s.discovery_tags,
+            &s.discovery_exclude_checks,
+            &s.discovery_enumerate_types,
+        ),
         s.concurrency,
+        &reporter,
     )
     .await;
     if let Some(inv) = &ctx.soup {
@@ -291,6 +300,7 @@ pub async fn apply_run(ctx: &RunContext<'_>, s: RunSettings) -> RunOutcome {
     let finished = now_utc();
 
     let evaluated = evaluate::evaluate(&spec, &observed, &s.stages, &s.discovery_tags, finished);
+    reporter.evaluated(evaluated.results.len());
 
     // The snapshot is taken now; the observations then move into the report.
     let snapshot = observed.snapshot(
@@ -458,16 +468,20 @@ impl Refreshed {
     }
 }
 
-/// Re-observe what the last qualification observed and compare.
+/// Re-observe what the last qualification observed and compare, reporting the targets
+/// observed to `progress`.
 pub async fn refresh(
     aws: &crate::aws::AwsContext,
     qualified: &snapshot::Snapshot,
     concurrency: usize,
     spool_directory: &str,
     name: &str,
+    progress: Option<progress::ProgressSink>,
 ) -> Result<Refreshed, String> {
     let clock = std::time::Instant::now();
-    let current = observe::observe_snapshot(aws, qualified, concurrency).await?;
+    let reporter = progress::Reporter::new(progress, format!("refresh of qualification {name}"));
+    let current =
+        observe::observe_snapshot_reporting(aws, qualified, concurrency, &reporter).await?;
     let spooled_reports = spooled_count(spool_directory, name);
     let found = Refreshed {
         drift: drift::drift(qualified, &current),

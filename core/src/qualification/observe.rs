@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt};
 
+use super::progress::Reporter;
 use super::snapshot::{SnapStack, SnapTarget, Snapshot};
 use crate::aws::AwsContext;
 use crate::observe::stack::{DriftDetection, PART_RESOURCES, PART_STACK};
@@ -76,19 +77,32 @@ pub async fn observe_targets(
     targets: Vec<Target>,
     concurrency: usize,
 ) -> Vec<(Target, Observation)> {
+    observe_targets_reporting(aws, targets, concurrency, &Reporter::silent()).await
+}
+
+/// [`observe_targets`], reporting the targets observed (n of N) to `progress`.
+pub async fn observe_targets_reporting(
+    aws: &AwsContext,
+    targets: Vec<Target>,
+    concurrency: usize,
+    progress: &Reporter,
+) -> Vec<(Target, Observation)> {
     // One run: account-wide reads (supplements) are made once for all its targets.
     let aws = &aws.for_run();
+    progress.started(targets.len());
     // Unordered, so one slow resource never holds a slot the others could use; the input
     // order is restored afterwards.
-    let mut observed: Vec<(usize, Target, Observation)> =
-        stream::iter(targets.into_iter().enumerate())
-            .map(|(i, t)| async move {
-                let o = collect(aws, &t).await;
-                (i, t, o)
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
+    let mut observed: Vec<(usize, Target, Observation)> = Vec::with_capacity(targets.len());
+    let mut results = stream::iter(targets.into_iter().enumerate())
+        .map(|(i, t)| async move {
+            let o = collect(aws, &t).await;
+            (i, t, o)
+        })
+        .buffer_unordered(concurrency);
+    while let Some(one) = results.next().await {
+        observed.push(one);
+        progress.observed(observed.len());
+    }
     observed.sort_by_key(|(i, _, _)| *i);
     observed.into_iter().map(|(_, t, o)| (t, o)).collect()
 }
@@ -185,6 +199,33 @@ pub async fn observe_all(
     discovery_enumerate_types: &BTreeSet<String>,
     concurrency: usize,
 ) -> Observed {
+    observe_all_reporting(
+        aws,
+        spec,
+        (
+            discovery_tags,
+            discovery_exclude_checks,
+            discovery_enumerate_types,
+        ),
+        concurrency,
+        &Reporter::silent(),
+    )
+    .await
+}
+
+/// [`observe_all`], reporting the targets observed to `progress`; `discovery` is (tags,
+/// checks excluded, types enumerated).
+pub async fn observe_all_reporting(
+    aws: &AwsContext,
+    spec: &Spec,
+    (discovery_tags, discovery_exclude_checks, discovery_enumerate_types): (
+        &BTreeMap<String, String>,
+        &BTreeSet<String>,
+        &BTreeSet<String>,
+    ),
+    concurrency: usize,
+    progress: &Reporter,
+) -> Observed {
     let mut names: BTreeSet<String> = spec.stacks.iter().map(|s| s.name.clone()).collect();
     names.extend(spec.resources.iter().filter_map(|r| r.stack_name.clone()));
     let stacks = observe_stacks(aws, &names, concurrency, DriftDetection::Detect).await;
@@ -246,7 +287,7 @@ pub async fn observe_all(
     for arn in found.unsupported {
         notes.push(format!("discovered but no checks for its type: {arn}"));
     }
-    let mut observed = observe_targets(aws, targets, concurrency).await;
+    let mut observed = observe_targets_reporting(aws, targets, concurrency, progress).await;
     observed.extend(unresolved);
     observed.sort_by(|a, b| a.0.key.cmp(&b.0.key));
     Observed {
@@ -268,6 +309,16 @@ pub async fn observe_snapshot(
     aws: &AwsContext,
     snapshot: &Snapshot,
     concurrency: usize,
+) -> Result<Snapshot, String> {
+    observe_snapshot_reporting(aws, snapshot, concurrency, &Reporter::silent()).await
+}
+
+/// [`observe_snapshot`], reporting the targets observed to `progress`.
+pub async fn observe_snapshot_reporting(
+    aws: &AwsContext,
+    snapshot: &Snapshot,
+    concurrency: usize,
+    progress: &Reporter,
 ) -> Result<Snapshot, String> {
     let mut targets: Vec<Target> = snapshot.targets.iter().map(SnapTarget::target).collect();
     if !snapshot.discovery_tags.is_empty() || !snapshot.discovery_enumerate_types.is_empty() {
@@ -300,7 +351,7 @@ pub async fn observe_snapshot(
     }
     let names: BTreeSet<String> = snapshot.stacks.iter().map(|s| s.name.clone()).collect();
     let stacks = observe_stacks(aws, &names, concurrency, DriftDetection::Skip).await;
-    let observed = observe_targets(aws, targets, concurrency).await;
+    let observed = observe_targets_reporting(aws, targets, concurrency, progress).await;
     Ok(Snapshot {
         targets: observed.iter().map(|(t, o)| SnapTarget::of(t, o)).collect(),
         stacks: stacks.iter().map(SnapStack::of).collect(),

@@ -205,6 +205,7 @@ pub async fn requalification(
         lookup.concurrency,
         lookup.spool_directory,
         name,
+        None,
     )
     .await
     .map_err(|e| format!("cannot observe the qualified resources: {e}"))?;

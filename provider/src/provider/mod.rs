@@ -1,6 +1,7 @@
 //! Protocol glue: the `gxp` provider, its configuration, and schema helpers.
 
 pub mod config;
+pub mod log;
 pub mod schema_builder;
 pub mod shared;
 

@@ -55,6 +55,7 @@ pub async fn apply_run(
         terraform_version: configured.terraform_version.clone(),
         signer_trust: configured.signer_trust.as_deref(),
         soup: Some(current_soup(&configured.terraform_version)),
+        progress: Some(crate::provider::log::progress_sink()),
     };
     let outcome = q::apply_run(&ctx, settings).await;
     report_messages(diags, outcome.messages);

@@ -589,7 +589,8 @@ impl Resource for QualificationResource {
             .unwrap_or(".gxp-spool")
             .to_string();
         let name = text(&state.name).unwrap_or_default().to_string();
-        match q::refresh(aws, snapshot, concurrency, &spool, &name).await {
+        let progress = Some(crate::provider::log::progress_sink());
+        match q::refresh(aws, snapshot, concurrency, &spool, &name, progress).await {
             Ok(found) => {
                 let mut state = state;
                 state.drift = Value::Value(
