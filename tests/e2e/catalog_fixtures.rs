@@ -284,6 +284,8 @@ resource "gxp_qualification" "q" {{
   spec_id       = gxp_expected_spec.s.id
   spec_digest   = gxp_expected_spec.s.digest
   spec_document = gxp_expected_spec.s.canonical_json
+  # The assertions read passed results from state too.
+  results_in_state = "all"
   enforce       = false
   evidence_store {{
     local_directory = "{evidence_dir}"

@@ -21,7 +21,8 @@ const DISCOVERY: &str = r#"discovery {
       "gxp:app"     = "qualification"
       "gxp:purpose" = "e2e"
     }
-  }"#;
+  }
+  results_in_state = "all""#;
 
 /// [`DISCOVERY`] as the scenarios that qualify discovered buckets on moto set it: moto keeps
 /// no AWS Backup selections (CreateBackupSelection and ListBackupSelections answer HTTP 500),
@@ -33,7 +34,8 @@ const DISCOVERY_ON_MOTO: &str = r#"discovery {
       "gxp:purpose" = "e2e"
     }
     exclude_checks = ["backup.resource_protected"]
-  }"#;
+  }
+  results_in_state = "all""#;
 
 /// The check [`DISCOVERY_ON_MOTO`] excludes.
 const EXCLUDED: &str = "backup.resource_protected";
@@ -291,7 +293,8 @@ const DISCOVERY_ENUMERATING: &str = r#"discovery {
       "gxp:purpose" = "e2e"
     }
     enumerate_types = ["AWS::Config::DeliveryChannel"]
-  }"#;
+  }
+  results_in_state = "all""#;
 
 /// The `results` key of `config.delivery_channel` on the enumerated channel `name`.
 fn channel_result_key(name: &str) -> String {

@@ -30,6 +30,7 @@ mod provider_config;
 mod qualification;
 mod report_e2e;
 mod requalification;
+mod results_in_state;
 mod signatures;
 mod soup;
 mod spec;

@@ -1189,12 +1189,15 @@ output "gate_sha" { value = data.gxp_report.latest.sha256 }
 }
 
 /// A state written by schema version 1 (`results` a list) is upgraded by Terraform through
-/// the provider to version 2 (`results` a map keyed `CHECK_ID@TARGET[#PROPERTY]`), with no
-/// requalification.
+/// the provider to version 3 (`results` a map keyed `CHECK_ID@TARGET[#PROPERTY]`, and
+/// `results_in_state = "all"`: such a state holds every result), with no requalification.
 #[tokio::test(flavor = "multi_thread")]
 async fn qualification_state_version_1_results_list_is_upgraded_to_the_map() {
     let emu = Emulator::start();
-    let (ws, _sdk) = passing(&emu, "", "").await;
+    // Every result in state, as versions 1 and 2 kept them; then a configuration of those
+    // versions, without `results_in_state`.
+    let (ws, _sdk) = passing(&emu, "", "results_in_state = \"all\"").await;
+    ws.write("main.tf", &config("", "", S3_STORE));
     let current = ws.resource_values("gxp_qualification.q");
     let map = current["results"].as_object().expect("results map").clone();
     assert_eq!(map.len() as u64, current["total_count"].as_u64().unwrap());
@@ -1209,9 +1212,13 @@ async fn qualification_state_version_1_results_list_is_upgraded_to_the_map() {
         .find(|r| r["type"] == "gxp_qualification")
         .expect("qualification in state");
     let instance = &mut resource["instances"][0];
-    assert_eq!(instance["schema_version"], 2);
+    assert_eq!(instance["schema_version"], 3);
     instance["schema_version"] = 1.into();
     instance["attributes"]["results"] = Value::Array(map.values().cloned().collect());
+    instance["attributes"]
+        .as_object_mut()
+        .unwrap()
+        .remove("results_in_state");
     state["serial"] = (state["serial"].as_u64().unwrap() + 1).into();
     std::fs::write(&path, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
 
@@ -1220,6 +1227,7 @@ async fn qualification_state_version_1_results_list_is_upgraded_to_the_map() {
         .assert_success();
     let upgraded = ws.resource_values("gxp_qualification.q");
     assert_eq!(upgraded["results"], Value::Object(map), "{upgraded:#}");
+    assert_eq!(upgraded["results_in_state"], "all", "{upgraded:#}");
     let state: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let instance = state["resources"]
         .as_array()
@@ -1228,6 +1236,7 @@ async fn qualification_state_version_1_results_list_is_upgraded_to_the_map() {
         .find(|r| r["type"] == "gxp_qualification")
         .unwrap()["instances"][0]
         .clone();
-    assert_eq!(instance["schema_version"], 2);
+    assert_eq!(instance["schema_version"], 3);
+    // A provider upgrade plans nothing: the upgraded state keeps every result.
     ws.assert_plan_empty();
 }

@@ -63,10 +63,12 @@ resource "gxp_expected_spec" "this" {
 }
 
 resource "gxp_qualification" "this" {
-  name                 = var.name
-  spec_id              = gxp_expected_spec.this.id
-  spec_digest          = gxp_expected_spec.this.digest
-  spec_document        = gxp_expected_spec.this.canonical_json
+  name          = var.name
+  spec_id       = gxp_expected_spec.this.id
+  spec_digest   = gxp_expected_spec.this.digest
+  spec_document = gxp_expected_spec.this.canonical_json
+  # Every result in state: the e2e tests (tests/e2e/modules.rs) read passed results from it.
+  results_in_state     = "all"
   requalify_after      = var.requalify_after
   enforce              = var.enforce
   configuration_commit = var.configuration_commit

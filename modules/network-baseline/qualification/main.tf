@@ -153,10 +153,12 @@ resource "gxp_expected_spec" "this" {
 resource "gxp_qualification" "this" {
   count = var.enabled ? 1 : 0
 
-  name                 = var.name
-  spec_id              = gxp_expected_spec.this[0].id
-  spec_digest          = gxp_expected_spec.this[0].digest
-  spec_document        = gxp_expected_spec.this[0].canonical_json
+  name          = var.name
+  spec_id       = gxp_expected_spec.this[0].id
+  spec_digest   = gxp_expected_spec.this[0].digest
+  spec_document = gxp_expected_spec.this[0].canonical_json
+  # Every result in state: the e2e tests (tests/e2e/modules.rs) read passed results from it.
+  results_in_state     = "all"
   requalify_after      = var.requalify_after
   enforce              = var.enforce
   configuration_commit = var.configuration_commit

@@ -9,7 +9,7 @@ use gxp_core::checks::Status;
 use gxp_core::qualification::{self as q, Findings, RunContext, RunSettings};
 use gxp_core::soup::{self, SoupInventory};
 
-use super::state::{results_map, Private, QualificationState};
+use super::state::{results_map_in, Private, QualificationState, ResultsInState};
 use crate::convert::results::{enforce_off_summary, report_messages, report_results, Level};
 use crate::provider::Configured;
 
@@ -68,7 +68,8 @@ pub async fn apply_run(
     state.failed_count = Value::Value(summary.failed);
     state.error_count = Value::Value(summary.error);
     state.suppressed_count = Value::Value(summary.suppressed);
-    state.results = Value::Value(results_map(&done.report.results));
+    let mode = ResultsInState::of(&state.results_in_state);
+    state.results = Value::Value(results_map_in(&done.report.results, mode));
     state.qualified_at = Value::Value(done.qualified_at.clone());
     state.qualified_spec_digest = Value::Value(done.spec_digest.clone());
     state.observed_fingerprint = Value::Value(done.fingerprint.clone());

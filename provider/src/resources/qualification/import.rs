@@ -138,6 +138,8 @@ pub fn from_report(report: &Report, sha: &str, location: &str) -> (Qualification
         failed_count: Value::Value(report.summary.failed),
         error_count: Value::Value(report.summary.error),
         suppressed_count: Value::Value(report.summary.suppressed),
+        // Every result of the report, `results_in_state` left to the configuration: the plan
+        // after the import cuts them to what it keeps (a settings update, no run).
         results: Value::Value(results_map(&report.results)),
         qualified_at: s(&report.run.finished_at),
         qualified_spec_digest: s(&report.spec.digest),

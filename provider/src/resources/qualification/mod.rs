@@ -290,6 +290,18 @@ pub(crate) fn validate_config(diags: &mut Diagnostics, cfg: &QualificationState)
             );
         }
     }
+    if let Some(mode) = text(&cfg.results_in_state) {
+        if state::ResultsInState::parse(mode).is_none() {
+            diags.error(
+                "Invalid results_in_state",
+                format!(
+                    "`{mode}` is not one of {:?}: `failures` keeps the failed and unevaluable results in state, `all` every result (the filed report keeps every result either way).",
+                    state::ResultsInState::VALUES
+                ),
+                AttributePath::new("results_in_state"),
+            );
+        }
+    }
     if let Value::Value(n) = cfg.concurrency {
         if !(1..=256).contains(&n) {
             diags.error(
@@ -367,6 +379,9 @@ fn with_defaults(mut s: QualificationState) -> QualificationState {
     }
     if s.concurrency.is_null() {
         s.concurrency = Value::Value(DEFAULT_CONCURRENCY);
+    }
+    if s.results_in_state.is_null() {
+        s.results_in_state = Value::Value(state::ResultsInState::DEFAULT.as_str().into());
     }
     s.id = s.name.clone();
     s
@@ -664,7 +679,14 @@ impl Resource for QualificationResource {
         // The report's place in the chain is claimed when it is filed (another working
         // directory may take the next one first): known after apply.
         let planned = if reasons.is_empty() {
-            proposed
+            // No run: a switch to `failures` cuts the results already in state (one to `all`
+            // fills them at the next run: the passed results are only in the report).
+            let mode = state::ResultsInState::of(&proposed.results_in_state);
+            let results = state::retain_in(&proposed.results, mode);
+            QualificationState {
+                results,
+                ..proposed
+            }
         } else {
             pending_run(proposed, reasons, Value::Unknown)
         };
@@ -810,6 +832,9 @@ impl Resource for QualificationResource {
         }
         if version < 2 {
             state::upgrade_results_list(&mut json);
+        }
+        if version < 3 {
+            state::upgrade_results_in_state(&mut json);
         }
         match serde_json::from_value::<QualificationState>(json) {
             Ok(state) => Some(state),

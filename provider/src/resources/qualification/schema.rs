@@ -8,8 +8,9 @@ use crate::provider::config::evidence_store_block;
 use crate::provider::schema_builder::*;
 
 /// Current schema version. 2: `results` is a map keyed by `CHECK_ID@TARGET[#PROPERTY]`
-/// (a list in 1; see `state::upgrade_results_list`).
-pub const SCHEMA_VERSION: i64 = 2;
+/// (a list in 1; see `state::upgrade_results_list`). 3: `results_in_state` (states of
+/// earlier versions hold every result: `all`; see `state::upgrade_results_in_state`).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Attribute names of one entry of `results`.
 pub const RESULT_FIELDS: [(&str, &str); 10] = [
@@ -75,7 +76,8 @@ pub fn schema() -> Schema {
             ("failed_count", number(Computed, "Number of failed results.")),
             ("error_count", number(Computed, "Number of results that could not be evaluated.")),
             ("suppressed_count", number(Computed, "Number of results suppressed by the specification.")),
-            ("results", attr(result_type, Computed, "Every check result of the last qualification, keyed by `CHECK_ID@TARGET` (`CHECK_ID@TARGET#PROPERTY` for property checks, `CHECK_ID@TARGET[SUBJECT]` for the results of one principal of the account, e.g. `iam.user_console_mfa@account[arn:aws:iam::123456789012:user/alice]`), e.g. `results[\"s3.versioning@records_bucket\"].status`: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
+            ("results_in_state", string(OptionalComputed, "Which results of the last qualification `results` keeps: `failures` (default) keeps the `failed` and `error` (not evaluable) results, `all` every result. The filed report keeps every result either way, and the counts, `status`, `observed_fingerprint` and the report's place stay in state: a qualification of thousands of resources keeps a state that grows with its failures, not with its scope (Terraform reads and writes the whole state on every command). A switch to `failures` cuts the state at the next apply without a qualification run; a switch to `all` fills it at the next qualification run. States written by provider versions before `results_in_state` keep `all`.")),
+            ("results", attr(result_type, Computed, "The check results of the last qualification that `results_in_state` keeps (by default the failed and unevaluable ones), keyed by `CHECK_ID@TARGET` (`CHECK_ID@TARGET#PROPERTY` for property checks, `CHECK_ID@TARGET[SUBJECT]` for the results of one principal of the account, e.g. `iam.user_console_mfa@account[arn:aws:iam::123456789012:user/alice]`), e.g. `results[\"s3.versioning@records_bucket\"].status`: `check_id`, `target`, `resource_type`, `identifier`, `property`, `stage`, `severity`, `status`, `expected`, `actual`.")),
             ("qualified_at", string(Computed, "When the last qualification finished (RFC 3339).")),
             ("qualified_spec_digest", string(Computed, "Digest of the specification the last qualification ran against.")),
             ("observed_fingerprint", string(Computed, "SHA-256 of what the checks observed; refresh recomputes it, so a change means drift.")),

@@ -39,6 +39,8 @@ pub struct QualificationState {
     pub failed_count: Value<i64>,
     pub error_count: Value<i64>,
     pub suppressed_count: Value<i64>,
+    /// `all` or `failures`: which results `results` keeps ([`ResultsInState`]).
+    pub results_in_state: Str,
     pub results: Value<BTreeMap<String, ResultState>>,
     pub qualified_at: Str,
     pub qualified_spec_digest: Str,
@@ -145,6 +147,99 @@ pub fn results_map(results: &[CheckResult]) -> BTreeMap<String, ResultState> {
     map
 }
 
+/// Which results the state keeps in `results` (`results_in_state`); the filed report
+/// keeps every result either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultsInState {
+    /// Every result.
+    All,
+    /// Only results that did not pass: `failed` and `error` (not evaluable). The summary
+    /// counts, fingerprints and the report's place stay in state.
+    Failures,
+}
+
+impl ResultsInState {
+    /// Values of `results_in_state`.
+    pub const VALUES: [&'static str; 2] = ["all", "failures"];
+    /// The default of new qualifications: state that grows with failures, not with scope.
+    pub const DEFAULT: ResultsInState = ResultsInState::Failures;
+
+    /// Parse a value of `results_in_state`.
+    pub fn parse(s: &str) -> Option<ResultsInState> {
+        match s {
+            "all" => Some(ResultsInState::All),
+            "failures" => Some(ResultsInState::Failures),
+            _ => None,
+        }
+    }
+
+    /// The attribute's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResultsInState::All => "all",
+            ResultsInState::Failures => "failures",
+        }
+    }
+
+    /// The mode of a state or configuration (the default while null or unknown).
+    pub fn of(value: &Str) -> ResultsInState {
+        value
+            .as_ref_option()
+            .and_then(|s| ResultsInState::parse(s))
+            .unwrap_or(ResultsInState::DEFAULT)
+    }
+
+    /// Whether a result of `status` (`passed`, `failed`, `error`, `suppressed`) is kept.
+    pub fn keeps(self, status: &str) -> bool {
+        match self {
+            ResultsInState::All => true,
+            ResultsInState::Failures => matches!(status, "failed" | "error"),
+        }
+    }
+}
+
+/// The `results` map of a run, with only the results `mode` keeps (keys as
+/// [`results_map`] gives them over every result, so a key never depends on the mode).
+pub fn results_map_in(
+    results: &[CheckResult],
+    mode: ResultsInState,
+) -> BTreeMap<String, ResultState> {
+    let mut map = results_map(results);
+    map.retain(|_, r| mode.keeps(r.status.as_ref_option().map_or("", String::as_str)));
+    map
+}
+
+/// A `results` map of state cut to what `mode` keeps (a switch to `failures` without a run).
+pub fn retain_in(
+    results: &Value<BTreeMap<String, ResultState>>,
+    mode: ResultsInState,
+) -> Value<BTreeMap<String, ResultState>> {
+    match results {
+        Value::Value(map) => Value::Value(
+            map.iter()
+                .filter(|(_, r)| mode.keeps(r.status.as_ref_option().map_or("", String::as_str)))
+                .map(|(k, r)| (k.clone(), r.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// State upgrade to schema version 3: a state of an earlier version holds every result, so
+/// its `results_in_state` is `all` (a provider upgrade changes no plan; the configuration
+/// sets `failures` to cut it).
+pub fn upgrade_results_in_state(state: &mut serde_json::Value) {
+    if let Some(obj) = state.as_object_mut() {
+        let unset = obj.get("results_in_state").is_none_or(|v| v.is_null());
+        if unset {
+            obj.insert(
+                "results_in_state".into(),
+                serde_json::Value::String(ResultsInState::All.as_str().into()),
+            );
+        }
+    }
+}
+
 /// State upgrade from schema version 1, where `results` was a list, to version 2 (a map keyed
 /// by [`result_key`]). Other attributes are unchanged.
 pub fn upgrade_results_list(state: &mut serde_json::Value) {
@@ -211,6 +306,115 @@ mod tests {
             map.keys().cloned().collect::<Vec<_>>(),
             vec![base.clone(), format!("{base}~2")]
         );
+    }
+
+    /// A report of `n` buckets, five results each, every tenth bucket failing one check
+    /// and every hundredth with one check that could not be evaluated.
+    fn results_of(n: usize) -> Vec<CheckResult> {
+        let one = sample_report().results[0].clone();
+        let mut out = Vec::new();
+        for b in 0..n {
+            for (i, check) in [
+                "iq.resource_exists",
+                "iq.resource_properties",
+                "s3.versioning",
+                "s3.public_access_block",
+                "s3.encryption",
+            ]
+            .iter()
+            .enumerate()
+            {
+                let mut r = one.clone();
+                r.check_id = check.to_string();
+                r.target = format!("bucket_{b:05}");
+                r.identifier = format!("lims-prod-data-{b:05}");
+                r.resource_type = "AWS::S3::Bucket".into();
+                r.property = (i == 1).then(|| "VersioningConfiguration.Status".to_string());
+                r.subject = None;
+                r.expected = "Enabled".into();
+                r.actual = "Enabled".into();
+                r.status = gxp_core::checks::Status::Passed;
+                if b % 10 == 0 && i == 2 {
+                    r.status = gxp_core::checks::Status::Failed;
+                    r.actual = "Suspended".into();
+                }
+                if b % 100 == 0 && i == 4 {
+                    r.status = gxp_core::checks::Status::Error;
+                }
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn failures_keep_failed_and_unevaluable_results_under_their_keys() {
+        let results = results_of(100);
+        let all = results_map_in(&results, ResultsInState::All);
+        let failures = results_map_in(&results, ResultsInState::Failures);
+        assert_eq!(all, results_map(&results));
+        // 10 failed + 1 error.
+        assert_eq!(failures.len(), 11, "{:?}", failures.keys());
+        for (k, r) in &failures {
+            assert_eq!(all.get(k), Some(r), "same key and entry as in `all`");
+            assert!(matches!(
+                r.status.as_ref_option().map(String::as_str),
+                Some("failed" | "error")
+            ));
+        }
+        assert!(failures.contains_key("s3.versioning@bucket_00010"));
+        assert!(failures.contains_key("s3.encryption@bucket_00000"));
+        assert_eq!(
+            retain_in(&Value::Value(all), ResultsInState::Failures),
+            Value::Value(failures)
+        );
+        assert_eq!(
+            retain_in(&Value::Unknown, ResultsInState::Failures),
+            Value::Unknown
+        );
+        assert!(ResultsInState::Failures.keeps("error"));
+        assert!(!ResultsInState::Failures.keeps("suppressed"));
+        assert!(!ResultsInState::Failures.keeps("passed"));
+        assert_eq!(ResultsInState::of(&Value::Null), ResultsInState::Failures);
+        assert_eq!(
+            ResultsInState::of(&Value::Value("all".into())),
+            ResultsInState::All
+        );
+    }
+
+    /// Bytes of the state (JSON as Terraform stores its attributes) per qualified resource.
+    fn state_bytes_per_resource(n: usize, mode: ResultsInState) -> usize {
+        let state = QualificationState {
+            results_in_state: Value::Value(mode.as_str().into()),
+            results: Value::Value(results_map_in(&results_of(n), mode)),
+            ..Default::default()
+        };
+        serde_json::to_vec(&state).unwrap().len() / n
+    }
+
+    /// A measurement, not a timing: state bytes per resource at 1 000 resources (5 results
+    /// each, 10 % failing one check, 1 % with one unevaluable check). Printed with
+    /// `--nocapture`; `failures` must cut the state by an order of magnitude.
+    #[test]
+    fn state_bytes_per_resource_by_results_in_state() {
+        let all = state_bytes_per_resource(1000, ResultsInState::All);
+        let failures = state_bytes_per_resource(1000, ResultsInState::Failures);
+        eprintln!("state bytes per resource (1000 resources, 5 results each, 11 % failing): all {all}, failures {failures}");
+        assert!(all > 1000, "{all}");
+        assert!(failures * 10 < all, "all {all}, failures {failures}");
+        // Linear: the same per resource at 10 000.
+        let all_10k = state_bytes_per_resource(10_000, ResultsInState::All);
+        assert!(all_10k.abs_diff(all) * 20 < all, "{all} vs {all_10k}");
+    }
+
+    #[test]
+    fn states_before_version_3_keep_all_results() {
+        let mut old = json!({"name": "q", "results": {}});
+        upgrade_results_in_state(&mut old);
+        assert_eq!(old["results_in_state"], "all");
+        let mut set = json!({"name": "q", "results_in_state": "failures"});
+        upgrade_results_in_state(&mut set);
+        assert_eq!(set["results_in_state"], "failures");
     }
 
     #[test]
