@@ -123,24 +123,7 @@ pub fn evaluate(records: &[SignatureRecord], required: &[String]) -> PolicyOutco
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rec(signer: &str, meaning: &str, status: SignatureStatus) -> SignatureRecord {
-        SignatureRecord {
-            signer: signer.into(),
-            printed_name: signer.into(),
-            meaning: meaning.into(),
-            signed_at: "2026-03-01T09:30:00Z".into(),
-            method: "ssh".into(),
-            key: "k".into(),
-            algorithm: None,
-            spec_digest: "d".into(),
-            statement_sha256: "s".into(),
-            status,
-            verified_by: String::new(),
-            detail: None,
-            value: format!("{signer}/{meaning}"),
-        }
-    }
+    use crate::approval::record::sample_record as rec;
 
     fn req(m: &[&str]) -> Vec<String> {
         m.iter().map(|s| s.to_string()).collect()

@@ -70,3 +70,25 @@ impl SignatureStatus {
         }
     }
 }
+
+/// A verification record of `signer`'s `meaning` signature with `status` (SSH, fixed key,
+/// digest and time; a value unique to signer and meaning). Shared by the policy tests of
+/// the engine and the provider.
+#[cfg(any(test, feature = "testing"))]
+pub fn sample_record(signer: &str, meaning: &str, status: SignatureStatus) -> SignatureRecord {
+    SignatureRecord {
+        signer: signer.into(),
+        printed_name: signer.into(),
+        meaning: meaning.into(),
+        signed_at: "2026-03-01T09:30:00Z".into(),
+        method: "ssh".into(),
+        key: "k".into(),
+        algorithm: None,
+        spec_digest: "d".into(),
+        statement_sha256: "s".into(),
+        status,
+        verified_by: String::new(),
+        detail: None,
+        value: format!("{signer}/{meaning}"),
+    }
+}

@@ -124,24 +124,7 @@ pub fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rec(signer: &str, meaning: &str, status: SignatureStatus) -> SignatureRecord {
-        SignatureRecord {
-            signer: signer.into(),
-            printed_name: signer.into(),
-            meaning: meaning.into(),
-            signed_at: "2026-03-01T09:30:00Z".into(),
-            method: "ssh".into(),
-            key: "k".into(),
-            algorithm: None,
-            spec_digest: "d".into(),
-            statement_sha256: "s".into(),
-            status,
-            verified_by: String::new(),
-            detail: Some("why".into()),
-            value: format!("{signer}{meaning}"),
-        }
-    }
+    use gxp_core::approval::record::sample_record as rec;
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
